@@ -1,0 +1,27 @@
+// Test tiers by suffix (CONVENTIONS.md): unit = pure, int = real servers, e2e = HTTP through running services.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'es6' },
+  },
+];
+const common = {
+  transform: { '^.+\\.ts$': swc },
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironment: 'node',
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+const roots = '<rootDir>/{packages,services,contracts}/**/';
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: [`${roots}*.unit.spec.ts`] },
+    { ...common, displayName: 'int', testMatch: [`${roots}*.int.spec.ts`], testTimeout: 120000 },
+    { ...common, displayName: 'e2e', testMatch: [`${roots}*.e2e.spec.ts`], testTimeout: 180000 },
+  ],
+};
