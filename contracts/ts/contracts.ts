@@ -1,0 +1,53 @@
+import { Contract, type ContractRunner } from 'ethers';
+import { AnchorsAbi, ConsentAbi, RegistrarAbi, RelationshipsAbi } from '../generated/abis.js';
+
+/** Role ids, identical to the contracts' `keccak256("<NAME>_ROLE")` constants. */
+export { ROLES } from './roles.js';
+
+/** Mirrors `IRegistrar.IdentityKind`. */
+export enum IdentityKind {
+  None = 0,
+  Patient = 1,
+  Provider = 2,
+  ThirdParty = 3,
+}
+/** Mirrors `IRegistrar.IdentityStatus`. */
+export enum IdentityStatus {
+  None = 0,
+  Active = 1,
+  Retired = 2,
+}
+/** Mirrors `IRelationships.RecordStatus`. */
+export enum RecordStatus {
+  None = 0,
+  Pending = 1,
+  Accepted = 2,
+  Rejected = 3,
+}
+/** Mirrors `IRelationships.RelationshipStatus`. */
+export enum RelationshipStatus {
+  None = 0,
+  Active = 1,
+  Ended = 2,
+}
+/** Mirrors `IConsent.Verdict`. */
+export enum Verdict {
+  Permitted = 0,
+  GrantNotFound = 1,
+  Revoked = 2,
+  NotYetValid = 3,
+  Expired = 4,
+  Exhausted = 5,
+  NotGrantee = 6,
+  RecordNotOfPatient = 7,
+  OutOfScope = 8,
+}
+
+export const registrarAt = (address: string, runner?: ContractRunner | null): Contract =>
+  new Contract(address, RegistrarAbi, runner);
+export const relationshipsAt = (address: string, runner?: ContractRunner | null): Contract =>
+  new Contract(address, RelationshipsAbi, runner);
+export const consentAt = (address: string, runner?: ContractRunner | null): Contract =>
+  new Contract(address, ConsentAbi, runner);
+export const anchorsAt = (address: string, runner?: ContractRunner | null): Contract =>
+  new Contract(address, AnchorsAbi, runner);
