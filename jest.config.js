@@ -13,7 +13,13 @@ const swc = [
 const common = {
   transform: { '^.+\\.ts$': swc },
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // Tests run against the workspace sources, never a stale dist/.
+  moduleNameMapper: {
+    '^@uhr/platform$': '<rootDir>/packages/platform/src/index.ts',
+    '^@uhr/platform/testing$': '<rootDir>/packages/platform/src/testing/index.ts',
+    '^@uhr/contracts$': '<rootDir>/contracts/ts/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   testEnvironment: 'node',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };

@@ -1,0 +1,166 @@
+// Gas benchmark: gas per operation and per anchored record, compared with the committed gas-snapshot.json.
+// Uses UHR_CHAIN_RPC_URL, or starts (and stops) its own anvil on a free port. `--update` rewrites the snapshot.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HDNodeWallet, JsonRpcProvider, Mnemonic, encodeBytes32String, id } from 'ethers';
+import {
+  MerkleTree,
+  anchorLeaf,
+  anchorsAt,
+  consentAt,
+  deployAll,
+  grantRequestTuple,
+  registrarAt,
+  relationshipsAt,
+  signGrant,
+  signRespondToRecord,
+  signRevoke,
+} from '../dist/ts/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '..', '..');
+const snapshotFile = join(here, '..', 'gas-snapshot.json');
+const update = process.argv.includes('--update');
+const BATCH_SIZES = [1, 64, 512, 4096];
+const FAR = 10n ** 12n;
+
+async function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+let anvil;
+let url = process.env.UHR_CHAIN_RPC_URL;
+if (!url) {
+  const port = await freePort();
+  anvil = spawn(join(repoRoot, 'node_modules/.bin/anvil'), ['--port', String(port), '--silent'], { stdio: 'ignore' });
+  url = `http://127.0.0.1:${port}`;
+}
+const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, cacheTimeout: -1, pollingInterval: 50 });
+const until = Date.now() + 15_000;
+let chainId;
+for (;;) {
+  try {
+    chainId = (await provider.getNetwork()).chainId;
+    break;
+  } catch (err) {
+    if (Date.now() > until) throw err;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+try {
+  const mnemonic = Mnemonic.fromPhrase('test test test test test test test test test test test junk');
+  const wallets = [];
+  for (let i = 0; i < 8; i++) {
+    const w = HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${900 + i}`).connect(provider);
+    await provider.send('anvil_setBalance', [w.address, '0x56BC75E2D63100000']);
+    wallets.push(w);
+  }
+  const [admin, registrarW, relayer, gatekeeper, anchorer, patientW, providerW, readerW] = wallets;
+  const addresses = await deployAll(admin, {
+    roles: {
+      registrar: [registrarW.address],
+      relayer: [relayer.address],
+      gatekeeper: [gatekeeper.address],
+      anchorer: [anchorer.address],
+    },
+  });
+  const registrar = registrarAt(addresses.Registrar, registrarW);
+  const relationships = relationshipsAt(addresses.Relationships, providerW);
+  const consent = consentAt(addresses.Consent, relayer);
+  const anchors = anchorsAt(addresses.Anchors, anchorer);
+  const rDomain = { chainId, verifyingContract: addresses.Relationships };
+  const cDomain = { chainId, verifyingContract: addresses.Consent };
+
+  const gas = {};
+  const measure = async (name, txPromise) => {
+    const receipt = await (await txPromise).wait();
+    gas[name] = Number(receipt.gasUsed);
+  };
+
+  const patientId = id('bench.patient');
+  const providerId = id('bench.provider');
+  const spareId = id('bench.spare');
+  await measure('register', registrar.register(patientId, 1, id('bench.patient.doc'), patientW.address));
+  await registrar.register(providerId, 2, id('bench.provider.doc'), providerW.address).then((t) => t.wait());
+  await registrar.register(spareId, 3, id('bench.spare.doc'), readerW.address).then((t) => t.wait());
+  await measure('edit', registrar.edit(spareId, 3, id('bench.spare.doc2')));
+  await measure('rebind', registrar.rebind(spareId, admin.address));
+  await measure('retire', registrar.retire(spareId));
+
+  const recordId = id('bench.record.1');
+  await measure('addRecord (first, opens relationship)', relationships.addRecord(patientId, recordId, id('c1'), id('p1')));
+  const record2 = id('bench.record.2');
+  await measure('addRecord', relationships.addRecord(patientId, record2, id('c2'), id('p2')));
+  const rNonce = await relationships.nonces(patientId);
+  const acceptSig = await signRespondToRecord(patientW, rDomain, { recordId, accept: true, nonce: rNonce, deadline: FAR });
+  await measure('accept (respondBySig)', relationships.connect(relayer).respondBySig(recordId, true, FAR, acceptSig));
+
+  const block = await provider.getBlock('latest');
+  const request = {
+    grantId: id('bench.grant.1'),
+    patientId,
+    grantee: readerW.address,
+    recordIds: [recordId],
+    categories: [encodeBytes32String('lab-results')],
+    purpose: encodeBytes32String('treatment'),
+    validFrom: BigInt(block.timestamp) - 60n,
+    validUntil: BigInt(block.timestamp) + 86_400n,
+    maxUses: 0,
+    deadline: FAR,
+  };
+  const grantSig = await signGrant(patientW, cDomain, { ...request, nonce: await consent.nonces(patientId) });
+  await measure('grant (grantBySig, 1 record + 1 category)', consent.grantBySig(grantRequestTuple(request), grantSig));
+  await measure('consume', consent.connect(gatekeeper).consume(request.grantId, readerW.address, recordId, request.categories[0]));
+  const revokeSig = await signRevoke(patientW, cDomain, { grantId: request.grantId, nonce: await consent.nonces(patientId), deadline: FAR });
+  await measure('revoke (revokeBySig)', consent.revokeBySig(request.grantId, FAR, revokeSig));
+  await measure('breakGlass', consent.connect(providerW).breakGlass(patientId, encodeBytes32String('unconscious'), 3600));
+
+  // Anchors: a warm-up batch first, so each measured batch is the steady state of a running stream.
+  const perRecord = {};
+  for (const size of BATCH_SIZES) {
+    const stream = id(`bench.stream.${size}`);
+    await anchors.anchor(stream, 0, 0, 1, id('warm-up')).then((t) => t.wait());
+    const leaves = Array.from({ length: size }, (_, i) => anchorLeaf(stream, 1 + i, id(`event.${i}`)));
+    const tree = new MerkleTree(leaves);
+    await measure(`anchor (batch of ${size})`, anchors.anchor(stream, 1, size, size, tree.root));
+    perRecord[size] = gas[`anchor (batch of ${size})`] / size;
+  }
+  const coldStream = id('bench.stream.cold');
+  await measure('anchor (first batch of a stream)', anchors.anchor(coldStream, 0, 511, 512, id('cold-root')));
+  gas['anchor'] = gas['anchor (batch of 512)'];
+  for (const size of BATCH_SIZES) gas[`anchor gas per record @${size}`] = Math.round(perRecord[size] * 100) / 100;
+
+  const snapshot = existsSync(snapshotFile) ? JSON.parse(readFileSync(snapshotFile, 'utf8')) : {};
+  const width = Math.max(...Object.keys(gas).map((k) => k.length));
+  console.log(`${'operation'.padEnd(width)}  ${'gas'.padStart(10)}  ${'snapshot'.padStart(10)}  delta`);
+  let changed = false;
+  for (const [name, value] of Object.entries(gas)) {
+    const before = snapshot[name];
+    const delta = before === undefined ? 'new' : value - before === 0 ? '=' : `${value - before > 0 ? '+' : ''}${Math.round((value - before) * 100) / 100}`;
+    if (before !== value) changed = true;
+    console.log(`${name.padEnd(width)}  ${String(value).padStart(10)}  ${String(before ?? '-').padStart(10)}  ${delta}`);
+  }
+  const target = perRecord[512] <= 100 && perRecord[4096] <= 100;
+  console.log(`\nanchoring target (<= 100 gas/record at 512+): ${target ? 'met' : 'NOT met'} ` +
+    `(${perRecord[512].toFixed(1)} @512, ${perRecord[4096].toFixed(1)} @4096)`);
+  if (update || !existsSync(snapshotFile)) {
+    writeFileSync(snapshotFile, JSON.stringify(gas, null, 2) + '\n');
+    console.log(`wrote ${snapshotFile}`);
+  } else if (changed) {
+    console.log('gas differs from gas-snapshot.json; run `npm run bench:gas -w @uhr/contracts -- --update` to accept');
+  }
+} finally {
+  provider.destroy();
+  if (anvil) anvil.kill('SIGTERM');
+}

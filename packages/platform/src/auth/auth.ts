@@ -1,0 +1,115 @@
+import {
+  createParamDecorator,
+  ForbiddenException,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+
+export const ROLES = [
+  'patient',
+  'provider',
+  'registrar',
+  'pharmacist',
+  'lab',
+  'insurer',
+  'employer',
+  'manufacturer',
+  'distributor',
+  'organ-bank',
+  'auditor',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling, from a verified Keycloak access token. */
+export interface Principal {
+  readonly subject: string;
+  readonly username: string;
+  readonly roles: readonly string[];
+  readonly clientId: string;
+}
+
+const ROLES_KEY = 'uhr:roles';
+const PUBLIC_KEY = 'uhr:public';
+
+/** The caller needs at least one of these realm roles. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+/** No token needed (health probes, OpenAPI). */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const req = ctx.switchToHttp().getRequest<{ principal?: Principal }>();
+  if (!req.principal) throw new UnauthorizedException('not authenticated');
+  return req.principal;
+});
+
+/**
+ * Verifies Keycloak bearer tokens against the realm's JWKS (signature, expiry, issuer, audience) with `jose`.
+ * keycloak-connect is deprecated upstream: docs/adr/0001-keycloak-bearer-verification.md.
+ */
+export class JwtVerifier {
+  private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
+  readonly issuer: string;
+
+  constructor(
+    keycloakUrl: string,
+    realm: string,
+    private readonly audience: string,
+  ) {
+    this.issuer = `${keycloakUrl.replace(/\/$/, '')}/realms/${realm}`;
+    this.jwks = createRemoteJWKSet(new URL(`${this.issuer}/protocol/openid-connect/certs`), {
+      cooldownDuration: 30_000,
+      timeoutDuration: 5_000,
+    });
+  }
+
+  async verify(token: string): Promise<Principal> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.jwks, { issuer: this.issuer, audience: this.audience }));
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw new UnauthorizedException('token expired');
+      if (err instanceof joseErrors.JOSEError) throw new UnauthorizedException(`invalid token: ${err.code}`);
+      throw new UnauthorizedException('token could not be verified');
+    }
+    if (typeof payload.sub !== 'string') throw new UnauthorizedException('invalid token: no subject');
+    const realmAccess = payload.realm_access as { roles?: unknown } | undefined;
+    const roles = Array.isArray(realmAccess?.roles) ? realmAccess.roles.filter((r) => typeof r === 'string') : [];
+    return {
+      subject: payload.sub,
+      username: typeof payload.preferred_username === 'string' ? payload.preferred_username : payload.sub,
+      roles,
+      clientId: typeof payload.azp === 'string' ? payload.azp : '',
+    };
+  }
+}
+
+/** Global guard: every route needs a valid token unless marked @Public(); @Roles narrows it further. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly verifier: JwtVerifier,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw new UnauthorizedException('missing bearer token');
+    const principal = await this.verifier.verify(match[1]);
+    req.principal = principal;
+    const needed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (needed && needed.length > 0 && !needed.some((r) => principal.roles.includes(r))) {
+      throw new ForbiddenException(`requires one of the roles: ${needed.join(', ')}`);
+    }
+    return true;
+  }
+}

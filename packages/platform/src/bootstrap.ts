@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import type { PlatformConfig } from './config/config.js';
+import { HttpErrorFilter, validationPipe } from './http/errors.js';
+import { correlationMiddleware, PinoNestLogger } from './logging/logger.js';
+import { LOGGER } from './platform.module.js';
+
+type RootModule = Parameters<typeof NestFactory.create>[0];
+
+/** Builds a service's HTTP app the same way everywhere: logging, validation, error shape, OpenAPI at /docs. */
+export async function createServiceApp(root: RootModule, config: PlatformConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(root, { bufferLogs: true });
+  const logger = app.get<Logger>(LOGGER);
+  app.useLogger(new PinoNestLogger(logger));
+  app.use(correlationMiddleware());
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new HttpErrorFilter(logger));
+  app.enableShutdownHooks();
+  const doc = new DocumentBuilder()
+    .setTitle(`UHR ${config.serviceName}`)
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addSecurityRequirements('bearer')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  return app;
+}
+
+/** A service's whole main.ts: `await runService(RegistrarModule, config)`. */
+export async function runService(root: RootModule, config: PlatformConfig): Promise<INestApplication> {
+  const app = await createServiceApp(root, config);
+  await app.listen(config.port, '0.0.0.0');
+  app.get<Logger>(LOGGER).info({ port: config.port }, `${config.serviceName} listening`);
+  return app;
+}

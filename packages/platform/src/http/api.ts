@@ -1,0 +1,1 @@
+export { ApiProperty, ApiPropertyOptional, ApiTags, ApiBearerAuth, ApiResponse } from '@nestjs/swagger';

@@ -1,0 +1,42 @@
+import { Kafka, logLevel, type Admin, type ITopicConfig, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+
+export function createKafka(clientId: string, brokers: string[], logger: Logger): Kafka {
+  // We key every message by aggregate id; the default partitioner's notice is noise.
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  return new Kafka({
+    clientId,
+    brokers,
+    connectionTimeout: 3000,
+    requestTimeout: 10000,
+    retry: { initialRetryTime: 200, retries: 5, maxRetryTime: 5000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }) => {
+        const { message, ...extra } = log;
+        if (level <= logLevel.ERROR) logger.error({ kafka: extra }, message);
+        else logger.warn({ kafka: extra }, message);
+      },
+  });
+}
+
+/** An idempotent producer: acks from all in-sync replicas, no duplicates on retry, one in flight. */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+}
+
+export async function ensureTopics(kafka: Kafka, topics: string[], partitions = 3): Promise<void> {
+  if (topics.length === 0) return;
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing: ITopicConfig[] = topics
+      .filter((t) => !existing.has(t))
+      .map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 }));
+    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,208 @@
+import {
+  Controller,
+  Get,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { AuthGuard, JwtVerifier, Public } from './auth/auth.js';
+import { CHAIN_CHANNEL, ChainWriter } from './chain/chain-writer.js';
+import { readDeployment, type Deployment } from './chain/deployments.js';
+import type { PlatformConfig } from './config/config.js';
+import { createLogger } from './logging/logger.js';
+import { createKafka, ensureTopics } from './messaging/kafka.js';
+import { OutboxRelay } from './messaging/outbox-relay.js';
+import { databaseUrl, migrate, openDataSource, platformMigrations, type Migration } from './persistence/database.js';
+import { EventStore, OUTBOX_CHANNEL } from './persistence/event-store.js';
+import { Leadership } from './persistence/leadership.js';
+import { Waker } from './persistence/waker.js';
+
+export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
+export const LOGGER = Symbol('LOGGER');
+export const KAFKA = Symbol('KAFKA');
+export const DEPLOYMENT = Symbol('DEPLOYMENT');
+
+export interface ServiceDefinition {
+  config: PlatformConfig;
+  migrations: Migration[];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities?: MixedList<Function | string | EntitySchema>;
+  /** Topics this service publishes to; created at boot when missing. */
+  topics: string[];
+  /** Starts the outbox relay and chain writer (tests may drive them by hand). */
+  workers?: boolean;
+}
+
+@Controller('health')
+class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    private readonly ds: DataSource,
+    private readonly relay: OutboxRelay,
+    private readonly chain: ChainWriter,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+  ) {}
+
+  @Get('live')
+  @Public()
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** Ready = can accept commands: PostgreSQL answers. Kafka and the chain may be down; work waits in the outbox. */
+  @Get('ready')
+  @Public()
+  @HealthCheck()
+  ready() {
+    return this.health.check([() => this.db()]);
+  }
+
+  /** Every dependency, with the backlog waiting for Kafka and the chain. */
+  @Get()
+  @Public()
+  @HealthCheck()
+  all() {
+    return this.health.check([() => this.db(), () => this.kafkaCheck(), () => this.chainCheck()]);
+  }
+
+  private async db() {
+    const s = this.indicator.check('postgres');
+    try {
+      await this.ds.query('select 1');
+      return s.up();
+    } catch (err) {
+      return s.down({ reason: (err as Error).message });
+    }
+  }
+
+  private async kafkaCheck() {
+    const s = this.indicator.check('kafka');
+    const pending = await this.relay.pendingCount().catch(() => -1);
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      await admin.describeCluster();
+      return s.up({ outboxPending: pending });
+    } catch (err) {
+      return s.down({ reason: (err as Error).message, outboxPending: pending });
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  private async chainCheck() {
+    const s = this.indicator.check('chain');
+    const open = await this.chain.openCount().catch(() => -1);
+    try {
+      const block = await this.chain.provider.getBlockNumber();
+      return s.up({ block, openWrites: open });
+    } catch (err) {
+      return s.down({ reason: (err as Error).message, openWrites: open });
+    }
+  }
+}
+
+class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly def: ServiceDefinition,
+    private readonly logger: Logger,
+    private readonly kafka: Kafka,
+    private readonly relay: OutboxRelay,
+    private readonly chain: ChainWriter,
+    private readonly wakers: Waker[],
+    private readonly ds: DataSource,
+  ) {}
+
+  async onApplicationBootstrap() {
+    await Promise.all(this.wakers.map((w) => w.start()));
+    void this.createTopics(1);
+    if (this.def.workers !== false) {
+      this.relay.start();
+      this.chain.start();
+    }
+  }
+
+  /** Kafka may be down at boot: keep trying in the background; the relay waits meanwhile. */
+  private async createTopics(attempt: number): Promise<void> {
+    try {
+      await ensureTopics(this.kafka, this.def.topics);
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message, attempt }, 'could not create topics yet');
+      setTimeout(() => void this.createTopics(attempt + 1), Math.min(30_000, 1000 * attempt)).unref();
+    }
+  }
+
+  async onApplicationShutdown() {
+    await this.relay.stop();
+    await this.chain.stop();
+    await Promise.all(this.wakers.map((w) => w.stop()));
+    await this.ds.destroy();
+  }
+}
+
+/**
+ * Everything a UHR service shares, wired once: config, logger, PostgreSQL (own database, migrations, event
+ * store), Kafka (outbox relay), the chain (nonce-managed writer), Keycloak auth guard and health endpoints.
+ */
+@Module({})
+export class PlatformModule {
+  static forRoot(def: ServiceDefinition): DynamicModule {
+    const cfg = def.config;
+    const dbUrl = databaseUrl(cfg.pgUrl, cfg.database);
+    const outboxWaker = new Waker(dbUrl, OUTBOX_CHANNEL);
+    const chainWaker = new Waker(dbUrl, CHAIN_CHANNEL);
+    return {
+      module: PlatformModule,
+      global: true,
+      imports: [TerminusModule],
+      controllers: [HealthController],
+      providers: [
+        { provide: PLATFORM_CONFIG, useValue: cfg },
+        { provide: LOGGER, useFactory: () => createLogger(cfg.serviceName, cfg.logLevel) },
+        {
+          provide: DataSource,
+          useFactory: async () => {
+            const ds = await openDataSource({ pgUrl: cfg.pgUrl, database: cfg.database, entities: def.entities });
+            await migrate(ds, [...platformMigrations, ...def.migrations]);
+            return ds;
+          },
+        },
+        { provide: EventStore, inject: [DataSource], useFactory: (ds: DataSource) => new EventStore(ds) },
+        { provide: KAFKA, inject: [LOGGER], useFactory: (l: Logger) => createKafka(cfg.serviceName, cfg.kafkaBrokers, l) },
+        { provide: DEPLOYMENT, useFactory: (): Deployment => readDeployment(cfg.deploymentsFile) },
+        {
+          provide: OutboxRelay,
+          inject: [DataSource, KAFKA, LOGGER],
+          useFactory: (ds: DataSource, kafka: Kafka, l: Logger) => new OutboxRelay(ds, kafka, outboxWaker, l),
+        },
+        {
+          provide: ChainWriter,
+          inject: [DataSource, DEPLOYMENT, LOGGER],
+          useFactory: (ds: DataSource, d: Deployment, l: Logger) =>
+            new ChainWriter(cfg.chainRpcUrl, d.chainId, cfg.chainSignerKey, ds, chainWaker, l, new Leadership(dbUrl, 'uhr-chain-writer')),
+        },
+        {
+          provide: JwtVerifier,
+          useFactory: () => new JwtVerifier(cfg.keycloakUrl, cfg.keycloakRealm, cfg.keycloakAudience),
+        },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        {
+          provide: PlatformLifecycle,
+          inject: [LOGGER, KAFKA, OutboxRelay, ChainWriter, DataSource],
+          useFactory: (l: Logger, k: Kafka, r: OutboxRelay, c: ChainWriter, ds: DataSource) =>
+            new PlatformLifecycle(def, l, k, r, c, [outboxWaker, chainWaker], ds),
+        },
+      ],
+      exports: [PLATFORM_CONFIG, LOGGER, DataSource, EventStore, KAFKA, DEPLOYMENT, OutboxRelay, ChainWriter, JwtVerifier],
+    };
+  }
+}
+

@@ -1,0 +1,85 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Finds the repository root (the folder with .uhr or the workspace package.json) from the cwd upwards. */
+export function repoRoot(from = process.cwd()): string {
+  let dir = from;
+  for (;;) {
+    if (existsSync(join(dir, 'scripts', 'stack.sh'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return from;
+    dir = up;
+  }
+}
+
+/**
+ * Endpoints for integration tests: the environment first, then the `.uhr/env` file that scripts/stack.sh
+ * writes. Integration tests never mock a server: without endpoints they fail with a message saying how to
+ * start them.
+ */
+export function loadStackEnv(): Record<string, string> {
+  const file = join(repoRoot(), '.uhr', 'env');
+  if (existsSync(file)) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+      if (m?.[1] && process.env[m[1]] === undefined) process.env[m[1]] = m[2];
+    }
+  }
+  const need = ['UHR_PG_URL', 'UHR_KAFKA_BROKERS', 'UHR_KEYCLOAK_URL', 'UHR_S3_ENDPOINT', 'UHR_CHAIN_RPC_URL'];
+  const missing = need.filter((k) => !process.env[k]);
+  if (missing.length > 0) {
+    throw new Error(`integration tests need the platform: ${missing.join(', ')} unset. Start it with scripts/stack.sh up`);
+  }
+  return process.env as Record<string, string>;
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after the deadline. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 20_000, intervalMs = 50 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+const tokenCache = new Map<string, { token: string; until: number }>();
+
+/** A real access token from Keycloak for one of the realm's test users (password `<username>-pass`). */
+export async function tokenFor(username: string, password = `${username}-pass`): Promise<string> {
+  const cached = tokenCache.get(username);
+  if (cached && cached.until > Date.now()) return cached.token;
+  const env = loadStackEnv();
+  const url = `${env.UHR_KEYCLOAK_URL}/realms/${env.UHR_KEYCLOAK_REALM ?? 'uhr'}/protocol/openid-connect/token`;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', client_id: 'uhr-cli', username, password }),
+  });
+  if (!res.ok) throw new Error(`Keycloak refused a token for ${username}: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { access_token: string; expires_in: number };
+  tokenCache.set(username, { token: body.access_token, until: Date.now() + (body.expires_in - 30) * 1000 });
+  return body.access_token;
+}
+
+/** Runs a stack.sh command (stop/start a server for outage tests). */
+export async function stack(...args: string[]): Promise<void> {
+  const { execFile } = await import('node:child_process');
+  await new Promise<void>((resolve, reject) =>
+    execFile('bash', [join(repoRoot(), 'scripts', 'stack.sh'), ...args], { timeout: 300_000 }, (err, _o, stderr) =>
+      err ? reject(new Error(`stack.sh ${args.join(' ')} failed: ${stderr}`)) : resolve(),
+    ),
+  );
+}
