@@ -7,9 +7,9 @@
 #   scripts/stack.sh status             one line per component
 #   scripts/stack.sh logs [component]   tail the logs (all in .uhr/logs)
 #   scripts/stack.sh env                print the exported endpoints (the same as .uhr/env)
-#   scripts/stack.sh restart <component>
+#   scripts/stack.sh stop|start|restart <component…>   one server or service (outage drills)
 #
-# Components: postgres kafka keycloak s3 chain contracts registrar
+# Components: postgres kafka keycloak s3 chain contracts, then each built service (registrar, consent, …)
 # Everything lives in .uhr/ (ignored by git): cache/ downloads, data/, logs/, run/ pid files, env.
 set -euo pipefail
 
@@ -21,13 +21,19 @@ mkdir -p "$CACHE" "$DATA" "$LOGS" "$RUN"
 # Ports and versions: override any of them from the environment.
 : "${UHR_PG_PORT:=55432}" "${UHR_KAFKA_PORT:=59092}" "${UHR_KAFKA_CONTROLLER_PORT:=59093}"
 : "${UHR_KEYCLOAK_PORT:=58080}" "${UHR_KEYCLOAK_MGMT_PORT:=58081}" "${UHR_S3_PORT:=59000}" "${UHR_CHAIN_PORT:=58545}"
-: "${UHR_REGISTRAR_PORT:=3001}"
+: "${UHR_REGISTRAR_PORT:=3001}" "${UHR_CONSENT_PORT:=3002}" "${UHR_RECORDS_PORT:=3003}" "${UHR_NOTIFICATIONS_PORT:=3004}"
+: "${UHR_DRUG_TRACE_PORT:=3005}" "${UHR_ORGAN_REGISTRY_PORT:=3006}" "${UHR_BILLING_PORT:=3007}"
 : "${KAFKA_VERSION:=3.9.1}" "${KEYCLOAK_VERSION:=26.4.7}" "${S3PROXY_VERSION:=2.6.0}"
 : "${UHR_PG_USER:=uhr}" "${UHR_PG_PASSWORD:=uhr-dev-password}"
 : "${UHR_S3_ACCESS_KEY:=uhr-dev-access}" "${UHR_S3_SECRET_KEY:=uhr-dev-secret-key-change-me}"
 : "${UHR_KEYCLOAK_ADMIN:=admin}" "${UHR_KEYCLOAK_ADMIN_PASSWORD:=admin-dev-password}"
 
-ALL_COMPONENTS=(postgres kafka keycloak s3 chain contracts registrar)
+SERVERS=(postgres kafka keycloak s3 chain contracts)
+# Every service that has been built (services/<name>/dist/main.js) starts after the servers, in this order.
+SERVICES=(registrar consent records notifications drug-trace organ-registry billing)
+service_port() { local v="UHR_$(echo "${1//-/_}" | tr a-z A-Z)_PORT"; echo "${!v}"; }
+built_services() { local s; for s in "${SERVICES[@]}"; do if [[ -f $ROOT/services/$s/dist/main.js ]]; then echo "$s"; fi; done; }
+ALL_COMPONENTS=("${SERVERS[@]}" $(built_services))
 
 log() { printf '[stack %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
@@ -234,19 +240,24 @@ up_chain() {
 
 up_contracts() {
   log "deploying contracts (kept if already on this chain)"
+  # One signer per service (one nonce sequence each), holding only the roles that service needs. These are
+  # anvil's well-known development keys: accounts 1 registrar, 2 consent, 3 records, 4 anchoring.
   (cd "$ROOT" && UHR_CHAIN_RPC_URL="http://127.0.0.1:$UHR_CHAIN_PORT" UHR_DEPLOYMENTS_FILE="$UHR_HOME/deployments.json" \
+    UHR_ROLE_REGISTRAR="${UHR_ROLE_REGISTRAR:-0x70997970C51812dc3A010C7d01b50e0d17dc79C8}" \
+    UHR_ROLE_RELAYER="${UHR_ROLE_RELAYER:-0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC,0x90F79bf6EB2c4f870365E785982E1f101E93b906}" \
+    UHR_ROLE_GATEKEEPER="${UHR_ROLE_GATEKEEPER:-0x90F79bf6EB2c4f870365E785982E1f101E93b906}" \
+    UHR_ROLE_ANCHORER="${UHR_ROLE_ANCHORER:-0x90F79bf6EB2c4f870365E785982E1f101E93b906,0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65}" \
     npm run -s deploy -w @uhr/contracts) >>"$LOGS/contracts.log" 2>&1 || { tail -n 30 "$LOGS/contracts.log" >&2; die "contract deployment failed"; }
 }
 
 # ---------------------------------------------------------------- services
-up_service() { # name port
-  local name=$1 port=$2
+up_service() { # name
+  local name=$1 port; port=$(service_port "$1")
   if port_open "$port"; then log "$name already listening on $port"; return; fi
   # shellcheck disable=SC1091
   spawn "$name" bash -c "set -a; source '$UHR_HOME/env'; exec node '$ROOT/services/$name/dist/main.js'"
   wait_for "$name" 90 curl -fsS "http://127.0.0.1:$port/health/ready"
 }
-up_registrar() { up_service registrar "$UHR_REGISTRAR_PORT"; }
 
 write_env() {
   cat >"$UHR_HOME/env" <<EOF
@@ -261,9 +272,12 @@ UHR_S3_ACCESS_KEY=$UHR_S3_ACCESS_KEY
 UHR_S3_SECRET_KEY=$UHR_S3_SECRET_KEY
 UHR_CHAIN_RPC_URL=http://127.0.0.1:$UHR_CHAIN_PORT
 UHR_DEPLOYMENTS_FILE=$UHR_HOME/deployments.json
-UHR_REGISTRAR_URL=http://127.0.0.1:$UHR_REGISTRAR_PORT
-UHR_REGISTRAR_PORT=$UHR_REGISTRAR_PORT
 EOF
+  local svc var
+  for svc in "${SERVICES[@]}"; do
+    var="UHR_$(echo "${svc//-/_}" | tr a-z A-Z)"
+    printf '%s_URL=http://127.0.0.1:%s\n%s_PORT=%s\n' "$var" "$(service_port "$svc")" "$var" "$(service_port "$svc")" >>"$UHR_HOME/env"
+  done
 }
 
 ensure_node_modules() {
@@ -288,8 +302,8 @@ cmd_up() {
   ensure_node_modules
   for c in "${comps[@]}"; do
     case $c in
-      postgres|kafka|keycloak|s3|chain|contracts|registrar) "up_$c" ;;
-      *) die "unknown component '$c' (one of: ${ALL_COMPONENTS[*]})" ;;
+      postgres|kafka|keycloak|s3|chain|contracts) "up_$c" ;;
+      *) if [[ " ${SERVICES[*]} " == *" $c "* ]]; then up_service "$c"; else die "unknown component '$c' (one of: ${ALL_COMPONENTS[*]})"; fi ;;
     esac
   done
   log "platform up in $((SECONDS - t0))s"
@@ -301,20 +315,26 @@ UHR is running. Endpoints (also in $UHR_HOME/env):
   Keycloak     http://127.0.0.1:$UHR_KEYCLOAK_PORT  (realm uhr; admin console user '$UHR_KEYCLOAK_ADMIN')
   S3           http://127.0.0.1:$UHR_S3_PORT  (SigV4, access key $UHR_S3_ACCESS_KEY)
   Ethereum     http://127.0.0.1:$UHR_CHAIN_PORT  (chain id 31337; contracts in $UHR_HOME/deployments.json)
-  Registrar    http://127.0.0.1:$UHR_REGISTRAR_PORT  (OpenAPI at /docs)
+Services (OpenAPI at /docs on each):
+$(for svc in $(built_services); do printf '  %-12s http://127.0.0.1:%s\n' "$svc" "$(service_port "$svc")"; done)
 Logs: $LOGS    Stop: scripts/stack.sh down
 EOF
 }
 
+stop_one() {
+  local c=$1 pid
+  pid_alive "$c" || { rm -f "$RUN/$c.pid"; return 0; }
+  pid=$(cat "$RUN/$c.pid"); log "stopping $c (pid $pid)"
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  rm -f "$RUN/$c.pid"
+}
+
 cmd_down() {
-  local c pid
-  for c in registrar chain s3 keycloak kafka postgres; do
-    pid_alive "$c" || { rm -f "$RUN/$c.pid"; continue; }
-    pid=$(cat "$RUN/$c.pid"); log "stopping $c (pid $pid)"
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-    rm -f "$RUN/$c.pid"
+  local c
+  for c in billing organ-registry drug-trace notifications records consent registrar chain s3 keycloak kafka postgres; do
+    stop_one "$c"
   done
 }
 
@@ -323,9 +343,11 @@ case $cmd in
   up) cmd_up "$@" ;;
   down) cmd_down ;;
   restart) [[ $# -ge 1 ]] || die "restart needs a component"; for c in "$@"; do
-      if pid_alive "$c"; then p=$(cat "$RUN/$c.pid"); kill -TERM -- "-$p" 2>/dev/null || true
-        for _ in $(seq 1 60); do kill -0 "$p" 2>/dev/null || break; sleep 0.5; done; fi
-      "up_$c"; done ;;
+      stop_one "$c"
+      if [[ " ${SERVICES[*]} " == *" $c "* ]]; then up_service "$c"; else "up_$c"; fi; done ;;
+  stop) [[ $# -ge 1 ]] || die "stop needs a component"; for c in "$@"; do stop_one "$c"; done ;;
+  start) [[ $# -ge 1 ]] || die "start needs a component"; write_env; for c in "$@"; do
+      if [[ " ${SERVICES[*]} " == *" $c "* ]]; then up_service "$c"; else "up_$c"; fi; done ;;
   status) for c in "${ALL_COMPONENTS[@]}"; do [[ $c == contracts ]] || status_line "$c"; done ;;
   logs) if [[ $# -ge 1 ]]; then tail -n 100 -f "$LOGS/$1.log"; else tail -n 20 -f "$LOGS"/*.log; fi ;;
   env) write_env; cat "$UHR_HOME/env" ;;
