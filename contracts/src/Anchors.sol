@@ -26,6 +26,17 @@ contract Anchors is IAnchors, AccessControlDefaultAdminRules {
         external
         onlyRole(ANCHORER_ROLE)
     {
+        _anchor(stream, firstSeq, lastSeq, count, root);
+    }
+
+    function anchorMany(Batch[] calldata batches) external onlyRole(ANCHORER_ROLE) {
+        for (uint256 i = 0; i < batches.length; ++i) {
+            Batch calldata b = batches[i];
+            _anchor(b.stream, b.firstSeq, b.lastSeq, b.count, b.root);
+        }
+    }
+
+    function _anchor(bytes32 stream, uint64 firstSeq, uint64 lastSeq, uint32 count, bytes32 root) private {
         if (root == bytes32(0)) revert AnchorsZeroRoot();
         if (count == 0 || lastSeq < firstSeq || uint256(lastSeq) - firstSeq + 1 != count) {
             revert AnchorsInvalidRange(firstSeq, lastSeq, count);

@@ -7,6 +7,15 @@ pragma solidity ^0.8.24;
 /// roots can never be changed. Leaves are double-hashed: keccak256(bytes.concat(keccak256(abi.encode(stream,
 /// seq, dataHash)))), pairs hashed in sorted order (OpenZeppelin MerkleProof / StandardMerkleTree layout).
 interface IAnchors {
+    /// @notice One batch of `anchorMany`.
+    struct Batch {
+        bytes32 stream;
+        uint64 firstSeq;
+        uint64 lastSeq;
+        uint32 count;
+        bytes32 root;
+    }
+
     /// @notice A batch root was anchored (batch ranges live only in this event, to keep anchoring cheap).
     event BatchAnchored(
         bytes32 indexed stream, uint256 indexed batchIndex, uint64 firstSeq, uint64 lastSeq, bytes32 root
@@ -22,6 +31,10 @@ interface IAnchors {
     error AnchorsBatchNotFound(bytes32 stream, uint256 batchIndex);
 
     function anchor(bytes32 stream, uint64 firstSeq, uint64 lastSeq, uint32 count, bytes32 root) external;
+
+    /// @notice Anchors several batches (typically one per stream at the same tick) in one transaction, sharing
+    /// the transaction base cost; all-or-nothing.
+    function anchorMany(Batch[] calldata batches) external;
 
     function verify(bytes32 stream, uint256 batchIndex, bytes32[] calldata proof, bytes32 leaf)
         external

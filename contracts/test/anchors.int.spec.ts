@@ -82,6 +82,21 @@ describe('Anchors', () => {
     await mined(asAnchorer.anchor(stream, 20, 20, 1, randomId()));
   });
 
+  it('anchorMany anchors one batch per stream atomically', async () => {
+    const [s1, s2] = [randomId(), randomId()];
+    const [a, b] = [batch(s1, 0, 4), batch(s2, 7, 3)];
+    const receipt = await mined(asAnchorer.anchorMany([[s1, 0, 3, 4, a.tree.root], [s2, 7, 9, 3, b.tree.root]]));
+    expect(eventsOf(receipt, anchors, 'BatchAnchored')).toEqual([
+      [s1, 0n, 0n, 3n, a.tree.root],
+      [s2, 0n, 7n, 9n, b.tree.root],
+    ]);
+    expect(await anchors.verify(s2, 0, b.tree.proof(2), b.leaves[2])).toBe(true);
+    // the second batch is not contiguous: nothing of the call is kept
+    await expectRevert(asAnchorer.anchorMany([[s1, 4, 4, 1, randomId()], [s2, 11, 11, 1, randomId()]]), 'AnchorsNotContiguous', [s2, 10n, 11n]);
+    expect([...(await anchors.streamOf(s1))]).toEqual([4n, 1n]);
+    await expectRevert(asStranger.anchorMany([[s1, 4, 4, 1, randomId()]]), 'AccessControlUnauthorizedAccount');
+  });
+
   it('property: anchored roots never change', async () => {
     const stream = randomId();
     const stored: string[] = [];
