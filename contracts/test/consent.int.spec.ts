@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { type Contract, type Wallet, ZeroHash, encodeBytes32String } from 'ethers';
+import { type Contract, type Wallet, TypedDataEncoder, ZeroHash, encodeBytes32String, keccak256, toUtf8Bytes } from 'ethers';
 import {
+  CONSENT_TYPES,
   IdentityKind,
   ROLES,
   Verdict,
@@ -100,6 +101,13 @@ describe('Consent', () => {
     expect(await consent.MAX_BREAK_GLASS_DURATION()).toBe(86400n);
     expect(await consent.MAX_SCOPE_ITEMS()).toBe(64n);
     expect((await consent.eip712Domain()).name).toBe('UHR Consent');
+  });
+
+  it('TS typed-data definitions hash to the contract type hashes', async () => {
+    for (const [name, constant] of [['Grant', 'GRANT_TYPEHASH'], ['Revoke', 'REVOKE_TYPEHASH'], ['BreakGlass', 'BREAK_GLASS_TYPEHASH']] as const) {
+      const encoded = TypedDataEncoder.from({ [name]: [...CONSENT_TYPES[name]] }).encodeType(name);
+      expect(keccak256(toUtf8Bytes(encoded))).toBe(await consent[constant]());
+    }
   });
 
   describe('grantBySig', () => {

@@ -1,6 +1,7 @@
-import { type Contract, type Wallet, ZeroHash } from 'ethers';
+import { type Contract, type Wallet, TypedDataEncoder, ZeroHash, keccak256, toUtf8Bytes } from 'ethers';
 import {
   IdentityKind,
+  RELATIONSHIPS_TYPES,
   RecordStatus,
   RelationshipStatus,
   ROLES,
@@ -59,6 +60,13 @@ describe('Relationships', () => {
     expect(d.name).toBe('UHR Relationships');
     expect(d.version).toBe('1');
     expect(d.chainId).toBe(chain.chainId);
+  });
+
+  it('TS typed-data definitions hash to the contract type hashes', async () => {
+    for (const [name, constant] of [['AddRecord', 'ADD_RECORD_TYPEHASH'], ['RespondToRecord', 'RESPOND_TYPEHASH'], ['EndRelationship', 'END_RELATIONSHIP_TYPEHASH']] as const) {
+      const encoded = TypedDataEncoder.from({ [name]: [...RELATIONSHIPS_TYPES[name]] }).encodeType(name);
+      expect(keccak256(toUtf8Bytes(encoded))).toBe(await rel[constant]());
+    }
   });
 
   it('a provider adds records directly; the first opens the relationship; the Summary lists it', async () => {
