@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HDNodeWallet, JsonRpcProvider, Mnemonic, encodeBytes32String, id } from 'ethers';
-import {
+const {
   MerkleTree,
   anchorLeaf,
   anchorsAt,
@@ -18,7 +18,10 @@ import {
   signGrant,
   signRespondToRecord,
   signRevoke,
-} from '../dist/ts/index.js';
+} = await import('../dist/ts/index.js').catch((err) => {
+  console.error(`cannot load dist/ts/index.js (${err.message}); run \`npm run build -w @uhr/contracts\` first`);
+  process.exit(1);
+});
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');

@@ -5,7 +5,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HDNodeWallet, JsonRpcProvider, Mnemonic, NonceManager, Wallet } from 'ethers';
-import { deployAll, loadDeployment } from '../dist/ts/index.js';
+const { deployAll, loadDeployment } = await import('../dist/ts/index.js').catch((err) => {
+  console.error(`cannot load dist/ts/index.js (${err.message}); run \`npm run build -w @uhr/contracts\` first`);
+  process.exit(1);
+});
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
