@@ -25,9 +25,11 @@ const common = {
 };
 const roots = '<rootDir>/{packages,services,contracts}/**/';
 export default {
+  // A global option in jest (projects cannot set it): integration tests wait on real servers.
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: [`${roots}*.unit.spec.ts`] },
-    { ...common, displayName: 'int', testMatch: [`${roots}*.int.spec.ts`], testTimeout: 120000 },
-    { ...common, displayName: 'e2e', testMatch: [`${roots}*.e2e.spec.ts`], testTimeout: 180000 },
+    { ...common, displayName: 'int', testMatch: [`${roots}*.int.spec.ts`] },
+    { ...common, displayName: 'e2e', testMatch: [`${roots}*.e2e.spec.ts`] },
   ],
 };

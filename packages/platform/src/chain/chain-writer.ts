@@ -184,7 +184,7 @@ export class ChainWriter {
       if (hash) sent.push({ row, hash });
     }
     for (const { row, hash } of sent) {
-      const receipt = await this.provider.waitForTransaction(hash, 1, this.opts.receiptTimeoutMs ?? 30_000);
+      const receipt = await this.receiptOf(hash);
       if (receipt) await this.settle(row, receipt);
     }
     return submitted.length + pending.length;
@@ -274,8 +274,23 @@ export class ChainWriter {
       if (err instanceof NonceTakenError) return this.backToPending(row, 'nonce taken by another transaction');
       throw err;
     }
-    const mined = await this.provider.waitForTransaction(row.tx_hash, 1, this.opts.receiptTimeoutMs ?? 30_000);
+    const mined = await this.receiptOf(row.tx_hash);
     if (mined) await this.settle(row, mined);
+  }
+
+  /**
+   * Polls for the receipt from 50 ms up to 1 s apart (ethers' own wait polls every 4 s, too slow for a dev chain
+   * that mines at once, and pointless for one that mines every second). Null when it is not mined in time:
+   * the job stays submitted and the next pass looks again.
+   */
+  private async receiptOf(hash: string): Promise<TransactionReceipt | null> {
+    const deadline = Date.now() + (this.opts.receiptTimeoutMs ?? 30_000);
+    for (let delay = 50; ; delay = Math.min(1000, delay * 2)) {
+      const receipt = await this.provider.getTransactionReceipt(hash);
+      if (receipt) return receipt;
+      if (Date.now() + delay > deadline) return null;
+      await new Promise((r) => setTimeout(r, delay));
+    }
   }
 
   private async settle(row: JobRow, receipt: TransactionReceipt): Promise<void> {

@@ -47,6 +47,7 @@ export async function waitFor<T>(
       if (v !== undefined && v !== false) return v;
     } catch (err) {
       lastError = err;
+      if ((err as Error).message?.startsWith('rejected')) throw err;
     }
     if (Date.now() > deadline) {
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);

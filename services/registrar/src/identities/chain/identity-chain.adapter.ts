@@ -8,6 +8,8 @@ import {
   IdempotentConsumer,
   KAFKA,
   LOGGER,
+  PLATFORM_CONFIG,
+  type PlatformConfig,
   type ChainJob,
   type Deployment,
   type EventEnvelope,
@@ -70,13 +72,15 @@ export class IdentityChainAdapter implements OnApplicationBootstrap, OnApplicati
     @Inject(KAFKA) kafka: Kafka,
     @Inject(DEPLOYMENT) deployment: Deployment,
     @Inject(LOGGER) private readonly logger: Logger,
-    ds: DataSource,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    private readonly ds: DataSource,
     private readonly writer: ChainWriter,
     private readonly identities: IdentityRepository,
   ) {
     this.registrar = registrarAt(contractAddress(deployment, 'Registrar'), writer.provider);
     this.consumer = new IdempotentConsumer(kafka, ds, logger, {
-      groupId: 'registrar-chain',
+      // One group per registrar database: replicas of one registrar share it, separate registrars do not.
+      groupId: `${config.database}.chain`,
       topics: [IDENTITY_TOPIC],
       handler: (env, m) => this.onEvent(env, m),
     });
@@ -109,7 +113,11 @@ export class IdentityChainAdapter implements OnApplicationBootstrap, OnApplicati
 
   private async onEvent(env: EventEnvelope, m: EntityManager): Promise<void> {
     const request = requestOf(env);
-    if (request) await enqueueChainJob(m, env.id, JOB_KIND, request);
+    if (!request) return;
+    // Anchor only what this registrar's own store wrote (another registrar may publish to the same topic).
+    const own: unknown[] = await m.query('select 1 from uhr_events where id = $1', [env.id]);
+    if (own.length === 0) return;
+    await enqueueChainJob(m, env.id, JOB_KIND, request);
   }
 
   private encode(r: IdentityChainRequest): string {
