@@ -1,0 +1,203 @@
+import { payloadSchemas, type EventType, type PayloadOf } from './payloads.js';
+
+/** Why a party hears of an event: phrases the message and lets a client group its inbox. */
+export type RecipientRole = 'patient' | 'provider' | 'grantee' | 'requester' | 'auditor' | 'owner';
+
+export interface Recipient {
+  subject: string;
+  as: RecipientRole;
+}
+
+export interface Message {
+  title: string;
+  body: string;
+}
+
+export type Severity = 'info' | 'alert';
+
+export interface ResolveContext {
+  /** Subjects of the auditors' office (config), told of every safety alert. */
+  auditors: readonly string[];
+}
+
+/**
+ * One row of the catalogue: where the event comes from, who hears of it and what they read. Adding a source
+ * (drug recalls, organ offers) is one more row and, if new, one more topic.
+ */
+export interface CatalogueEntry<T extends EventType = EventType> {
+  type: T;
+  topic: string;
+  /** Safety alerts ignore mutes, quiet hours and digests: they always arrive at once. */
+  safety: boolean;
+  recipients(payload: PayloadOf<T>, ctx: ResolveContext): Recipient[];
+  message(payload: PayloadOf<T>, as: RecipientRole): Message;
+}
+
+export const TOPICS = {
+  record: 'uhr.records.record.v1',
+  access: 'uhr.records.access.v1',
+  grant: 'uhr.consent.grant.v1',
+  accessRequest: 'uhr.consent.access-request.v1',
+  breakGlass: 'uhr.consent.break-glass.v1',
+  identity: 'uhr.registrar.identity.v1',
+} as const;
+
+const short = (s: string) => (s.length > 12 ? `${s.slice(0, 8)}…` : s);
+const auditorsOf = (ctx: ResolveContext): Recipient[] => ctx.auditors.map((subject) => ({ subject, as: 'auditor' }));
+
+// A mapped type keeps each row's payload type exact while the table stays a plain record keyed by type.
+const entries: { [T in EventType]: CatalogueEntry<T> } = {
+  'records.RecordAdded': {
+    type: 'records.RecordAdded',
+    topic: TOPICS.record,
+    safety: false,
+    recipients: (p) => [{ subject: p.patientSubject, as: 'patient' }],
+    message: (p) => ({
+      title: 'A new record was added',
+      body: `A provider added "${p.title}" (${p.category}) to your records. Accept or reject it.`,
+    }),
+  },
+  'records.RecordAccepted': {
+    type: 'records.RecordAccepted',
+    topic: TOPICS.record,
+    safety: false,
+    recipients: (p) => [{ subject: p.providerSubject, as: 'provider' }],
+    message: (p) => ({ title: 'Record accepted', body: `The patient accepted record ${short(p.recordId)}.` }),
+  },
+  'records.RecordRejected': {
+    type: 'records.RecordRejected',
+    topic: TOPICS.record,
+    safety: false,
+    recipients: (p) => [{ subject: p.providerSubject, as: 'provider' }],
+    message: (p) => ({ title: 'Record rejected', body: `The patient rejected record ${short(p.recordId)}.` }),
+  },
+  'consent.AccessRequested': {
+    type: 'consent.AccessRequested',
+    topic: TOPICS.accessRequest,
+    safety: false,
+    recipients: (p) => [{ subject: p.patientSubject, as: 'patient' }],
+    message: (p) => ({
+      title: 'Someone asks to see your records',
+      body: `An access request for "${p.purpose}" awaits your decision.`,
+    }),
+  },
+  'consent.GrantIssued': {
+    type: 'consent.GrantIssued',
+    topic: TOPICS.grant,
+    safety: false,
+    recipients: (p) => [{ subject: p.granteeSubject, as: 'grantee' }],
+    message: (p) => ({
+      title: 'Access granted',
+      body:
+        `A patient granted you access (${Array.isArray(p.scope) ? p.scope.join(', ') : p.scope})` +
+        (p.validUntil ? ` until ${p.validUntil}` : '') +
+        (p.maxUses !== null ? `, ${p.maxUses} use(s)` : '') +
+        '.',
+    }),
+  },
+  'consent.GrantRevoked': {
+    type: 'consent.GrantRevoked',
+    topic: TOPICS.grant,
+    safety: false,
+    recipients: (p) => [{ subject: p.granteeSubject, as: 'grantee' }],
+    message: (p) => ({ title: 'Access revoked', body: `The patient revoked grant ${short(p.grantId)}.` }),
+  },
+  'consent.GrantExpired': {
+    type: 'consent.GrantExpired',
+    topic: TOPICS.grant,
+    safety: false,
+    recipients: (p) => [
+      { subject: p.granteeSubject, as: 'grantee' },
+      { subject: p.patientSubject, as: 'patient' },
+    ],
+    message: (p, as) => ({
+      title: 'Access expired',
+      body:
+        as === 'patient'
+          ? `A grant you issued (${short(p.grantId)}) has expired; that party can no longer read your records.`
+          : `Grant ${short(p.grantId)} has expired.`,
+    }),
+  },
+  'records.RecordRead': {
+    type: 'records.RecordRead',
+    topic: TOPICS.access,
+    safety: false,
+    // A patient reading their own record is not news to them.
+    recipients: (p) => (p.readerSubject === p.patientSubject ? [] : [{ subject: p.patientSubject, as: 'patient' }]),
+    message: (p) => ({
+      title: 'Your record was read',
+      body:
+        `Record ${short(p.recordId)} was read for "${p.purpose}"` +
+        (p.grantId ? ` under grant ${short(p.grantId)}.` : ' without a grant.'),
+    }),
+  },
+  'consent.BreakGlassUsed': {
+    type: 'consent.BreakGlassUsed',
+    topic: TOPICS.breakGlass,
+    safety: true,
+    recipients: (p, ctx) => [{ subject: p.patientSubject, as: 'patient' }, ...auditorsOf(ctx)],
+    message: (p, as) => ({
+      title: 'Emergency access used',
+      body:
+        as === 'patient'
+          ? `A provider opened your records in an emergency (${p.reasonCode}) until ${p.until}.`
+          : `Break-glass access by ${p.providerSubject} to patient ${p.patientSubject} (${p.reasonCode}) until ${p.until}.`,
+    }),
+  },
+  'records.IntegrityViolationDetected': {
+    type: 'records.IntegrityViolationDetected',
+    topic: TOPICS.record,
+    safety: true,
+    recipients: (p, ctx) => [{ subject: p.patientSubject, as: 'patient' }, ...auditorsOf(ctx)],
+    message: (p) => ({
+      title: 'Record integrity violation',
+      body: `Record ${short(p.recordId)} does not match its on-chain anchor; it is withheld until investigated.`,
+    }),
+  },
+  'registrar.IdentityRebound': {
+    type: 'registrar.IdentityRebound',
+    topic: TOPICS.identity,
+    safety: false,
+    recipients: (p) => (p.subject ? [{ subject: p.subject, as: 'owner' }] : []),
+    message: (p) => ({
+      title: 'Your identity was bound to a new key',
+      body: `Your identity now signs with ${p.newAddress} (was ${p.oldAddress}). If you did not ask for this, contact your registrar.`,
+    }),
+  },
+};
+
+export const CATALOGUE: ReadonlyMap<string, CatalogueEntry> = new Map(
+  Object.values(entries).map((e) => [e.type, e as unknown as CatalogueEntry]),
+);
+export const EVENT_TYPES = [...CATALOGUE.keys()] as EventType[];
+export const SAFETY_TYPES = EVENT_TYPES.filter((t) => CATALOGUE.get(t)!.safety);
+export const MUTABLE_TYPES = EVENT_TYPES.filter((t) => !CATALOGUE.get(t)!.safety);
+export const CONSUMED_TOPICS = [...new Set([...CATALOGUE.values()].map((e) => e.topic))];
+
+export type Resolution =
+  | { kind: 'notify'; entry: CatalogueEntry; payload: unknown; recipients: Array<Recipient & Message> }
+  | { kind: 'skip'; reason: 'unknown-type' | 'unsupported-version' | 'invalid-payload' | 'no-recipient'; detail: string };
+
+/**
+ * Pure: an event's type, version and payload → who hears of it and what each reads. A subject named twice
+ * (an auditor who is also the patient) hears once, in the first role listed.
+ */
+export function resolve(type: string, version: number, payload: unknown, ctx: ResolveContext): Resolution {
+  const entry = CATALOGUE.get(type);
+  if (!entry) return { kind: 'skip', reason: 'unknown-type', detail: type };
+  if (version !== 1) return { kind: 'skip', reason: 'unsupported-version', detail: `${type} v${version}` };
+  const parsed = payloadSchemas[entry.type].safeParse(payload);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
+    return { kind: 'skip', reason: 'invalid-payload', detail };
+  }
+  const seen = new Set<string>();
+  const recipients: Array<Recipient & Message> = [];
+  for (const r of entry.recipients(parsed.data as never, ctx)) {
+    if (seen.has(r.subject)) continue;
+    seen.add(r.subject);
+    recipients.push({ ...r, ...entry.message(parsed.data as never, r.as) });
+  }
+  if (recipients.length === 0) return { kind: 'skip', reason: 'no-recipient', detail: type };
+  return { kind: 'notify', entry, payload: parsed.data, recipients };
+}

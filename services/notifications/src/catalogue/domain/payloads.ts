@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * The payload fields notifications reads from each event it consumes (README.md, "Events consumed").
+ * Emitters may send more fields; only these are required. Recipients are Keycloak subjects (`sub`).
+ */
+const subject = z.string().min(1).max(200);
+const id = z.string().min(1).max(200);
+
+export const payloadSchemas = {
+  'records.RecordAdded': z.object({
+    recordId: id,
+    patientSubject: subject,
+    providerSubject: subject,
+    category: z.string().max(200),
+    title: z.string().max(500),
+  }),
+  'records.RecordAccepted': z.object({ recordId: id, patientSubject: subject, providerSubject: subject }),
+  'records.RecordRejected': z.object({ recordId: id, patientSubject: subject, providerSubject: subject }),
+  'consent.AccessRequested': z.object({
+    requestId: id,
+    patientSubject: subject,
+    requesterSubject: subject,
+    purpose: z.string().max(500),
+  }),
+  'consent.GrantIssued': z.object({
+    grantId: id,
+    patientSubject: subject,
+    granteeSubject: subject,
+    scope: z.union([z.string(), z.array(z.string())]),
+    validUntil: z.string().nullable(),
+    maxUses: z.number().int().nullable(),
+  }),
+  'consent.GrantRevoked': z.object({ grantId: id, patientSubject: subject, granteeSubject: subject }),
+  'consent.GrantExpired': z.object({ grantId: id, patientSubject: subject, granteeSubject: subject }),
+  'records.RecordRead': z.object({
+    recordId: id,
+    patientSubject: subject,
+    readerSubject: subject,
+    grantId: id.nullable(),
+    purpose: z.string().max(500),
+  }),
+  'consent.BreakGlassUsed': z.object({
+    patientSubject: subject,
+    providerSubject: subject,
+    reasonCode: z.string().max(100),
+    until: z.string(),
+  }),
+  'records.IntegrityViolationDetected': z.object({
+    recordId: id,
+    patientSubject: subject,
+    expectedHash: z.string(),
+    actualHash: z.string(),
+  }),
+  // The registrar's identity may have no login bound (subject null): then nobody is told.
+  'registrar.IdentityRebound': z.object({
+    subject: subject.nullable().optional(),
+    oldAddress: z.string(),
+    newAddress: z.string(),
+  }),
+} as const;
+
+export type EventType = keyof typeof payloadSchemas;
+export type PayloadOf<T extends EventType> = z.infer<(typeof payloadSchemas)[T]>;

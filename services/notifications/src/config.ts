@@ -1,0 +1,56 @@
+import { loadConfig, localDefaults } from '@uhr/platform';
+import { z } from 'zod';
+
+const subjectList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const flag = z.enum(['true', 'false']).transform((s) => s === 'true');
+
+/** The notifications service's configuration, validated at boot (fails fast naming the variable at fault). */
+export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
+  return loadConfig({
+    service: 'notifications',
+    env,
+    extra: {
+      /** Kafka consumer group; processed-message ids are recorded under it. */
+      consumerGroup: z.string().min(1),
+      /** A new group starts at the oldest retained event (production) or at the newest (tests, benchmarks). */
+      consumeFromBeginning: flag,
+      /** Keycloak subjects that receive break-glass and integrity alerts (the auditors' office). */
+      auditorSubjects: subjectList,
+      webhookMaxAttempts: z.coerce.number().int().min(1).max(50),
+      webhookBackoffMs: z.coerce.number().int().min(10),
+      webhookBackoffCapMs: z.coerce.number().int().min(10),
+      webhookTimeoutMs: z.coerce.number().int().min(100),
+      /** How often idle workers (webhook dispatcher, digest scheduler) look for work. */
+      workerPollMs: z.coerce.number().int().min(10),
+    },
+    extraEnv: {
+      consumerGroup: 'UHR_NOTIFICATIONS_GROUP',
+      consumeFromBeginning: 'UHR_NOTIFICATIONS_FROM_BEGINNING',
+      auditorSubjects: 'UHR_NOTIFICATIONS_AUDITOR_SUBJECTS',
+      webhookMaxAttempts: 'UHR_WEBHOOK_MAX_ATTEMPTS',
+      webhookBackoffMs: 'UHR_WEBHOOK_BACKOFF_MS',
+      webhookBackoffCapMs: 'UHR_WEBHOOK_BACKOFF_CAP_MS',
+      webhookTimeoutMs: 'UHR_WEBHOOK_TIMEOUT_MS',
+      workerPollMs: 'UHR_NOTIFICATIONS_POLL_MS',
+    },
+    defaults: {
+      ...localDefaults,
+      port: env.UHR_NOTIFICATIONS_PORT ?? '3004',
+      database: 'uhr_notifications',
+      // anvil's account 6, holding no contract role: notifications writes nothing on chain, but the platform
+      // module always builds a chain writer, which idles. Production injects its own key.
+      chainSignerKey: '0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e',
+      consumerGroup: 'notifications',
+      consumeFromBeginning: 'true',
+      auditorSubjects: '',
+      webhookMaxAttempts: '8',
+      webhookBackoffMs: '1000',
+      webhookBackoffCapMs: '3600000',
+      webhookTimeoutMs: '5000',
+      workerPollMs: '1000',
+    },
+  });
+}
+export type NotificationsConfig = ReturnType<typeof notificationsConfig>;

@@ -1,0 +1,77 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ensureTopics, IdempotentConsumer, KAFKA, LOGGER } from '@uhr/platform';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { CONSUMED_TOPICS } from '../catalogue/domain/catalogue.js';
+import { DeliverEventUseCase } from './use-cases/deliver-event/deliver-event.use-case.js';
+
+export const CONSUMER_OPTIONS = Symbol('CONSUMER_OPTIONS');
+export interface NotificationsConsumerOptions {
+  groupId: string;
+  fromBeginning: boolean;
+}
+
+/**
+ * The Kafka side: subscribes to every topic in the catalogue and hands each envelope to the delivery use case
+ * through the platform's IdempotentConsumer (processed id + effect in one transaction). Kafka may be down at
+ * boot or restart later: the consumer keeps retrying in the background; the HTTP API stays up meanwhile.
+ */
+@Injectable()
+export class NotificationsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly instances = new Set<IdempotentConsumer>();
+  private stopped = false;
+  readonly main: IdempotentConsumer;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONSUMER_OPTIONS) private readonly opts: NotificationsConsumerOptions,
+    private readonly ds: DataSource,
+    private readonly deliver: DeliverEventUseCase,
+  ) {
+    this.main = this.instance();
+  }
+
+  /** A consumer in the service's group; more than one (here or in other replicas) share the partitions. */
+  instance(): IdempotentConsumer {
+    return new IdempotentConsumer(this.kafka, this.ds, this.logger, {
+      groupId: this.opts.groupId,
+      topics: CONSUMED_TOPICS,
+      fromBeginning: this.opts.fromBeginning,
+      handler: async (env, m) => {
+        await this.deliver.execute(env, m);
+      },
+    });
+  }
+
+  onApplicationBootstrap() {
+    void this.startInstance(this.main, 1);
+  }
+
+  /** Topics must exist before subscribing (subscribing to a missing topic fails), so create them first. */
+  async startInstance(consumer: IdempotentConsumer, attempt = 1): Promise<void> {
+    if (this.stopped) return;
+    this.instances.add(consumer);
+    try {
+      await ensureTopics(this.kafka, CONSUMED_TOPICS);
+      await consumer.start();
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message, attempt }, 'notifications consumer not started yet');
+      await consumer.stop();
+      setTimeout(() => {
+        if (this.instances.has(consumer)) void this.startInstance(consumer, attempt + 1);
+      }, Math.min(10_000, 500 * attempt)).unref();
+    }
+  }
+
+  async stopInstance(consumer: IdempotentConsumer): Promise<void> {
+    this.instances.delete(consumer);
+    await consumer.stop();
+  }
+
+  async onApplicationShutdown() {
+    this.stopped = true;
+    await Promise.all([...this.instances].map((c) => c.stop()));
+  }
+}

@@ -1,0 +1,45 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule } from '@uhr/platform';
+import { CLOCK, systemClock, type Clock } from './clock.js';
+import type { NotificationsConfig } from './config.js';
+import { CONSUMER_OPTIONS, NotificationsConsumer } from './delivery/notifications.consumer.js';
+import { StatsController } from './delivery/stats.controller.js';
+import { AUDITOR_SUBJECTS, DeliverEventUseCase } from './delivery/use-cases/deliver-event/deliver-event.use-case.js';
+import { InboxController } from './inbox/inbox.controller.js';
+import { InboxRepository } from './inbox/inbox.repository.js';
+import { notificationsMigrations } from './notifications.migrations.js';
+import { DigestScheduler } from './preferences/digest.scheduler.js';
+import { PreferencesController } from './preferences/preferences.controller.js';
+import { PreferencesRepository } from './preferences/preferences.repository.js';
+import { SendDigestsUseCase } from './preferences/use-cases/send-digests/send-digests.use-case.js';
+import { PushHub } from './stream/push-hub.js';
+import { StreamController } from './stream/stream.controller.js';
+import { WebhookDispatcher } from './webhooks/webhook.dispatcher.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
+import { WebhooksRepository } from './webhooks/webhooks.repository.js';
+
+@Module({})
+export class NotificationsModule {
+  static forRoot(config: NotificationsConfig, opts: { clock?: Clock } = {}): DynamicModule {
+    return {
+      module: NotificationsModule,
+      // Notifications publishes nothing: its consumer creates the topics it reads (CONSUMED_TOPICS).
+      imports: [PlatformModule.forRoot({ config, migrations: notificationsMigrations, topics: [] })],
+      controllers: [InboxController, PreferencesController, StreamController, WebhooksController, StatsController],
+      providers: [
+        { provide: CLOCK, useValue: opts.clock ?? systemClock },
+        { provide: AUDITOR_SUBJECTS, useValue: config.auditorSubjects },
+        { provide: CONSUMER_OPTIONS, useValue: { groupId: config.consumerGroup, fromBeginning: config.consumeFromBeginning } },
+        InboxRepository,
+        PreferencesRepository,
+        WebhooksRepository,
+        DeliverEventUseCase,
+        NotificationsConsumer,
+        PushHub,
+        WebhookDispatcher,
+        SendDigestsUseCase,
+        DigestScheduler,
+      ],
+    };
+  }
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, ForbiddenError, Roles, type Principal } from '@uhr/platform';
+import { DeliveriesQueryDto, RegisterWebhookDto } from './webhooks.dto.js';
+import { WebhooksRepository } from './webhooks.repository.js';
+
+/**
+ * Organisations' machine callbacks. An organisation is the Keycloak account its systems sign in as (e.g.
+ * provider-hospital): its webhooks receive every event addressed to that account. Admins manage any.
+ */
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Roles('admin', 'provider')
+@Controller('webhooks')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksRepository) {}
+
+  /** The signing secret is returned here once and never again. */
+  @Post()
+  register(@Body() dto: RegisterWebhookDto, @CurrentPrincipal() p: Principal) {
+    const owner = dto.ownerSubject ?? p.subject;
+    if (owner !== p.subject && !p.roles.includes('admin')) {
+      throw new ForbiddenError('NotYourOrganisation', 'only an admin registers webhooks for another organisation');
+    }
+    return this.webhooks.create(owner, dto.url, [...new Set(dto.eventTypes ?? [])], p.subject);
+  }
+
+  @Get()
+  list(@CurrentPrincipal() p: Principal) {
+    return this.webhooks.list(p);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    await this.webhooks.delete(p, id);
+  }
+
+  @Get(':id/deliveries')
+  deliveries(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: DeliveriesQueryDto, @CurrentPrincipal() p: Principal) {
+    return this.webhooks.deliveries(p, id, q.status, q.limit ?? 50);
+  }
+
+  @Post('deliveries/:id/replay')
+  @HttpCode(202)
+  replay(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    return this.webhooks.replay(p, id);
+  }
+}
