@@ -1,0 +1,89 @@
+import { events } from '../../../test/builders.js';
+import { CATALOGUE, CONSUMED_TOPICS, EVENT_TYPES, resolve, SAFETY_TYPES, type Resolution } from './catalogue.js';
+
+const alice = 'subject-alice';
+const hospital = 'subject-hospital';
+const clinic = 'subject-clinic';
+const auditors = ['subject-auditor-1', 'subject-auditor-2'];
+const ctx = { auditors };
+
+const recipientsOf = (r: Resolution) => (r.kind === 'notify' ? r.recipients.map((x) => `${x.subject}:${x.as}`) : r.reason);
+
+describe('catalogue: who hears of what', () => {
+  const cases: Array<[string, ReturnType<(typeof events)[keyof typeof events]>, string[] | string]> = [
+    ['a new record → the patient', events.recordAdded(alice, hospital), [`${alice}:patient`]],
+    ['record accepted → the provider', events.recordAccepted(alice, hospital), [`${hospital}:provider`]],
+    ['record rejected → the provider', events.recordRejected(alice, hospital), [`${hospital}:provider`]],
+    ['access requested → the patient', events.accessRequested(alice, clinic), [`${alice}:patient`]],
+    ['grant issued → the grantee', events.grantIssued(alice, clinic), [`${clinic}:grantee`]],
+    ['grant revoked → the grantee', events.grantRevoked(alice, clinic), [`${clinic}:grantee`]],
+    ['grant expired → grantee and patient', events.grantExpired(alice, clinic), [`${clinic}:grantee`, `${alice}:patient`]],
+    ['record read by a provider → the patient', events.recordRead(alice, clinic), [`${alice}:patient`]],
+    ['record read by the patient herself → nobody', events.recordRead(alice, alice), 'no-recipient'],
+    [
+      'break-glass → patient and every auditor',
+      events.breakGlassUsed(alice, hospital),
+      [`${alice}:patient`, ...auditors.map((a) => `${a}:auditor`)],
+    ],
+    [
+      'integrity violation → patient and every auditor',
+      events.integrityViolation(alice),
+      [`${alice}:patient`, ...auditors.map((a) => `${a}:auditor`)],
+    ],
+    ['identity rebound → its login', events.identityRebound(alice), [`${alice}:owner`]],
+    ['identity rebound without a login → nobody', events.identityRebound(null), 'no-recipient'],
+  ];
+
+  it.each(cases)('%s', (_name, builder, expected) => {
+    const e = builder.build();
+    expect(recipientsOf(resolve(e.type, e.version, e.payload, ctx))).toEqual(expected);
+  });
+
+  it('covers every catalogued type', () => {
+    const covered = new Set(cases.map(([, b]) => b.build().type));
+    expect([...covered].sort()).toEqual([...EVENT_TYPES].sort());
+  });
+
+  it('tells a subject named twice only once (an auditor who is also the patient)', () => {
+    const e = events.breakGlassUsed('subject-auditor-1', hospital).build();
+    const r = resolve(e.type, e.version, e.payload, ctx);
+    expect(recipientsOf(r)).toEqual(['subject-auditor-1:patient', 'subject-auditor-2:auditor']);
+  });
+
+  it('phrases the message for the role: the patient reads about herself, the auditor about the parties', () => {
+    const e = events.breakGlassUsed(alice, hospital).build();
+    const r = resolve(e.type, e.version, e.payload, ctx);
+    if (r.kind !== 'notify') throw new Error('expected notify');
+    expect(r.recipients[0]!.body).toMatch(/your records/);
+    expect(r.recipients[1]!.body).toContain(hospital);
+    for (const x of r.recipients) expect(x.title.length).toBeGreaterThan(0);
+  });
+
+  it('ignores unknown types and versions it cannot read', () => {
+    expect(resolve('billing.InvoiceIssued', 1, {}, ctx)).toMatchObject({ kind: 'skip', reason: 'unknown-type' });
+    const e = events.recordAdded(alice, hospital).withVersion(2).build();
+    expect(resolve(e.type, e.version, e.payload, ctx)).toMatchObject({ kind: 'skip', reason: 'unsupported-version' });
+  });
+
+  it('refuses a payload without the fields it needs, naming them', () => {
+    const r = resolve('records.RecordAdded', 1, { recordId: 'r1', patientSubject: alice }, ctx);
+    expect(r).toMatchObject({ kind: 'skip', reason: 'invalid-payload' });
+    expect(r.kind === 'skip' && r.detail).toMatch(/providerSubject/);
+  });
+
+  it('marks exactly break-glass and integrity violation as safety alerts', () => {
+    expect([...SAFETY_TYPES].sort()).toEqual(['consent.BreakGlassUsed', 'records.IntegrityViolationDetected']);
+  });
+
+  it('subscribes to the six source topics', () => {
+    expect([...CONSUMED_TOPICS].sort()).toEqual([
+      'uhr.consent.access-request.v1',
+      'uhr.consent.break-glass.v1',
+      'uhr.consent.grant.v1',
+      'uhr.records.access.v1',
+      'uhr.records.record.v1',
+      'uhr.registrar.identity.v1',
+    ]);
+    for (const e of CATALOGUE.values()) expect(CONSUMED_TOPICS).toContain(e.topic);
+  });
+});

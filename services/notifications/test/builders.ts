@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { EventEnvelope } from '@uhr/platform';
+import { CATALOGUE } from '../src/catalogue/domain/catalogue.js';
+import type { EventType, PayloadOf } from '../src/catalogue/domain/payloads.js';
+
+/** Test data: an envelope of any catalogued type, as the emitting service would publish it. */
+export class EnvelopeBuilder<T extends EventType> {
+  private env: { -readonly [K in keyof EventEnvelope]: EventEnvelope[K] };
+
+  constructor(type: T, payload: PayloadOf<T>) {
+    const id = randomUUID();
+    this.env = {
+      id,
+      type,
+      version: 1,
+      aggregateId: randomUUID(),
+      sequence: 1,
+      occurredAt: new Date().toISOString(),
+      actor: 'test',
+      correlationId: id,
+      causationId: id,
+      payload,
+    };
+  }
+
+  withId(id: string) {
+    this.env.id = id;
+    return this;
+  }
+  withVersion(v: number) {
+    this.env.version = v;
+    return this;
+  }
+  withPayload(payload: unknown) {
+    this.env.payload = payload;
+    return this;
+  }
+  get topic(): string {
+    return CATALOGUE.get(this.env.type)!.topic;
+  }
+  build(): EventEnvelope {
+    return { ...this.env };
+  }
+}
+
+const rid = () => randomUUID();
+
+/** One builder per catalogued type, with sensible payloads between the given parties. */
+export const events = {
+  recordAdded: (patient: string, provider: string) =>
+    new EnvelopeBuilder('records.RecordAdded', {
+      recordId: rid(),
+      patientSubject: patient,
+      providerSubject: provider,
+      category: 'laboratory',
+      title: 'Blood count',
+    }),
+  recordAccepted: (patient: string, provider: string) =>
+    new EnvelopeBuilder('records.RecordAccepted', { recordId: rid(), patientSubject: patient, providerSubject: provider }),
+  recordRejected: (patient: string, provider: string) =>
+    new EnvelopeBuilder('records.RecordRejected', { recordId: rid(), patientSubject: patient, providerSubject: provider }),
+  accessRequested: (patient: string, requester: string) =>
+    new EnvelopeBuilder('consent.AccessRequested', {
+      requestId: rid(),
+      patientSubject: patient,
+      requesterSubject: requester,
+      purpose: 'treatment',
+    }),
+  grantIssued: (patient: string, grantee: string) =>
+    new EnvelopeBuilder('consent.GrantIssued', {
+      grantId: rid(),
+      patientSubject: patient,
+      granteeSubject: grantee,
+      scope: ['laboratory'],
+      validUntil: '2027-01-01T00:00:00.000Z',
+      maxUses: 3,
+    }),
+  grantRevoked: (patient: string, grantee: string) =>
+    new EnvelopeBuilder('consent.GrantRevoked', { grantId: rid(), patientSubject: patient, granteeSubject: grantee }),
+  grantExpired: (patient: string, grantee: string) =>
+    new EnvelopeBuilder('consent.GrantExpired', { grantId: rid(), patientSubject: patient, granteeSubject: grantee }),
+  recordRead: (patient: string, reader: string, grantId: string | null = rid()) =>
+    new EnvelopeBuilder('records.RecordRead', {
+      recordId: rid(),
+      patientSubject: patient,
+      readerSubject: reader,
+      grantId,
+      purpose: 'treatment',
+    }),
+  breakGlassUsed: (patient: string, provider: string) =>
+    new EnvelopeBuilder('consent.BreakGlassUsed', {
+      patientSubject: patient,
+      providerSubject: provider,
+      reasonCode: 'unconscious-patient',
+      until: '2026-12-01T00:00:00.000Z',
+    }),
+  integrityViolation: (patient: string) =>
+    new EnvelopeBuilder('records.IntegrityViolationDetected', {
+      recordId: rid(),
+      patientSubject: patient,
+      expectedHash: '0x' + 'a'.repeat(64),
+      actualHash: '0x' + 'b'.repeat(64),
+    }),
+  identityRebound: (subject: string | null) =>
+    new EnvelopeBuilder('registrar.IdentityRebound', {
+      subject,
+      oldAddress: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+      newAddress: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
+    }),
+};
