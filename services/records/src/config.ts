@@ -1,0 +1,47 @@
+import { loadConfig, localDefaults } from '@uhr/platform';
+import { z } from 'zod';
+
+/** The records service's configuration, validated at boot (fails fast naming the variable at fault). */
+export function recordsConfig(env: NodeJS.ProcessEnv = process.env) {
+  return loadConfig({
+    service: 'records',
+    env,
+    extra: {
+      s3Endpoint: z.string().url(),
+      s3AccessKey: z.string().min(1),
+      s3SecretKey: z.string().min(1),
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{2,62}$/, 'an S3 bucket name'),
+      kekRing: z.string().min(1),
+      kekActive: z.string().min(1),
+      auditAnchorIntervalMs: z.coerce.number().int().min(100),
+      readRequestMaxTtlSeconds: z.coerce.number().int().min(5).max(3600),
+    },
+    extraEnv: {
+      s3Endpoint: 'UHR_S3_ENDPOINT',
+      s3AccessKey: 'UHR_S3_ACCESS_KEY',
+      s3SecretKey: 'UHR_S3_SECRET_KEY',
+      bucket: 'UHR_RECORDS_BUCKET',
+      kekRing: 'UHR_RECORDS_KEK_RING',
+      kekActive: 'UHR_RECORDS_KEK_ACTIVE',
+      auditAnchorIntervalMs: 'UHR_AUDIT_ANCHOR_INTERVAL_MS',
+      readRequestMaxTtlSeconds: 'UHR_READ_REQUEST_MAX_TTL_S',
+    },
+    defaults: {
+      ...localDefaults,
+      port: env.UHR_RECORDS_PORT ?? '3003',
+      database: 'uhr_records',
+      // anvil's account 3: RELAYER (Relationships), GATEKEEPER (Consent), ANCHORER (Anchors) in a local deployment.
+      chainSignerKey: '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
+      s3Endpoint: 'http://127.0.0.1:59000',
+      s3AccessKey: 'uhr-dev-access',
+      s3SecretKey: 'uhr-dev-secret-key-change-me',
+      bucket: 'uhr-records',
+      // Development KEK only; production injects the ring from a secret store (KeyRing.fromConfig format).
+      kekRing: 'dev-1:dWhyLWRldi1yZWNvcmRzLWtlay0zMi1ieXRlcy0hISE=',
+      kekActive: 'dev-1',
+      auditAnchorIntervalMs: '2000',
+      readRequestMaxTtlSeconds: '300',
+    },
+  });
+}
+export type RecordsConfig = ReturnType<typeof recordsConfig>;

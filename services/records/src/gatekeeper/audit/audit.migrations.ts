@@ -1,0 +1,48 @@
+import type { Migration } from '@uhr/platform';
+
+export const auditMigrations: Migration[] = [
+  {
+    id: 'records-0002-audit',
+    sql: `
+      create table audit_entries (
+        position bigserial primary key,
+        id uuid not null unique,
+        recorded_at timestamptz not null,
+        record_id uuid not null,
+        patient_subject text,
+        reader_subject text not null,
+        outcome text not null,
+        reason text,
+        grant_id text,
+        -- The AuditEvent JSON exactly as hashed: its keccak256 is the Merkle leaf's data hash.
+        audit_json text not null,
+        data_hash text not null,
+        anchor_seq bigint unique,
+        batch_id bigint
+      );
+      create index audit_patient on audit_entries (patient_subject, position desc);
+      create index audit_record on audit_entries (record_id, position desc);
+      create index audit_unanchored on audit_entries (position) where anchor_seq is null;
+      create table audit_batches (
+        id bigserial primary key,
+        stream text not null,
+        batch_index bigint not null,
+        first_seq bigint not null,
+        last_seq bigint not null,
+        root text not null,
+        status text not null default 'pending',
+        tx_hash text,
+        block_number bigint,
+        error text,
+        created_at timestamptz not null default now()
+      );
+      -- A signed read request is good for one read: (signer, nonce) is remembered until long after expiry.
+      create table read_nonces (
+        signer text not null,
+        nonce text not null,
+        expires_at timestamptz not null,
+        primary key (signer, nonce)
+      );
+    `,
+  },
+];

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EventStore, topicOf, type EventContext } from '@uhr/platform';
+import { keccak256, toUtf8Bytes } from 'ethers';
+import { DataSource } from 'typeorm';
+import { RECORD_TOPIC } from '../../records/record.repository.js';
+import { auditEventOf, type AuditFacts } from './audit-event.js';
+
+export const ACCESS_TOPIC = topicOf('records', 'access', 1);
+
+export interface AuditInput extends Omit<AuditFacts, 'id' | 'recordedAt'> {
+  patientSubject: string | null;
+  /** Set for integrity violations: the anchored and the actual hash. */
+  integrity?: { expectedHash: string; actualHash: string };
+}
+
+export interface AuditEntryView {
+  id: string;
+  recordedAt: string;
+  recordId: string;
+  readerSubject: string;
+  outcome: string;
+  reason: string | null;
+  grantId: string | null;
+  auditEvent: unknown;
+  dataHash: string;
+  anchor: { seq: number; batchId: number; status: string; txHash: string | null } | null;
+}
+
+interface Row {
+  id: string;
+  recorded_at: Date;
+  record_id: string;
+  reader_subject: string;
+  outcome: string;
+  reason: string | null;
+  grant_id: string | null;
+  audit_json: string;
+  data_hash: string;
+  anchor_seq: string | null;
+  batch_id: string | null;
+  batch_status: string | null;
+  tx_hash: string | null;
+}
+
+const toView = (r: Row): AuditEntryView => ({
+  id: r.id,
+  recordedAt: new Date(r.recorded_at).toISOString(),
+  recordId: r.record_id,
+  readerSubject: r.reader_subject,
+  outcome: r.outcome,
+  reason: r.reason,
+  grantId: r.grant_id,
+  auditEvent: JSON.parse(r.audit_json) as unknown,
+  dataHash: r.data_hash,
+  anchor:
+    r.anchor_seq === null || r.batch_id === null
+      ? null
+      : { seq: Number(r.anchor_seq), batchId: Number(r.batch_id), status: r.batch_status ?? 'pending', txHash: r.tx_hash },
+});
+
+/**
+ * Every gatekeeper decision, allowed or denied: one audit row and its event (records.RecordRead /
+ * records.AccessDenied, plus records.IntegrityViolationDetected on tampering) in one transaction.
+ */
+@Injectable()
+export class AuditRepository {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly store: EventStore,
+  ) {}
+
+  async record(input: AuditInput, ctx: EventContext): Promise<string> {
+    const id = randomUUID();
+    const recordedAt = ctx.occurredAt.toISOString();
+    const json = JSON.stringify(auditEventOf({ ...input, id, recordedAt }));
+    const dataHash = keccak256(toUtf8Bytes(json));
+    await this.ds.transaction(async (m) => {
+      await m.query(
+        `insert into audit_entries (id, recorded_at, record_id, patient_subject, reader_subject, outcome, reason, grant_id,
+           audit_json, data_hash) values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+        [id, recordedAt, input.recordId, input.patientSubject, input.readerSubject, input.outcome, input.reason, input.grantId, json, dataHash],
+      );
+      const event =
+        input.outcome === 'allowed'
+          ? {
+              type: 'records.RecordRead',
+              version: 1,
+              payload: {
+                auditId: id,
+                recordId: input.recordId,
+                patientSubject: input.patientSubject,
+                readerSubject: input.readerSubject,
+                grantId: input.grantId,
+                basis: input.basis,
+                purpose: input.purpose,
+              },
+            }
+          : {
+              type: 'records.AccessDenied',
+              version: 1,
+              payload: {
+                auditId: id,
+                recordId: input.recordId,
+                patientSubject: input.patientSubject,
+                readerSubject: input.readerSubject,
+                grantId: input.grantId,
+                reason: input.reason ?? 'denied',
+                purpose: input.purpose,
+              },
+            };
+      await this.store.append(m, id, 0, [event], ctx, ACCESS_TOPIC);
+      if (input.integrity) {
+        await this.store.append(
+          m,
+          `integrity-${id}`,
+          0,
+          [
+            {
+              type: 'records.IntegrityViolationDetected',
+              version: 1,
+              payload: {
+                auditId: id,
+                recordId: input.recordId,
+                patientSubject: input.patientSubject,
+                readerSubject: input.readerSubject,
+                expectedHash: input.integrity.expectedHash,
+                actualHash: input.integrity.actualHash,
+              },
+            },
+          ],
+          ctx,
+          RECORD_TOPIC,
+        );
+      }
+    });
+    return id;
+  }
+
+  /** True the first time a (signer, nonce) is seen. */
+  async claimNonce(signer: string, nonce: string, expiresAt: Date): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query(
+      `insert into read_nonces (signer, nonce, expires_at) values ($1,$2,$3) on conflict do nothing returning nonce`,
+      [signer, nonce, expiresAt],
+    );
+    return rows.length === 1;
+  }
+
+  private readonly select = `select a.*, b.status as batch_status, b.tx_hash from audit_entries a
+      left join audit_batches b on b.id = a.batch_id`;
+
+  async forPatient(subject: string, limit: number): Promise<AuditEntryView[]> {
+    const rows: Row[] = await this.ds.query(`${this.select} where a.patient_subject = $1 order by a.position desc limit $2`, [subject, limit]);
+    return rows.map(toView);
+  }
+
+  async forRecord(recordId: string, limit: number): Promise<AuditEntryView[]> {
+    const rows: Row[] = await this.ds.query(`${this.select} where a.record_id = $1 order by a.position desc limit $2`, [recordId, limit]);
+    return rows.map(toView);
+  }
+
+  async all(limit: number): Promise<AuditEntryView[]> {
+    const rows: Row[] = await this.ds.query(`${this.select} order by a.position desc limit $1`, [limit]);
+    return rows.map(toView);
+  }
+
+  async byId(id: string): Promise<(AuditEntryView & { patientSubject: string | null }) | undefined> {
+    const rows: Array<Row & { patient_subject: string | null }> = await this.ds.query(`${this.select} where a.id = $1`, [id]);
+    return rows[0] ? { ...toView(rows[0]), patientSubject: rows[0].patient_subject } : undefined;
+  }
+}

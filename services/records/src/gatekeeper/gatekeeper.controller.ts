@@ -1,0 +1,62 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, ForbiddenError, NotFoundError, type Principal } from '@uhr/platform';
+import { ctxOf } from '../context.js';
+import { RecordRepository } from '../records/record.repository.js';
+import { AuditRepository } from './audit/audit.repository.js';
+import { AuditAnchorer } from './chain/audit-anchorer.js';
+import { SignedReadRequestDto } from './read-request.dto.js';
+import { ReadRecordUseCase } from './use-cases/read-record/read-record.use-case.js';
+
+const SEE_ALL = ['auditor', 'admin'];
+const clamp = (limit?: string) => Math.min(Math.max(Number(limit) || 100, 1), 1000);
+
+@ApiTags('gatekeeper')
+@ApiBearerAuth()
+@Controller()
+export class GatekeeperController {
+  constructor(
+    private readonly read: ReadRecordUseCase,
+    private readonly audit: AuditRepository,
+    private readonly anchorer: AuditAnchorer,
+    private readonly records: RecordRepository,
+  ) {}
+
+  /**
+   * The signed read. Roles are checked inside (not by @Roles) so that a wrong-role attempt is audited too.
+   * 200 with the record; 403 denied (reason in `error`); 404 unknown record; 409 IntegrityViolation; 503 chain down.
+   */
+  @Post('records/:id/read')
+  @HttpCode(200)
+  readRecord(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SignedReadRequestDto, @CurrentPrincipal() p: Principal) {
+    return this.read.execute(id, dto, p, ctxOf(p));
+  }
+
+  /** Every access to the caller's data (patient), or every access (auditor, admin): FHIR AuditEvents. */
+  @Get('access-log')
+  accessLog(@CurrentPrincipal() p: Principal, @Query('limit') limit?: string) {
+    if (p.roles.some((r) => SEE_ALL.includes(r))) return this.audit.all(clamp(limit));
+    return this.audit.forPatient(p.subject, clamp(limit));
+  }
+
+  @Get('records/:id/access-log')
+  async recordAccessLog(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal, @Query('limit') limit?: string) {
+    const row = await this.records.row(id);
+    const mayRead = p.roles.some((r) => SEE_ALL.includes(r)) || row?.patient_subject === p.subject;
+    if (!mayRead) throw new ForbiddenError('NotThePatient', 'only the patient (or an auditor) reads a record’s access log');
+    return this.audit.forRecord(id, clamp(limit));
+  }
+
+  /** The Merkle inclusion proof of one audit entry, verified against the Anchors contract. */
+  @Get('access-log/:auditId/proof')
+  async proof(@Param('auditId', new ParseUUIDPipe()) auditId: string, @CurrentPrincipal() p: Principal) {
+    const entry = await this.audit.byId(auditId);
+    if (!entry) throw new NotFoundError('AuditEntryNotFound', `no audit entry ${auditId}`);
+    if (!p.roles.some((r) => SEE_ALL.includes(r)) && entry.patientSubject !== p.subject) {
+      throw new ForbiddenError('NotThePatient', 'only the patient (or an auditor) reads this entry');
+    }
+    const proof = await this.anchorer.proofOf(auditId);
+    if (!proof) throw new NotFoundError('NotAnchoredYet', 'the entry is not in an anchored batch yet');
+    return proof;
+  }
+}

@@ -1,0 +1,77 @@
+import { Inject, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { EncryptedBlobStore, KeyRing, LOGGER, PlatformModule } from '@uhr/platform';
+import type { Logger } from 'pino';
+import { Contracts } from './chain/contracts.js';
+import type { RecordsConfig } from './config.js';
+import { auditMigrations } from './gatekeeper/audit/audit.migrations.js';
+import { ACCESS_TOPIC, AuditRepository } from './gatekeeper/audit/audit.repository.js';
+import { AuditAnchorer } from './gatekeeper/chain/audit-anchorer.js';
+import { GrantUseAdapter } from './gatekeeper/chain/grant-use.adapter.js';
+import { GatekeeperController } from './gatekeeper/gatekeeper.controller.js';
+import { PermissionCache } from './gatekeeper/permission-cache.js';
+import { ReadRecordUseCase } from './gatekeeper/use-cases/read-record/read-record.use-case.js';
+import { IdentityDirectory, identityMigrations } from './identities/identity-directory.js';
+import { RecordChainAdapter } from './records/chain/record-chain.adapter.js';
+import { recordMigrations } from './records/record.migrations.js';
+import { RECORD_TOPIC, RecordRepository } from './records/record.repository.js';
+import { RecordsController } from './records/records.controller.js';
+import { RespondToRecordUseCase } from './records/use-cases/respond-to-record/respond-to-record.use-case.js';
+import { SignRecordAnchorUseCase } from './records/use-cases/sign-record-anchor/sign-record-anchor.use-case.js';
+import { UploadRecordUseCase } from './records/use-cases/upload-record/upload-record.use-case.js';
+
+/** Creates the bucket at boot; S3 being down then only delays readiness of uploads, retried in the background. */
+class BucketBootstrap implements OnApplicationBootstrap {
+  constructor(
+    private readonly blobs: EncryptedBlobStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+  onApplicationBootstrap() {
+    const attempt = (n: number) =>
+      this.blobs.ensureBucket().catch((err: Error) => {
+        this.logger.warn({ err: err.message, attempt: n }, 'records bucket not ready yet');
+        setTimeout(() => attempt(n + 1), Math.min(10_000, 500 * n)).unref();
+      });
+    return attempt(1);
+  }
+}
+
+@Module({})
+export class RecordsModule {
+  static forRoot(config: RecordsConfig, opts: { workers?: boolean } = {}): DynamicModule {
+    return {
+      module: RecordsModule,
+      imports: [
+        PlatformModule.forRoot({
+          config,
+          migrations: [...identityMigrations, ...recordMigrations, ...auditMigrations],
+          topics: [RECORD_TOPIC, ACCESS_TOPIC],
+          workers: opts.workers,
+        }),
+      ],
+      controllers: [RecordsController, GatekeeperController],
+      providers: [
+        {
+          provide: EncryptedBlobStore,
+          useFactory: () =>
+            new EncryptedBlobStore(
+              { endpoint: config.s3Endpoint, accessKey: config.s3AccessKey, secretKey: config.s3SecretKey, bucket: config.bucket },
+              KeyRing.fromConfig(config.kekRing, config.kekActive),
+            ),
+        },
+        { provide: BucketBootstrap, inject: [EncryptedBlobStore, LOGGER], useFactory: (b: EncryptedBlobStore, l: Logger) => new BucketBootstrap(b, l) },
+        Contracts,
+        IdentityDirectory,
+        RecordRepository,
+        RecordChainAdapter,
+        UploadRecordUseCase,
+        SignRecordAnchorUseCase,
+        RespondToRecordUseCase,
+        AuditRepository,
+        GrantUseAdapter,
+        PermissionCache,
+        AuditAnchorer,
+        ReadRecordUseCase,
+      ],
+    };
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The Record aggregate: one clinical document a provider adds for a patient. Its bytes live encrypted in S3,
+ * its hash and pointer on-chain (Relationships); the patient accepts or rejects it with a signature.
+ * Pure: decide(command, state) → events, evolve(state, event) → state.
+ */
+
+export const RECORD_CATEGORIES = [
+  'laboratory',
+  'imaging',
+  'medication',
+  'clinical-note',
+  'immunization',
+  'allergy',
+  'vital-signs',
+  'document',
+] as const;
+export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
+
+export type RecordStatus = 'uploaded' | 'anchoring' | 'pending' | 'responding' | 'accepted' | 'rejected' | 'anchor-rejected';
+
+export interface RecordContent {
+  kind: 'fhir' | 'file';
+  resourceType: string;
+  contentType: string;
+  blobKey: string;
+  /** 0x + sha256 of the stored (encrypted) object: the value anchored on-chain. */
+  contentHash: string;
+  /** keccak256 of the record's metadata (see pointerHashOf): anchored, so a row altered in the database shows. */
+  pointerHash: string;
+  size: number;
+}
+
+export type RecordEvent =
+  | {
+      type: 'records.RecordUploaded';
+      version: 1;
+      payload: {
+        recordId: string;
+        patientId: string;
+        providerId: string;
+        patientSubject: string;
+        providerSubject: string;
+        category: RecordCategory;
+        title: string;
+        content: RecordContent;
+      };
+    }
+  | {
+      type: 'records.RecordAnchorRequested';
+      version: 1;
+      payload: { recordId: string; signer: string; nonce: string; deadline: string; signature: string };
+    }
+  | {
+      type: 'records.RecordAdded';
+      version: 1;
+      payload: {
+        recordId: string;
+        patientSubject: string;
+        providerSubject: string;
+        category: RecordCategory;
+        title: string;
+        txHash: string | null;
+      };
+    }
+  | { type: 'records.RecordAnchorRejected'; version: 1; payload: { recordId: string; reason: string } }
+  | {
+      type: 'records.RecordResponseRequested';
+      version: 1;
+      payload: { recordId: string; accept: boolean; nonce: string; deadline: string; signature: string };
+    }
+  | {
+      type: 'records.RecordAccepted' | 'records.RecordRejected';
+      version: 1;
+      payload: { recordId: string; patientSubject: string; providerSubject: string; txHash: string | null };
+    }
+  | { type: 'records.RecordResponseFailed'; version: 1; payload: { recordId: string; reason: string } };
+
+export type RecordCommand =
+  | {
+      type: 'UploadRecord';
+      recordId: string;
+      patientId: string;
+      providerId: string;
+      patientSubject: string;
+      providerSubject: string;
+      category: RecordCategory;
+      title: string;
+      content: RecordContent;
+    }
+  | { type: 'RequestAnchor'; by: string; signer: string; nonce: string; deadline: string; signature: string }
+  | { type: 'ConfirmAnchor'; txHash: string | null }
+  | { type: 'RejectAnchor'; reason: string }
+  | { type: 'Respond'; by: string; accept: boolean; nonce: string; deadline: string; signature: string }
+  | { type: 'ConfirmResponse'; accept: boolean; txHash: string | null }
+  | { type: 'FailResponse'; reason: string };
+
+export interface RecordState {
+  exists: boolean;
+  status: RecordStatus | null;
+  patientSubject: string | null;
+  providerSubject: string | null;
+  category: RecordCategory | null;
+  title: string | null;
+}
+
+export const initialRecord: RecordState = {
+  exists: false,
+  status: null,
+  patientSubject: null,
+  providerSubject: null,
+  category: null,
+  title: null,
+};
+
+export type RecordRefusal =
+  | 'RecordAlreadyExists'
+  | 'RecordNotFound'
+  | 'NotTheAuthor'
+  | 'NotThePatient'
+  | 'RecordNotAwaitingSignature'
+  | 'RecordNotPending';
+
+export class RecordRuleViolation extends Error {
+  constructor(
+    readonly code: RecordRefusal,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
+  if (cmd.type === 'UploadRecord') {
+    if (s.exists) throw new RecordRuleViolation('RecordAlreadyExists', 'record already exists');
+    const { type: _t, ...payload } = cmd;
+    return [{ type: 'records.RecordUploaded', version: 1, payload }];
+  }
+  if (!s.exists) throw new RecordRuleViolation('RecordNotFound', 'record not found');
+  const recordId = '';
+  switch (cmd.type) {
+    case 'RequestAnchor':
+      if (cmd.by !== s.providerSubject) throw new RecordRuleViolation('NotTheAuthor', 'only the author signs the anchor');
+      if (s.status !== 'uploaded' && s.status !== 'anchor-rejected') {
+        throw new RecordRuleViolation('RecordNotAwaitingSignature', `record is ${s.status}, not awaiting its anchor signature`);
+      }
+      return [
+        {
+          type: 'records.RecordAnchorRequested',
+          version: 1,
+          payload: { recordId, signer: cmd.signer, nonce: cmd.nonce, deadline: cmd.deadline, signature: cmd.signature },
+        },
+      ];
+    case 'ConfirmAnchor':
+      return [
+        {
+          type: 'records.RecordAdded',
+          version: 1,
+          payload: {
+            recordId,
+            patientSubject: s.patientSubject!,
+            providerSubject: s.providerSubject!,
+            category: s.category!,
+            title: s.title!,
+            txHash: cmd.txHash,
+          },
+        },
+      ];
+    case 'RejectAnchor':
+      return [{ type: 'records.RecordAnchorRejected', version: 1, payload: { recordId, reason: cmd.reason } }];
+    case 'Respond':
+      if (cmd.by !== s.patientSubject) throw new RecordRuleViolation('NotThePatient', 'only the patient answers a record');
+      if (s.status !== 'pending') throw new RecordRuleViolation('RecordNotPending', `record is ${s.status}, not pending`);
+      return [
+        {
+          type: 'records.RecordResponseRequested',
+          version: 1,
+          payload: { recordId, accept: cmd.accept, nonce: cmd.nonce, deadline: cmd.deadline, signature: cmd.signature },
+        },
+      ];
+    case 'ConfirmResponse':
+      return [
+        {
+          type: cmd.accept ? 'records.RecordAccepted' : 'records.RecordRejected',
+          version: 1,
+          payload: { recordId, patientSubject: s.patientSubject!, providerSubject: s.providerSubject!, txHash: cmd.txHash },
+        },
+      ];
+    case 'FailResponse':
+      return [{ type: 'records.RecordResponseFailed', version: 1, payload: { recordId, reason: cmd.reason } }];
+  }
+}
+
+export function evolve(s: RecordState, e: RecordEvent): RecordState {
+  switch (e.type) {
+    case 'records.RecordUploaded':
+      return {
+        exists: true,
+        status: 'uploaded',
+        patientSubject: e.payload.patientSubject,
+        providerSubject: e.payload.providerSubject,
+        category: e.payload.category,
+        title: e.payload.title,
+      };
+    case 'records.RecordAnchorRequested':
+      return { ...s, status: 'anchoring' };
+    case 'records.RecordAdded':
+      return { ...s, status: 'pending' };
+    case 'records.RecordAnchorRejected':
+      return { ...s, status: 'anchor-rejected' };
+    case 'records.RecordResponseRequested':
+      return { ...s, status: 'responding' };
+    case 'records.RecordAccepted':
+      return { ...s, status: 'accepted' };
+    case 'records.RecordRejected':
+      return { ...s, status: 'rejected' };
+    case 'records.RecordResponseFailed':
+      return { ...s, status: 'pending' };
+  }
+}
+
+/** Stamps the aggregate id into payloads (decide stays free of it so commands need not repeat it). */
+export function withRecordId(events: RecordEvent[], recordId: string): RecordEvent[] {
+  return events.map((e) => ({ ...e, payload: { ...e.payload, recordId } }) as RecordEvent);
+}

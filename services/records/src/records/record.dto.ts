@@ -1,0 +1,69 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBase64, IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { FILE_CONTENT_TYPES } from './domain/fhir.js';
+import { RECORD_CATEGORIES, type RecordCategory } from './domain/record.js';
+
+const UINT = /^[0-9]{1,30}$/;
+const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
+
+export class FileDto {
+  @ApiProperty({ enum: FILE_CONTENT_TYPES })
+  @IsIn(FILE_CONTENT_TYPES)
+  contentType!: string;
+
+  @ApiProperty({ description: 'the file, base64' })
+  @IsBase64()
+  data!: string;
+}
+
+export class UploadRecordDto {
+  @ApiProperty({ description: 'registrar identity id of the patient' })
+  @IsUUID()
+  patientId!: string;
+
+  @ApiPropertyOptional({ description: 'your provider identity id, when several are bound to your login' })
+  @IsOptional()
+  @IsUUID()
+  providerId?: string;
+
+  @ApiProperty({ enum: RECORD_CATEGORIES })
+  @IsIn(RECORD_CATEGORIES)
+  category!: RecordCategory;
+
+  @ApiProperty({ example: 'Full blood count' })
+  @IsString()
+  @Length(1, 200)
+  title!: string;
+
+  @ApiPropertyOptional({ description: 'a FHIR R4 resource whose subject is Patient/<patientId>' })
+  @IsOptional()
+  @IsObject()
+  fhir?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: FileDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => FileDto)
+  file?: FileDto;
+}
+
+export class SignatureDto {
+  @ApiProperty({ description: 'the nonce the message was signed with (decimal)' })
+  @Matches(UINT, { message: 'nonce must be a decimal integer' })
+  nonce!: string;
+
+  @ApiProperty({ description: 'unix seconds (decimal)' })
+  @Matches(UINT, { message: 'deadline must be a decimal integer' })
+  deadline!: string;
+
+  @ApiProperty({ description: '65-byte EIP-712 signature, 0x hex' })
+  @Matches(SIGNATURE, { message: 'signature must be a 65-byte 0x hex signature' })
+  signature!: string;
+}
+
+export class RespondDto extends SignatureDto {
+  @ApiProperty()
+  @IsBoolean()
+  accept!: boolean;
+}

@@ -1,0 +1,186 @@
+import { Injectable } from '@nestjs/common';
+import { EventStore, NotFoundError, topicOf, type EventContext, type EventEnvelope } from '@uhr/platform';
+import { DataSource, type EntityManager } from 'typeorm';
+import { decide, evolve, initialRecord, withRecordId, type RecordCommand, type RecordEvent, type RecordState } from './domain/record.js';
+
+export const RECORD_TOPIC = topicOf('records', 'record', 1);
+
+export interface RecordRow {
+  id: string;
+  patient_id: string;
+  provider_id: string;
+  patient_subject: string;
+  provider_subject: string;
+  category: string;
+  title: string;
+  kind: 'fhir' | 'file';
+  resource_type: string;
+  content_type: string;
+  blob_key: string;
+  content_hash: string;
+  pointer_hash: string;
+  size: number;
+  status: string;
+  anchor_tx_hash: string | null;
+  response_tx_hash: string | null;
+  chain_error: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface RecordView {
+  id: string;
+  patientId: string;
+  providerId: string;
+  category: string;
+  title: string;
+  kind: string;
+  resourceType: string;
+  contentType: string;
+  size: number;
+  contentHash: string;
+  status: string;
+  chain: { anchorTxHash: string | null; responseTxHash: string | null; error: string | null };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const toView = (r: RecordRow): RecordView => ({
+  id: r.id,
+  patientId: r.patient_id,
+  providerId: r.provider_id,
+  category: r.category,
+  title: r.title,
+  kind: r.kind,
+  resourceType: r.resource_type,
+  contentType: r.content_type,
+  size: r.size,
+  contentHash: r.content_hash,
+  status: r.status,
+  chain: { anchorTxHash: r.anchor_tx_hash, responseTxHash: r.response_tx_hash, error: r.chain_error },
+  createdAt: new Date(r.created_at).toISOString(),
+  updatedAt: new Date(r.updated_at).toISOString(),
+});
+
+/** The only place the records service touches its PostgreSQL tables for records: event stream + projection. */
+@Injectable()
+export class RecordRepository {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly store: EventStore,
+  ) {}
+
+  /** Load → decide → append events + outbox + projection, plus `alsoIn` (e.g. a chain job), in one transaction. */
+  async execute(
+    id: string,
+    command: RecordCommand,
+    ctx: EventContext,
+    alsoIn?: (m: EntityManager, events: EventEnvelope[]) => Promise<void>,
+  ): Promise<EventEnvelope[]> {
+    return this.ds.transaction(async (m) => {
+      const envs = await this.executeIn(m, id, command, ctx);
+      if (alsoIn) await alsoIn(m, envs);
+      return envs;
+    });
+  }
+
+  async executeIn(m: EntityManager, id: string, command: RecordCommand, ctx: EventContext): Promise<EventEnvelope[]> {
+    const history = await this.store.load(id, m);
+    const state = history.reduce<RecordState>((s, e) => evolve(s, e as unknown as RecordEvent), initialRecord);
+    const events = withRecordId(decide(command, state), id);
+    const envelopes = await this.store.append(m, id, history.length, events, ctx, RECORD_TOPIC);
+    for (const env of envelopes) await this.project(m, env);
+    return envelopes;
+  }
+
+  private async project(m: EntityManager, env: EventEnvelope): Promise<void> {
+    const e = { type: env.type, payload: env.payload } as RecordEvent;
+    const at = env.occurredAt;
+    const set = (sql: string, params: unknown[]) =>
+      m.query(`update records set ${sql}, version = $2, updated_at = $3 where id = $1`, [env.aggregateId, env.sequence, at, ...params]);
+    switch (e.type) {
+      case 'records.RecordUploaded': {
+        const p = e.payload;
+        await m.query(
+          `insert into records (id, patient_id, provider_id, patient_subject, provider_subject, category, title, kind,
+             resource_type, content_type, blob_key, content_hash, pointer_hash, size, status, version, created_at, updated_at)
+           values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'uploaded',$15,$16,$16)`,
+          [
+            env.aggregateId,
+            p.patientId,
+            p.providerId,
+            p.patientSubject,
+            p.providerSubject,
+            p.category,
+            p.title,
+            p.content.kind,
+            p.content.resourceType,
+            p.content.contentType,
+            p.content.blobKey,
+            p.content.contentHash,
+            p.content.pointerHash,
+            p.content.size,
+            env.sequence,
+            at,
+          ],
+        );
+        break;
+      }
+      case 'records.RecordAnchorRequested':
+        await set(`status = 'anchoring', chain_error = null`, []);
+        break;
+      case 'records.RecordAdded':
+        await set(`status = 'pending', anchor_tx_hash = $4`, [e.payload.txHash]);
+        break;
+      case 'records.RecordAnchorRejected':
+        await set(`status = 'anchor-rejected', chain_error = $4`, [e.payload.reason]);
+        break;
+      case 'records.RecordResponseRequested':
+        await set(`status = 'responding', chain_error = null`, []);
+        break;
+      case 'records.RecordAccepted':
+        await set(`status = 'accepted', response_tx_hash = $4`, [e.payload.txHash]);
+        break;
+      case 'records.RecordRejected':
+        await set(`status = 'rejected', response_tx_hash = $4`, [e.payload.txHash]);
+        break;
+      case 'records.RecordResponseFailed':
+        await set(`status = 'pending', chain_error = $4`, [e.payload.reason]);
+        break;
+    }
+  }
+
+  async row(id: string): Promise<RecordRow | undefined> {
+    const rows: RecordRow[] = await this.ds.query('select * from records where id = $1', [id]);
+    return rows[0];
+  }
+
+  async rowOrThrow(id: string): Promise<RecordRow> {
+    const row = await this.row(id);
+    if (!row) throw new NotFoundError('RecordNotFound', `no record ${id}`);
+    return row;
+  }
+
+  /** Records a login may see in lists: those it is the patient of or the author of. */
+  async listFor(subject: string, limit: number): Promise<RecordView[]> {
+    const rows: RecordRow[] = await this.ds.query(
+      `select * from records where patient_subject = $1 or provider_subject = $1 order by created_at desc limit $2`,
+      [subject, limit],
+    );
+    return rows.map(toView);
+  }
+
+  /** AddRecord signatures of this provider queued but not yet mined: the next signature's nonce comes after them. */
+  async anchoringCount(providerId: string): Promise<number> {
+    const rows: Array<{ n: string }> = await this.ds.query(
+      `select count(*)::text as n from records where provider_id = $1 and status = 'anchoring'`,
+      [providerId],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async history(id: string): Promise<EventEnvelope[]> {
+    return this.store.load(id);
+  }
+}

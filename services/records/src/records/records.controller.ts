@@ -1,0 +1,83 @@
+import { Body, Controller, Get, HttpCode, Param, ParseBoolPipe, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, ForbiddenError, Roles, type Principal } from '@uhr/platform';
+import { ctxOf } from '../context.js';
+import { RespondDto, SignatureDto, UploadRecordDto } from './record.dto.js';
+import { RecordRepository, toView, type RecordRow } from './record.repository.js';
+import { RespondToRecordUseCase } from './use-cases/respond-to-record/respond-to-record.use-case.js';
+import { SignRecordAnchorUseCase } from './use-cases/sign-record-anchor/sign-record-anchor.use-case.js';
+import { UploadRecordUseCase } from './use-cases/upload-record/upload-record.use-case.js';
+
+/** Until the patient accepts (and after), record metadata is visible to its patient and its author only. */
+function assertPartyTo(p: Principal, row: RecordRow): RecordRow {
+  if (row.patient_subject === p.subject || row.provider_subject === p.subject) return row;
+  throw new ForbiddenError('NotAPartyToRecord', 'only the patient and the author see this record');
+}
+
+@ApiTags('records')
+@ApiBearerAuth()
+@Controller('records')
+export class RecordsController {
+  constructor(
+    private readonly records: RecordRepository,
+    private readonly upload: UploadRecordUseCase,
+    private readonly signAnchor: SignRecordAnchorUseCase,
+    private readonly respond: RespondToRecordUseCase,
+  ) {}
+
+  /** 201 with the AddRecord message to sign; POST /records/:id/anchor with the signature puts it on-chain. */
+  @Post()
+  @Roles('provider', 'lab')
+  add(@Body() dto: UploadRecordDto, @CurrentPrincipal() p: Principal) {
+    return this.upload.execute(dto, p, ctxOf(p));
+  }
+
+  @Get()
+  list(@CurrentPrincipal() p: Principal, @Query('limit') limit?: string) {
+    return this.records.listFor(p.subject, Math.min(Math.max(Number(limit) || 100, 1), 500));
+  }
+
+  @Get(':id')
+  async byId(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    return toView(assertPartyTo(p, await this.records.rowOrThrow(id)));
+  }
+
+  @Get(':id/anchor-request')
+  @Roles('provider', 'lab')
+  async anchorRequest(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    const row = await this.records.rowOrThrow(id);
+    if (row.provider_subject !== p.subject) throw new ForbiddenError('NotTheAuthor', 'only the author signs the anchor');
+    return this.upload.addRecordTypedData(row);
+  }
+
+  @Post(':id/anchor')
+  @HttpCode(202)
+  @Roles('provider', 'lab')
+  anchor(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SignatureDto, @CurrentPrincipal() p: Principal) {
+    return this.signAnchor.execute(id, dto, p, ctxOf(p));
+  }
+
+  @Get(':id/response-request')
+  @Roles('patient')
+  responseRequest(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query('accept', new ParseBoolPipe()) accept: boolean,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    return this.respond.typedData(id, accept, p);
+  }
+
+  /** The patient's signed accept/reject, relayed to Relationships (202; status turns accepted/rejected). */
+  @Post(':id/response')
+  @HttpCode(202)
+  @Roles('patient')
+  answer(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RespondDto, @CurrentPrincipal() p: Principal) {
+    return this.respond.execute(id, dto, p, ctxOf(p));
+  }
+
+  @Get(':id/history')
+  async history(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    assertPartyTo(p, await this.records.rowOrThrow(id));
+    return this.records.history(id);
+  }
+}
