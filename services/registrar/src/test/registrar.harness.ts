@@ -33,7 +33,7 @@ export async function startRegistrar(database = `uhr_registrar_test_${randomByte
     PORT: '0',
     UHR_DATABASE: database,
     UHR_CHAIN_SIGNER_KEY: TEST_SIGNER_KEY,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   });
   const deployment = readDeployment(config.deploymentsFile);
   const provider = new JsonRpcProvider(config.chainRpcUrl, deployment.chainId, { staticNetwork: true });
