@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, ForbiddenError, InvalidRequestError, Roles, UnprocessableError, type Principal } from '@uhr/platform';
+import { ctxOf } from '../context.js';
+import { AccessRequestDto, DenyAccessRequestDto } from '../grants/grant.dto.js';
+import { IdentityDirectory } from '../identities/identity-directory.js';
+import { AccessRequestRepository, toView } from './access-request.repository.js';
+
+/**
+ * A third party asks; the patient is notified (consent.AccessRequested) and answers: approve by signing a grant
+ * (POST /grants with accessRequestId), or deny here.
+ */
+@ApiTags('access-requests')
+@ApiBearerAuth()
+@Controller('access-requests')
+export class AccessRequestsController {
+  constructor(
+    private readonly requests: AccessRequestRepository,
+    private readonly directory: IdentityDirectory,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('provider', 'pharmacist', 'lab', 'insurer', 'employer')
+  async create(@Body() dto: AccessRequestDto, @CurrentPrincipal() p: Principal) {
+    if (dto.recordIds.length + dto.categories.length === 0) {
+      throw new InvalidRequestError('ValidationFailed', 'ask for at least one record or category', { fields: { categories: ['at least one record or category'] } });
+    }
+    const mine = (await this.directory.bySubject(p.subject)).filter((i) => i.kind !== 'patient' && (!dto.requesterId || i.id === dto.requesterId));
+    if (mine.length !== 1) throw new ForbiddenError('NoRequesterIdentity', 'exactly one registered identity of yours must make the request (name requesterId)');
+    const patient = await this.directory.byId(dto.patientId);
+    if (!patient || patient.kind !== 'patient' || patient.status !== 'active' || !patient.subject) {
+      throw new UnprocessableError('UnknownPatient', `no active patient identity ${dto.patientId}`);
+    }
+    const requestId = randomUUID();
+    const ctx = ctxOf(p);
+    await this.requests.open(
+      {
+        type: 'consent.AccessRequested',
+        version: 1,
+        payload: {
+          requestId,
+          patientId: patient.id,
+          patientSubject: patient.subject,
+          requesterId: mine[0]!.id,
+          requesterSubject: p.subject,
+          purpose: dto.purpose,
+          recordIds: dto.recordIds,
+          categories: dto.categories,
+        },
+      },
+      ctx,
+    );
+    return toView(await this.requests.rowOrThrow(requestId));
+  }
+
+  @Get()
+  async list(@CurrentPrincipal() p: Principal) {
+    return (await this.requests.listFor(p.subject, 200)).map(toView);
+  }
+
+  @Get(':id')
+  async byId(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    const row = await this.requests.rowOrThrow(id);
+    if (row.patient_subject !== p.subject && row.requester_subject !== p.subject) {
+      throw new ForbiddenError('NotAParty', 'only the patient and the requester see an access request');
+    }
+    return toView(row);
+  }
+
+  @Post(':id/deny')
+  @HttpCode(200)
+  @Roles('patient')
+  async deny(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: DenyAccessRequestDto, @CurrentPrincipal() p: Principal) {
+    await this.requests.answer(id, p.subject, { approve: false, reason: dto.reason }, ctxOf(p));
+    return toView(await this.requests.rowOrThrow(id));
+  }
+}

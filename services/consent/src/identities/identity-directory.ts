@@ -1,0 +1,156 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { IdempotentConsumer, KAFKA, LOGGER, PLATFORM_CONFIG, type EventEnvelope, type PlatformConfig } from '@uhr/platform';
+import { getAddress } from 'ethers';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { DataSource, type EntityManager } from 'typeorm';
+
+export const REGISTRAR_IDENTITY_TOPIC = 'uhr.registrar.identity.v1';
+
+export interface KnownIdentity {
+  /** Registrar aggregate id (uuid). */
+  id: string;
+  /** The same id as the contracts' bytes32 key. */
+  chainId: string;
+  kind: 'patient' | 'provider' | 'third-party';
+  address: string;
+  subject: string | null;
+  status: 'active' | 'retired';
+}
+
+/** The registrar's uuid as the contracts' bytes32 identity id (same mapping as the registrar's chain adapter). */
+export function chainIdOf(uuid: string): string {
+  const hex = uuid.replace(/-/g, '').toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(hex)) throw new Error(`not a uuid: ${uuid}`);
+  return '0x' + hex.padStart(64, '0');
+}
+
+export const identityMigrations = [
+  {
+    id: 'identities-0001-directory',
+    sql: `
+      create table known_identities (
+        id uuid primary key,
+        chain_id text not null unique,
+        kind text not null,
+        address text not null,
+        subject text,
+        status text not null,
+        updated_at timestamptz not null default now()
+      );
+      create index known_identities_address on known_identities (address);
+      create index known_identities_subject on known_identities (subject);
+    `,
+  },
+];
+
+interface Row {
+  id: string;
+  chain_id: string;
+  kind: KnownIdentity['kind'];
+  address: string;
+  subject: string | null;
+  status: KnownIdentity['status'];
+}
+const toIdentity = (r: Row): KnownIdentity => ({
+  id: r.id,
+  chainId: r.chain_id,
+  kind: r.kind,
+  address: r.address,
+  subject: r.subject,
+  status: r.status,
+});
+
+/**
+ * Who signs for whom: a projection of the registrar's identity events (address ↔ identity ↔ Keycloak subject),
+ * so a request signature can be tied to the login that sent it. The chain stays the referee for whether an
+ * address acts for an identity; this projection only adds the login binding the chain does not hold.
+ */
+@Injectable()
+export class IdentityDirectory implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly consumer: IdempotentConsumer;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    private readonly ds: DataSource,
+  ) {
+    // One group per database: each deployment (and each test database) keeps its own full projection.
+    this.consumer = new IdempotentConsumer(kafka, ds, logger, {
+      groupId: `${config.database}-identities`,
+      topics: [REGISTRAR_IDENTITY_TOPIC],
+      handler: (env, m) => this.apply(env, m),
+      fromBeginning: true,
+    });
+  }
+
+  onApplicationBootstrap() {
+    void this.startConsumer(1);
+  }
+
+  private async startConsumer(attempt: number): Promise<void> {
+    try {
+      await this.consumer.start();
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message, attempt }, 'identity directory consumer not started yet');
+      await this.consumer.stop();
+      setTimeout(() => void this.startConsumer(attempt + 1), Math.min(10_000, 500 * attempt)).unref();
+    }
+  }
+
+  async onApplicationShutdown() {
+    await this.consumer.stop();
+  }
+
+  async apply(env: EventEnvelope, m: EntityManager): Promise<void> {
+    const p = env.payload as Record<string, unknown>;
+    switch (env.type) {
+      case 'registrar.IdentityRegistered':
+        await m.query(
+          `insert into known_identities (id, chain_id, kind, address, subject, status)
+           values ($1,$2,$3,$4,$5,'active') on conflict (id) do nothing`,
+          [env.aggregateId, chainIdOf(env.aggregateId), p.kind, getAddress(String(p.address)), p.subject ?? null],
+        );
+        break;
+      case 'registrar.IdentityRebound':
+        await m.query('update known_identities set address = $2, updated_at = now() where id = $1', [
+          env.aggregateId,
+          getAddress(String(p.newAddress)),
+        ]);
+        break;
+      case 'registrar.IdentityRetired':
+        await m.query(`update known_identities set status = 'retired', updated_at = now() where id = $1`, [env.aggregateId]);
+        break;
+      default:
+        break;
+    }
+  }
+
+  async byAddress(address: string): Promise<KnownIdentity | undefined> {
+    const rows: Row[] = await this.ds.query(
+      `select * from known_identities where address = $1 order by (status = 'active') desc, updated_at desc limit 1`,
+      [getAddress(address)],
+    );
+    return rows[0] ? toIdentity(rows[0]) : undefined;
+  }
+
+  async byId(id: string): Promise<KnownIdentity | undefined> {
+    const rows: Row[] = await this.ds.query('select * from known_identities where id = $1', [id]);
+    return rows[0] ? toIdentity(rows[0]) : undefined;
+  }
+
+  async byChainId(chainId: string): Promise<KnownIdentity | undefined> {
+    const rows: Row[] = await this.ds.query('select * from known_identities where chain_id = $1', [chainId.toLowerCase()]);
+    return rows[0] ? toIdentity(rows[0]) : undefined;
+  }
+
+  /** Every active identity bound to a login (a person may hold more than one over time). */
+  async bySubject(subject: string): Promise<KnownIdentity[]> {
+    const rows: Row[] = await this.ds.query(
+      `select * from known_identities where subject = $1 and status = 'active'`,
+      [subject],
+    );
+    return rows.map(toIdentity);
+  }
+}
