@@ -87,14 +87,21 @@ install_postgres() {
 # PostgreSQL refuses to run as root: as root, run its programs as the postgres user.
 AS_PG=(); [[ $(id -u) -eq 0 ]] && AS_PG=(runuser -u postgres --)
 as_pg() { "${AS_PG[@]}" "$@"; }
+# The postgres user must reach its data directory. A clone under a private folder (mktemp -d is 0700) is not
+# reachable, so the data then lives in /var/tmp under a name derived from the clone's path.
+pg_data_dir() {
+  if [[ $(id -u) -ne 0 ]] || runuser -u postgres -- test -x "$DATA" 2>/dev/null; then echo "$DATA/postgres"; return; fi
+  local alt; alt="/var/tmp/uhr-pg-$(printf '%s' "$ROOT" | md5sum | cut -c1-10)"
+  mkdir -p "$alt"; chown postgres:postgres "$alt"; echo "$alt/data"
+}
 up_postgres() {
   install_postgres
-  local bin dir="$DATA/postgres"; bin=$(pg_bin)
+  local bin dir; bin=$(pg_bin); dir=$(pg_data_dir)
   if [[ ! -f $dir/PG_VERSION ]]; then
     log "initialising PostgreSQL data directory"
-    mkdir -p "$dir"; local pw="$UHR_HOME/run/pgpass.tmp"
+    mkdir -p "$dir"; local pw; pw=$(mktemp /tmp/uhr-pgpass.XXXXXX)
     printf '%s\n' "$UHR_PG_PASSWORD" >"$pw"
-    if [[ $(id -u) -eq 0 ]]; then chown -R postgres:postgres "$dir"; chown postgres "$pw"; chmod o+x "$UHR_HOME" "$DATA" 2>/dev/null || true; fi
+    if [[ $(id -u) -eq 0 ]]; then chown -R postgres:postgres "$dir"; chown postgres "$pw"; fi
     as_pg "$bin/initdb" -D "$dir" -U "$UHR_PG_USER" --pwfile="$pw" --auth=scram-sha-256 -E UTF8 >>"$LOGS/postgres.log" 2>&1 \
       || { rm -f "$pw"; die "initdb failed (see $LOGS/postgres.log)"; }
     rm -f "$pw"

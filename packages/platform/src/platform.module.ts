@@ -191,7 +191,8 @@ export class PlatformModule {
         },
         {
           provide: JwtVerifier,
-          useFactory: () => new JwtVerifier(cfg.keycloakUrl, cfg.keycloakRealm, cfg.keycloakAudience),
+          useFactory: () =>
+            new JwtVerifier(cfg.keycloakUrl, cfg.keycloakRealm, cfg.keycloakAudience, cfg.keycloakPublicUrl ?? cfg.keycloakUrl),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
         {

@@ -60,9 +60,11 @@ export class JwtVerifier {
     keycloakUrl: string,
     realm: string,
     private readonly audience: string,
+    publicUrl: string = keycloakUrl,
   ) {
-    this.issuer = `${keycloakUrl.replace(/\/$/, '')}/realms/${realm}`;
-    this.jwks = createRemoteJWKSet(new URL(`${this.issuer}/protocol/openid-connect/certs`), {
+    this.issuer = `${publicUrl.replace(/\/$/, '')}/realms/${realm}`;
+    const internal = `${keycloakUrl.replace(/\/$/, '')}/realms/${realm}`;
+    this.jwks = createRemoteJWKSet(new URL(`${internal}/protocol/openid-connect/certs`), {
       cooldownDuration: 30_000,
       timeoutDuration: 5_000,
     });

@@ -4,6 +4,7 @@ import {
   JsonRpcProvider,
   Network,
   Wallet,
+  type FeeData,
   type TransactionReceipt,
   type TransactionRequest,
 } from 'ethers';
@@ -83,6 +84,7 @@ export class ChainWriter {
   readonly provider: JsonRpcProvider;
   readonly wallet: Wallet;
   private nextNonce: number | undefined;
+  private readonly chainId: bigint;
   private running = false;
   private loop: Promise<void> | undefined;
   private failures = 0;
@@ -100,6 +102,7 @@ export class ChainWriter {
     private readonly leader: Leadership,
     private readonly opts: { batchSize?: number; idlePollMs?: number; receiptTimeoutMs?: number } = {},
   ) {
+    this.chainId = BigInt(chainId);
     const network = Network.from(chainId);
     this.provider = new JsonRpcProvider(rpcUrl, network, { staticNetwork: network, batchMaxCount: 1 });
     this.wallet = new Wallet(privateKey, this.provider);
@@ -179,8 +182,9 @@ export class ChainWriter {
       [this.opts.batchSize ?? 50],
     );
     const sent: Array<{ row: JobRow; hash: string }> = [];
+    const fee = pending.length > 0 ? await this.provider.getFeeData() : undefined;
     for (const row of pending) {
-      const hash = await this.send(row);
+      const hash = await this.send(row, fee!);
       if (hash) sent.push({ row, hash });
     }
     for (const { row, hash } of sent) {
@@ -190,7 +194,7 @@ export class ChainWriter {
     return submitted.length + pending.length;
   }
 
-  private async send(row: JobRow): Promise<string | undefined> {
+  private async send(row: JobRow, fee: FeeData): Promise<string | undefined> {
     const handler = this.handler(row.kind);
     if (handler.alreadyApplied && (await handler.alreadyApplied(row.request))) {
       await this.confirm(row, null, null);
@@ -207,12 +211,11 @@ export class ChainWriter {
       return undefined;
     }
     if (this.nextNonce === undefined) this.nextNonce = await this.provider.getTransactionCount(this.wallet.address, 'pending');
-    const fee = await this.provider.getFeeData();
     const tx: TransactionRequest = {
       ...call,
       nonce: this.nextNonce,
       gasLimit: (gasLimit * 12n) / 10n,
-      chainId: (await this.provider.getNetwork()).chainId,
+      chainId: this.chainId,
       type: 2,
       maxFeePerGas: fee.maxFeePerGas ?? undefined,
       maxPriorityFeePerGas: fee.maxPriorityFeePerGas ?? undefined,

@@ -14,6 +14,8 @@ export const platformConfigSchema = z.object({
     .min(1)
     .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
   keycloakUrl: z.string().url(),
+  /** The issuer's base as users reach Keycloak, when services reach it by another name (compose, k8s). */
+  keycloakPublicUrl: z.string().url().optional(),
   keycloakRealm: z.string().min(1),
   keycloakAudience: z.string().min(1),
   chainRpcUrl: z.string().url(),
@@ -38,6 +40,7 @@ export const platformEnv: Record<keyof PlatformConfig, string> = {
   database: 'UHR_DATABASE',
   kafkaBrokers: 'UHR_KAFKA_BROKERS',
   keycloakUrl: 'UHR_KEYCLOAK_URL',
+  keycloakPublicUrl: 'UHR_KEYCLOAK_PUBLIC_URL',
   keycloakRealm: 'UHR_KEYCLOAK_REALM',
   keycloakAudience: 'UHR_KEYCLOAK_AUDIENCE',
   chainRpcUrl: 'UHR_CHAIN_RPC_URL',
