@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidRequestError, NotFoundError } from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
+import { returnedRows } from '../returning.js';
 
 export interface InboxItem {
   id: string;
@@ -117,18 +118,19 @@ export class InboxRepository {
 
   /** Another user's item answers 404, exactly like a missing one: existence is not disclosed. */
   async markRead(subject: string, id: string): Promise<InboxItem> {
-    const rows: Row[] = await this.ds.query(
-      `update inbox set read_at = coalesce(read_at, now()) where id = $1 and recipient = $2 returning *`,
-      [id, subject],
+    const rows = returnedRows<Row>(
+      await this.ds.query(`update inbox set read_at = coalesce(read_at, now()) where id = $1 and recipient = $2 returning *`, [
+        id,
+        subject,
+      ]),
     );
     if (!rows[0]) throw new NotFoundError('NotificationNotFound', `no notification ${id} in your inbox`);
     return toItem(rows[0]);
   }
 
   async markAllRead(subject: string): Promise<number> {
-    const rows: unknown[] = await this.ds.query(
-      'update inbox set read_at = now() where recipient = $1 and read_at is null returning 1',
-      [subject],
+    const rows = returnedRows<unknown>(
+      await this.ds.query('update inbox set read_at = now() where recipient = $1 and read_at is null returning 1', [subject]),
     );
     return rows.length;
   }
@@ -140,12 +142,14 @@ export class InboxRepository {
 
   /** Digest items not yet summarised, locked so two instances never summarise the same ones. */
   async takeDigestItems(m: EntityManager, subject: string): Promise<Array<{ type: string; title: string; id: string }>> {
-    return m.query(
+    return returnedRows(
+      await m.query(
       `update inbox set digested_at = now()
         where seq in (select seq from inbox where recipient = $1 and delivery = 'digest' and digested_at is null
                        for update skip locked)
         returning id, event_type as type, title`,
       [subject],
+      ),
     );
   }
 

@@ -34,9 +34,10 @@ function IsMutableType(options?: ValidationOptions) {
       propertyName,
       options: {
         each: true,
+        // With `each`, the message sees the whole array: name the safety alerts in it, if any.
         message: (a) =>
-          SAFETY_TYPES.includes(a.value as never)
-            ? `${String(a.value)} is a safety alert and cannot be muted`
+          (Array.isArray(a.value) ? a.value : [a.value]).some((v) => SAFETY_TYPES.includes(v as never))
+            ? `${SAFETY_TYPES.join(' and ')} are safety alerts and cannot be muted`
             : `each value in ${propertyName} must be one of: ${EVENT_TYPES.join(', ')}`,
         ...options,
       },

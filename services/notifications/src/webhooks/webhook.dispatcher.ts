@@ -47,6 +47,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         await Promise.all(claimed.map((d) => this.attempt(d)));
       } catch (err) {
         this.logger.warn({ err: (err as Error).message }, 'webhook dispatcher: database unavailable, will retry');
+        await this.waker.sleep(this.config.workerPollMs);
+        continue;
       }
       if (claimed.length > 0) continue;
       const due = await this.deliveries.msUntilNextDue().catch(() => null);

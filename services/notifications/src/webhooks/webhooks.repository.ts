@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, type Principal } from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
+import { returnedRows } from '../returning.js';
 
 export const WEBHOOK_CHANNEL = 'uhr_notifications_webhooks';
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
@@ -153,10 +154,12 @@ export class WebhooksRepository {
       if (row.status !== 'dead') {
         throw new ConflictError('DeliveryNotDead', `delivery is ${row.status}; only dead deliveries are replayed`);
       }
-      const updated: DeliveryRow[] = await m.query(
+      const updated = returnedRows<DeliveryRow>(
+        await m.query(
         `update webhook_deliveries set status = 'pending', attempts = 0, replays = replays + 1, next_attempt_at = now(),
            lease_until = null, updated_at = now() where id = $1 returning *`,
-        [deliveryId],
+          [deliveryId],
+        ),
       );
       await m.query(`select pg_notify('${WEBHOOK_CHANNEL}', '')`);
       return toDelivery(updated[0]!);
@@ -193,7 +196,8 @@ export class WebhooksRepository {
 
   /** Leases due deliveries: a dispatcher that dies mid-send loses its lease and another retries. */
   async claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const rows: Array<{ id: string; url: string; secret: string; event_type: string; body: unknown; attempts: number }> =
+    type Claimed = { id: string; url: string; secret: string; event_type: string; body: unknown; attempts: number };
+    const rows = returnedRows<Claimed>(
       await this.ds.query(
         `update webhook_deliveries d set lease_until = now() + ($2::int * interval '1 millisecond')
            from webhooks w
@@ -203,7 +207,8 @@ export class WebhooksRepository {
              order by next_attempt_at limit $1 for update skip locked)
         returning d.id, w.url, w.secret, d.event_type, d.body, d.attempts`,
         [limit, leaseMs],
-      );
+      ),
+    );
     return rows.map((r) => ({ id: r.id, url: r.url, secret: r.secret, eventType: r.event_type, body: r.body, attempts: r.attempts }));
   }
 
