@@ -7,6 +7,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 bash scripts/stack.sh up
+bash scripts/check.sh
 set -a; source .uhr/env; set +a
 
 report="$ROOT/.uhr/test-report.json"

@@ -52,7 +52,8 @@ export function requestOf(env: EventEnvelope): IdentityChainRequest | undefined 
       return { ...base, kind: null, identityHash: null, address: null };
     case 'registrar.IdentityRebound':
       return { ...base, kind: null, identityHash: null, address: e.payload.newAddress };
-    default:
+    case 'registrar.IdentityAnchored':
+    case 'registrar.IdentityAnchorRejected':
       return undefined;
   }
 }

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Static checks that need no server: types, lint, docker-compose.yml (compose-go), every k8s combination.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+for p in packages/platform contracts services/*; do
+  [[ -f $p/tsconfig.json ]] && npx tsc -p "$p/tsconfig.json" --noEmit
+done
+echo "check: types ok"
+npx eslint packages services
+echo "check: lint ok"
+(cd tools/compose-check && go run . ../../docker-compose.yml)
+bash k8s/check.sh
