@@ -24,12 +24,17 @@ const common = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
 const roots = '<rootDir>/{packages,services,contracts}/**/';
+// The stack's endpoints, or testcontainers where a Docker engine answers (packages/platform/src/testing).
+const servers = {
+  globalSetup: '<rootDir>/packages/platform/src/testing/global-setup.ts',
+  globalTeardown: '<rootDir>/packages/platform/src/testing/global-teardown.ts',
+};
 export default {
   // A global option in jest (projects cannot set it): integration tests wait on real servers.
   testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: [`${roots}*.unit.spec.ts`] },
-    { ...common, displayName: 'int', testMatch: [`${roots}*.int.spec.ts`] },
-    { ...common, displayName: 'e2e', testMatch: [`${roots}*.e2e.spec.ts`] },
+    { ...common, ...servers, displayName: 'int', testMatch: [`${roots}*.int.spec.ts`] },
+    { ...common, ...servers, displayName: 'e2e', testMatch: [`${roots}*.e2e.spec.ts`] },
   ],
 };
