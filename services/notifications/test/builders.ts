@@ -71,8 +71,9 @@ export const events = {
       grantId: rid(),
       patientSubject: patient,
       granteeSubject: grantee,
-      scope: ['laboratory'],
-      validUntil: '2027-01-01T00:00:00.000Z',
+      // The consent service's shape: a GrantScope and unix seconds.
+      scope: { recordIds: [], categories: ['laboratory'] },
+      validUntil: 1_798_761_600,
       maxUses: 3,
     }),
   grantRevoked: (patient: string, grantee: string) =>

@@ -43,6 +43,16 @@ export const TOPICS = {
 } as const;
 
 const short = (s: string) => (s.length > 12 ? `${s.slice(0, 8)}…` : s);
+const when = (t: number | string) => (typeof t === 'number' ? new Date(t * 1000).toISOString() : t);
+function describeScope(s: PayloadOf<'consent.GrantIssued'>['scope']): string {
+  if (typeof s === 'string') return s;
+  if (Array.isArray(s)) return s.join(', ');
+  const parts = [
+    s.categories.length > 0 ? `categories ${s.categories.join(', ')}` : '',
+    s.recordIds.length > 0 ? `${s.recordIds.length} record(s)` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(' and ') : 'no records';
+}
 const auditorsOf = (ctx: ResolveContext): Recipient[] => ctx.auditors.map((subject) => ({ subject, as: 'auditor' }));
 
 // A mapped type keeps each row's payload type exact while the table stays a plain record keyed by type.
@@ -89,8 +99,8 @@ const entries: { [T in EventType]: CatalogueEntry<T> } = {
     message: (p) => ({
       title: 'Access granted',
       body:
-        `A patient granted you access (${Array.isArray(p.scope) ? p.scope.join(', ') : p.scope})` +
-        (p.validUntil ? ` until ${p.validUntil}` : '') +
+        `A patient granted you access (${describeScope(p.scope)})` +
+        (p.validUntil !== null ? ` until ${when(p.validUntil)}` : '') +
         (p.maxUses !== null ? `, ${p.maxUses} use(s)` : '') +
         '.',
     }),
@@ -127,7 +137,8 @@ const entries: { [T in EventType]: CatalogueEntry<T> } = {
     message: (p) => ({
       title: 'Your record was read',
       body:
-        `Record ${short(p.recordId)} was read for "${p.purpose}"` +
+        `Record ${short(p.recordId)} was read` +
+        (p.purpose ? ` for "${p.purpose}"` : '') +
         (p.grantId ? ` under grant ${short(p.grantId)}.` : ' without a grant.'),
     }),
   },
@@ -136,13 +147,16 @@ const entries: { [T in EventType]: CatalogueEntry<T> } = {
     topic: TOPICS.breakGlass,
     safety: true,
     recipients: (p, ctx) => [{ subject: p.patientSubject, as: 'patient' }, ...auditorsOf(ctx)],
-    message: (p, as) => ({
-      title: 'Emergency access used',
-      body:
-        as === 'patient'
-          ? `A provider opened your records in an emergency (${p.reasonCode}) until ${p.until}.`
-          : `Break-glass access by ${p.providerSubject} to patient ${p.patientSubject} (${p.reasonCode}) until ${p.until}.`,
-    }),
+    message: (p, as) => {
+      const until = p.until === null ? '' : ` until ${when(p.until)}`;
+      return {
+        title: 'Emergency access used',
+        body:
+          as === 'patient'
+            ? `A provider opened your records in an emergency (${p.reasonCode})${until}.`
+            : `Break-glass access by ${p.providerSubject} to patient ${p.patientSubject} (${p.reasonCode})${until}.`,
+      };
+    },
   },
   'records.IntegrityViolationDetected': {
     type: 'records.IntegrityViolationDetected',

@@ -59,6 +59,23 @@ describe('catalogue: who hears of what', () => {
     for (const x of r.recipients) expect(x.title.length).toBeGreaterThan(0);
   });
 
+  it('reads the consent service\'s shapes: a GrantScope with unix-second deadlines, an unconfirmed break-glass', () => {
+    const g = events.grantIssued(alice, clinic).build();
+    const r = resolve(g.type, g.version, g.payload, ctx);
+    expect(r.kind === 'notify' && r.recipients[0]!.body).toBe(
+      'A patient granted you access (categories laboratory) until 2027-01-01T00:00:00.000Z, 3 use(s).',
+    );
+    const b = events.breakGlassUsed(alice, hospital).withPayload({
+      patientSubject: alice,
+      providerSubject: hospital,
+      reasonCode: 'unconscious-patient',
+      until: null,
+      breakGlassId: 'bg-1',
+    }).build();
+    const rb = resolve(b.type, b.version, b.payload, ctx);
+    expect(rb.kind === 'notify' && rb.recipients[0]!.body).toBe('A provider opened your records in an emergency (unconscious-patient).');
+  });
+
   it('ignores unknown types and versions it cannot read', () => {
     expect(resolve('billing.InvoiceIssued', 1, {}, ctx)).toMatchObject({ kind: 'skip', reason: 'unknown-type' });
     const e = events.recordAdded(alice, hospital).withVersion(2).build();

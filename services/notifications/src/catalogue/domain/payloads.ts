@@ -6,6 +6,14 @@ import { z } from 'zod';
  */
 const subject = z.string().min(1).max(200);
 const id = z.string().min(1).max(200);
+/** Unix seconds (as the consent service and the Consent contract keep them) or an ISO-8601 string. */
+export const instant = z.union([z.number(), z.string()]);
+/** consent's GrantScope `{recordIds, categories}`, or a plain scope name / list. */
+export const scope = z.union([
+  z.string(),
+  z.array(z.string()),
+  z.object({ recordIds: z.array(z.string()), categories: z.array(z.string()) }),
+]);
 
 export const payloadSchemas = {
   'records.RecordAdded': z.object({
@@ -27,8 +35,8 @@ export const payloadSchemas = {
     grantId: id,
     patientSubject: subject,
     granteeSubject: subject,
-    scope: z.union([z.string(), z.array(z.string())]),
-    validUntil: z.string().nullable(),
+    scope,
+    validUntil: instant.nullable(),
     maxUses: z.number().int().nullable(),
   }),
   'consent.GrantRevoked': z.object({ grantId: id, patientSubject: subject, granteeSubject: subject }),
@@ -38,13 +46,14 @@ export const payloadSchemas = {
     patientSubject: subject,
     readerSubject: subject,
     grantId: id.nullable(),
-    purpose: z.string().max(500),
+    purpose: z.string().max(500).nullable(),
   }),
   'consent.BreakGlassUsed': z.object({
     patientSubject: subject,
     providerSubject: subject,
     reasonCode: z.string().max(100),
-    until: z.string(),
+    // null while the chain has not yet confirmed the emergency window.
+    until: instant.nullable(),
   }),
   'records.IntegrityViolationDetected': z.object({
     recordId: id,
