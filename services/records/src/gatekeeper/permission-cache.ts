@@ -8,6 +8,7 @@ interface GrantFacts {
   verdict: number;
   emergency: boolean;
   maxUses: number;
+  purposeMatches: boolean;
 }
 
 /**
@@ -47,6 +48,7 @@ export class PermissionCache {
     reader: string,
     recordChainId: string,
     category: string,
+    purpose: string,
     readerChainId: string,
     rec: OnChainRecord,
   ): Promise<GrantFacts | undefined> {
@@ -63,7 +65,7 @@ export class PermissionCache {
     } else {
       verdict = Number(await consent.verdict!(grantId, reader, recordChainId, category));
     }
-    const g = (await consent.grantOf!(grantId)) as { emergency: boolean; maxUses: bigint };
-    return { grantId, verdict, emergency: g.emergency, maxUses: Number(g.maxUses) };
+    const g = (await consent.grantOf!(grantId)) as { emergency: boolean; maxUses: bigint; purpose: string };
+    return { grantId, verdict, emergency: g.emergency, maxUses: Number(g.maxUses), purposeMatches: g.purpose.toLowerCase() === purpose.toLowerCase() };
   }
 }

@@ -25,6 +25,7 @@ export type Denial =
   | 'GrantExhausted'
   | 'NotGrantee'
   | 'OutOfScope'
+  | 'PurposeMismatch'
   | 'ChainUnavailable';
 
 export type AccessDecision =
@@ -82,7 +83,7 @@ export interface PermissionFacts {
   record: { patientId: string; providerId: string; status: number };
   relationshipActive: boolean;
   /** The grant the request relies on (named, or found by Consent.mayRead); undefined when none applies. */
-  grant: { grantId: string; verdict: number; emergency: boolean; maxUses: number } | undefined;
+  grant: { grantId: string; verdict: number; emergency: boolean; maxUses: number; purposeMatches: boolean } | undefined;
 }
 
 /**
@@ -105,6 +106,7 @@ export function decidePermission(f: PermissionFacts): AccessDecision {
     const denial = VERDICT_DENIALS[g.verdict] ?? 'NoActiveGrant';
     return deny(denial, `grant refused by the chain: ${denial}`);
   }
+  if (!g.emergency && !g.purposeMatches) return deny('PurposeMismatch', 'the grant was given for another purpose');
   if (!g.emergency && record.status !== 2) return deny('RecordNotAccepted', 'the patient has not accepted this record yet');
   return {
     allowed: true,

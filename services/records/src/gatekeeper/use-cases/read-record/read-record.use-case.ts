@@ -17,7 +17,7 @@ import type { RecordsConfig } from '../../../config.js';
 import { Contracts } from '../../../chain/contracts.js';
 import { chainIdOf, IdentityDirectory, type KnownIdentity } from '../../../identities/identity-directory.js';
 import { documentReferenceOf } from '../../../records/domain/fhir.js';
-import { categoryCode, pointerHashOf } from '../../../records/domain/on-chain.js';
+import { categoryCode, pointerHashOf, purposeCode } from '../../../records/domain/on-chain.js';
 import { RecordRepository, type RecordRow } from '../../../records/record.repository.js';
 import { AuditRepository, type AuditInput } from '../../audit/audit.repository.js';
 import { GrantUseAdapter } from '../../chain/grant-use.adapter.js';
@@ -136,7 +136,7 @@ export class ReadRecordUseCase {
         readerIdentityChainId: signer!.chainId,
         record: onChain,
         relationshipActive: await this.cache.relationshipActive(onChain.patientId, onChain.providerId, signer!.chainId),
-        grant: await this.cache.grantFor(cmd.request.grantId, signerAddress!, recordChainId, categoryCode(row.category), signer!.chainId, onChain),
+        grant: await this.cache.grantFor(cmd.request.grantId, signerAddress!, recordChainId, categoryCode(row.category), purposeCode(cmd.request.purpose), signer!.chainId, onChain),
       });
     } catch (err) {
       if (err instanceof DomainError) throw err;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { EncryptedBlobStore, ForbiddenError, InvalidRequestError, UnprocessableError, type EventContext, type Principal } from '@uhr/platform';
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { EncryptedBlobStore, ForbiddenError, UnprocessableError, type EventContext, type Principal } from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
 import { chainIdOf, IdentityDirectory } from '../../../identities/identity-directory.js';
 import { documentReferenceOf, FILE_CONTENT_TYPES, fhirProblems } from '../../domain/fhir.js';
@@ -21,6 +21,10 @@ export interface UploadRecord {
 
 const SIGNATURE_TTL_S = 3600;
 
+/** Same shape as the validation pipe's 400: `fields: { name: [reasons] }`. */
+const invalid = (message: string, fields: Record<string, string[]>) =>
+  new BadRequestException({ error: 'ValidationFailed', message, fields });
+
 /**
  * A provider adds a record: encrypted under a fresh data key into S3, the stored bytes' hash and the pointer
  * kept on the record, and the AddRecord message returned for the provider to sign (the hash is only known once
@@ -37,18 +41,14 @@ export class UploadRecordUseCase {
 
   async execute(cmd: UploadRecord, p: Principal, ctx: EventContext) {
     if ((cmd.fhir === undefined) === (cmd.file === undefined)) {
-      throw new InvalidRequestError('ValidationFailed', 'send exactly one of fhir or file', {
-        fields: { fhir: ['exactly one of fhir or file'] },
-      });
+      throw invalid('send exactly one of fhir or file', { fhir: ['exactly one of fhir or file'] },);
     }
     const providers = (await this.directory.bySubject(p.subject)).filter(
       (i) => i.kind === 'provider' && (cmd.providerId === undefined || i.id === cmd.providerId),
     );
     if (providers.length === 0) throw new ForbiddenError('NoProviderIdentity', 'no registered provider identity is bound to your login');
     if (providers.length > 1) {
-      throw new InvalidRequestError('ValidationFailed', 'several provider identities are bound to your login: name providerId', {
-        fields: { providerId: ['required: several provider identities are bound to your login'] },
-      });
+      throw invalid('several provider identities are bound to your login: name providerId', { providerId: ['required: several provider identities are bound to your login'] },);
     }
     const provider = providers[0]!;
     const patient = await this.directory.byId(cmd.patientId);
@@ -65,9 +65,7 @@ export class UploadRecordUseCase {
     if (cmd.fhir !== undefined) {
       const problems = fhirProblems(cmd.fhir, patient.id);
       if (problems.length > 0) {
-        throw new InvalidRequestError('ValidationFailed', 'the FHIR resource is invalid', {
-          fields: Object.fromEntries(problems.map((x) => [x.field, [x.message]])),
-        });
+        throw invalid('the FHIR resource is invalid', Object.fromEntries(problems.map((x) => [x.field, [x.message]])),);
       }
       body = Buffer.from(JSON.stringify(cmd.fhir), 'utf8');
       kind = 'fhir';
@@ -76,13 +74,11 @@ export class UploadRecordUseCase {
     } else {
       const file = cmd.file!;
       if (!(FILE_CONTENT_TYPES as readonly string[]).includes(file.contentType)) {
-        throw new InvalidRequestError('ValidationFailed', 'unsupported file type', {
-          fields: { 'file.contentType': [`one of ${FILE_CONTENT_TYPES.join(', ')}`] },
-        });
+        throw invalid('unsupported file type', { 'file.contentType': [`one of ${FILE_CONTENT_TYPES.join(', ')}`] },);
       }
       body = Buffer.from(file.data, 'base64');
       if (body.length === 0) {
-        throw new InvalidRequestError('ValidationFailed', 'the file is empty', { fields: { 'file.data': ['base64, not empty'] } });
+        throw invalid('the file is empty', { 'file.data': ['base64, not empty'] });
       }
       kind = 'file';
       resourceType = 'DocumentReference';

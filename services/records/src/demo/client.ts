@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { Wallet, type TypedDataField } from 'ethers';
+import { chainIdOf } from '../identities/identity-directory.js';
+import { signReadRequest, ZERO_BYTES32 } from '../gatekeeper/domain/read-request.js';
+
+/**
+ * A small client of the UHR HTTP APIs, used by the demo and the integration tests the way a portal or an EHR
+ * would: bearer token on every call, EIP-712 messages signed locally with the party's own key.
+ */
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+}
+
+export async function call<T = any>(base: string, token: string | null, method: string, path: string, body?: unknown): Promise<Reply<T>> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, body: parsed as T };
+}
+
+/** The `sub` of a Keycloak access token (the login the identity is bound to). */
+export function subjectOf(token: string): string {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string };
+  return payload.sub;
+}
+
+export interface TypedData {
+  domain: Record<string, unknown>;
+  primaryType: string;
+  types: Record<string, TypedDataField[]>;
+  message: Record<string, unknown>;
+}
+
+export const signTyped = (wallet: Wallet, t: TypedData): Promise<string> =>
+  wallet.signTypedData(t.domain, t.types, t.message);
+
+export interface Party {
+  username: string;
+  token: string;
+  subject: string;
+  wallet: Wallet;
+  identityId: string;
+}
+
+/** Enrols a party through the registrar's HTTP API (a registrar token) and waits until the chain holds it. */
+export async function enrol(
+  registrarUrl: string,
+  registrarToken: string,
+  p: { username: string; token: string; kind: 'patient' | 'provider' | 'third-party'; system: string },
+  timeoutMs = 30_000,
+): Promise<Party> {
+  const wallet = Wallet.createRandom() as unknown as Wallet;
+  const subject = subjectOf(p.token);
+  const res = await call(registrarUrl, registrarToken, 'POST', '/identities', {
+    kind: p.kind,
+    identifier: { system: p.system, value: `UHR-${randomBytes(6).toString('hex').toUpperCase()}` },
+    address: wallet.address,
+    subject,
+  });
+  if (res.status !== 202) throw new Error(`registrar refused ${p.username}: ${res.status} ${JSON.stringify(res.body)}`);
+  const id = (res.body as { id: string }).id;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await call(registrarUrl, registrarToken, 'GET', `/identities/${id}`);
+    const status = (got.body as { chain?: { status: string } }).chain?.status;
+    if (status === 'confirmed') break;
+    if (status === 'rejected' || Date.now() > until) throw new Error(`identity of ${p.username} not anchored: ${JSON.stringify(got.body)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { username: p.username, token: p.token, subject, wallet, identityId: id };
+}
+
+/** Builds and signs a gatekeeper read request for `recordId`. */
+export async function signedRead(
+  wallet: Wallet,
+  domain: { chainId: number; verifyingContract: string },
+  recordId: string,
+  purpose: string,
+  opts: { grantId?: string; expiry?: number; nonce?: string } = {},
+) {
+  const request = {
+    recordId: chainIdOf(recordId),
+    purpose,
+    grantId: opts.grantId ?? ZERO_BYTES32,
+    nonce: opts.nonce ?? BigInt('0x' + randomBytes(16).toString('hex')).toString(),
+    expiry: opts.expiry ?? Math.floor(Date.now() / 1000) + 60,
+  };
+  return { request, signature: await signReadRequest(wallet, domain, request) };
+}
+
+/** Polls until `check` returns a value, or throws after the deadline. */
+export async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,359 @@
+// Figure 4 of the paper, end to end against real servers: a hospital adds a record, the patient accepts it,
+// shares it once with a pharmacy, the pharmacy reads it once and is refused the second time — and every
+// attempt to get around the gatekeeper is denied and audited.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { tokenFor } from '@uhr/platform/testing';
+import { Client } from 'minio';
+import { call, signedRead, signTyped, until, type Party } from '../src/demo/client.js';
+import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';
+
+let s: Stack;
+let p: Record<PartyName, Party>;
+
+const rec = (token: string, method: string, path: string, body?: unknown) => call(s.recordsUrl, token, method, path, body);
+const con = (token: string, method: string, path: string, body?: unknown) => call(s.consentUrl, token, method, path, body);
+
+/** The hospital's lab report for a patient, anchored on-chain (status `pending`). */
+async function addLabReport(patient: Party, author: Party = p.hospital, category = 'laboratory') {
+  const up = await rec(author.token, 'POST', '/records', {
+    patientId: patient.identityId,
+    providerId: author.identityId,
+    category,
+    title: 'Full blood count',
+    fhir: {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '58410-2', display: 'CBC panel' }] },
+      subject: { reference: `Patient/${patient.identityId}` },
+      valueQuantity: { value: 13.2, unit: 'g/dL' },
+    },
+  });
+  expect(up.status).toBe(201);
+  const { record, toSign } = up.body;
+  const anchored = await rec(author.token, 'POST', `/records/${record.id}/anchor`, {
+    nonce: toSign.message.nonce,
+    deadline: toSign.message.deadline,
+    signature: await signTyped(author.wallet, toSign),
+  });
+  expect(anchored.status).toBe(202);
+  await until('record anchored', async () => (await rec(author.token, 'GET', `/records/${record.id}`)).body.status === 'pending');
+  return record.id as string;
+}
+
+async function accept(patient: Party, recordId: string, accept = true) {
+  const t = await rec(patient.token, 'GET', `/records/${recordId}/response-request?accept=${accept}`);
+  expect(t.status).toBe(200);
+  const r = await rec(patient.token, 'POST', `/records/${recordId}/response`, {
+    accept,
+    nonce: t.body.message.nonce,
+    deadline: t.body.message.deadline,
+    signature: await signTyped(patient.wallet, t.body),
+  });
+  expect(r.status).toBe(202);
+  const want = accept ? 'accepted' : 'rejected';
+  await until(`record ${want}`, async () => (await rec(patient.token, 'GET', `/records/${recordId}`)).body.status === want);
+}
+
+async function grant(
+  patient: Party,
+  grantee: Party,
+  terms: { recordIds?: string[]; categories?: string[]; purpose?: string; maxUses?: number; seconds?: number },
+) {
+  const now = Math.floor(Date.now() / 1000);
+  const body = {
+    patientId: patient.identityId,
+    granteeId: grantee.identityId,
+    recordIds: terms.recordIds ?? [],
+    categories: terms.categories ?? [],
+    purpose: terms.purpose ?? 'dispensing',
+    validFrom: now - 5,
+    validUntil: now + (terms.seconds ?? 3600),
+    maxUses: terms.maxUses ?? 0,
+  };
+  const prep = await con(patient.token, 'POST', '/grants/prepare', body);
+  expect(prep.status).toBe(200);
+  const res = await con(patient.token, 'POST', '/grants', {
+    ...body,
+    grantId: prep.body.grantId,
+    nonce: prep.body.nonce,
+    deadline: prep.body.deadline,
+    signature: await signTyped(patient.wallet, prep.body.toSign),
+  });
+  expect(res.status).toBe(202);
+  const g = await until('grant active', async () => {
+    const got = await con(patient.token, 'GET', `/grants/${prep.body.grantId}`);
+    if (got.body.status === 'rejected') throw new Error(`grant rejected: ${got.body.chain.error}`);
+    return got.body.status === 'active' ? got.body : undefined;
+  });
+  return g as { id: string; chainId: string };
+}
+
+async function read(reader: Party, recordId: string, purpose: string, opts: Parameters<typeof signedRead>[4] = {}, token = reader.token) {
+  return rec(token, 'POST', `/records/${recordId}/read`, await signedRead(reader.wallet, s.gatekeeperDomain, recordId, purpose, opts));
+}
+
+async function outboxTypes(type: string): Promise<Array<{ payload: Record<string, unknown>; published: boolean }>> {
+  const rows: Array<{ message: { type: string; payload: Record<string, unknown> }; published_at: Date | null }> = await s.recordsDb.query(
+    `select message, published_at from uhr_outbox where message->>'type' = $1`,
+    [type],
+  );
+  return rows.map((r) => ({ payload: r.message.payload, published: r.published_at !== null }));
+}
+
+beforeAll(async () => {
+  s = await startStack();
+  p = await enrolParties(s.env);
+  // The projections learn the identities from the registrar's Kafka topic.
+  for (const party of Object.values(p)) {
+    await until(`${party.username} known to records`, async () =>
+      ((await s.recordsDb.query('select 1 from known_identities where id = $1', [party.identityId])) as unknown[]).length === 1,
+    );
+  }
+  const consentDb = s.consent.get((await import('typeorm')).DataSource);
+  for (const party of Object.values(p)) {
+    await until(`${party.username} known to consent`, async () =>
+      ((await consentDb.query('select 1 from known_identities where id = $1', [party.identityId])) as unknown[]).length === 1,
+    );
+  }
+}, 90_000);
+
+afterAll(async () => {
+  await s?.close();
+});
+
+describe('Figure 4: upload → accept → one-time share → read once', () => {
+  let recordId: string;
+  let grantId: string;
+
+  it('the hospital adds a lab report: encrypted in S3, anchored via Relationships, the patient is told', async () => {
+    recordId = await addLabReport(p.alice);
+    const added = await outboxTypes('records.RecordAdded');
+    expect(added.some((e) => e.payload.recordId === recordId && e.payload.patientSubject === p.alice.subject)).toBe(true);
+    // S3 holds only ciphertext.
+    const url = new URL(s.env.UHR_S3_ENDPOINT!);
+    const minio = new Client({ endPoint: url.hostname, port: Number(url.port), useSSL: false, accessKey: s.env.UHR_S3_ACCESS_KEY!, secretKey: s.env.UHR_S3_SECRET_KEY! });
+    const [row] = await s.recordsDb.query('select blob_key from records where id = $1', [recordId]);
+    const chunks: Buffer[] = [];
+    for await (const c of await minio.getObject('uhr-records-test', row.blob_key)) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).toString('latin1')).not.toContain('58410-2');
+  });
+
+  it('until accepted, only the author and the patient may see it', async () => {
+    expect((await rec(p.bob.token, 'GET', `/records/${recordId}`)).status).toBe(403);
+    expect((await read(p.alice, recordId, 'self-care')).status).toBe(200);
+    expect((await read(p.hospital, recordId, 'treatment')).status).toBe(200);
+  });
+
+  it('the patient accepts with a signature; grants one-time access to the pharmacy', async () => {
+    await accept(p.alice, recordId);
+    const g = await grant(p.alice, p.pharmacy, { recordIds: [recordId], purpose: 'dispensing', maxUses: 1 });
+    grantId = g.id;
+    const fhir = await con(p.alice.token, 'GET', `/grants/${grantId}/fhir`);
+    expect(fhir.body).toMatchObject({ resourceType: 'Consent', status: 'active', patient: { reference: `Patient/${p.alice.identityId}` } });
+  });
+
+  it('the pharmacy reads it once (hash verified, decrypted) and is refused the second time', async () => {
+    const first = await read(p.pharmacy, recordId, 'dispensing');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ basis: 'grant', resource: { resourceType: 'Observation', valueQuantity: { value: 13.2 } } });
+    const second = await read(p.pharmacy, recordId, 'dispensing');
+    expect(second.status).toBe(403);
+    expect(second.body.error).toMatch(/NoActiveGrant|GrantExhausted/);
+    const named = await read(p.pharmacy, recordId, 'dispensing', { grantId: (await con(p.alice.token, 'GET', `/grants/${grantId}`)).body.chainId });
+    expect(named.body.error).toBe('GrantExhausted');
+  });
+
+  it('the patient lists every access, allowed and denied, as FHIR AuditEvents, published and Merkle-anchored', async () => {
+    const log = await rec(p.alice.token, 'GET', '/access-log');
+    expect(log.status).toBe(200);
+    const mine = log.body.filter((e: { recordId: string }) => e.recordId === recordId);
+    expect(mine.filter((e: { outcome: string }) => e.outcome === 'allowed').length).toBeGreaterThanOrEqual(3);
+    expect(mine.filter((e: { outcome: string }) => e.outcome === 'denied').length).toBeGreaterThanOrEqual(2);
+    expect(mine[0].auditEvent).toMatchObject({ resourceType: 'AuditEvent', action: 'R' });
+    await until('access events published', async () => {
+      const reads = await outboxTypes('records.RecordRead');
+      return reads.some((e) => e.payload.recordId === recordId && e.payload.readerSubject === p.pharmacy.subject && e.published);
+    });
+    const entry = mine[mine.length - 1];
+    const proof = await until('audit entry anchored', async () => {
+      const r = await rec(p.alice.token, 'GET', `/access-log/${entry.id}/proof`);
+      return r.status === 200 && r.body.verifiedOnChain ? r.body : undefined;
+    });
+    expect(proof.verifiedOnChain).toBe(true);
+    // Bob may not read Alice's log entries.
+    expect((await rec(p.bob.token, 'GET', `/access-log/${entry.id}/proof`)).status).toBe(403);
+  });
+});
+
+describe('the gatekeeper refuses, and audits, every way around it', () => {
+  let recordId: string;
+  let bobRecord: string;
+
+  beforeAll(async () => {
+    recordId = await addLabReport(p.alice);
+    await accept(p.alice, recordId);
+    bobRecord = await addLabReport(p.bob);
+  }, 60_000);
+
+  const denied = async (res: { status: number; body: { error: string; details?: { auditId?: string } } }, error: string, status = 403) => {
+    expect({ status: res.status, error: res.body.error }).toEqual({ status, error });
+    const auditId = res.body.details?.auditId;
+    expect(auditId).toBeDefined();
+    const [row] = await s.recordsDb.query('select outcome, reason from audit_entries where id = $1', [auditId]);
+    expect(row).toMatchObject({ outcome: 'denied', reason: error });
+  };
+
+  it('BOLA: patient B with own key on patient A’s record', async () => denied(await read(p.bob, recordId, 'self-care'), 'NoActiveGrant'));
+  it('BOLA: patient A’s token with patient B’s key', async () => denied(await read(p.bob, recordId, 'self-care', {}, p.alice.token), 'SignerNotBoundToLogin'));
+  it('BOLA: patient B’s token with patient A’s key', async () => denied(await read(p.alice, bobRecord, 'self-care', {}, p.bob.token), 'SignerNotBoundToLogin'));
+  it('BOLA: provider without relationship', async () => denied(await read(p.clinic, recordId, 'treatment'), 'NoActiveGrant'));
+  it('BOLA: third party without grant', async () => denied(await read(p.insurer, recordId, 'billing'), 'NoActiveGrant'));
+  it('BOLA: metadata and response endpoints', async () => {
+    expect((await rec(p.bob.token, 'GET', `/records/${recordId}`)).status).toBe(403);
+    expect((await rec(p.bob.token, 'GET', `/records/${recordId}/response-request?accept=true`)).status).toBe(403);
+    expect((await rec(p.bob.token, 'GET', `/records/${recordId}/access-log`)).status).toBe(403);
+  });
+
+  it('forged signature (an unregistered key)', async () => {
+    const { Wallet } = await import('ethers');
+    const forged = await signedRead(Wallet.createRandom() as never, s.gatekeeperDomain, recordId, 'self-care');
+    await denied(await rec(p.alice.token, 'POST', `/records/${recordId}/read`, forged), 'InvalidSignature');
+    const tampered = await signedRead(p.alice.wallet, s.gatekeeperDomain, recordId, 'self-care');
+    await denied(await rec(p.alice.token, 'POST', `/records/${recordId}/read`, { ...tampered, request: { ...tampered.request, purpose: 'research' } }), 'InvalidSignature');
+  });
+
+  it('replayed nonce', async () => {
+    const req = await signedRead(p.alice.wallet, s.gatekeeperDomain, recordId, 'self-care');
+    expect((await rec(p.alice.token, 'POST', `/records/${recordId}/read`, req)).status).toBe(200);
+    await denied(await rec(p.alice.token, 'POST', `/records/${recordId}/read`, req), 'NonceReplayed');
+  });
+
+  it('expired request, and one valid for too long', async () => {
+    await denied(await read(p.alice, recordId, 'self-care', { expiry: Math.floor(Date.now() / 1000) - 1 }), 'RequestExpired');
+    await denied(await read(p.alice, recordId, 'self-care', { expiry: Math.floor(Date.now() / 1000) + 86_400 }), 'RequestTooLong');
+  });
+
+  it('a request signed for another record', async () => {
+    const other = await signedRead(p.alice.wallet, s.gatekeeperDomain, bobRecord, 'self-care');
+    await denied(await rec(p.alice.token, 'POST', `/records/${recordId}/read`, other), 'RequestMismatch');
+  });
+
+  it('wrong role', async () => {
+    for (const user of ['registrar-1', 'norole-1']) {
+      const res = await rec(await tokenFor(user), 'POST', `/records/${recordId}/read`, await signedRead(p.alice.wallet, s.gatekeeperDomain, recordId, 'x'));
+      await denied(res, 'WrongRole');
+    }
+  });
+
+  it('a grant for another purpose', async () => {
+    const g = await grant(p.alice, p.insurer, { categories: ['laboratory'], purpose: 'billing' });
+    await denied(await read(p.insurer, recordId, 'research', { grantId: g.chainId }), 'PurposeMismatch');
+    expect((await read(p.insurer, recordId, 'billing', { grantId: g.chainId })).status).toBe(200);
+  });
+
+  it('revoked grant: refused by the gatekeeper as soon as the revocation is mined', async () => {
+    const g = await grant(p.alice, p.clinic, { categories: ['laboratory'], purpose: 'treatment' });
+    expect((await read(p.clinic, recordId, 'treatment')).status).toBe(200);
+    const prep = await con(p.alice.token, 'POST', `/grants/${g.id}/revoke/prepare`);
+    const t0 = Date.now();
+    const rv = await con(p.alice.token, 'POST', `/grants/${g.id}/revoke`, {
+      nonce: prep.body.nonce,
+      deadline: prep.body.deadline,
+      signature: await signTyped(p.alice.wallet, prep.body.toSign),
+    });
+    expect(rv.status).toBe(202);
+    await until('grant revoked', async () => (await con(p.alice.token, 'GET', `/grants/${g.id}`)).body.status === 'revoked');
+    const enforcedAfterMs = Date.now() - t0;
+    await denied(await read(p.clinic, recordId, 'treatment', { grantId: g.chainId }), 'GrantRevoked');
+    await denied(await read(p.clinic, recordId, 'treatment'), 'NoActiveGrant');
+    expect(enforcedAfterMs).toBeLessThan(5000);
+  });
+
+  it('expired grant', async () => {
+    const g = await grant(p.bob, p.insurer, { categories: ['laboratory'], purpose: 'billing', seconds: 3 });
+    const res = await until('grant expired on-chain', async () => {
+      await s.provider.send('evm_mine', []);
+      const r = await read(p.insurer, bobRecord, 'billing', { grantId: g.chainId });
+      return r.body.error === 'GrantExpired' ? r : undefined;
+    }, 15_000);
+    await denied(res, 'GrantExpired');
+    await until('consent.GrantExpired emitted', async () => (await con(p.bob.token, 'GET', `/grants/${g.id}`)).body.status === 'expired');
+  });
+
+  it('a pending record is not readable under a grant (only author and patient see it before acceptance)', async () => {
+    const g = await grant(p.bob, p.pharmacy, { recordIds: [bobRecord], purpose: 'dispensing' });
+    await denied(await read(p.pharmacy, bobRecord, 'dispensing', { grantId: g.chainId }), 'RecordNotAccepted');
+  });
+
+  it('break-glass: reason required, time-boxed, alerts patient and auditor, opens a pending record', async () => {
+    const terms = { providerId: p.clinic.identityId, patientId: p.bob.identityId, reasonCode: 'unconscious-patient', durationSeconds: 600 };
+    const noReason = await con(p.clinic.token, 'POST', '/break-glass', { ...terms, nonce: '0', deadline: '1', signature: '0x' + '11'.repeat(65) });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.fields.reason).toBeDefined();
+    const prep = await con(p.clinic.token, 'POST', '/break-glass/prepare', terms);
+    expect(prep.status).toBe(200);
+    const opened = await con(p.clinic.token, 'POST', '/break-glass', {
+      ...terms,
+      reason: 'patient brought in unconscious, suspected anaphylaxis',
+      nonce: prep.body.nonce,
+      deadline: prep.body.deadline,
+      signature: await signTyped(p.clinic.wallet, prep.body.toSign),
+    });
+    expect(opened.status).toBe(202);
+    await until('break-glass active', async () => (await con(p.clinic.token, 'GET', `/break-glass/${opened.body.id}`)).body.status === 'active');
+    const res = await read(p.clinic, bobRecord, 'emergency');
+    expect(res.status).toBe(200);
+    expect(res.body.basis).toBe('break-glass');
+    const consentDb = s.consent.get((await import('typeorm')).DataSource);
+    const [ev] = await consentDb.query(`select message from uhr_outbox where message->>'type' = 'consent.BreakGlassUsed' and message->>'aggregateId' = $1`, [opened.body.id]);
+    expect(ev.message.payload).toMatchObject({ patientSubject: p.bob.subject, providerSubject: p.clinic.subject, alert: ['patient', 'auditor'] });
+  });
+
+  it('bad input is a 400 with field errors', async () => {
+    const bad = await rec(p.hospital.token, 'POST', '/records', {
+      patientId: p.alice.identityId,
+      providerId: p.hospital.identityId,
+      category: 'laboratory',
+      title: 'x',
+      fhir: { resourceType: 'Observation', subject: { reference: `Patient/${p.bob.identityId}` } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields['fhir.subject']).toBeDefined();
+    expect((await rec(p.alice.token, 'POST', `/records/${recordId}/read`, { request: { recordId: 'nope' } })).status).toBe(400);
+    expect((await rec(p.pharmacy.token, 'POST', '/records', { patientId: p.alice.identityId, category: 'laboratory', title: 't', fhir: {} })).status).toBe(403);
+  });
+});
+
+describe('tampering is detected, never served', () => {
+  it('a blob altered directly in S3', async () => {
+    const recordId = await addLabReport(p.alice);
+    const [row] = await s.recordsDb.query('select blob_key from records where id = $1', [recordId]);
+    const url = new URL(s.env.UHR_S3_ENDPOINT!);
+    const minio = new Client({ endPoint: url.hostname, port: Number(url.port), useSSL: false, accessKey: s.env.UHR_S3_ACCESS_KEY!, secretKey: s.env.UHR_S3_SECRET_KEY! });
+    const chunks: Buffer[] = [];
+    for await (const c of await minio.getObject('uhr-records-test', row.blob_key)) chunks.push(c as Buffer);
+    const bytes = Buffer.concat(chunks);
+    bytes[bytes.length - 1] ^= 0x01;
+    await minio.putObject('uhr-records-test', row.blob_key, bytes);
+    const res = await read(p.alice, recordId, 'self-care');
+    expect(res.status).toBe(409);
+    expect(res.body.error).toBe('IntegrityViolation');
+    expect(res.body.resource).toBeUndefined();
+    const alerts = await outboxTypes('records.IntegrityViolationDetected');
+    expect(alerts.some((a) => a.payload.recordId === recordId && a.payload.patientSubject === p.alice.subject)).toBe(true);
+  });
+
+  it('a database row altered directly (category relabelled, blob pointer swapped)', async () => {
+    const a = await addLabReport(p.alice);
+    const b = await addLabReport(p.alice, p.hospital, 'imaging');
+    await s.recordsDb.query(`update records set category = 'document' where id = $1`, [a]);
+    const r1 = await read(p.alice, a, 'self-care');
+    expect({ status: r1.status, error: r1.body.error }).toEqual({ status: 409, error: 'IntegrityViolation' });
+    const [other] = await s.recordsDb.query('select blob_key, content_hash from records where id = $1', [b]);
+    await s.recordsDb.query(`update records set category = 'laboratory', blob_key = $2, content_hash = $3 where id = $1`, [a, other.blob_key, other.content_hash]);
+    const r2 = await read(p.alice, a, 'self-care');
+    expect({ status: r2.status, error: r2.body.error }).toEqual({ status: 409, error: 'IntegrityViolation' });
+    const [audit] = await s.recordsDb.query(`select outcome from audit_entries where record_id = $1 order by position desc limit 1`, [a]);
+    expect(audit.outcome).toBe('integrity-violation');
+  });
+});

@@ -1,0 +1,126 @@
+// Integration harness: in-process records + consent apps on their own databases and their own chain signers
+// (anvil accounts 7 and 8, granted their roles here by the deployer), parties enrolled through the running
+// registrar service. Everything real: PostgreSQL, Kafka, Keycloak, S3, anvil.
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { ROLES, anchorsAt, consentAt, relationshipsAt } from '@uhr/contracts';
+import { createServiceApp, readDeployment } from '@uhr/platform';
+import { loadStackEnv, tokenFor } from '@uhr/platform/testing';
+import { JsonRpcProvider, NonceManager, Wallet, type Contract } from 'ethers';
+import { DataSource } from 'typeorm';
+import { consentConfig } from '../../consent/src/config.js';
+import { ConsentModule } from '../../consent/src/consent.module.js';
+import { recordsConfig } from '../src/config.js';
+import { enrol, type Party } from '../src/demo/client.js';
+import { RecordsModule } from '../src/records.module.js';
+
+export const ADMIN_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+// anvil account 7 (m/44'/60'/0'/0/7, 0x14dC…9955).
+export const RECORDS_TEST_KEY = '0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356';
+export const CONSENT_TEST_KEY = '0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97';
+
+/** Grants a role unless held; several suites may do this at once, so nonce races are retried. */
+async function ensureRole(contract: Contract, role: string, holder: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if ((await contract.hasRole!(role, holder)) as boolean) return;
+    try {
+      await (await contract.grantRole!(role, holder)).wait();
+      return;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+export interface Stack {
+  env: Record<string, string>;
+  records: INestApplication;
+  consent: INestApplication;
+  recordsUrl: string;
+  consentUrl: string;
+  recordsDb: DataSource;
+  provider: JsonRpcProvider;
+  gatekeeperDomain: { chainId: number; verifyingContract: string };
+  recordsDatabase: string;
+  close(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const env = loadStackEnv();
+  const deployment = readDeployment(env.UHR_DEPLOYMENTS_FILE!);
+  const provider = new JsonRpcProvider(env.UHR_CHAIN_RPC_URL, deployment.chainId, { staticNetwork: true });
+  const admin = new NonceManager(new Wallet(ADMIN_KEY, provider));
+  const c = deployment.contracts as Record<string, string>;
+  const recordsSigner = new Wallet(RECORDS_TEST_KEY).address;
+  const consentSigner = new Wallet(CONSENT_TEST_KEY).address;
+  await ensureRole(relationshipsAt(c.Relationships!, admin), ROLES.RELAYER, recordsSigner);
+  await ensureRole(consentAt(c.Consent!, admin), ROLES.GATEKEEPER, recordsSigner);
+  await ensureRole(anchorsAt(c.Anchors!, admin), ROLES.ANCHORER, recordsSigner);
+  await ensureRole(consentAt(c.Consent!, admin), ROLES.RELAYER, consentSigner);
+  await ensureRole(relationshipsAt(c.Relationships!, admin), ROLES.RELAYER, consentSigner);
+
+  const run = randomBytes(4).toString('hex');
+  const recordsDatabase = `uhr_records_test_${run}`;
+  const rc = recordsConfig({
+    ...process.env,
+    PORT: '0',
+    UHR_DATABASE: recordsDatabase,
+    UHR_CHAIN_SIGNER_KEY: RECORDS_TEST_KEY,
+    UHR_RECORDS_BUCKET: 'uhr-records-test',
+    UHR_AUDIT_ANCHOR_INTERVAL_MS: '500',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
+  const cc = consentConfig({
+    ...process.env,
+    PORT: '0',
+    UHR_DATABASE: `uhr_consent_test_${run}`,
+    UHR_CHAIN_SIGNER_KEY: CONSENT_TEST_KEY,
+    UHR_CONSENT_EXPIRY_SWEEP_MS: '300',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
+  const records = await createServiceApp(RecordsModule.forRoot(rc), rc);
+  await records.listen(0, '127.0.0.1');
+  const consent = await createServiceApp(ConsentModule.forRoot(cc), cc);
+  await consent.listen(0, '127.0.0.1');
+  const recordsDb = records.get(DataSource);
+  return {
+    env,
+    records,
+    consent,
+    recordsUrl: await records.getUrl().then((u) => u.replace('[::1]', '127.0.0.1')),
+    consentUrl: await consent.getUrl().then((u) => u.replace('[::1]', '127.0.0.1')),
+    recordsDb,
+    provider,
+    gatekeeperDomain: { chainId: deployment.chainId, verifyingContract: c.Relationships! },
+    recordsDatabase,
+    async close() {
+      await records.close();
+      await consent.close();
+      provider.destroy();
+    },
+  };
+}
+
+export type PartyName = 'alice' | 'bob' | 'hospital' | 'clinic' | 'pharmacy' | 'insurer';
+
+const PARTIES: Record<PartyName, { username: string; kind: 'patient' | 'provider' | 'third-party'; system: string }> = {
+  alice: { username: 'patient-alice', kind: 'patient', system: 'national-id' },
+  bob: { username: 'patient-bob', kind: 'patient', system: 'national-id' },
+  hospital: { username: 'provider-hospital', kind: 'provider', system: 'organisation-id' },
+  clinic: { username: 'provider-clinic', kind: 'provider', system: 'organisation-id' },
+  pharmacy: { username: 'pharmacist-1', kind: 'third-party', system: 'pharmacy-licence' },
+  insurer: { username: 'insurer-1', kind: 'third-party', system: 'organisation-id' },
+};
+
+/** Fresh identities (new keys) for the realm's users, registered through the running registrar service. */
+export async function enrolParties(env: Record<string, string>): Promise<Record<PartyName, Party>> {
+  const registrarToken = await tokenFor('registrar-1');
+  const entries = await Promise.all(
+    (Object.keys(PARTIES) as PartyName[]).map(async (name) => {
+      const p = PARTIES[name];
+      return [name, await enrol(env.UHR_REGISTRAR_URL!, registrarToken, { ...p, token: await tokenFor(p.username) })] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<PartyName, Party>;
+}
