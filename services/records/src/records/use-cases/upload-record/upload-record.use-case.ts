@@ -41,14 +41,14 @@ export class UploadRecordUseCase {
 
   async execute(cmd: UploadRecord, p: Principal, ctx: EventContext) {
     if ((cmd.fhir === undefined) === (cmd.file === undefined)) {
-      throw invalid('send exactly one of fhir or file', { fhir: ['exactly one of fhir or file'] },);
+      throw invalid('send exactly one of fhir or file', { fhir: ['exactly one of fhir or file'] });
     }
     const providers = (await this.directory.bySubject(p.subject)).filter(
       (i) => i.kind === 'provider' && (cmd.providerId === undefined || i.id === cmd.providerId),
     );
     if (providers.length === 0) throw new ForbiddenError('NoProviderIdentity', 'no registered provider identity is bound to your login');
     if (providers.length > 1) {
-      throw invalid('several provider identities are bound to your login: name providerId', { providerId: ['required: several provider identities are bound to your login'] },);
+      throw invalid('several provider identities are bound to your login: name providerId', { providerId: ['required: several provider identities are bound to your login'] });
     }
     const provider = providers[0]!;
     const patient = await this.directory.byId(cmd.patientId);
@@ -65,7 +65,7 @@ export class UploadRecordUseCase {
     if (cmd.fhir !== undefined) {
       const problems = fhirProblems(cmd.fhir, patient.id);
       if (problems.length > 0) {
-        throw invalid('the FHIR resource is invalid', Object.fromEntries(problems.map((x) => [x.field, [x.message]])),);
+        throw invalid('the FHIR resource is invalid', Object.fromEntries(problems.map((x) => [x.field, [x.message]])));
       }
       body = Buffer.from(JSON.stringify(cmd.fhir), 'utf8');
       kind = 'fhir';
@@ -74,7 +74,7 @@ export class UploadRecordUseCase {
     } else {
       const file = cmd.file!;
       if (!(FILE_CONTENT_TYPES as readonly string[]).includes(file.contentType)) {
-        throw invalid('unsupported file type', { 'file.contentType': [`one of ${FILE_CONTENT_TYPES.join(', ')}`] },);
+        throw invalid('unsupported file type', { 'file.contentType': [`one of ${FILE_CONTENT_TYPES.join(', ')}`] });
       }
       body = Buffer.from(file.data, 'base64');
       if (body.length === 0) {
