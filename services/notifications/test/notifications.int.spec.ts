@@ -256,6 +256,31 @@ describe('live push (SSE)', () => {
     }
   });
 
+  it('replays what a reconnecting client missed (Last-Event-ID), only from its own inbox', async () => {
+    const first = events.recordAdded(sub['patient-alice']!, sub['provider-hospital']!).build();
+    await kafka.publish(first);
+    await settled(first);
+    const [seen] = await ds.query('select id from inbox where event_id = $1', [first.id]);
+    const missed = [1, 2].map(() => events.recordAdded(sub['patient-alice']!, sub['provider-hospital']!).build());
+    await kafka.publish(...missed);
+    await settled(...missed);
+    const alice = new SseClient();
+    const bob = new SseClient();
+    try {
+      await alice.open(`${base}/stream`, token['patient-alice']!, seen.id);
+      await bob.open(`${base}/stream`, token['patient-bob']!, seen.id);
+      await waitFor('both streams ready', () => alice.ofType('ready').length === 1 && bob.ofType('ready').length === 1);
+      // Two aggregates, two partitions: their relative order is not defined, only that both arrive once.
+      expect(alice.ofType('notification').map((e) => (e.data as { eventId: string }).eventId).sort()).toEqual(
+        missed.map((m) => m.id).sort(),
+      );
+      expect(bob.ofType('notification')).toEqual([]);
+    } finally {
+      await alice.close();
+      await bob.close();
+    }
+  });
+
   it('refuses a stream without a valid token', async () => {
     const anon = new SseClient();
     expect(await anon.open(`${base}/stream`, null)).toBe(401);

@@ -11,9 +11,13 @@ export class SseClient {
   status = 0;
   private done: Promise<void> = Promise.resolve();
 
-  async open(url: string, token: string | null): Promise<number> {
+  async open(url: string, token: string | null, lastEventId?: string): Promise<number> {
     const res = await fetch(url, {
-      headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        accept: 'text/event-stream',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+      },
       signal: this.abort.signal,
     });
     this.status = res.status;

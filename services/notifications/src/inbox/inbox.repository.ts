@@ -108,6 +108,17 @@ export class InboxRepository {
     return { items: page.map(toItem), nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
   }
 
+  /** The caller's items after one they already have (SSE Last-Event-ID), oldest first; none if it is not theirs. */
+  async after(subject: string, id: string, limit = 100): Promise<InboxItem[]> {
+    const rows: Row[] = await this.ds.query(
+      `select * from inbox where recipient = $1
+          and seq > (select seq from inbox where id = $2 and recipient = $1)
+        order by seq asc limit $3`,
+      [subject, id, limit],
+    );
+    return rows.map(toItem);
+  }
+
   async unreadCount(subject: string): Promise<number> {
     const rows: Array<{ n: number }> = await this.ds.query(
       'select count(*)::int as n from inbox where recipient = $1 and read_at is null',

@@ -1,16 +1,18 @@
-import { Controller, Sse, type MessageEvent } from '@nestjs/common';
+import { Controller, Headers, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@uhr/platform';
 import { Observable } from 'rxjs';
-import { InboxRepository } from '../inbox/inbox.repository.js';
+import { InboxRepository, type InboxItem } from '../inbox/inbox.repository.js';
 import { PushHub } from './push-hub.js';
 
 const HEARTBEAT_MS = 15_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Server-Sent Events: the signed-in user's new notifications as they are committed. Authenticated like every
  * route, by `Authorization: Bearer <token>` (browsers: a fetch-based EventSource, see README). The first event,
- * `ready`, carries the unread count, so a client knows it is subscribed before it relies on pushes.
+ * `ready`, carries the unread count, so a client knows it is subscribed before it relies on pushes. A client
+ * that reconnects with `Last-Event-ID` (what EventSource sends) first receives what it missed meanwhile.
  */
 @ApiTags('stream')
 @ApiBearerAuth()
@@ -22,15 +24,23 @@ export class StreamController {
   ) {}
 
   @Sse()
-  stream(@CurrentPrincipal() p: Principal): Observable<MessageEvent> {
+  stream(@CurrentPrincipal() p: Principal, @Headers('last-event-id') lastEventId?: string): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
-      const unsubscribe = this.hub.subscribe(p.subject, (item) =>
-        subscriber.next({ type: 'notification', id: item.id, data: item }),
-      );
-      void this.inbox
-        .unreadCount(p.subject)
-        .then((unread) => subscriber.next({ type: 'ready', data: { unread } }))
-        .catch(() => subscriber.next({ type: 'ready', data: { unread: null } }));
+      const sent = new Set<string>();
+      const send = (item: InboxItem) => {
+        if (sent.has(item.id)) return;
+        sent.add(item.id);
+        subscriber.next({ type: 'notification', id: item.id, data: item });
+      };
+      // Subscribe before reading the backlog, so nothing committed in between is lost; `sent` drops doubles.
+      const unsubscribe = this.hub.subscribe(p.subject, send);
+      void (async () => {
+        if (lastEventId && UUID.test(lastEventId)) {
+          for (const item of await this.inbox.after(p.subject, lastEventId).catch(() => [])) send(item);
+        }
+        const unread = await this.inbox.unreadCount(p.subject).catch(() => null);
+        subscriber.next({ type: 'ready', data: { unread } });
+      })();
       const heartbeat = setInterval(() => subscriber.next({ type: 'heartbeat', data: {} }), HEARTBEAT_MS);
       return () => {
         clearInterval(heartbeat);
