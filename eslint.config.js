@@ -3,6 +3,8 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.uhr/**', 'contracts/generated/**', 'contracts/artifacts/**', '**/*.mjs', '**/*.js'] },
+  // Type-aware rules need the file in a tsconfig: the sources under src/ of every package.
+  { ignores: ['**/test/**', '**/bench/**', '**/scripts/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
