@@ -2,7 +2,7 @@
 // Boots the service in-process on its own database and consumer group, against the running Kafka and PostgreSQL
 // (scripts/stack.sh up), publishes `--count` RecordAdded events at `--rate` per second (0: as fast as the
 // producer goes) and prints p50/p90/p99/max of the delay.
-// Usage: npm run bench:notifications [-- --count 1000 --rate 200]
+// Usage: npm run bench:notifications [-- --count 1000 --rate 200 --consumers 1]
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServiceApp } from '@uhr/platform';
 import { loadStackEnv, waitFor } from '@uhr/platform/testing';
@@ -18,6 +18,7 @@ const argv = process.argv.slice(2).filter((a) => a !== '--');
 for (let i = 0; i < argv.length; i += 2) args.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
 const count = Number(args.get('count') ?? 1000);
 const rate = Number(args.get('rate') ?? 200);
+const consumers = args.get('consumers') ?? '1';
 
 const env = loadStackEnv();
 const runId = randomBytes(4).toString('hex');
@@ -29,6 +30,7 @@ const config = notificationsConfig({
   UHR_DATABASE: database,
   UHR_NOTIFICATIONS_GROUP: groupId,
   UHR_NOTIFICATIONS_FROM_BEGINNING: 'false',
+  UHR_NOTIFICATIONS_CONSUMERS: consumers,
   LOG_LEVEL: 'warn',
 });
 
@@ -37,7 +39,7 @@ await app.init();
 const ds = app.get(DataSource);
 const kafka = new TestKafka(env.UHR_KAFKA_BROKERS!);
 try {
-  process.stdout.write(`notifications bench: ${count} events at ${rate || 'max'}/s, database ${database}\n`);
+  process.stdout.write(`notifications bench: ${count} events at ${rate || 'max'}/s, ${consumers} consumer(s), database ${database}\n`);
   await kafka.warmUp(ds, groupId);
   const provider = randomUUID();
   const batch = Array.from({ length: count }, () => events.recordAdded(randomUUID(), provider).build());

@@ -16,6 +16,8 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       consumerGroup: z.string().min(1),
       /** A new group starts at the oldest retained event (production) or at the newest (tests, benchmarks). */
       consumeFromBeginning: flag,
+      /** Consumers per process in the group: events are applied in parallel across partitions, in order within one. */
+      consumerInstances: z.coerce.number().int().min(1).max(16),
       /** Keycloak subjects that receive break-glass and integrity alerts (the auditors' office). */
       auditorSubjects: subjectList,
       webhookMaxAttempts: z.coerce.number().int().min(1).max(50),
@@ -28,6 +30,7 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
     extraEnv: {
       consumerGroup: 'UHR_NOTIFICATIONS_GROUP',
       consumeFromBeginning: 'UHR_NOTIFICATIONS_FROM_BEGINNING',
+      consumerInstances: 'UHR_NOTIFICATIONS_CONSUMERS',
       auditorSubjects: 'UHR_NOTIFICATIONS_AUDITOR_SUBJECTS',
       webhookMaxAttempts: 'UHR_WEBHOOK_MAX_ATTEMPTS',
       webhookBackoffMs: 'UHR_WEBHOOK_BACKOFF_MS',
@@ -44,6 +47,7 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       chainSignerKey: '0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e',
       consumerGroup: 'notifications',
       consumeFromBeginning: 'true',
+      consumerInstances: '1',
       auditorSubjects: '',
       webhookMaxAttempts: '8',
       webhookBackoffMs: '1000',

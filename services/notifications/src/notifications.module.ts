@@ -29,7 +29,14 @@ export class NotificationsModule {
       providers: [
         { provide: CLOCK, useValue: opts.clock ?? systemClock },
         { provide: AUDITOR_SUBJECTS, useValue: config.auditorSubjects },
-        { provide: CONSUMER_OPTIONS, useValue: { groupId: config.consumerGroup, fromBeginning: config.consumeFromBeginning } },
+        {
+          provide: CONSUMER_OPTIONS,
+          useValue: {
+            groupId: config.consumerGroup,
+            fromBeginning: config.consumeFromBeginning,
+            instances: config.consumerInstances,
+          },
+        },
         InboxRepository,
         PreferencesRepository,
         WebhooksRepository,

@@ -10,6 +10,7 @@ export const CONSUMER_OPTIONS = Symbol('CONSUMER_OPTIONS');
 export interface NotificationsConsumerOptions {
   groupId: string;
   fromBeginning: boolean;
+  instances: number;
 }
 
 /**
@@ -47,6 +48,18 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnApplicat
 
   onApplicationBootstrap() {
     void this.startInstance(this.main, 1);
+    for (let i = 1; i < this.opts.instances; i++) void this.startInstance(this.instance(), 1);
+  }
+
+  /** Events applied and redeliveries skipped by the consumers running in this process. */
+  counts(): { processed: number; duplicatesSkipped: number } {
+    let processed = 0;
+    let duplicatesSkipped = 0;
+    for (const c of this.instances) {
+      processed += c.processed;
+      duplicatesSkipped += c.skipped;
+    }
+    return { processed, duplicatesSkipped };
   }
 
   /** Topics must exist before subscribing (subscribing to a missing topic fails), so create them first. */

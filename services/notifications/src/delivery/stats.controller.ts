@@ -18,7 +18,7 @@ export class StatsController {
   @Get()
   async stats() {
     return {
-      consumer: { processed: this.consumer.main.processed, duplicatesSkipped: this.consumer.main.skipped },
+      consumer: this.consumer.counts(),
       skippedEvents: await this.inbox.skipCounts(),
     };
   }
