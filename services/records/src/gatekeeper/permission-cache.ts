@@ -53,7 +53,8 @@ export class PermissionCache {
     rec: OnChainRecord,
   ): Promise<GrantFacts | undefined> {
     const me = readerChainId.toLowerCase();
-    if (me === rec.patientId || me === rec.providerId) return undefined;
+    const named = namedGrantId.toLowerCase() !== ZERO_BYTES32;
+    if (!named && (me === rec.patientId || me === rec.providerId)) return undefined;
     const consent = this.contracts.consent;
     let grantId = namedGrantId;
     let verdict: number;

@@ -79,6 +79,8 @@ const VERDICT_DENIALS: Record<number, Denial> = {
 
 export interface PermissionFacts {
   readerIdentityChainId: string;
+  /** The signed request names a grant: the reader declared its basis, so only that grant is evaluated. */
+  namedGrant: boolean;
   /** From Relationships.recordOf: status 0 None, 1 Pending, 2 Accepted, 3 Rejected. */
   record: { patientId: string; providerId: string; status: number };
   relationshipActive: boolean;
@@ -87,15 +89,16 @@ export interface PermissionFacts {
 }
 
 /**
- * Owner and author read by right (the author only while the relationship is open); anyone else needs a grant
+ * Owner and author read by right (the author only while the relationship is open) unless the request names a
+ * grant to read under; anyone else needs a grant
  * the chain permits now, on an accepted record — except break-glass, which also covers records still pending.
  */
 export function decidePermission(f: PermissionFacts): AccessDecision {
   const { record } = f;
   if (record.status === 0) return deny('RecordNotFound', 'no such record on-chain');
   const me = f.readerIdentityChainId.toLowerCase();
-  if (me === record.patientId.toLowerCase()) return { allowed: true, basis: 'owner', grantId: null, consume: false };
-  if (me === record.providerId.toLowerCase()) {
+  if (!f.namedGrant && me === record.patientId.toLowerCase()) return { allowed: true, basis: 'owner', grantId: null, consume: false };
+  if (!f.namedGrant && me === record.providerId.toLowerCase()) {
     if (!f.relationshipActive) return deny('RelationshipEnded', 'the patient ended the relationship with the author');
     return { allowed: true, basis: 'author', grantId: null, consume: false };
   }

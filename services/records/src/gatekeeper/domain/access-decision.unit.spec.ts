@@ -33,6 +33,7 @@ const aGrant = (over: Partial<NonNullable<PermissionFacts['grant']>> = {}) => ({
 
 const facts = (over: Partial<PermissionFacts> = {}): PermissionFacts => ({
   readerIdentityChainId: OTHER,
+  namedGrant: false,
   record: { patientId: PATIENT, providerId: AUTHOR, status: 2 },
   relationshipActive: true,
   grant: aGrant(),
@@ -84,6 +85,9 @@ describe('decidePermission (chain facts)', () => {
     [8, 'OutOfScope'],
   ])('maps the chain verdict %i to %s', (verdict, denial) => {
     expect(decidePermission(facts({ grant: aGrant({ verdict }) }))).toMatchObject({ allowed: false, denial });
+  });
+  it('a request naming a grant is judged under that grant only, even for the author', () => {
+    expect(decidePermission(facts({ readerIdentityChainId: AUTHOR, namedGrant: true, grant: aGrant({ verdict: 2 }) }))).toMatchObject({ denial: 'GrantRevoked' });
   });
   it('a limited grant is consumed on-chain before serving', () => {
     expect(decidePermission(facts({ grant: aGrant({ maxUses: 1 }) }))).toMatchObject({ allowed: true, consume: true });

@@ -134,6 +134,7 @@ export class ReadRecordUseCase {
       }
       decision = decidePermission({
         readerIdentityChainId: signer!.chainId,
+        namedGrant: cmd.request.grantId.toLowerCase() !== ZERO_BYTES32,
         record: onChain,
         relationshipActive: await this.cache.relationshipActive(onChain.patientId, onChain.providerId, signer!.chainId),
         grant: await this.cache.grantFor(cmd.request.grantId, signerAddress!, recordChainId, categoryCode(row.category), purposeCode(cmd.request.purpose), signer!.chainId, onChain),
