@@ -20,6 +20,9 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       consumerInstances: z.coerce.number().int().min(1).max(16),
       /** Keycloak subjects that receive break-glass and integrity alerts (the auditors' office). */
       auditorSubjects: subjectList,
+      /** Client secret of the uhr-notifications service account, to list the auditor role's members (empty: don't). */
+      keycloakClientSecret: z.string(),
+      auditorRole: z.string().min(1),
       webhookMaxAttempts: z.coerce.number().int().min(1).max(50),
       webhookBackoffMs: z.coerce.number().int().min(10),
       webhookBackoffCapMs: z.coerce.number().int().min(10),
@@ -32,6 +35,8 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       consumeFromBeginning: 'UHR_NOTIFICATIONS_FROM_BEGINNING',
       consumerInstances: 'UHR_NOTIFICATIONS_CONSUMERS',
       auditorSubjects: 'UHR_NOTIFICATIONS_AUDITOR_SUBJECTS',
+      keycloakClientSecret: 'UHR_NOTIFICATIONS_CLIENT_SECRET',
+      auditorRole: 'UHR_NOTIFICATIONS_AUDITOR_ROLE',
       webhookMaxAttempts: 'UHR_WEBHOOK_MAX_ATTEMPTS',
       webhookBackoffMs: 'UHR_WEBHOOK_BACKOFF_MS',
       webhookBackoffCapMs: 'UHR_WEBHOOK_BACKOFF_CAP_MS',
@@ -49,6 +54,9 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       consumeFromBeginning: 'true',
       consumerInstances: '1',
       auditorSubjects: '',
+      // infra/keycloak/uhr-realm.json's development secret; production injects its own.
+      keycloakClientSecret: 'uhr-notifications-dev-secret',
+      auditorRole: 'auditor',
       webhookMaxAttempts: '8',
       webhookBackoffMs: '1000',
       webhookBackoffCapMs: '3600000',

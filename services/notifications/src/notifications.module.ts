@@ -4,7 +4,8 @@ import { CLOCK, systemClock, type Clock } from './clock.js';
 import type { NotificationsConfig } from './config.js';
 import { CONSUMER_OPTIONS, NotificationsConsumer } from './delivery/notifications.consumer.js';
 import { StatsController } from './delivery/stats.controller.js';
-import { AUDITOR_SUBJECTS, DeliverEventUseCase } from './delivery/use-cases/deliver-event/deliver-event.use-case.js';
+import { DeliverEventUseCase } from './delivery/use-cases/deliver-event/deliver-event.use-case.js';
+import { AUDITOR_SOURCE, AuditorDirectory, keycloakRoleMembers, type AuditorSource } from './delivery/auditor-directory.js';
 import { InboxController } from './inbox/inbox.controller.js';
 import { InboxRepository } from './inbox/inbox.repository.js';
 import { notificationsMigrations } from './notifications.migrations.js';
@@ -28,7 +29,23 @@ export class NotificationsModule {
       controllers: [InboxController, PreferencesController, StreamController, WebhooksController, StatsController],
       providers: [
         { provide: CLOCK, useValue: opts.clock ?? systemClock },
-        { provide: AUDITOR_SUBJECTS, useValue: config.auditorSubjects },
+        {
+          provide: AUDITOR_SOURCE,
+          useValue: {
+            configured: config.auditorSubjects,
+            lookup: config.keycloakClientSecret
+              ? keycloakRoleMembers({
+                  keycloakUrl: config.keycloakUrl,
+                  realm: config.keycloakRealm,
+                  clientId: 'uhr-notifications',
+                  clientSecret: config.keycloakClientSecret,
+                  role: config.auditorRole,
+                })
+              : undefined,
+            refreshMs: 5 * 60_000,
+          } satisfies AuditorSource,
+        },
+        AuditorDirectory,
         {
           provide: CONSUMER_OPTIONS,
           useValue: {

@@ -9,8 +9,7 @@ import { decideDelivery } from '../../../preferences/domain/preferences.js';
 import { PreferencesRepository } from '../../../preferences/preferences.repository.js';
 import { notifyPush } from '../../../stream/push-channel.js';
 import { WebhooksRepository } from '../../../webhooks/webhooks.repository.js';
-
-export const AUDITOR_SUBJECTS = Symbol('AUDITOR_SUBJECTS');
+import { AuditorDirectory } from '../../auditor-directory.js';
 
 export interface DeliveryOutcome {
   inbox: number;
@@ -29,12 +28,12 @@ export class DeliverEventUseCase {
     private readonly inbox: InboxRepository,
     private readonly preferences: PreferencesRepository,
     private readonly webhooks: WebhooksRepository,
+    private readonly auditors: AuditorDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(AUDITOR_SUBJECTS) private readonly auditors: readonly string[],
   ) {}
 
   async execute(env: EventEnvelope, m: EntityManager): Promise<DeliveryOutcome> {
-    const resolution = resolve(env.type, env.version, env.payload, { auditors: this.auditors });
+    const resolution = resolve(env.type, env.version, env.payload, { auditors: this.auditors.current() });
     if (resolution.kind === 'skip') {
       await this.inbox.recordSkip(m, { eventId: env.id, type: env.type, reason: resolution.reason, detail: resolution.detail });
       return { inbox: 0, pushed: 0, webhooks: 0, skipped: resolution.reason };
