@@ -108,3 +108,58 @@ export async function until<T>(what: string, check: () => Promise<T | undefined 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Provider adds a FHIR resource for a patient and signs its anchor; resolves once Relationships holds it. */
+export async function addRecord(recordsUrl: string, author: Party, patient: Party, fhir: Record<string, unknown>, category = 'laboratory', title = 'Lab report') {
+  const up = await call(recordsUrl, author.token, 'POST', '/records', { patientId: patient.identityId, providerId: author.identityId, category, title, fhir });
+  if (up.status !== 201) throw new Error(`upload refused: ${up.status} ${JSON.stringify(up.body)}`);
+  const { record, toSign } = up.body;
+  const a = await call(recordsUrl, author.token, 'POST', `/records/${record.id}/anchor`, { nonce: toSign.message.nonce, deadline: toSign.message.deadline, signature: await signTyped(author.wallet, toSign) });
+  if (a.status !== 202) throw new Error(`anchor refused: ${a.status} ${JSON.stringify(a.body)}`);
+  return until('record anchored', async () => {
+    const r = (await call(recordsUrl, author.token, 'GET', `/records/${record.id}`)).body;
+    if (r.status === 'anchor-rejected') throw new Error(`anchor rejected: ${r.chain.error}`);
+    return r.status === 'pending' ? r : undefined;
+  });
+}
+
+/** The patient accepts (or rejects) a record with a signed RespondToRecord. */
+export async function answerRecord(recordsUrl: string, patient: Party, recordId: string, accept = true) {
+  const t = (await call(recordsUrl, patient.token, 'GET', `/records/${recordId}/response-request?accept=${accept}`)).body;
+  const r = await call(recordsUrl, patient.token, 'POST', `/records/${recordId}/response`, { accept, nonce: t.message.nonce, deadline: t.message.deadline, signature: await signTyped(patient.wallet, t) });
+  if (r.status !== 202) throw new Error(`response refused: ${r.status} ${JSON.stringify(r.body)}`);
+  const want = accept ? 'accepted' : 'rejected';
+  return until(`record ${want}`, async () => {
+    const got = (await call(recordsUrl, patient.token, 'GET', `/records/${recordId}`)).body;
+    return got.status === want ? got : undefined;
+  });
+}
+
+/** The patient signs a grant through the consent service; resolves once the Consent contract holds it. */
+export async function issueGrant(
+  consentUrl: string,
+  patient: Party,
+  grantee: Party,
+  terms: { recordIds?: string[]; categories?: string[]; purpose: string; maxUses?: number; seconds?: number },
+) {
+  const now = Math.floor(Date.now() / 1000);
+  const body = {
+    patientId: patient.identityId,
+    granteeId: grantee.identityId,
+    recordIds: terms.recordIds ?? [],
+    categories: terms.categories ?? [],
+    purpose: terms.purpose,
+    validFrom: now - 5,
+    validUntil: now + (terms.seconds ?? 3600),
+    maxUses: terms.maxUses ?? 0,
+  };
+  const prep = await call(consentUrl, patient.token, 'POST', '/grants/prepare', body);
+  if (prep.status !== 200) throw new Error(`grant prepare refused: ${prep.status} ${JSON.stringify(prep.body)}`);
+  const res = await call(consentUrl, patient.token, 'POST', '/grants', { ...body, grantId: prep.body.grantId, nonce: prep.body.nonce, deadline: prep.body.deadline, signature: await signTyped(patient.wallet, prep.body.toSign) });
+  if (res.status !== 202) throw new Error(`grant refused: ${res.status} ${JSON.stringify(res.body)}`);
+  return until('grant active', async () => {
+    const g = (await call(consentUrl, patient.token, 'GET', `/grants/${prep.body.grantId}`)).body;
+    if (g.status === 'rejected') throw new Error(`grant rejected: ${g.chain.error}`);
+    return g.status === 'active' ? g : undefined;
+  });
+}

@@ -1,0 +1,102 @@
+// `npm run bench:records -w @uhr/records`, against the running records + consent services (scripts/stack.sh).
+// 1. Ingest: 4 KiB FHIR records POSTed by a provider, counted when the service answers 201 — encrypted,
+//    stored in S3 and committed with its events (durably accepted; on-chain anchoring is the signed second step).
+// 2. Gatekeeper: signed reads of one accepted record, as its patient (owner) and as a grantee (grant checked
+//    against the chain on each read), sequential, client-observed latency (HTTP + JWT + EIP-712 + chain + S3 +
+//    audit row).
+import { loadStackEnv, tokenFor } from '@uhr/platform/testing';
+import { readDeployment } from '@uhr/platform';
+import { addRecord, answerRecord, call, enrol, issueGrant, signedRead } from '../demo/client.js';
+
+const env = loadStackEnv();
+const REGISTRAR = env.UHR_REGISTRAR_URL ?? 'http://127.0.0.1:3001';
+const CONSENT = env.UHR_CONSENT_URL ?? 'http://127.0.0.1:3002';
+const RECORDS = env.UHR_RECORDS_URL ?? 'http://127.0.0.1:3003';
+const deployment = readDeployment(env.UHR_DEPLOYMENTS_FILE ?? '.uhr/deployments.json');
+const gatekeeper = { chainId: deployment.chainId, verifyingContract: deployment.contracts.Relationships! };
+const INGEST_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const READS = Number(process.env.BENCH_READS ?? 300);
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+function fhir4k(patientId: string, i: number) {
+  const base = {
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '2345-7', display: 'Glucose [Mass/volume] in Serum or Plasma' }] },
+    subject: { reference: `Patient/${patientId}` },
+    valueQuantity: { value: 90 + (i % 40), unit: 'mg/dL' },
+    note: [{ text: '' }],
+  };
+  base.note[0]!.text = 'x'.repeat(4096 - Buffer.byteLength(JSON.stringify(base)));
+  return base;
+}
+
+async function main() {
+  const registrar = await tokenFor('registrar-1');
+  const [patient, hospital, pharmacy] = await Promise.all([
+    enrol(REGISTRAR, registrar, { username: 'patient-alice', token: await tokenFor('patient-alice'), kind: 'patient', system: 'national-id' }),
+    enrol(REGISTRAR, registrar, { username: 'provider-hospital', token: await tokenFor('provider-hospital'), kind: 'provider', system: 'organisation-id' }),
+    enrol(REGISTRAR, registrar, { username: 'pharmacist-1', token: await tokenFor('pharmacist-1'), kind: 'third-party', system: 'pharmacy-licence' }),
+  ]);
+  // Wait for both services to have learned the identities from the registrar's events.
+  for (;;) {
+    const r = await call(RECORDS, hospital.token, 'POST', '/records', { patientId: patient.identityId, providerId: hospital.identityId, category: 'laboratory', title: 'probe', fhir: {} });
+    if (r.status === 400) break;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  const record = await addRecord(RECORDS, hospital, patient, fhir4k(patient.identityId, 0));
+  await answerRecord(RECORDS, patient, record.id);
+  const grant = await issueGrant(CONSENT, patient, pharmacy, { recordIds: [record.id], purpose: 'dispensing' });
+
+  // 1. Ingest.
+  const body = (i: number) => ({ patientId: patient.identityId, providerId: hospital.identityId, category: 'laboratory', title: `Glucose ${i}`, fhir: fhir4k(patient.identityId, i) });
+  let ok = 0;
+  let failed = 0;
+  const lat: number[] = [];
+  const until = Date.now() + INGEST_SECONDS * 1000;
+  const t0 = Date.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, w) => {
+      for (let i = w; Date.now() < until; i += CONCURRENCY) {
+        const s = performance.now();
+        const r = await call(RECORDS, hospital.token, 'POST', '/records', body(i));
+        lat.push(performance.now() - s);
+        if (r.status === 201) ok++;
+        else failed++;
+      }
+    }),
+  );
+  const secs = (Date.now() - t0) / 1000;
+  console.log(`ingest: ${ok} records of 4 KiB in ${secs.toFixed(1)} s = ${(ok / secs).toFixed(0)} records/s (concurrency ${CONCURRENCY}, ${failed} failed); latency p50 ${pct(lat, 50).toFixed(1)} ms p99 ${pct(lat, 99).toFixed(1)} ms`);
+
+  // 2. Gatekeeper reads.
+  for (const [who, reader, opts] of [
+    ['owner', patient, {}],
+    ['grantee', pharmacy, { grantId: grant.chainId }],
+    ['grantee (grant found via Consent.mayRead)', pharmacy, {}],
+  ] as const) {
+    const times: number[] = [];
+    const purpose = who === 'owner' ? 'self-care' : 'dispensing';
+    for (let i = 0; i < READS; i++) {
+      const req = await signedRead(reader.wallet, gatekeeper, record.id, purpose, opts);
+      const s = performance.now();
+      const r = await call(RECORDS, reader.token, 'POST', `/records/${record.id}/read`, req);
+      times.push(performance.now() - s);
+      if (r.status !== 200) throw new Error(`read failed: ${r.status} ${JSON.stringify(r.body)}`);
+    }
+    console.log(`gatekeeper read as ${who}: ${READS} signed reads, p50 ${pct(times, 50).toFixed(1)} ms p99 ${pct(times, 99).toFixed(1)} ms max ${Math.max(...times).toFixed(1)} ms`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(`bench failed: ${err.message}`);
+    process.exit(1);
+  },
+);
