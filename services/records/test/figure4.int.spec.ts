@@ -3,7 +3,11 @@
 // attempt to get around the gatekeeper is denied and audited.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { tokenFor } from '@uhr/platform/testing';
+import { consentAt } from '@uhr/contracts';
+import { readDeployment } from '@uhr/platform';
+import { Wallet } from 'ethers';
 import { Client } from 'minio';
+import { DataSource } from 'typeorm';
 import { call, signedRead, signTyped, until, type Party } from '../src/demo/client.js';
 import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';
 
@@ -109,7 +113,7 @@ beforeAll(async () => {
       ((await s.recordsDb.query('select 1 from known_identities where id = $1', [party.identityId])) as unknown[]).length === 1,
     );
   }
-  const consentDb = s.consent.get((await import('typeorm')).DataSource);
+  const consentDb = s.consent.get(DataSource);
   for (const party of Object.values(p)) {
     await until(`${party.username} known to consent`, async () =>
       ((await consentDb.query('select 1 from known_identities where id = $1', [party.identityId])) as unknown[]).length === 1,
@@ -215,7 +219,6 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
   });
 
   it('forged signature (an unregistered key)', async () => {
-    const { Wallet } = await import('ethers');
     const forged = await signedRead(Wallet.createRandom() as never, s.gatekeeperDomain, recordId, 'self-care');
     await denied(await rec(p.alice.token, 'POST', `/records/${recordId}/read`, forged), 'InvalidSignature');
     const tampered = await signedRead(p.alice.wallet, s.gatekeeperDomain, recordId, 'self-care');
@@ -269,6 +272,47 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
     expect(enforcedAfterMs).toBeLessThan(5000);
   });
 
+  it('a revocation binds every instance within 1 s of being mined', async () => {
+    const replica = await s.startReplica();
+    try {
+      const g = await grant(p.alice, p.clinic, { categories: ['laboratory'], purpose: 'treatment' });
+      const viaReplica = async () => call(replica.url, p.clinic.token, 'POST', `/records/${recordId}/read`, await signedRead(p.clinic.wallet, s.gatekeeperDomain, recordId, 'treatment'));
+      expect((await viaReplica()).status).toBe(200);
+      expect((await read(p.clinic, recordId, 'treatment')).status).toBe(200);
+      const prep = await con(p.alice.token, 'POST', `/grants/${g.id}/revoke/prepare`);
+      await con(p.alice.token, 'POST', `/grants/${g.id}/revoke`, { nonce: prep.body.nonce, deadline: prep.body.deadline, signature: await signTyped(p.alice.wallet, prep.body.toSign) });
+      // The moment the Consent contract holds the revocation, both instances must refuse.
+      await until('revocation mined', async () => ((await consentAt(readDeployment(s.env.UHR_DEPLOYMENTS_FILE!).contracts.Consent!, s.provider).grantOf!(g.chainId)) as { revoked: boolean }).revoked, 10_000);
+      const minedAt = Date.now();
+      await until('both instances refuse', async () => (await viaReplica()).status === 403 && (await read(p.clinic, recordId, 'treatment')).status === 403, 1000);
+      expect(Date.now() - minedAt).toBeLessThan(1000);
+    } finally {
+      await replica.close();
+    }
+  });
+
+  it('access request: third party asks, patient is notified, approves by signing a grant — or denies', async () => {
+    const ask = await con(p.insurer.token, 'POST', '/access-requests', { patientId: p.bob.identityId, requesterId: p.insurer.identityId, purpose: 'billing', recordIds: [], categories: ['laboratory'] });
+    expect(ask.status).toBe(201);
+    expect((await con(p.bob.token, 'GET', '/access-requests')).body.some((r: { id: string }) => r.id === ask.body.id)).toBe(true);
+    expect((await con(p.alice.token, 'GET', `/access-requests/${ask.body.id}`)).status).toBe(403);
+    const consentDb = s.consent.get(DataSource);
+    const [ev] = await consentDb.query(`select message from uhr_outbox where message->>'type' = 'consent.AccessRequested' and message->>'aggregateId' = $1`, [ask.body.id]);
+    expect(ev.message.payload).toMatchObject({ requestId: ask.body.id, patientSubject: p.bob.subject, requesterSubject: p.insurer.subject, purpose: 'billing' });
+    // The insurer may not answer its own request; Bob approves by signing a grant that names it.
+    expect((await con(p.insurer.token, 'POST', `/access-requests/${ask.body.id}/deny`, { reason: 'nope' })).status).toBe(403);
+    const now = Math.floor(Date.now() / 1000);
+    const terms = { patientId: p.bob.identityId, granteeId: p.insurer.identityId, recordIds: [], categories: ['laboratory'], purpose: 'billing', validFrom: now - 5, validUntil: now + 600, maxUses: 0 };
+    const prep = await con(p.bob.token, 'POST', '/grants/prepare', terms);
+    const approved = await con(p.bob.token, 'POST', '/grants', { ...terms, grantId: prep.body.grantId, nonce: prep.body.nonce, deadline: prep.body.deadline, signature: await signTyped(p.bob.wallet, prep.body.toSign), accessRequestId: ask.body.id });
+    expect(approved.status).toBe(202);
+    expect((await con(p.bob.token, 'GET', `/access-requests/${ask.body.id}`)).body).toMatchObject({ status: 'approved', grantId: prep.body.grantId });
+    const ask2 = await con(p.insurer.token, 'POST', '/access-requests', { patientId: p.bob.identityId, requesterId: p.insurer.identityId, purpose: 'research', recordIds: [], categories: ['imaging'] });
+    const denied2 = await con(p.bob.token, 'POST', `/access-requests/${ask2.body.id}/deny`, { reason: 'not for research' });
+    expect(denied2.body).toMatchObject({ status: 'denied', reason: 'not for research' });
+    expect((await con(p.bob.token, 'POST', `/access-requests/${ask2.body.id}/deny`, { reason: 'again' })).status).toBe(409);
+  });
+
   it('expired grant', async () => {
     const g = await grant(p.bob, p.insurer, { categories: ['laboratory'], purpose: 'billing', seconds: 3 });
     const res = await until('grant expired on-chain', async () => {
@@ -304,7 +348,7 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
     const res = await read(p.clinic, bobRecord, 'emergency');
     expect(res.status).toBe(200);
     expect(res.body.basis).toBe('break-glass');
-    const consentDb = s.consent.get((await import('typeorm')).DataSource);
+    const consentDb = s.consent.get(DataSource);
     const [ev] = await consentDb.query(`select message from uhr_outbox where message->>'type' = 'consent.BreakGlassUsed' and message->>'aggregateId' = $1`, [opened.body.id]);
     expect(ev.message.payload).toMatchObject({ patientSubject: p.bob.subject, providerSubject: p.clinic.subject, alert: ['patient', 'auditor'] });
   });

@@ -43,6 +43,8 @@ export interface Stack {
   provider: JsonRpcProvider;
   gatekeeperDomain: { chainId: number; verifyingContract: string };
   recordsDatabase: string;
+  /** A second records instance on the same database (no workers): what another replica would decide. */
+  startReplica(): Promise<{ url: string; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -94,6 +96,11 @@ export async function startStack(): Promise<Stack> {
     provider,
     gatekeeperDomain: { chainId: deployment.chainId, verifyingContract: c.Relationships! },
     recordsDatabase,
+    async startReplica() {
+      const replica = await createServiceApp(RecordsModule.forRoot(rc, { workers: false }), rc);
+      await replica.listen(0, '127.0.0.1');
+      return { url: (await replica.getUrl()).replace('[::1]', '127.0.0.1'), close: () => replica.close() };
+    },
     async close() {
       await records.close();
       await consent.close();

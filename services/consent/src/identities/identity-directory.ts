@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { IdempotentConsumer, KAFKA, LOGGER, PLATFORM_CONFIG, type EventEnvelope, type PlatformConfig } from '@uhr/platform';
 import { getAddress } from 'ethers';
 import type { Kafka } from 'kafkajs';
@@ -67,7 +67,7 @@ const toIdentity = (r: Row): KnownIdentity => ({
  * address acts for an identity; this projection only adds the login binding the chain does not hold.
  */
 @Injectable()
-export class IdentityDirectory implements OnApplicationBootstrap, OnApplicationShutdown {
+export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly consumer: IdempotentConsumer;
 
   constructor(
@@ -99,7 +99,8 @@ export class IdentityDirectory implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  async onApplicationShutdown() {
+  // Before the platform closes the database: an in-flight message must not meet a closed pool.
+  async beforeApplicationShutdown() {
     await this.consumer.stop();
   }
 
