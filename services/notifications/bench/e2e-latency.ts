@@ -4,6 +4,7 @@
 // producer goes) and prints p50/p90/p99/max of the delay.
 // Usage: npm run bench:notifications [-- --count 1000 --rate 200 --consumers 1]
 import { randomBytes, randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { createServiceApp } from '@uhr/platform';
 import { loadStackEnv, waitFor } from '@uhr/platform/testing';
 import pg from 'pg';
@@ -44,6 +45,7 @@ try {
   const provider = randomUUID();
   const batch = Array.from({ length: count }, () => events.recordAdded(randomUUID(), provider).build());
   const sentAt = new Map<string, number>();
+  const loadAtStart = loadavg()[0]!.toFixed(2);
   const started = Date.now();
   for (let i = 0; i < batch.length; i++) {
     if (rate > 0) {
@@ -77,6 +79,8 @@ try {
       `published ${count} events in ${publishedIn} ms (${((count * 1000) / publishedIn).toFixed(0)}/s)`,
       `consumed through in ${(lastRow - started).toFixed(0)} ms`,
       `end-to-end delay (publish → inbox row): p50 ${fmt(pct(50))}  p90 ${fmt(pct(90))}  p99 ${fmt(pct(99))}  max ${fmt(delays[delays.length - 1]!)}`,
+      // The machine is shared: the load says how much of the delay is queueing behind other work.
+      `load average ${loadAtStart} at start, ${loadavg()[0]!.toFixed(2)} at end, ${cpus().length} cores`,
       '',
     ].join('\n'),
   );
