@@ -86,4 +86,10 @@ export const notificationsMigrations: Migration[] = [
       create index webhook_deliveries_by_hook on webhook_deliveries (webhook_id, status, created_at desc);
     `,
   },
+  {
+    // Events skipped for a bad payload or an unknown version keep their envelope, so they can be replayed once
+    // the emitter or this service is fixed (their id is already in uhr_processed_messages).
+    id: 'notifications-0002-skipped-envelope',
+    sql: 'alter table skipped_events add column envelope jsonb',
+  },
 ];

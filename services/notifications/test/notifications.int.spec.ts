@@ -148,6 +148,8 @@ describe('every event type reaches the right recipients, once', () => {
       [unknown.id]: 'unknown-type',
       [badPayload.id]: 'invalid-payload',
     });
+    const [kept] = await ds.query('select envelope from skipped_events where event_id = $1', [badPayload.id]);
+    expect(kept.envelope).toEqual(badPayload);
     await waitFor('the malformed message in the dead letters', async () => {
       const dead: unknown[] = await ds.query('select 1 from uhr_dead_letters where consumer = $1 and raw = $2', [groupId, '{not json']);
       return dead.length === 1;

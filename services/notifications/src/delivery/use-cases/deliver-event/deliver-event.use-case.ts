@@ -35,7 +35,15 @@ export class DeliverEventUseCase {
   async execute(env: EventEnvelope, m: EntityManager): Promise<DeliveryOutcome> {
     const resolution = resolve(env.type, env.version, env.payload, { auditors: this.auditors.current() });
     if (resolution.kind === 'skip') {
-      await this.inbox.recordSkip(m, { eventId: env.id, type: env.type, reason: resolution.reason, detail: resolution.detail });
+      // A known type we could not read is kept whole for a later replay; unknown types are just counted.
+      const keep = resolution.reason === 'invalid-payload' || resolution.reason === 'unsupported-version';
+      await this.inbox.recordSkip(m, {
+        eventId: env.id,
+        type: env.type,
+        reason: resolution.reason,
+        detail: resolution.detail,
+        envelope: keep ? env : undefined,
+      });
       return { inbox: 0, pushed: 0, webhooks: 0, skipped: resolution.reason };
     }
     const { entry, recipients, payload } = resolution;
