@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBase64, IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBase64, IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { FILE_CONTENT_TYPES } from './domain/fhir.js';
 import { RECORD_CATEGORIES, type RecordCategory } from './domain/record.js';
 
@@ -66,4 +66,14 @@ export class RespondDto extends SignatureDto {
   @ApiProperty()
   @IsBoolean()
   accept!: boolean;
+}
+
+export class UploadRecordsDto {
+  @ApiProperty({ type: [UploadRecordDto], description: '1 to 200 records' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => UploadRecordDto)
+  records!: UploadRecordDto[];
 }

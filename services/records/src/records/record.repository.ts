@@ -85,6 +85,13 @@ export class RecordRepository {
     });
   }
 
+  /** Several records' commands in one transaction (bulk ingest): all commit or none. */
+  async executeMany(items: Array<{ id: string; command: RecordCommand }>, ctx: EventContext): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      for (const it of items) await this.executeIn(m, it.id, it.command, ctx);
+    });
+  }
+
   async executeIn(m: EntityManager, id: string, command: RecordCommand, ctx: EventContext): Promise<EventEnvelope[]> {
     const history = await this.store.load(id, m);
     const state = history.reduce<RecordState>((s, e) => evolve(s, e as unknown as RecordEvent), initialRecord);

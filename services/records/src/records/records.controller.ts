@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseBoolPipe, ParseUUIDPipe, P
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, ForbiddenError, Roles, type Principal } from '@uhr/platform';
 import { ctxOf } from '../context.js';
-import { RespondDto, SignatureDto, UploadRecordDto } from './record.dto.js';
+import { RespondDto, SignatureDto, UploadRecordDto, UploadRecordsDto } from './record.dto.js';
 import { RecordRepository, toView, type RecordRow } from './record.repository.js';
 import { RespondToRecordUseCase } from './use-cases/respond-to-record/respond-to-record.use-case.js';
 import { SignRecordAnchorUseCase } from './use-cases/sign-record-anchor/sign-record-anchor.use-case.js';
@@ -30,6 +30,13 @@ export class RecordsController {
   @Roles('provider', 'lab')
   add(@Body() dto: UploadRecordDto, @CurrentPrincipal() p: Principal) {
     return this.upload.execute(dto, p, ctxOf(p));
+  }
+
+  /** Bulk ingest: 201 once all are encrypted in S3 and committed; each is then anchored like a single upload. */
+  @Post('batch')
+  @Roles('provider', 'lab')
+  addMany(@Body() dto: UploadRecordsDto, @CurrentPrincipal() p: Principal) {
+    return this.upload.executeBatch(dto.records, p, ctxOf(p));
   }
 
   @Get()

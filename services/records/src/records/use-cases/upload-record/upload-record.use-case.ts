@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { EncryptedBlobStore, ForbiddenError, UnprocessableError, type EventContext, type Principal } from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
-import { chainIdOf, IdentityDirectory } from '../../../identities/identity-directory.js';
+import { chainIdOf, IdentityDirectory, type KnownIdentity } from '../../../identities/identity-directory.js';
 import { documentReferenceOf, FILE_CONTENT_TYPES, fhirProblems } from '../../domain/fhir.js';
 import { contentHashOf, pointerHashOf } from '../../domain/on-chain.js';
-import type { RecordCategory, RecordContent } from '../../domain/record.js';
+import type { RecordCategory, RecordCommand, RecordContent } from '../../domain/record.js';
 import { RecordRepository, toView, type RecordRow } from '../../record.repository.js';
 import { refusalsAsHttp } from '../rule-violation.js';
 import { relationshipsTypedData, type TypedDataRequest } from '../typed-data.js';
@@ -20,6 +20,18 @@ export interface UploadRecord {
 }
 
 const SIGNATURE_TTL_S = 3600;
+const BLOB_CONCURRENCY = 4;
+
+interface Prepared {
+  cmd: UploadRecord;
+  provider: KnownIdentity;
+  patient: KnownIdentity;
+  principal: string;
+  body: Buffer;
+  kind: RecordContent['kind'];
+  resourceType: string;
+  contentType: string;
+}
 
 /** Same shape as the validation pipe's 400: `fields: { name: [reasons] }`. */
 const invalid = (message: string, fields: Record<string, string[]>) =>
@@ -40,24 +52,77 @@ export class UploadRecordUseCase {
   ) {}
 
   async execute(cmd: UploadRecord, p: Principal, ctx: EventContext) {
+    const prepared = await this.prepare(cmd, p, new Map());
+    const upload = await this.seal(prepared);
+    await refusalsAsHttp(() => this.records.execute(upload.recordId, upload, ctx));
+    const row = await this.records.rowOrThrow(upload.recordId);
+    return {
+      record: toView(row),
+      ...(upload.content.kind === 'file' ? { documentReference: this.documentReference(row, row.content_hash.slice(2)) } : {}),
+      toSign: await this.addRecordTypedData(row),
+    };
+  }
+
+  /**
+   * Bulk ingest (an EHR's backlog, a lab's batch): all records validated first (field errors named
+   * `records[i].…`), sealed into S3 a few at a time, then committed with their events in one transaction.
+   * Each record's AddRecord message is fetched when the author is ready to sign (GET /records/:id/anchor-request).
+   */
+  async executeBatch(cmds: UploadRecord[], p: Principal, ctx: EventContext) {
+    const identities = new Map<string, Promise<KnownIdentity | undefined>>();
+    const prepared: Prepared[] = [];
+    const fields: Record<string, string[]> = {};
+    for (const [i, cmd] of cmds.entries()) {
+      try {
+        prepared.push(await this.prepare(cmd, p, identities));
+      } catch (err) {
+        const body = err instanceof BadRequestException ? (err.getResponse() as { fields?: Record<string, string[]> }) : undefined;
+        if (!body?.fields) throw err;
+        for (const [k, v] of Object.entries(body.fields)) fields[`records[${i}].${k}`] = v;
+      }
+    }
+    if (Object.keys(fields).length > 0) throw invalid('some records are invalid', fields);
+    const uploads: Extract<RecordCommand, { type: 'UploadRecord' }>[] = new Array(prepared.length);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(BLOB_CONCURRENCY, prepared.length) }, async () => {
+        while (next < prepared.length) {
+          const i = next++;
+          uploads[i] = await this.seal(prepared[i]!);
+        }
+      }),
+    );
+    await refusalsAsHttp(() => this.records.executeMany(uploads.map((u) => ({ id: u.recordId, command: u })), ctx));
+    return {
+      records: uploads.map((u) => ({ id: u.recordId, status: 'uploaded', contentHash: u.content.contentHash, pointerHash: u.content.pointerHash })),
+    };
+  }
+
+  private async prepare(cmd: UploadRecord, p: Principal, identities: Map<string, Promise<KnownIdentity | undefined>>): Promise<Prepared> {
     if ((cmd.fhir === undefined) === (cmd.file === undefined)) {
       throw invalid('send exactly one of fhir or file', { fhir: ['exactly one of fhir or file'] });
     }
-    const providers = (await this.directory.bySubject(p.subject)).filter(
-      (i) => i.kind === 'provider' && (cmd.providerId === undefined || i.id === cmd.providerId),
-    );
-    if (providers.length === 0) throw new ForbiddenError('NoProviderIdentity', 'no registered provider identity is bound to your login');
-    if (providers.length > 1) {
-      throw invalid('several provider identities are bound to your login: name providerId', { providerId: ['required: several provider identities are bound to your login'] });
+    const providerKey = `provider:${p.subject}:${cmd.providerId ?? ''}`;
+    if (!identities.has(providerKey)) {
+      identities.set(
+        providerKey,
+        this.directory.bySubject(p.subject).then((all) => {
+          const providers = all.filter((i) => i.kind === 'provider' && (cmd.providerId === undefined || i.id === cmd.providerId));
+          if (providers.length > 1) {
+            throw invalid('several provider identities are bound to your login: name providerId', { providerId: ['required: several provider identities are bound to your login'] });
+          }
+          return providers[0];
+        }),
+      );
     }
-    const provider = providers[0]!;
-    const patient = await this.directory.byId(cmd.patientId);
+    const provider = await identities.get(providerKey)!;
+    if (!provider) throw new ForbiddenError('NoProviderIdentity', 'no registered provider identity is bound to your login');
+    if (!identities.has(cmd.patientId)) identities.set(cmd.patientId, this.directory.byId(cmd.patientId));
+    const patient = await identities.get(cmd.patientId)!;
     if (!patient || patient.kind !== 'patient' || patient.status !== 'active' || !patient.subject) {
       throw new UnprocessableError('UnknownPatient', `no active patient identity ${cmd.patientId}`);
     }
 
-    const recordId = randomUUID();
-    const blobKey = `patients/${patient.id}/records/${recordId}`;
     let body: Buffer;
     let kind: RecordContent['kind'];
     let resourceType: string;
@@ -77,46 +142,37 @@ export class UploadRecordUseCase {
         throw invalid('unsupported file type', { 'file.contentType': [`one of ${FILE_CONTENT_TYPES.join(', ')}`] });
       }
       body = Buffer.from(file.data, 'base64');
-      if (body.length === 0) {
-        throw invalid('the file is empty', { 'file.data': ['base64, not empty'] });
-      }
+      if (body.length === 0) throw invalid('the file is empty', { 'file.data': ['base64, not empty'] });
       kind = 'file';
       resourceType = 'DocumentReference';
       contentType = file.contentType;
     }
+    return { cmd, provider, patient, principal: p.subject, body, kind, resourceType, contentType };
+  }
 
-    const stored = await this.blobs.put(blobKey, body, contentType);
-    const content: RecordContent = {
-      kind,
-      resourceType,
-      contentType,
-      blobKey,
-      contentHash: contentHashOf(stored.sha256),
-      pointerHash: pointerHashOf({ blobKey, category: cmd.category, contentType, kind, resourceType }),
-      size: body.length,
-    };
-    await refusalsAsHttp(() =>
-      this.records.execute(
-        recordId,
-        {
-          type: 'UploadRecord',
-          recordId,
-          patientId: patient.id,
-          providerId: provider.id,
-          patientSubject: patient.subject!,
-          providerSubject: p.subject,
-          category: cmd.category,
-          title: cmd.title,
-          content,
-        },
-        ctx,
-      ),
-    );
-    const row = await this.records.rowOrThrow(recordId);
+  /** Encrypts into S3 and returns the command that records it (hashes included). */
+  private async seal(x: Prepared): Promise<Extract<RecordCommand, { type: 'UploadRecord' }>> {
+    const recordId = randomUUID();
+    const blobKey = `patients/${x.patient.id}/records/${recordId}`;
+    const stored = await this.blobs.put(blobKey, x.body, x.contentType);
     return {
-      record: toView(row),
-      ...(kind === 'file' ? { documentReference: this.documentReference(row, stored.sha256) } : {}),
-      toSign: await this.addRecordTypedData(row),
+      type: 'UploadRecord',
+      recordId,
+      patientId: x.patient.id,
+      providerId: x.provider.id,
+      patientSubject: x.patient.subject!,
+      providerSubject: x.principal,
+      category: x.cmd.category,
+      title: x.cmd.title,
+      content: {
+        kind: x.kind,
+        resourceType: x.resourceType,
+        contentType: x.contentType,
+        blobKey,
+        contentHash: contentHashOf(stored.sha256),
+        pointerHash: pointerHashOf({ blobKey, category: x.cmd.category, contentType: x.contentType, kind: x.kind, resourceType: x.resourceType }),
+        size: x.body.length,
+      },
     };
   }
 
