@@ -2,7 +2,7 @@
 // Boots the service in-process on its own database and consumer group, against the running Kafka and PostgreSQL
 // (scripts/stack.sh up), publishes `--count` RecordAdded events at `--rate` per second (0: as fast as the
 // producer goes) and prints p50/p90/p99/max of the delay.
-// Usage: npm run bench:notifications [-- --count 1000 --rate 200 --consumers 1]
+// Usage: npm run bench:notifications [-- --count 1000 --rate 200 --consumers 1 --shared-topics false]
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { createServiceApp } from '@uhr/platform';
@@ -25,6 +25,8 @@ const env = loadStackEnv();
 const runId = randomBytes(4).toString('hex');
 const database = `uhr_notifications_bench_${runId}`;
 const groupId = `notifications-bench-${runId}`;
+// Private topics by default, so the synthetic events reach no other consumer (--shared-topics true: the real ones).
+const topicPrefix = args.get('shared-topics') === 'true' ? '' : `bench-${runId}`;
 const config = notificationsConfig({
   ...process.env,
   PORT: '0',
@@ -32,15 +34,19 @@ const config = notificationsConfig({
   UHR_NOTIFICATIONS_GROUP: groupId,
   UHR_NOTIFICATIONS_FROM_BEGINNING: 'false',
   UHR_NOTIFICATIONS_CONSUMERS: consumers,
+  UHR_NOTIFICATIONS_TOPIC_PREFIX: topicPrefix,
   LOG_LEVEL: 'warn',
 });
 
 const app = await createServiceApp(NotificationsModule.forRoot(config), config);
 await app.init();
 const ds = app.get(DataSource);
-const kafka = new TestKafka(env.UHR_KAFKA_BROKERS!);
+const kafka = new TestKafka(env.UHR_KAFKA_BROKERS!, topicPrefix);
 try {
-  process.stdout.write(`notifications bench: ${count} events at ${rate || 'max'}/s, ${consumers} consumer(s), database ${database}\n`);
+  process.stdout.write(
+    `notifications bench: ${count} events at ${rate || 'max'}/s, ${consumers} consumer(s), ` +
+      `topics ${topicPrefix ? `${topicPrefix}.*` : 'shared'}, database ${database}\n`,
+  );
   await kafka.warmUp(ds, groupId);
   const provider = randomUUID();
   const batch = Array.from({ length: count }, () => events.recordAdded(randomUUID(), provider).build());
@@ -86,6 +92,7 @@ try {
   );
 } finally {
   await app.close();
+  if (topicPrefix) await kafka.deleteTopics().catch(() => undefined);
   await kafka.close();
   const admin = new pg.Client({ connectionString: env.UHR_PG_URL });
   await admin.connect();

@@ -16,6 +16,11 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       consumerGroup: z.string().min(1),
       /** A new group starts at the oldest retained event (production) or at the newest (tests, benchmarks). */
       consumeFromBeginning: flag,
+      /**
+       * Prefix for the consumed topics ("<prefix>.uhr.records.record.v1"). Empty in every deployment; the
+       * benchmark sets one so its thousands of synthetic events stay out of the shared topics.
+       */
+      topicPrefix: z.string().regex(/^([a-z0-9-]+)?$/, 'lowercase letters, digits and -'),
       /** Consumers per process in the group: events are applied in parallel across partitions, in order within one. */
       consumerInstances: z.coerce.number().int().min(1).max(16),
       /** Keycloak subjects that receive break-glass and integrity alerts (the auditors' office). */
@@ -34,6 +39,7 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       consumerGroup: 'UHR_NOTIFICATIONS_GROUP',
       consumeFromBeginning: 'UHR_NOTIFICATIONS_FROM_BEGINNING',
       consumerInstances: 'UHR_NOTIFICATIONS_CONSUMERS',
+      topicPrefix: 'UHR_NOTIFICATIONS_TOPIC_PREFIX',
       auditorSubjects: 'UHR_NOTIFICATIONS_AUDITOR_SUBJECTS',
       keycloakClientSecret: 'UHR_NOTIFICATIONS_CLIENT_SECRET',
       auditorRole: 'UHR_NOTIFICATIONS_AUDITOR_ROLE',
@@ -53,6 +59,7 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       consumerGroup: 'notifications',
       consumeFromBeginning: 'true',
       consumerInstances: '1',
+      topicPrefix: '',
       auditorSubjects: '',
       // infra/keycloak/uhr-realm.json's development secret; production injects its own.
       keycloakClientSecret: 'uhr-notifications-dev-secret',

@@ -52,6 +52,7 @@ export class NotificationsModule {
             groupId: config.consumerGroup,
             fromBeginning: config.consumeFromBeginning,
             instances: config.consumerInstances,
+            topicPrefix: config.topicPrefix,
           },
         },
         InboxRepository,

@@ -3,7 +3,7 @@ import type { EventEnvelope } from '@uhr/platform';
 import { waitFor } from '@uhr/platform/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { CATALOGUE, CONSUMED_TOPICS } from '../src/catalogue/domain/catalogue.js';
+import { CATALOGUE, CONSUMED_TOPICS, prefixed } from '../src/catalogue/domain/catalogue.js';
 
 export const PROBE_TYPE = 'notifications.Probe';
 
@@ -12,7 +12,14 @@ export class TestKafka {
   readonly kafka: Kafka;
   private producer: Producer | undefined;
 
-  constructor(brokers: string) {
+  private readonly topics: string[];
+
+  /** `topicPrefix` must match the service's UHR_NOTIFICATIONS_TOPIC_PREFIX (empty: the shared topics). */
+  constructor(
+    brokers: string,
+    private readonly topicPrefix = '',
+  ) {
+    this.topics = CONSUMED_TOPICS.map((t) => prefixed(topicPrefix, t));
     process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
     this.kafka = new Kafka({ clientId: `notifications-test-${randomUUID().slice(0, 8)}`, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   }
@@ -29,7 +36,7 @@ export class TestKafka {
   async publish(...envs: EventEnvelope[]): Promise<void> {
     const byTopic = new Map<string, Array<{ key: string; value: string }>>();
     for (const e of envs) {
-      const topic = CATALOGUE.get(e.type)?.topic ?? CONSUMED_TOPICS[0]!;
+      const topic = prefixed(this.topicPrefix, CATALOGUE.get(e.type)?.topic ?? CONSUMED_TOPICS[0]!);
       byTopic.set(topic, [...(byTopic.get(topic) ?? []), { key: e.aggregateId, value: JSON.stringify(e) }]);
     }
     const p = await this.connected();
@@ -51,8 +58,8 @@ export class TestKafka {
     await admin.connect();
     try {
       const meta = await waitFor('consumed topics to exist', async () => {
-        const m = await admin.fetchTopicMetadata({ topics: CONSUMED_TOPICS });
-        return m.topics.length === CONSUMED_TOPICS.length ? m : undefined;
+        const m = await admin.fetchTopicMetadata({ topics: this.topics });
+        return m.topics.length === this.topics.length ? m : undefined;
       });
       const pending = new Map<string, string[]>(); // topic:partition → probe ids sent
       for (const t of meta.topics) for (const p of t.partitions) pending.set(`${t.name}:${p.partitionId}`, []);
@@ -79,9 +86,21 @@ export class TestKafka {
       }
       // Processed is not yet committed: wait until Kafka holds an offset for every partition.
       await waitFor('committed offsets on every partition', async () => {
-        const offsets = await admin.fetchOffsets({ groupId, topics: CONSUMED_TOPICS });
+        const offsets = await admin.fetchOffsets({ groupId, topics: this.topics });
         return offsets.every((t) => t.partitions.every((p) => Number(p.offset) >= 0));
       }, { timeoutMs: 20_000, intervalMs: 200 });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Removes the prefixed topics a benchmark created (never the shared ones). */
+  async deleteTopics(): Promise<void> {
+    if (!this.topicPrefix) return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.deleteTopics({ topics: this.topics });
     } finally {
       await admin.disconnect();
     }

@@ -3,7 +3,7 @@ import { ensureTopics, IdempotentConsumer, KAFKA, LOGGER } from '@uhr/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { CONSUMED_TOPICS } from '../catalogue/domain/catalogue.js';
+import { CONSUMED_TOPICS, prefixed } from '../catalogue/domain/catalogue.js';
 import { DeliverEventUseCase } from './use-cases/deliver-event/deliver-event.use-case.js';
 
 export const CONSUMER_OPTIONS = Symbol('CONSUMER_OPTIONS');
@@ -11,6 +11,7 @@ export interface NotificationsConsumerOptions {
   groupId: string;
   fromBeginning: boolean;
   instances: number;
+  topicPrefix: string;
 }
 
 /**
@@ -22,6 +23,7 @@ export interface NotificationsConsumerOptions {
 export class NotificationsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly instances = new Set<IdempotentConsumer>();
   private stopped = false;
+  private readonly topics: string[];
   readonly main: IdempotentConsumer;
 
   constructor(
@@ -31,6 +33,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnApplicat
     private readonly ds: DataSource,
     private readonly deliver: DeliverEventUseCase,
   ) {
+    this.topics = CONSUMED_TOPICS.map((t) => prefixed(opts.topicPrefix, t));
     this.main = this.instance();
   }
 
@@ -38,7 +41,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnApplicat
   instance(): IdempotentConsumer {
     return new IdempotentConsumer(this.kafka, this.ds, this.logger, {
       groupId: this.opts.groupId,
-      topics: CONSUMED_TOPICS,
+      topics: this.topics,
       fromBeginning: this.opts.fromBeginning,
       handler: async (env, m) => {
         await this.deliver.execute(env, m);
@@ -67,7 +70,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnApplicat
     if (this.stopped) return;
     this.instances.add(consumer);
     try {
-      await ensureTopics(this.kafka, CONSUMED_TOPICS);
+      await ensureTopics(this.kafka, this.topics);
       await consumer.start();
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, attempt }, 'notifications consumer not started yet');

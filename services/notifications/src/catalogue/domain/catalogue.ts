@@ -187,6 +187,8 @@ export const EVENT_TYPES = [...CATALOGUE.keys()] as EventType[];
 export const SAFETY_TYPES = EVENT_TYPES.filter((t) => CATALOGUE.get(t)!.safety);
 export const MUTABLE_TYPES = EVENT_TYPES.filter((t) => !CATALOGUE.get(t)!.safety);
 export const CONSUMED_TOPICS = [...new Set([...CATALOGUE.values()].map((e) => e.topic))];
+/** A topic under an optional prefix (benchmarks isolate their traffic that way). */
+export const prefixed = (prefix: string, topic: string) => (prefix ? `${prefix}.${topic}` : topic);
 
 export type Resolution =
   | { kind: 'notify'; entry: CatalogueEntry; payload: unknown; recipients: Array<Recipient & Message> }
