@@ -14,6 +14,8 @@ import { ExpireGrantsWorker } from './grants/use-cases/expire-grants/expire-gran
 import { IssueGrantUseCase } from './grants/use-cases/issue-grant/issue-grant.use-case.js';
 import { RevokeGrantUseCase } from './grants/use-cases/revoke-grant/revoke-grant.use-case.js';
 import { IdentityDirectory, identityMigrations } from './identities/identity-directory.js';
+import { RelationshipsController } from './relationships/relationships.controller.js';
+import { RELATIONSHIP_TOPIC, RelationshipsService } from './relationships/relationships.service.js';
 
 @Module({})
 export class ConsentModule {
@@ -24,11 +26,11 @@ export class ConsentModule {
         PlatformModule.forRoot({
           config,
           migrations: [...identityMigrations, ...grantMigrations],
-          topics: [GRANT_TOPIC, ACCESS_REQUEST_TOPIC, BREAK_GLASS_TOPIC],
+          topics: [GRANT_TOPIC, ACCESS_REQUEST_TOPIC, BREAK_GLASS_TOPIC, RELATIONSHIP_TOPIC],
           workers: opts.workers,
         }),
       ],
-      controllers: [GrantsController, AccessRequestsController, BreakGlassController],
+      controllers: [GrantsController, AccessRequestsController, BreakGlassController, RelationshipsController],
       providers: [
         Contracts,
         IdentityDirectory,
@@ -39,6 +41,7 @@ export class ConsentModule {
         RevokeGrantUseCase,
         ExpireGrantsWorker,
         BreakGlassService,
+        RelationshipsService,
       ],
     };
   }

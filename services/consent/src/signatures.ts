@@ -1,4 +1,4 @@
-import { CONSENT_TYPES, consentDomain, type DomainInput } from '@uhr/contracts';
+import { CONSENT_TYPES, consentDomain, RELATIONSHIPS_TYPES, relationshipsDomain, type DomainInput } from '@uhr/contracts';
 import { ForbiddenError } from '@uhr/platform';
 import { getAddress, verifyTypedData, type TypedDataField } from 'ethers';
 import type { IdentityDirectory, KnownIdentity } from './identities/identity-directory.js';
@@ -19,6 +19,11 @@ export function consentTypedData(d: DomainInput, primaryType: keyof typeof CONSE
     types: { [primaryType]: [...CONSENT_TYPES[primaryType]] },
     message,
   };
+}
+
+export function relationshipsTypedData(d: DomainInput, primaryType: keyof typeof RELATIONSHIPS_TYPES, message: Record<string, unknown>): TypedDataRequest {
+  const domain = relationshipsDomain(d);
+  return { domain: { ...domain, chainId: String(domain.chainId) }, primaryType, types: { [primaryType]: [...RELATIONSHIPS_TYPES[primaryType]] }, message };
 }
 
 /**

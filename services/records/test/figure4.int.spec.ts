@@ -353,6 +353,20 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
     expect(ev.message.payload).toMatchObject({ patientSubject: p.bob.subject, providerSubject: p.clinic.subject, alert: ['patient', 'auditor'] });
   });
 
+  it('the patient ends a relationship: the author loses access to what it wrote', async () => {
+    expect((await read(p.hospital, bobRecord, 'treatment')).status).toBe(200);
+    const rels = await con(p.bob.token, 'GET', '/relationships');
+    expect(rels.body).toEqual(expect.arrayContaining([expect.objectContaining({ patientId: p.bob.identityId, providerId: p.hospital.identityId, status: 'active' })]));
+    const terms = { patientId: p.bob.identityId, providerId: p.hospital.identityId };
+    const prep = await con(p.bob.token, 'POST', '/relationships/end/prepare', terms);
+    expect((await con(p.hospital.token, 'POST', '/relationships/end/prepare', terms)).status).toBe(403);
+    const ended = await con(p.bob.token, 'POST', '/relationships/end', { ...terms, nonce: prep.body.nonce, deadline: prep.body.deadline, signature: await signTyped(p.bob.wallet, prep.body.toSign) });
+    expect(ended.status).toBe(202);
+    await until('relationship ended', async () => (await con(p.bob.token, 'GET', `/relationships/endings/${ended.body.id}`)).body.status === 'ended');
+    await denied(await read(p.hospital, bobRecord, 'treatment'), 'RelationshipEnded');
+    expect((await read(p.bob, bobRecord, 'self-care')).status).toBe(200);
+  });
+
   it('bad input is a 400 with field errors', async () => {
     const bad = await rec(p.hospital.token, 'POST', '/records', {
       patientId: p.alice.identityId,

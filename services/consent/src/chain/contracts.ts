@@ -9,6 +9,7 @@ export class Contracts {
   readonly consent: Contract;
   readonly relationships: Contract;
   readonly consentDomain: DomainInput;
+  readonly relationshipsDomain: DomainInput;
 
   constructor(
     @Inject(DEPLOYMENT) deployment: Deployment,
@@ -17,6 +18,7 @@ export class Contracts {
     this.consent = consentAt(contractAddress(deployment, 'Consent'), writer.provider);
     this.relationships = relationshipsAt(contractAddress(deployment, 'Relationships'), writer.provider);
     this.consentDomain = { chainId: deployment.chainId, verifyingContract: this.consent.target as string };
+    this.relationshipsDomain = { chainId: deployment.chainId, verifyingContract: this.relationships.target as string };
   }
 
   async consentNonce(identityChainId: string): Promise<bigint> {

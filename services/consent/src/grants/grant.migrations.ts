@@ -68,4 +68,21 @@ export const grantMigrations: Migration[] = [
       create index break_glass_patient on break_glass (patient_subject, created_at desc);
     `,
   },
+  {
+    id: 'consent-0002-relationship-endings',
+    sql: `
+      create table relationship_endings (
+        id uuid primary key,
+        patient_id uuid not null,
+        provider_id uuid not null,
+        patient_subject text not null,
+        provider_subject text,
+        status text not null,
+        tx_hash text,
+        error text,
+        created_at timestamptz not null,
+        updated_at timestamptz not null
+      );
+    `,
+  },
 ];

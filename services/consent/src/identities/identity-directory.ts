@@ -69,6 +69,7 @@ const toIdentity = (r: Row): KnownIdentity => ({
 @Injectable()
 export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly consumer: IdempotentConsumer;
+  private stopped = false;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
@@ -90,6 +91,7 @@ export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async startConsumer(attempt: number): Promise<void> {
+    if (this.stopped) return;
     try {
       await this.consumer.start();
     } catch (err) {
@@ -101,6 +103,7 @@ export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicat
 
   // Before the platform closes the database: an in-flight message must not meet a closed pool.
   async beforeApplicationShutdown() {
+    this.stopped = true;
     await this.consumer.stop();
   }
 

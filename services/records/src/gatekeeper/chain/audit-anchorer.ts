@@ -30,6 +30,7 @@ export const auditStreamOf = (database: string) => id(`uhr.records.access:${data
 @Injectable()
 export class AuditAnchorer implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private readonly iface = new Interface(AnchorsAbi);
   readonly stream: string;
 
@@ -66,6 +67,7 @@ export class AuditAnchorer implements OnApplicationBootstrap, OnApplicationShutd
       this.anchorPending()
         .catch((err: Error) => this.logger.warn({ err: err.message }, 'audit anchoring failed, will retry'))
         .finally(() => {
+          if (this.stopped) return;
           this.timer = setTimeout(tick, this.config.auditAnchorIntervalMs);
           this.timer.unref();
         });
@@ -75,6 +77,7 @@ export class AuditAnchorer implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationShutdown() {
+    this.stopped = true;
     clearTimeout(this.timer);
   }
 

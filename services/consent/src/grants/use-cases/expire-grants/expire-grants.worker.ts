@@ -12,6 +12,7 @@ import { GrantRepository } from '../../grant.repository.js';
 @Injectable()
 export class ExpireGrantsWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly grants: GrantRepository,
@@ -24,6 +25,7 @@ export class ExpireGrantsWorker implements OnApplicationBootstrap, OnApplication
       this.sweep(new Date())
         .catch((err: Error) => this.logger.warn({ err: err.message }, 'grant expiry sweep failed'))
         .finally(() => {
+          if (this.stopped) return;
           this.timer = setTimeout(tick, this.config.expirySweepMs);
           this.timer.unref();
         });
@@ -33,6 +35,7 @@ export class ExpireGrantsWorker implements OnApplicationBootstrap, OnApplication
   }
 
   onApplicationShutdown() {
+    this.stopped = true;
     clearTimeout(this.timer);
   }
 
