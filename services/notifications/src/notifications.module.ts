@@ -3,6 +3,7 @@ import { PlatformModule } from '@uhr/platform';
 import { CLOCK, systemClock, type Clock } from './clock.js';
 import type { NotificationsConfig } from './config.js';
 import { CONSUMER_OPTIONS, NotificationsConsumer } from './delivery/notifications.consumer.js';
+import { SkippedEventsRepository } from './delivery/skipped-events.repository.js';
 import { StatsController } from './delivery/stats.controller.js';
 import { DeliverEventUseCase } from './delivery/use-cases/deliver-event/deliver-event.use-case.js';
 import { AUDITOR_SOURCE, AuditorDirectory, keycloakRoleMembers, type AuditorSource } from './delivery/auditor-directory.js';
@@ -56,6 +57,7 @@ export class NotificationsModule {
           },
         },
         InboxRepository,
+        SkippedEventsRepository,
         PreferencesRepository,
         WebhooksRepository,
         DeliverEventUseCase,

@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@uhr/platform';
-import { InboxRepository } from '../inbox/inbox.repository.js';
 import { NotificationsConsumer } from './notifications.consumer.js';
+import { SkippedEventsRepository } from './skipped-events.repository.js';
 
 /** What operators watch: events this instance applied or skipped as duplicates, and skips by reason. */
 @ApiTags('stats')
@@ -12,14 +12,14 @@ import { NotificationsConsumer } from './notifications.consumer.js';
 export class StatsController {
   constructor(
     private readonly consumer: NotificationsConsumer,
-    private readonly inbox: InboxRepository,
+    private readonly skipped: SkippedEventsRepository,
   ) {}
 
   @Get()
   async stats() {
     return {
       consumer: this.consumer.counts(),
-      skippedEvents: await this.inbox.skipCounts(),
+      skippedEvents: await this.skipped.countsByReason(),
     };
   }
 }

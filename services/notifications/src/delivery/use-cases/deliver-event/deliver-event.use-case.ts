@@ -9,6 +9,7 @@ import { decideDelivery } from '../../../preferences/domain/preferences.js';
 import { PreferencesRepository } from '../../../preferences/preferences.repository.js';
 import { notifyPush } from '../../../stream/push-channel.js';
 import { WebhooksRepository } from '../../../webhooks/webhooks.repository.js';
+import { SkippedEventsRepository } from '../../skipped-events.repository.js';
 import { AuditorDirectory } from '../../auditor-directory.js';
 
 export interface DeliveryOutcome {
@@ -28,6 +29,7 @@ export class DeliverEventUseCase {
     private readonly inbox: InboxRepository,
     private readonly preferences: PreferencesRepository,
     private readonly webhooks: WebhooksRepository,
+    private readonly skipped: SkippedEventsRepository,
     private readonly auditors: AuditorDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -37,7 +39,7 @@ export class DeliverEventUseCase {
     if (resolution.kind === 'skip') {
       // A known type we could not read is kept whole for a later replay; unknown types are just counted.
       const keep = resolution.reason === 'invalid-payload' || resolution.reason === 'unsupported-version';
-      await this.inbox.recordSkip(m, {
+      await this.skipped.record(m, {
         eventId: env.id,
         type: env.type,
         reason: resolution.reason,
@@ -57,7 +59,7 @@ export class DeliverEventUseCase {
     for (const r of recipients) {
       const delivery = decideDelivery(env.type, entry.safety, prefs.get(r.subject)!, now);
       if (delivery === 'drop') {
-        await this.inbox.recordSkip(m, { eventId: env.id, type: env.type, reason: 'muted', recipient: r.subject });
+        await this.skipped.record(m, { eventId: env.id, type: env.type, reason: 'muted', recipient: r.subject });
         continue;
       }
       rows.push({
