@@ -8,6 +8,7 @@ import { ACCESS_TOPIC, AuditRepository } from './gatekeeper/audit/audit.reposito
 import { AuditAnchorer } from './gatekeeper/chain/audit-anchorer.js';
 import { GrantUseAdapter } from './gatekeeper/chain/grant-use.adapter.js';
 import { GatekeeperController } from './gatekeeper/gatekeeper.controller.js';
+import { GrantIndex } from './gatekeeper/grant-index.js';
 import { PermissionCache } from './gatekeeper/permission-cache.js';
 import { ReadRecordUseCase } from './gatekeeper/use-cases/read-record/read-record.use-case.js';
 import { IdentityDirectory, identityMigrations } from './identities/identity-directory.js';
@@ -68,6 +69,7 @@ export class RecordsModule {
         RespondToRecordUseCase,
         AuditRepository,
         GrantUseAdapter,
+        GrantIndex,
         PermissionCache,
         AuditAnchorer,
         ReadRecordUseCase,
