@@ -32,6 +32,8 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       webhookBackoffMs: z.coerce.number().int().min(10),
       webhookBackoffCapMs: z.coerce.number().int().min(10),
       webhookTimeoutMs: z.coerce.number().int().min(100),
+      /** Let webhooks point at loopback and private networks (development and tests only: SSRF otherwise). */
+      webhookAllowPrivate: flag,
       /** How often idle workers (webhook dispatcher, digest scheduler) look for work. */
       workerPollMs: z.coerce.number().int().min(10),
     },
@@ -47,6 +49,7 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       webhookBackoffMs: 'UHR_WEBHOOK_BACKOFF_MS',
       webhookBackoffCapMs: 'UHR_WEBHOOK_BACKOFF_CAP_MS',
       webhookTimeoutMs: 'UHR_WEBHOOK_TIMEOUT_MS',
+      webhookAllowPrivate: 'UHR_WEBHOOK_ALLOW_PRIVATE',
       workerPollMs: 'UHR_NOTIFICATIONS_POLL_MS',
     },
     defaults: {
@@ -68,6 +71,7 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       webhookBackoffMs: '1000',
       webhookBackoffCapMs: '3600000',
       webhookTimeoutMs: '5000',
+      webhookAllowPrivate: 'false',
       workerPollMs: '1000',
     },
   });

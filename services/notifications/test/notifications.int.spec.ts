@@ -4,7 +4,7 @@ import { createServiceApp, type EventEnvelope } from '@uhr/platform';
 import { loadStackEnv, tokenFor, waitFor } from '@uhr/platform/testing';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { notificationsConfig } from '../src/config.js';
+import { notificationsConfig, type NotificationsConfig } from '../src/config.js';
 import { NotificationsConsumer } from '../src/delivery/notifications.consumer.js';
 import { InboxRepository } from '../src/inbox/inbox.repository.js';
 import { NotificationsModule } from '../src/notifications.module.js';
@@ -31,6 +31,7 @@ const subjectOf = (jwt: string): string =>
   (JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
 
 let app: INestApplication;
+let config: NotificationsConfig;
 let base: string;
 let ds: DataSource;
 let kafka: TestKafka;
@@ -76,7 +77,7 @@ beforeAll(async () => {
     sub[u] = subjectOf(token[u]);
   }
   await receiver.start();
-  const config = notificationsConfig({
+  config = notificationsConfig({
     ...process.env,
     PORT: '0',
     UHR_DATABASE: database,
@@ -86,6 +87,8 @@ beforeAll(async () => {
     UHR_WEBHOOK_MAX_ATTEMPTS: '3',
     UHR_WEBHOOK_BACKOFF_MS: '50',
     UHR_NOTIFICATIONS_POLL_MS: '100',
+    // The test's receiver listens on 127.0.0.1; production refuses private targets (SSRF).
+    UHR_WEBHOOK_ALLOW_PRIVATE: 'true',
     LOG_LEVEL: 'warn',
   });
   app = await createServiceApp(NotificationsModule.forRoot(config), config);
@@ -396,6 +399,30 @@ describe('webhooks for organisations', () => {
       ownerSubject: sub['provider-clinic'],
     });
     expect(other.status).toBe(403);
+  });
+
+  it('refuse targets inside the network (SSRF), at registration and again at send time', async () => {
+    const url = receiver.plan('/inside', {});
+    const hook = await api('provider-hospital', 'POST', '/webhooks', { url, eventTypes: ['consent.GrantRevoked'] });
+    expect(hook.status).toBe(201);
+    config.webhookAllowPrivate = false; // as in production
+    try {
+      for (const target of [url, 'http://169.254.169.254/latest/meta-data', 'http://localhost:9000/x', 'http://[::1]/x']) {
+        const r = await api('provider-hospital', 'POST', '/webhooks', { url: target });
+        expect({ target, status: r.status }).toEqual({ target, status: 400 });
+        expect(r.body.fields.url.join()).toMatch(/not a public address/);
+      }
+      const e = events.grantRevoked(sub['patient-alice']!, sub['provider-hospital']!).build();
+      await kafka.publish(e);
+      const dead = await waitFor('the delivery to be refused', async () => {
+        const r = await api('provider-hospital', 'GET', `/webhooks/${hook.body.id}/deliveries?status=dead`);
+        return r.body.find((d: { eventId: string }) => d.eventId === e.id);
+      });
+      expect(dead.lastError).toMatch(/^refused: 127\.0\.0\.1 resolves to|^refused: 127\.0\.0\.1 .*not a public address/);
+      expect(receiver.callsTo('/inside')).toEqual([]);
+    } finally {
+      config.webhookAllowPrivate = true;
+    }
   });
 
   it('sign every attempt, retry with backoff until the receiver answers, and deliver once', async () => {

@@ -3,6 +3,7 @@ import { databaseUrl, LOGGER, PLATFORM_CONFIG, Waker } from '@uhr/platform';
 import type { Logger } from 'pino';
 import type { NotificationsConfig } from '../config.js';
 import { retryDelayMs, sign, SIGNATURE_HEADER } from './domain/signature.js';
+import { refuseTarget, systemResolver } from './domain/target-policy.js';
 import { WEBHOOK_CHANNEL, WebhooksRepository, type ClaimedDelivery } from './webhooks.repository.js';
 
 const BATCH = 20;
@@ -57,6 +58,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async attempt(d: ClaimedDelivery): Promise<void> {
+    // Checked again at send time: the name may resolve elsewhere now than when the webhook was registered.
+    const refused = await refuseTarget(d.url, this.config.webhookAllowPrivate, systemResolver);
+    if (refused) {
+      await this.deliveries.markFailed(d.id, null, `refused: ${refused}`, true, 0);
+      this.logger.warn({ delivery: d.id, refused }, 'webhook target refused');
+      return;
+    }
     const body = JSON.stringify(d.body);
     const timestamp = Math.floor(Date.now() / 1000);
     let status: number | null = null;

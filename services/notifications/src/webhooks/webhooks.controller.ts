@@ -1,6 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ForbiddenError, Roles, type Principal } from '@uhr/platform';
+import { CurrentPrincipal, ForbiddenError, PLATFORM_CONFIG, Roles, type Principal } from '@uhr/platform';
+import type { NotificationsConfig } from '../config.js';
+import { refuseTarget, systemResolver } from './domain/target-policy.js';
 import { DeliveriesQueryDto, RegisterWebhookDto } from './webhooks.dto.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 
@@ -13,14 +15,21 @@ import { WebhooksRepository } from './webhooks.repository.js';
 @Roles('admin', 'provider')
 @Controller('webhooks')
 export class WebhooksController {
-  constructor(private readonly webhooks: WebhooksRepository) {}
+  constructor(
+    private readonly webhooks: WebhooksRepository,
+    @Inject(PLATFORM_CONFIG) private readonly config: NotificationsConfig,
+  ) {}
 
   /** The signing secret is returned here once and never again. */
   @Post()
-  register(@Body() dto: RegisterWebhookDto, @CurrentPrincipal() p: Principal) {
+  async register(@Body() dto: RegisterWebhookDto, @CurrentPrincipal() p: Principal) {
     const owner = dto.ownerSubject ?? p.subject;
     if (owner !== p.subject && !p.roles.includes('admin')) {
       throw new ForbiddenError('NotYourOrganisation', 'only an admin registers webhooks for another organisation');
+    }
+    const refused = await refuseTarget(dto.url, this.config.webhookAllowPrivate, systemResolver);
+    if (refused) {
+      throw new BadRequestException({ error: 'ValidationFailed', message: 'request is invalid', fields: { url: [refused] } });
     }
     return this.webhooks.create(owner, dto.url, [...new Set(dto.eventTypes ?? [])], p.subject);
   }
