@@ -32,6 +32,9 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       webhookBackoffMs: z.coerce.number().int().min(10),
       webhookBackoffCapMs: z.coerce.number().int().min(10),
       webhookTimeoutMs: z.coerce.number().int().min(100),
+      /** Keys that encrypt webhook secrets at rest: `kid:<base64 32 bytes>[,…]`, and which kid seals new ones. */
+      secretKeys: z.string().min(1),
+      secretActiveKid: z.string().min(1),
       /** Let webhooks point at loopback and private networks (development and tests only: SSRF otherwise). */
       webhookAllowPrivate: flag,
       /** How often idle workers (webhook dispatcher, digest scheduler) look for work. */
@@ -50,6 +53,8 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       webhookBackoffCapMs: 'UHR_WEBHOOK_BACKOFF_CAP_MS',
       webhookTimeoutMs: 'UHR_WEBHOOK_TIMEOUT_MS',
       webhookAllowPrivate: 'UHR_WEBHOOK_ALLOW_PRIVATE',
+      secretKeys: 'UHR_NOTIFICATIONS_SECRET_KEYS',
+      secretActiveKid: 'UHR_NOTIFICATIONS_SECRET_KID',
       workerPollMs: 'UHR_NOTIFICATIONS_POLL_MS',
     },
     defaults: {
@@ -72,6 +77,9 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       webhookBackoffCapMs: '3600000',
       webhookTimeoutMs: '5000',
       webhookAllowPrivate: 'false',
+      // A development key (sha256 of a fixed phrase); production injects its own from a KMS.
+      secretKeys: 'dev1:PF/iDKGaOjOEsgOixpzfXZ15Ie6wNb1WWybkD207wlE=',
+      secretActiveKid: 'dev1',
       workerPollMs: '1000',
     },
   });

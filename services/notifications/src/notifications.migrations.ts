@@ -92,4 +92,9 @@ export const notificationsMigrations: Migration[] = [
     id: 'notifications-0002-skipped-envelope',
     sql: 'alter table skipped_events add column envelope jsonb',
   },
+  {
+    // Signing secrets are stored encrypted (WebhookSecrets); the plaintext column stays only for rows written before.
+    id: 'notifications-0003-sealed-webhook-secrets',
+    sql: 'alter table webhooks add column secret_sealed jsonb; alter table webhooks alter column secret drop not null;',
+  },
 ];

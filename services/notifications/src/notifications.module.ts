@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule } from '@uhr/platform';
+import { KeyRing, PlatformModule } from '@uhr/platform';
 import { CLOCK, systemClock, type Clock } from './clock.js';
 import type { NotificationsConfig } from './config.js';
 import { CONSUMER_OPTIONS, NotificationsConsumer } from './delivery/notifications.consumer.js';
@@ -18,6 +18,7 @@ import { PushHub } from './stream/push-hub.js';
 import { StreamController } from './stream/stream.controller.js';
 import { WebhookDispatcher } from './webhooks/webhook.dispatcher.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
+import { WEBHOOK_KEY_RING, WebhookSecrets } from './webhooks/webhook-secrets.js';
 import { WebhooksRepository } from './webhooks/webhooks.repository.js';
 
 @Module({})
@@ -55,6 +56,10 @@ export class NotificationsModule {
             instances: config.consumerInstances,
             topicPrefix: config.topicPrefix,
           },
+        },
+        {
+          provide: WEBHOOK_KEY_RING,
+          useFactory: () => new WebhookSecrets(KeyRing.fromConfig(config.secretKeys, config.secretActiveKid)),
         },
         InboxRepository,
         SkippedEventsRepository,

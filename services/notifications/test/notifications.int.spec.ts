@@ -430,6 +430,10 @@ describe('webhooks for organisations', () => {
     const hook = await api('provider-hospital', 'POST', '/webhooks', { url });
     expect(hook.status).toBe(201);
     expect(hook.body.secret).toMatch(/^whsec_/);
+    // At rest the secret is sealed; the plaintext appears nowhere in the row.
+    const [row] = await ds.query('select * from webhooks where id = $1', [hook.body.id]);
+    expect(row.secret).toBeNull();
+    expect(JSON.stringify(row)).not.toContain(hook.body.secret);
     const filtered = await api('provider-hospital', 'POST', '/webhooks', {
       url: receiver.plan('/hospital-rejections', {}),
       eventTypes: ['records.RecordRejected'],

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, type Principal } from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { returnedRows } from '../returning.js';
+import { WEBHOOK_KEY_RING, WebhookSecrets, type SealedSecret } from './webhook-secrets.js';
 
 export const WEBHOOK_CHANNEL = 'uhr_notifications_webhooks';
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
@@ -46,7 +47,6 @@ interface HookRow {
   id: string;
   owner_subject: string;
   url: string;
-  secret: string;
   event_types: string[];
   created_by: string;
   created_at: Date;
@@ -95,14 +95,18 @@ const isAdmin = (p: Principal) => p.roles.includes('admin');
 /** Organisations' webhooks and their deliveries. Non-admins see only their organisation's, others are 404. */
 @Injectable()
 export class WebhooksRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(WEBHOOK_KEY_RING) private readonly secrets: WebhookSecrets,
+  ) {}
 
   async create(owner: string, url: string, eventTypes: string[], by: string): Promise<WebhookView & { secret: string }> {
+    const id = randomUUID();
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
     const rows: HookRow[] = await this.ds.query(
-      `insert into webhooks (id, owner_subject, url, secret, event_types, created_by) values ($1,$2,$3,$4,$5,$6)
+      `insert into webhooks (id, owner_subject, url, secret_sealed, event_types, created_by) values ($1,$2,$3,$4::jsonb,$5,$6)
        returning *`,
-      [randomUUID(), owner, url, secret, eventTypes, by],
+      [id, owner, url, JSON.stringify(this.secrets.seal(id, secret)), eventTypes, by],
     );
     return { ...toHook(rows[0]!), secret };
   }
@@ -196,7 +200,16 @@ export class WebhooksRepository {
 
   /** Leases due deliveries: a dispatcher that dies mid-send loses its lease and another retries. */
   async claim(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    type Claimed = { id: string; url: string; secret: string; event_type: string; body: unknown; attempts: number };
+    type Claimed = {
+      id: string;
+      webhook_id: string;
+      url: string;
+      secret: string | null;
+      secret_sealed: SealedSecret | null;
+      event_type: string;
+      body: unknown;
+      attempts: number;
+    };
     const rows = returnedRows<Claimed>(
       await this.ds.query(
         `update webhook_deliveries d set lease_until = now() + ($2::int * interval '1 millisecond')
@@ -205,11 +218,18 @@ export class WebhooksRepository {
             select id from webhook_deliveries
              where status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until < now())
              order by next_attempt_at limit $1 for update skip locked)
-        returning d.id, w.url, w.secret, d.event_type, d.body, d.attempts`,
+        returning d.id, d.webhook_id, w.url, w.secret, w.secret_sealed, d.event_type, d.body, d.attempts`,
         [limit, leaseMs],
       ),
     );
-    return rows.map((r) => ({ id: r.id, url: r.url, secret: r.secret, eventType: r.event_type, body: r.body, attempts: r.attempts }));
+    return rows.map((r) => ({
+      id: r.id,
+      url: r.url,
+      secret: r.secret_sealed ? this.secrets.open(r.webhook_id, r.secret_sealed) : (r.secret ?? ''),
+      eventType: r.event_type,
+      body: r.body,
+      attempts: r.attempts,
+    }));
   }
 
   async markDelivered(id: string, status: number): Promise<void> {
