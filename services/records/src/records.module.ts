@@ -5,6 +5,7 @@ import { Contracts } from './chain/contracts.js';
 import type { RecordsConfig } from './config.js';
 import { auditMigrations } from './gatekeeper/audit/audit.migrations.js';
 import { ACCESS_TOPIC, AuditRepository } from './gatekeeper/audit/audit.repository.js';
+import { BlobReader, RECORDS_KEY_RING } from './gatekeeper/blob-reader.js';
 import { AuditAnchorer } from './gatekeeper/chain/audit-anchorer.js';
 import { GrantUseAdapter } from './gatekeeper/chain/grant-use.adapter.js';
 import { GatekeeperController } from './gatekeeper/gatekeeper.controller.js';
@@ -51,14 +52,17 @@ export class RecordsModule {
       ],
       controllers: [RecordsController, GatekeeperController],
       providers: [
+        { provide: RECORDS_KEY_RING, useFactory: () => KeyRing.fromConfig(config.kekRing, config.kekActive) },
         {
           provide: EncryptedBlobStore,
-          useFactory: () =>
+          inject: [RECORDS_KEY_RING],
+          useFactory: (ring: KeyRing) =>
             new EncryptedBlobStore(
               { endpoint: config.s3Endpoint, accessKey: config.s3AccessKey, secretKey: config.s3SecretKey, bucket: config.bucket },
-              KeyRing.fromConfig(config.kekRing, config.kekActive),
+              ring,
             ),
         },
+        BlobReader,
         { provide: BucketBootstrap, inject: [EncryptedBlobStore, LOGGER], useFactory: (b: EncryptedBlobStore, l: Logger) => new BucketBootstrap(b, l) },
         Contracts,
         IdentityDirectory,

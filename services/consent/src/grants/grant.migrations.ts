@@ -85,4 +85,8 @@ export const grantMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 'consent-0003-grant-nonces',
+    sql: `alter table grants add column last_nonce numeric;`,
+  },
 ];

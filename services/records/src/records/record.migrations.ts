@@ -32,4 +32,8 @@ export const recordMigrations: Migration[] = [
       create index records_provider_anchoring on records (provider_id) where status = 'anchoring';
     `,
   },
+  {
+    id: 'records-0003-anchor-nonce',
+    sql: `alter table records add column anchor_nonce numeric;`,
+  },
 ];

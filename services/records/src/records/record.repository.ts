@@ -135,7 +135,7 @@ export class RecordRepository {
         break;
       }
       case 'records.RecordAnchorRequested':
-        await set(`status = 'anchoring', chain_error = null`, []);
+        await set(`status = 'anchoring', chain_error = null, anchor_nonce = $4`, [e.payload.nonce]);
         break;
       case 'records.RecordAdded':
         await set(`status = 'pending', anchor_tx_hash = $4`, [e.payload.txHash]);
@@ -178,13 +178,19 @@ export class RecordRepository {
     return rows.map(toView);
   }
 
-  /** AddRecord signatures of this provider queued but not yet mined: the next signature's nonce comes after them. */
-  async anchoringCount(providerId: string): Promise<number> {
-    const rows: Array<{ n: string }> = await this.ds.query(
-      `select count(*)::text as n from records where provider_id = $1 and status = 'anchoring'`,
+  /**
+   * The nonce the author's next AddRecord signature must carry: after the chain's, and after every signature of
+   * theirs still in flight (queued, or mined but not yet settled here — then both agree).
+   */
+  async nextAnchorNonce(providerId: string, chainNonce: bigint): Promise<bigint> {
+    const rows: Array<{ n: string | null }> = await this.ds.query(
+      `select max(anchor_nonce)::text as n from records where provider_id = $1 and status = 'anchoring'`,
       [providerId],
     );
-    return Number(rows[0]?.n ?? 0);
+    const inFlight = rows[0]?.n;
+    if (inFlight === null || inFlight === undefined) return chainNonce;
+    const after = BigInt(inFlight) + 1n;
+    return after > chainNonce ? after : chainNonce;
   }
 
   async history(id: string): Promise<EventEnvelope[]> {

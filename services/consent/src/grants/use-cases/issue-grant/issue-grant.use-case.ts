@@ -47,7 +47,7 @@ export class IssueGrantUseCase {
     const patient = await this.patientOf(terms.patientId, p);
     const grantee = await this.granteeOf(terms.granteeId);
     const grantId = randomUUID();
-    const nonce = (await this.contracts.consentNonce(patient.chainId)) + BigInt(await this.grants.inFlightCount(patient.id));
+    const nonce = await this.grants.nextNonce(patient.id, await this.contracts.consentNonce(patient.chainId));
     const deadline = String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S);
     return { grantId, nonce: nonce.toString(), deadline, toSign: this.typed(grantId, terms, grantee, nonce.toString(), deadline) };
   }

@@ -28,7 +28,7 @@ export class RevokeGrantUseCase {
   async prepare(grantId: string, p: Principal) {
     const row = await this.grants.rowOrThrow(grantId);
     if (row.patient_subject !== p.subject) throw new ForbiddenError('NotThePatient', 'only the patient revokes a grant');
-    const nonce = (await this.contracts.consentNonce(chainIdOf(row.patient_id))) + BigInt(await this.grants.inFlightCount(row.patient_id));
+    const nonce = await this.grants.nextNonce(row.patient_id, await this.contracts.consentNonce(chainIdOf(row.patient_id)));
     const deadline = String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S);
     return { nonce: nonce.toString(), deadline, toSign: this.typed(row, nonce.toString(), deadline) };
   }

@@ -22,6 +22,7 @@ import { RecordRepository, type RecordRow } from '../../../records/record.reposi
 import { AuditRepository, type AuditInput } from '../../audit/audit.repository.js';
 import { GrantUseAdapter } from '../../chain/grant-use.adapter.js';
 import { PermissionCache } from '../../permission-cache.js';
+import { BlobReader } from '../../blob-reader.js';
 import { checkRequest, decidePermission, type AccessDecision, type Denial } from '../../domain/access-decision.js';
 import { gatekeeperDomain, READ_REQUEST_TYPES, ZERO_BYTES32, type ReadRequestMessage } from '../../domain/read-request.js';
 
@@ -56,6 +57,7 @@ export class ReadRecordUseCase {
     private readonly audit: AuditRepository,
     private readonly grantUse: GrantUseAdapter,
     private readonly cache: PermissionCache,
+    private readonly reader: BlobReader,
     @Inject(PLATFORM_CONFIG) private readonly config: RecordsConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -74,7 +76,25 @@ export class ReadRecordUseCase {
       outcome: 'denied',
       reason: null,
     };
-    const row = await this.records.row(recordId);
+    // Independent look-ups run together: the row, and the signer (recovery is CPU, the directory a query).
+    const recordChainId = chainIdOf(recordId);
+    const [row, signed] = await Promise.all([
+      this.records.row(recordId),
+      (async () => {
+        let address: string | undefined;
+        try {
+          address = verifyTypedData(
+            gatekeeperDomain(this.contracts.relationshipsDomain),
+            { ReadRecord: [...READ_REQUEST_TYPES.ReadRecord] },
+            cmd.request,
+            cmd.signature,
+          );
+        } catch {
+          address = undefined;
+        }
+        return { address, identity: address ? await this.directory.byAddress(address) : undefined };
+      })(),
+    ]);
     if (row) Object.assign(base, { patientId: row.patient_id, patientSubject: row.patient_subject });
 
     const refuse = async (denial: Denial, message: string, extra: Partial<AuditInput> = {}): Promise<never> => {
@@ -83,19 +103,8 @@ export class ReadRecordUseCase {
     };
 
     // 1. The request itself: role, binding to this record, expiry, signature ↔ login.
-    const recordChainId = chainIdOf(recordId);
-    let signerAddress: string | undefined;
-    try {
-      signerAddress = verifyTypedData(
-        gatekeeperDomain(this.contracts.relationshipsDomain),
-        { ReadRecord: [...READ_REQUEST_TYPES.ReadRecord] },
-        cmd.request,
-        cmd.signature,
-      );
-    } catch {
-      signerAddress = undefined;
-    }
-    const signer: KnownIdentity | undefined = signerAddress ? await this.directory.byAddress(signerAddress) : undefined;
+    const signerAddress = signed.address;
+    const signer: KnownIdentity | undefined = signed.identity;
     base.readerAddress = signerAddress ?? null;
     const now = Math.floor(ctx.occurredAt.getTime() / 1000);
     const pre = checkRequest({
@@ -109,6 +118,9 @@ export class ReadRecordUseCase {
       signatureRecovered: signerAddress !== undefined,
     });
     if (pre && !pre.allowed) return refuse(pre.denial, pre.message);
+    // The ciphertext is fetched while the nonce and the chain are asked; it is decrypted only once allowed.
+    const ciphertext = row ? settle(this.blobs.getRaw(row.blob_key)) : undefined;
+    const chainRecord = settle(this.cache.record(recordChainId));
     // A replayed request is refused even if everything else about it is fine.
     if (!(await this.audit.claimNonce(signerAddress!, cmd.request.nonce, new Date((cmd.request.expiry + 3600) * 1000)))) {
       return refuse('NonceReplayed', 'this signed request was already used');
@@ -119,7 +131,7 @@ export class ReadRecordUseCase {
     let decision: AccessDecision;
     let onChain;
     try {
-      onChain = await this.cache.record(recordChainId);
+      onChain = unwrap(await chainRecord);
       if (onChain.status === NOT_FOUND_STATUS) return refuse('RecordNotFound', `record ${recordId} is not anchored`);
       // The database row must be the one anchored: its pointer (blob key, category, type) and content hash.
       const rowPointer = pointerHashOf({
@@ -164,7 +176,7 @@ export class ReadRecordUseCase {
     // 4. The blob: hash checked against the anchor before decryption; a mismatch is tampering, never served.
     let plaintext: Buffer;
     try {
-      plaintext = (await this.blobs.get(row.blob_key, onChain.contentHash)).plaintext;
+      plaintext = this.reader.open(row.blob_key, unwrap(await ciphertext!), onChain.contentHash);
     } catch (err) {
       if (err instanceof BlobTamperedError) {
         return this.integrityViolation(base, ctx, row, '0x' + err.expectedSha256, '0x' + err.actualSha256, 'the stored blob does not match its anchor');
@@ -223,6 +235,14 @@ export class ReadRecordUseCase {
     });
   }
 }
+
+/** A promise whose rejection is held as a value (so a prefetch never becomes an unhandled rejection). */
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+const unwrap = <T>(s: Settled<T>): T => {
+  if (s.ok) return s.value;
+  throw s.error;
+};
 
 const grantOrNull = (g: string) => (g.toLowerCase() === ZERO_BYTES32 ? null : g);
 

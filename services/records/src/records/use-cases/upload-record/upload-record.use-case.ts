@@ -193,7 +193,7 @@ export class UploadRecordUseCase {
   /** The AddRecord message for the author to sign; its nonce follows the author's signatures still in flight. */
   async addRecordTypedData(row: RecordRow): Promise<TypedDataRequest> {
     const providerChainId = chainIdOf(row.provider_id);
-    const nonce = (await this.contracts.relationshipsNonce(providerChainId)) + BigInt(await this.records.anchoringCount(row.provider_id));
+    const nonce = await this.records.nextAnchorNonce(row.provider_id, await this.contracts.relationshipsNonce(providerChainId));
     return relationshipsTypedData(this.contracts.relationshipsDomain, 'AddRecord', {
       providerId: providerChainId,
       patientId: chainIdOf(row.patient_id),
