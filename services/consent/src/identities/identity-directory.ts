@@ -90,10 +90,13 @@ export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicat
     void this.startConsumer(1);
   }
 
+  private starting: Promise<void> | undefined;
+
   private async startConsumer(attempt: number): Promise<void> {
     if (this.stopped) return;
     try {
-      await this.consumer.start();
+      this.starting = this.consumer.start();
+      await this.starting;
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, attempt }, 'identity directory consumer not started yet');
       await this.consumer.stop();
@@ -104,6 +107,8 @@ export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicat
   // Before the platform closes the database: an in-flight message must not meet a closed pool.
   async beforeApplicationShutdown() {
     this.stopped = true;
+    // A start still joining the group would otherwise come alive after the stop below.
+    await this.starting?.catch(() => undefined);
     await this.consumer.stop();
   }
 
