@@ -3,12 +3,19 @@ import {
   Get,
   Inject,
   Module,
+  Optional,
   type DynamicModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TerminusModule,
+  type HealthIndicatorFunction,
+} from '@nestjs/terminus';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
@@ -38,6 +45,8 @@ export interface ServiceDefinition {
   topics: string[];
   /** Starts the outbox relay and chain writer (tests may drive them by hand). */
   workers?: boolean;
+  /** False for a service that writes nothing on-chain: no signer, no deployments file. */
+  chain?: boolean;
 }
 
 @Controller('health')
@@ -47,8 +56,8 @@ class HealthController {
     private readonly indicator: HealthIndicatorService,
     private readonly ds: DataSource,
     private readonly relay: OutboxRelay,
-    private readonly chain: ChainWriter,
     @Inject(KAFKA) private readonly kafka: Kafka,
+    @Optional() private readonly chain?: ChainWriter,
   ) {}
 
   @Get('live')
@@ -70,7 +79,9 @@ class HealthController {
   @Public()
   @HealthCheck()
   all() {
-    return this.health.check([() => this.db(), () => this.kafkaCheck(), () => this.chainCheck()]);
+    const checks: HealthIndicatorFunction[] = [() => this.db(), () => this.kafkaCheck()];
+    if (this.chain) checks.push(() => this.chainCheck(this.chain!));
+    return this.health.check(checks);
   }
 
   private async db() {
@@ -98,11 +109,11 @@ class HealthController {
     }
   }
 
-  private async chainCheck() {
+  private async chainCheck(chain: ChainWriter) {
     const s = this.indicator.check('chain');
-    const open = await this.chain.openCount().catch(() => -1);
+    const open = await chain.openCount().catch(() => -1);
     try {
-      const block = await this.chain.provider.getBlockNumber();
+      const block = await chain.provider.getBlockNumber();
       return s.up({ block, openWrites: open });
     } catch (err) {
       return s.down({ reason: (err as Error).message, openWrites: open });
@@ -116,7 +127,7 @@ class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly logger: Logger,
     private readonly kafka: Kafka,
     private readonly relay: OutboxRelay,
-    private readonly chain: ChainWriter,
+    private readonly chain: ChainWriter | undefined,
     private readonly wakers: Waker[],
     private readonly ds: DataSource,
   ) {}
@@ -126,7 +137,7 @@ class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     void this.createTopics(1);
     if (this.def.workers !== false) {
       this.relay.start();
-      this.chain.start();
+      this.chain?.start();
     }
   }
 
@@ -142,7 +153,7 @@ class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationShutdown() {
     await this.relay.stop();
-    await this.chain.stop();
+    await this.chain?.stop();
     await Promise.all(this.wakers.map((w) => w.stop()));
     await this.ds.destroy();
   }
@@ -159,6 +170,18 @@ export class PlatformModule {
     const dbUrl = databaseUrl(cfg.pgUrl, cfg.database);
     const outboxWaker = new Waker(dbUrl, OUTBOX_CHANNEL);
     const chainWaker = new Waker(dbUrl, CHAIN_CHANNEL);
+    const useChain = def.chain !== false;
+    const chainProviders = useChain
+      ? [
+          { provide: DEPLOYMENT, useFactory: (): Deployment => readDeployment(cfg.deploymentsFile) },
+          {
+            provide: ChainWriter,
+            inject: [DataSource, DEPLOYMENT, LOGGER],
+            useFactory: (ds: DataSource, d: Deployment, l: Logger) =>
+              new ChainWriter(cfg.chainRpcUrl, d.chainId, cfg.chainSignerKey, ds, chainWaker, l, new Leadership(dbUrl, 'uhr-chain-writer')),
+          },
+        ]
+      : [];
     return {
       module: PlatformModule,
       global: true,
@@ -177,17 +200,11 @@ export class PlatformModule {
         },
         { provide: EventStore, inject: [DataSource], useFactory: (ds: DataSource) => new EventStore(ds) },
         { provide: KAFKA, inject: [LOGGER], useFactory: (l: Logger) => createKafka(cfg.serviceName, cfg.kafkaBrokers, l) },
-        { provide: DEPLOYMENT, useFactory: (): Deployment => readDeployment(cfg.deploymentsFile) },
+        ...chainProviders,
         {
           provide: OutboxRelay,
           inject: [DataSource, KAFKA, LOGGER],
           useFactory: (ds: DataSource, kafka: Kafka, l: Logger) => new OutboxRelay(ds, kafka, outboxWaker, l),
-        },
-        {
-          provide: ChainWriter,
-          inject: [DataSource, DEPLOYMENT, LOGGER],
-          useFactory: (ds: DataSource, d: Deployment, l: Logger) =>
-            new ChainWriter(cfg.chainRpcUrl, d.chainId, cfg.chainSignerKey, ds, chainWaker, l, new Leadership(dbUrl, 'uhr-chain-writer')),
         },
         {
           provide: JwtVerifier,
@@ -197,12 +214,21 @@ export class PlatformModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         {
           provide: PlatformLifecycle,
-          inject: [LOGGER, KAFKA, OutboxRelay, ChainWriter, DataSource],
-          useFactory: (l: Logger, k: Kafka, r: OutboxRelay, c: ChainWriter, ds: DataSource) =>
-            new PlatformLifecycle(def, l, k, r, c, [outboxWaker, chainWaker], ds),
+          inject: [LOGGER, KAFKA, OutboxRelay, DataSource, { token: ChainWriter, optional: true }],
+          useFactory: (l: Logger, k: Kafka, r: OutboxRelay, ds: DataSource, c: ChainWriter | undefined) =>
+            new PlatformLifecycle(def, l, k, r, c, useChain ? [outboxWaker, chainWaker] : [outboxWaker], ds),
         },
       ],
-      exports: [PLATFORM_CONFIG, LOGGER, DataSource, EventStore, KAFKA, DEPLOYMENT, OutboxRelay, ChainWriter, JwtVerifier],
+      exports: [
+        PLATFORM_CONFIG,
+        LOGGER,
+        DataSource,
+        EventStore,
+        KAFKA,
+        OutboxRelay,
+        JwtVerifier,
+        ...(useChain ? [DEPLOYMENT, ChainWriter] : []),
+      ],
     };
   }
 }

@@ -61,8 +61,8 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       ...localDefaults,
       port: env.UHR_NOTIFICATIONS_PORT ?? '3004',
       database: 'uhr_notifications',
-      // anvil's account 6, holding no contract role: notifications writes nothing on chain, but the platform
-      // module always builds a chain writer, which idles. Production injects its own key.
+      // Unused: notifications writes nothing on chain (PlatformModule chain: false); the shared schema still
+      // validates the key, so a harmless dev value stands in.
       chainSignerKey: '0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e',
       consumerGroup: 'notifications',
       consumeFromBeginning: 'true',

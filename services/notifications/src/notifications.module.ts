@@ -27,7 +27,7 @@ export class NotificationsModule {
     return {
       module: NotificationsModule,
       // Notifications publishes nothing: its consumer creates the topics it reads (CONSUMED_TOPICS).
-      imports: [PlatformModule.forRoot({ config, migrations: notificationsMigrations, topics: [] })],
+      imports: [PlatformModule.forRoot({ config, migrations: notificationsMigrations, topics: [], chain: false })],
       controllers: [InboxController, PreferencesController, StreamController, WebhooksController, StatsController],
       providers: [
         { provide: CLOCK, useValue: opts.clock ?? systemClock },

@@ -33,7 +33,7 @@ export type IdentityEvent =
   | {
       type: 'registrar.IdentityRebound';
       version: 1;
-      payload: { oldAddress: string; newAddress: string; reason: string; reboundBy: string };
+      payload: { oldAddress: string; newAddress: string; reason: string; reboundBy: string; subject: string | null };
     }
   | {
       type: 'registrar.IdentityAnchored';
@@ -66,6 +66,7 @@ export interface IdentityState {
   identifierSystem: string | null;
   identityHash: string | null;
   address: string | null;
+  subject: string | null;
   status: IdentityStatus | null;
 }
 
@@ -75,6 +76,7 @@ export const initialIdentity: IdentityState = {
   identifierSystem: null,
   identityHash: null,
   address: null,
+  subject: null,
   status: null,
 };
 
@@ -141,7 +143,8 @@ export function decide(cmd: IdentityCommand, s: IdentityState): IdentityEvent[] 
         {
           type: 'registrar.IdentityRebound',
           version: 1,
-          payload: { oldAddress: s.address!, newAddress: cmd.newAddress, reason: cmd.reason, reboundBy: cmd.by },
+          // The login bound to the identity, so its owner is told their key changed.
+          payload: { oldAddress: s.address!, newAddress: cmd.newAddress, reason: cmd.reason, reboundBy: cmd.by, subject: s.subject },
         },
       ];
   }
@@ -156,6 +159,7 @@ export function evolve(s: IdentityState, e: IdentityEvent): IdentityState {
         identifierSystem: e.payload.identifierSystem,
         identityHash: e.payload.identityHash,
         address: e.payload.address,
+        subject: e.payload.subject,
         status: 'active',
       };
     case 'registrar.IdentityEdited':
