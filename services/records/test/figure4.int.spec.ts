@@ -364,6 +364,38 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
     expect(ev.message.payload).toMatchObject({ patientSubject: p.bob.subject, providerSubject: p.clinic.subject, alert: ['patient', 'auditor'] });
   });
 
+  it('a one-time grant read twice at the same moment serves exactly once', async () => {
+    const g = await grant(p.alice, p.insurer, { recordIds: [recordId], purpose: 'billing', maxUses: 1 });
+    const index = s.records.get(GrantIndex);
+    await until('grant indexed', async () => index.get(g.chainId) !== undefined, 2000);
+    const [a, b] = await Promise.all([read(p.insurer, recordId, 'billing', { grantId: g.chainId }), read(p.insurer, recordId, 'billing', { grantId: g.chainId })]);
+    expect([a.status, b.status].sort()).toEqual([200, 403]);
+    expect([a, b].find((r) => r.status === 403)!.body.error).toBe('GrantExhausted');
+  });
+
+  it('a file (PDF) with FHIR DocumentReference metadata: uploaded, anchored, read back byte for byte', async () => {
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 251)), Buffer.from('\n%%EOF')]);
+    const up = await rec(p.hospital.token, 'POST', '/records', {
+      patientId: p.alice.identityId,
+      providerId: p.hospital.identityId,
+      category: 'imaging',
+      title: 'Chest X-ray report',
+      file: { contentType: 'application/pdf', data: pdf.toString('base64') },
+    });
+    expect(up.status).toBe(201);
+    expect(up.body.documentReference).toMatchObject({ resourceType: 'DocumentReference', subject: { reference: `Patient/${p.alice.identityId}` }, content: [{ attachment: { contentType: 'application/pdf', size: pdf.length } }] });
+    const t = up.body.toSign;
+    expect((await rec(p.hospital.token, 'POST', `/records/${up.body.record.id}/anchor`, { nonce: t.message.nonce, deadline: t.message.deadline, signature: await signTyped(p.hospital.wallet, t) })).status).toBe(202);
+    await until('file anchored', async () => (await rec(p.hospital.token, 'GET', `/records/${up.body.record.id}`)).body.status === 'pending');
+    const res = await read(p.alice, up.body.record.id, 'self-care');
+    expect(res.status).toBe(200);
+    expect(res.body.contentType).toBe('application/pdf');
+    expect(Buffer.from(res.body.data, 'base64').equals(pdf)).toBe(true);
+    const bad = await rec(p.hospital.token, 'POST', '/records', { patientId: p.alice.identityId, providerId: p.hospital.identityId, category: 'imaging', title: 'x', file: { contentType: 'application/x-msdownload', data: 'TVo=' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields['file.contentType']).toBeDefined();
+  });
+
   it('the patient ends a relationship: the author loses access to what it wrote', async () => {
     expect((await read(p.hospital, bobRecord, 'treatment')).status).toBe(200);
     const rels = await con(p.bob.token, 'GET', '/relationships');
