@@ -26,7 +26,8 @@ export type Denial =
   | 'NotGrantee'
   | 'OutOfScope'
   | 'PurposeMismatch'
-  | 'ChainUnavailable';
+  | 'ChainUnavailable'
+  | 'BlobStoreUnavailable';
 
 export type AccessDecision =
   | { allowed: true; basis: 'owner' | 'author' | 'grant' | 'break-glass'; grantId: string | null; consume: boolean }

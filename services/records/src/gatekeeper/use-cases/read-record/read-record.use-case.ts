@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   BlobIntegrityError,
   BlobNotFoundError,
+  BlobStoreUnavailableError,
   BlobTamperedError,
   ConflictError,
   DomainError,
@@ -36,7 +37,7 @@ export class AccessDeniedError extends DomainError {
   readonly status: 403 | 404 | 503;
   constructor(denial: Denial, message: string, auditId: string) {
     super(denial, message, { auditId });
-    this.status = denial === 'RecordNotFound' ? 404 : denial === 'ChainUnavailable' ? 503 : 403;
+    this.status = denial === 'RecordNotFound' ? 404 : denial === 'ChainUnavailable' || denial === 'BlobStoreUnavailable' ? 503 : 403;
   }
 }
 
@@ -180,6 +181,9 @@ export class ReadRecordUseCase {
     } catch (err) {
       if (err instanceof BlobTamperedError) {
         return this.integrityViolation(base, ctx, row, '0x' + err.expectedSha256, '0x' + err.actualSha256, 'the stored blob does not match its anchor');
+      }
+      if (err instanceof BlobStoreUnavailableError) {
+        return refuse('BlobStoreUnavailable', 'record storage is unavailable, retry later');
       }
       if (err instanceof BlobIntegrityError || err instanceof BlobNotFoundError) {
         return this.integrityViolation(base, ctx, row, onChain.contentHash, 'unreadable', `the stored blob cannot be authenticated: ${err.name}`);

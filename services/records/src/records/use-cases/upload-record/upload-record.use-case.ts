@@ -7,6 +7,7 @@ import { documentReferenceOf, FILE_CONTENT_TYPES, fhirProblems } from '../../dom
 import { contentHashOf, pointerHashOf } from '../../domain/on-chain.js';
 import type { RecordCategory, RecordCommand, RecordContent } from '../../domain/record.js';
 import { RecordRepository, toView, type RecordRow } from '../../record.repository.js';
+import { blobStoreAsHttp } from '../../../unavailable.js';
 import { refusalsAsHttp } from '../rule-violation.js';
 import { relationshipsTypedData, type TypedDataRequest } from '../typed-data.js';
 
@@ -154,7 +155,7 @@ export class UploadRecordUseCase {
   private async seal(x: Prepared): Promise<Extract<RecordCommand, { type: 'UploadRecord' }>> {
     const recordId = randomUUID();
     const blobKey = `patients/${x.patient.id}/records/${recordId}`;
-    const stored = await this.blobs.put(blobKey, x.body, x.contentType);
+    const stored = await blobStoreAsHttp(() => this.blobs.put(blobKey, x.body, x.contentType));
     return {
       type: 'UploadRecord',
       recordId,
