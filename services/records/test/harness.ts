@@ -7,6 +7,7 @@ import { ROLES, anchorsAt, consentAt, relationshipsAt } from '@uhr/contracts';
 import { createServiceApp, readDeployment } from '@uhr/platform';
 import { loadStackEnv, tokenFor } from '@uhr/platform/testing';
 import { JsonRpcProvider, NonceManager, Wallet, type Contract } from 'ethers';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { consentConfig } from '../../consent/src/config.js';
 import { ConsentModule } from '../../consent/src/consent.module.js';
@@ -105,6 +106,14 @@ export async function startStack(): Promise<Stack> {
       await records.close();
       await consent.close();
       provider.destroy();
+      // Each run's databases are its own: drop them so runs do not pile up.
+      const admin = new pg.Client({ connectionString: env.UHR_PG_URL });
+      await admin.connect();
+      try {
+        for (const db of [rc.database, cc.database]) await admin.query(`drop database if exists "${db}" with (force)`);
+      } finally {
+        await admin.end();
+      }
     },
   };
 }
