@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import type { PlatformConfig } from './config/config.js';
@@ -11,8 +12,18 @@ import { LOGGER } from './platform.module.js';
 type RootModule = Parameters<typeof NestFactory.create>[0];
 
 /** Builds a service's HTTP app the same way everywhere: logging, validation, error shape, OpenAPI at /docs. */
-export async function createServiceApp(root: RootModule, config: PlatformConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(root, { bufferLogs: true });
+export interface ServiceAppOptions {
+  /** Largest JSON body accepted (express syntax, e.g. '10mb'); larger bodies get 413. Default '100kb'. */
+  bodyLimit?: string;
+}
+
+export async function createServiceApp(
+  root: RootModule,
+  config: PlatformConfig,
+  opts: ServiceAppOptions = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true });
+  if (opts.bodyLimit) app.useBodyParser('json', { limit: opts.bodyLimit });
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new PinoNestLogger(logger));
   app.use(correlationMiddleware());
@@ -30,8 +41,12 @@ export async function createServiceApp(root: RootModule, config: PlatformConfig)
 }
 
 /** A service's whole main.ts: `await runService(RegistrarModule, config)`. */
-export async function runService(root: RootModule, config: PlatformConfig): Promise<INestApplication> {
-  const app = await createServiceApp(root, config);
+export async function runService(
+  root: RootModule,
+  config: PlatformConfig,
+  opts: ServiceAppOptions = {},
+): Promise<INestApplication> {
+  const app = await createServiceApp(root, config, opts);
   await app.listen(config.port, '0.0.0.0');
   app.get<Logger>(LOGGER).info({ port: config.port }, `${config.serviceName} listening`);
   return app;

@@ -13,7 +13,7 @@ import { GrantsController } from './grants/grants.controller.js';
 import { ExpireGrantsWorker } from './grants/use-cases/expire-grants/expire-grants.worker.js';
 import { IssueGrantUseCase } from './grants/use-cases/issue-grant/issue-grant.use-case.js';
 import { RevokeGrantUseCase } from './grants/use-cases/revoke-grant/revoke-grant.use-case.js';
-import { IdentityDirectory, identityMigrations } from './identities/identity-directory.js';
+import { IdentityDirectory, identityDirectoryMigrations } from '@uhr/platform';
 import { RelationshipsController } from './relationships/relationships.controller.js';
 import { RELATIONSHIP_TOPIC, RelationshipsService } from './relationships/relationships.service.js';
 
@@ -25,7 +25,7 @@ export class ConsentModule {
       imports: [
         PlatformModule.forRoot({
           config,
-          migrations: [...identityMigrations, ...grantMigrations],
+          migrations: [...identityDirectoryMigrations, ...grantMigrations],
           topics: [GRANT_TOPIC, ACCESS_REQUEST_TOPIC, BREAK_GLASS_TOPIC, RELATIONSHIP_TOPIC],
           workers: opts.workers,
         }),

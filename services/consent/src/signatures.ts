@@ -1,7 +1,7 @@
 import { CONSENT_TYPES, consentDomain, RELATIONSHIPS_TYPES, relationshipsDomain, type DomainInput } from '@uhr/contracts';
 import { ForbiddenError } from '@uhr/platform';
 import { getAddress, verifyTypedData, type TypedDataField } from 'ethers';
-import type { IdentityDirectory, KnownIdentity } from './identities/identity-directory.js';
+import type { IdentityDirectory, KnownIdentity } from '@uhr/platform';
 
 /** What a client signs with `signer.signTypedData(domain, types, message)`; numbers travel as decimal strings. */
 export interface TypedDataRequest {

@@ -3,4 +3,5 @@ import { recordsConfig } from './config.js';
 import { RecordsModule } from './records.module.js';
 
 const config = recordsConfig();
-await runService(RecordsModule.forRoot(config), config);
+// FHIR documents and scanned reports: up to 10 MB as JSON (base64 for files).
+await runService(RecordsModule.forRoot(config), config, { bodyLimit: '10mb' });

@@ -12,7 +12,7 @@ import { GatekeeperController } from './gatekeeper/gatekeeper.controller.js';
 import { GrantIndex } from './gatekeeper/grant-index.js';
 import { PermissionCache } from './gatekeeper/permission-cache.js';
 import { ReadRecordUseCase } from './gatekeeper/use-cases/read-record/read-record.use-case.js';
-import { IdentityDirectory, identityMigrations } from './identities/identity-directory.js';
+import { IdentityDirectory, identityDirectoryMigrations } from '@uhr/platform';
 import { RecordChainAdapter } from './records/chain/record-chain.adapter.js';
 import { recordMigrations } from './records/record.migrations.js';
 import { RECORD_TOPIC, RecordRepository } from './records/record.repository.js';
@@ -45,7 +45,7 @@ export class RecordsModule {
       imports: [
         PlatformModule.forRoot({
           config,
-          migrations: [...identityMigrations, ...recordMigrations, ...auditMigrations],
+          migrations: [...identityDirectoryMigrations, ...recordMigrations, ...auditMigrations],
           topics: [RECORD_TOPIC, ACCESS_TOPIC],
           workers: opts.workers,
         }),

@@ -1,6 +1,6 @@
 import { stack, waitFor } from '@uhr/platform/testing';
 import { IdentityChainAdapter } from './identities/chain/identity-chain.adapter.js';
-import { chainIdOf } from './identities/domain/identity-hash.js';
+import { chainIdOf } from '@uhr/platform';
 import { IdentityRepository } from './identities/identity.repository.js';
 import { aPatient, startRegistrar, type RegistrarUnderTest } from './test/registrar.harness.js';
 

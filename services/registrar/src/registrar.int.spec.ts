@@ -1,4 +1,4 @@
-import { chainIdOf } from './identities/domain/identity-hash.js';
+import { chainIdOf } from '@uhr/platform';
 import { waitFor, tokenFor } from '@uhr/platform/testing';
 import { aNationalId, aPatient, anAddress, startRegistrar, type RegistrarUnderTest } from './test/registrar.harness.js';
 

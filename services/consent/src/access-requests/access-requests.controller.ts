@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, ForbiddenError, InvalidRequestError, Roles, UnprocessableError, type Principal } from '@uhr/platform';
 import { ctxOf } from '../context.js';
 import { AccessRequestDto, DenyAccessRequestDto } from '../grants/grant.dto.js';
-import { IdentityDirectory } from '../identities/identity-directory.js';
+import { IdentityDirectory } from '@uhr/platform';
 import { AccessRequestRepository, toView } from './access-request.repository.js';
 
 /**

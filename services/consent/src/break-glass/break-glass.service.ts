@@ -5,7 +5,7 @@ import { ChainWriter, enqueueChainJob, EventStore, ForbiddenError, NotFoundError
 import { Interface } from 'ethers';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts } from '../chain/contracts.js';
-import { chainIdOf, IdentityDirectory, type KnownIdentity } from '../identities/identity-directory.js';
+import { chainIdOf, IdentityDirectory, type KnownIdentity } from '@uhr/platform';
 import { assertSignedBy, consentTypedData } from '../signatures.js';
 import { reasonCodeOf, type BreakGlassReason } from './domain/break-glass.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore, NotFoundError, topicOf, type EventContext, type EventEnvelope } from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
-import { chainIdOf } from '../identities/identity-directory.js';
+import { chainIdOf } from '@uhr/platform';
 import { decide, evolve, fhirConsentOf, initialGrant, type GrantCommand, type GrantEvent, type GrantState } from './domain/grant.js';
 
 export const GRANT_TOPIC = topicOf('consent', 'grant', 1);

@@ -5,7 +5,7 @@ import { ChainWriter, enqueueChainJob, EventStore, ForbiddenError, NotFoundError
 import { Interface } from 'ethers';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts } from '../chain/contracts.js';
-import { chainIdOf, IdentityDirectory } from '../identities/identity-directory.js';
+import { chainIdOf, IdentityDirectory } from '@uhr/platform';
 import { assertSignedBy, relationshipsTypedData } from '../signatures.js';
 
 export const RELATIONSHIP_TOPIC = topicOf('consent', 'relationship', 1);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Wallet, type TypedDataField } from 'ethers';
-import { chainIdOf } from '../identities/identity-directory.js';
+import { chainIdOf } from '@uhr/platform';
 import { signReadRequest, ZERO_BYTES32 } from '../gatekeeper/domain/read-request.js';
 
 /**

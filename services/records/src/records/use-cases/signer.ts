@@ -1,6 +1,6 @@
 import { ForbiddenError } from '@uhr/platform';
 import { getAddress, verifyTypedData } from 'ethers';
-import type { IdentityDirectory, KnownIdentity } from '../../identities/identity-directory.js';
+import type { IdentityDirectory, KnownIdentity } from '@uhr/platform';
 import type { TypedDataRequest } from './typed-data.js';
 
 /**

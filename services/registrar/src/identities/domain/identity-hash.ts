@@ -9,10 +9,3 @@ export function identityHash(pepper: string, system: string, value: string): str
   const normalized = value.normalize('NFKC').trim().toUpperCase().replace(/[\s-]+/g, '');
   return '0x' + createHmac('sha256', pepper).update(`${system}|${normalized}`).digest('hex');
 }
-
-/** The aggregate id (a UUID) as the contract's bytes32 key. */
-export function chainIdOf(uuid: string): string {
-  const hex = uuid.replace(/-/g, '').toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(hex)) throw new Error(`not a uuid: ${uuid}`);
-  return '0x' + hex.padStart(64, '0');
-}

@@ -1,4 +1,5 @@
-import { chainIdOf, identityHash } from './identity-hash.js';
+import { chainIdOf } from '@uhr/platform';
+import { identityHash } from './identity-hash.js';
 import { decide, evolve, initialIdentity, IdentityRuleViolation, type IdentityCommand, type IdentityState } from './identity.js';
 
 const register: IdentityCommand = {

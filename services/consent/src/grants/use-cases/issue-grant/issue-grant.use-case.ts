@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, UnprocessableError, type EventContext, type Principal } from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
-import { chainIdOf, IdentityDirectory, type KnownIdentity } from '../../../identities/identity-directory.js';
+import { chainIdOf, IdentityDirectory, type KnownIdentity } from '@uhr/platform';
 import { assertSignedBy, consentTypedData, type TypedDataRequest } from '../../../signatures.js';
 import { ConsentChainAdapter } from '../../chain/consent-chain.adapter.js';
 import { categoryCode, purposeCode } from '../../domain/codes.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, type EventContext, type Principal } from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
-import { chainIdOf, IdentityDirectory } from '../../../identities/identity-directory.js';
+import { chainIdOf, IdentityDirectory } from '@uhr/platform';
 import { assertSignedBy, consentTypedData } from '../../../signatures.js';
 import { ConsentChainAdapter } from '../../chain/consent-chain.adapter.js';
 import { GrantRepository, toView, type GrantRow } from '../../grant.repository.js';

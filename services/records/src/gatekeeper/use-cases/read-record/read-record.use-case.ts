@@ -16,7 +16,7 @@ import { verifyTypedData } from 'ethers';
 import type { Logger } from 'pino';
 import type { RecordsConfig } from '../../../config.js';
 import { Contracts } from '../../../chain/contracts.js';
-import { chainIdOf, IdentityDirectory, type KnownIdentity } from '../../../identities/identity-directory.js';
+import { chainIdOf, IdentityDirectory, type KnownIdentity } from '@uhr/platform';
 import { documentReferenceOf } from '../../../records/domain/fhir.js';
 import { categoryCode, pointerHashOf, purposeCode } from '../../../records/domain/on-chain.js';
 import { RecordRepository, type RecordRow } from '../../../records/record.repository.js';

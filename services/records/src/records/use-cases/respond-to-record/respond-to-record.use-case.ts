@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, type EventContext, type Principal } from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
-import { chainIdOf, IdentityDirectory } from '../../../identities/identity-directory.js';
+import { chainIdOf, IdentityDirectory } from '@uhr/platform';
 import { RecordChainAdapter } from '../../chain/record-chain.adapter.js';
 import { RecordRepository, toView, type RecordRow } from '../../record.repository.js';
 import { refusalsAsHttp } from '../rule-violation.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { EncryptedBlobStore, ForbiddenError, UnprocessableError, type EventContext, type Principal } from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
-import { chainIdOf, IdentityDirectory, type KnownIdentity } from '../../../identities/identity-directory.js';
+import { chainIdOf, IdentityDirectory, type KnownIdentity } from '@uhr/platform';
 import { documentReferenceOf, FILE_CONTENT_TYPES, fhirProblems } from '../../domain/fhir.js';
 import { contentHashOf, pointerHashOf } from '../../domain/on-chain.js';
 import type { RecordCategory, RecordCommand, RecordContent } from '../../domain/record.js';

@@ -1,5 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { IdempotentConsumer, KAFKA, LOGGER, PLATFORM_CONFIG, type EventEnvelope, type PlatformConfig } from '@uhr/platform';
+import type { PlatformConfig } from '../config/config.js';
+import type { EventEnvelope } from '../events/envelope.js';
+import { IdempotentConsumer } from '../messaging/idempotent-consumer.js';
+import { KAFKA, LOGGER, PLATFORM_CONFIG } from '../platform.module.js';
 import { getAddress } from 'ethers';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -25,7 +28,8 @@ export function chainIdOf(uuid: string): string {
   return '0x' + hex.padStart(64, '0');
 }
 
-export const identityMigrations = [
+/** The directory's table, in each consuming service's own database. */
+export const identityDirectoryMigrations = [
   {
     id: 'identities-0001-directory',
     sql: `
@@ -121,6 +125,9 @@ export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicat
            values ($1,$2,$3,$4,$5,'active') on conflict (id) do nothing`,
           [env.aggregateId, chainIdOf(env.aggregateId), p.kind, getAddress(String(p.address)), p.subject ?? null],
         );
+        break;
+      case 'registrar.IdentityEdited':
+        await m.query('update known_identities set kind = $2, updated_at = now() where id = $1', [env.aggregateId, p.kind]);
         break;
       case 'registrar.IdentityRebound':
         await m.query('update known_identities set address = $2, updated_at = now() where id = $1', [
