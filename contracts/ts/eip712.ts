@@ -140,3 +140,37 @@ export const grantRequestTuple = (r: GrantRequest) => [
   r.maxUses,
   r.deadline,
 ];
+
+/**
+ * What a service hands a client to sign with `signer.signTypedData(domain, types, message)`: JSON-safe (the
+ * chain id and numbers travel as decimal strings), and verified by the contract against the same types.
+ */
+export interface TypedDataRequest {
+  domain: { name?: string | null; version?: string | null; chainId: string; verifyingContract?: string | null };
+  primaryType: string;
+  types: Record<string, TypedDataField[]>;
+  message: Record<string, unknown>;
+}
+
+function typedDataRequest(
+  domain: TypedDataDomain,
+  primaryType: string,
+  fields: readonly TypedDataField[],
+  message: Record<string, unknown>,
+): TypedDataRequest {
+  return {
+    domain: { ...domain, chainId: String(domain.chainId) } as TypedDataRequest['domain'],
+    primaryType,
+    types: { [primaryType]: [...fields] },
+    message,
+  };
+}
+
+export const consentTypedData = (d: DomainInput, primaryType: keyof typeof CONSENT_TYPES, message: Record<string, unknown>) =>
+  typedDataRequest(consentDomain(d), primaryType, CONSENT_TYPES[primaryType], message);
+
+export const relationshipsTypedData = (
+  d: DomainInput,
+  primaryType: keyof typeof RELATIONSHIPS_TYPES,
+  message: Record<string, unknown>,
+) => typedDataRequest(relationshipsDomain(d), primaryType, RELATIONSHIPS_TYPES[primaryType], message);

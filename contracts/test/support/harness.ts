@@ -1,4 +1,4 @@
-// Test harness for the contract integration tests: a real anvil (UHR_CHAIN_RPC_URL, or one started here),
+// Test harness for the contract integration tests: a private real anvil per test file (time travel stays private),
 // funded wallets per test file (distinct HD indexes so files can run in parallel), fresh deployments.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -51,10 +51,14 @@ async function waitForRpc(provider: JsonRpcProvider, deadlineMs: number): Promis
   }
 }
 
-/** Connects to UHR_CHAIN_RPC_URL, or starts a private anvil on a free port when it is unset. */
+/**
+ * Starts a private anvil on a free port for each test file: these tests move chain time forward
+ * (evm_increaseTime), which on the platform's shared chain would expire every deadline the services compute from
+ * the wall clock. UHR_CONTRACTS_TEST_RPC_URL points them at an existing node instead, on purpose.
+ */
 export async function startChain(): Promise<Chain> {
   let child: ChildProcess | undefined;
-  let url = process.env.UHR_CHAIN_RPC_URL;
+  let url = process.env.UHR_CONTRACTS_TEST_RPC_URL;
   if (!url) {
     const port = await freePort();
     const bin = resolve(process.cwd(), 'node_modules/.bin/anvil');

@@ -17,3 +17,4 @@ export * from './platform.module.js';
 export * from './bootstrap.js';
 export * from './blob/index.js';
 export * from './identity/identity-directory.js';
+export * from './identity/signatures.js';

@@ -6,7 +6,8 @@ import { Interface } from 'ethers';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts } from '../chain/contracts.js';
 import { chainIdOf, IdentityDirectory, type KnownIdentity } from '@uhr/platform';
-import { assertSignedBy, consentTypedData } from '../signatures.js';
+import { assertSignedBy } from '@uhr/platform';
+import { consentTypedData } from '@uhr/contracts';
 import { reasonCodeOf, type BreakGlassReason } from './domain/break-glass.js';
 
 export const BREAK_GLASS_TOPIC = topicOf('consent', 'break-glass', 1);

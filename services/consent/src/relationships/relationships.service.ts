@@ -6,7 +6,8 @@ import { Interface } from 'ethers';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts } from '../chain/contracts.js';
 import { chainIdOf, IdentityDirectory } from '@uhr/platform';
-import { assertSignedBy, relationshipsTypedData } from '../signatures.js';
+import { assertSignedBy } from '@uhr/platform';
+import { relationshipsTypedData } from '@uhr/contracts';
 
 export const RELATIONSHIP_TOPIC = topicOf('consent', 'relationship', 1);
 const JOB = 'consent.end-relationship';

@@ -5,8 +5,8 @@ import { chainIdOf, IdentityDirectory } from '@uhr/platform';
 import { RecordChainAdapter } from '../../chain/record-chain.adapter.js';
 import { RecordRepository, toView, type RecordRow } from '../../record.repository.js';
 import { refusalsAsHttp } from '../rule-violation.js';
-import { assertSignedBy } from '../signer.js';
-import { relationshipsTypedData, type TypedDataRequest } from '../typed-data.js';
+import { assertSignedBy } from '@uhr/platform';
+import { relationshipsTypedData, type TypedDataRequest } from '@uhr/contracts';
 
 export interface RespondToRecord {
   accept: boolean;

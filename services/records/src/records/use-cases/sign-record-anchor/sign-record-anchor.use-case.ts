@@ -5,8 +5,8 @@ import { chainIdOf, IdentityDirectory } from '@uhr/platform';
 import { RecordChainAdapter } from '../../chain/record-chain.adapter.js';
 import { RecordRepository, toView } from '../../record.repository.js';
 import { refusalsAsHttp } from '../rule-violation.js';
-import { assertSignedBy } from '../signer.js';
-import { relationshipsTypedData } from '../typed-data.js';
+import { assertSignedBy } from '@uhr/platform';
+import { relationshipsTypedData } from '@uhr/contracts';
 
 export interface SignRecordAnchor {
   nonce: string;

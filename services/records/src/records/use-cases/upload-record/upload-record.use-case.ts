@@ -9,7 +9,7 @@ import type { RecordCategory, RecordCommand, RecordContent } from '../../domain/
 import { RecordRepository, toView, type RecordRow } from '../../record.repository.js';
 import { blobStoreAsHttp } from '../../../unavailable.js';
 import { refusalsAsHttp } from '../rule-violation.js';
-import { relationshipsTypedData, type TypedDataRequest } from '../typed-data.js';
+import { relationshipsTypedData, type TypedDataRequest } from '@uhr/contracts';
 
 export interface UploadRecord {
   patientId: string;
