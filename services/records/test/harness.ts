@@ -46,6 +46,8 @@ export interface Stack {
   recordsDatabase: string;
   /** A second records instance on the same database (no workers): what another replica would decide. */
   startReplica(): Promise<{ url: string; close(): Promise<void> }>;
+  /** Stops a service (as a crash or a rolling update would) and starts it again on the same database. */
+  restart(which: 'records' | 'consent'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,7 +89,7 @@ export async function startStack(): Promise<Stack> {
   const consent = await createServiceApp(ConsentModule.forRoot(cc), cc);
   await consent.listen(0, '127.0.0.1');
   const recordsDb = records.get(DataSource);
-  return {
+  const stack: Stack = {
     env,
     records,
     consent,
@@ -102,9 +104,23 @@ export async function startStack(): Promise<Stack> {
       await replica.listen(0, '127.0.0.1');
       return { url: (await replica.getUrl()).replace('[::1]', '127.0.0.1'), close: () => replica.close() };
     },
+    async restart(which) {
+      if (which === 'records') {
+        await stack.records.close();
+        stack.records = await createServiceApp(RecordsModule.forRoot(rc), rc);
+        await stack.records.listen(0, '127.0.0.1');
+        stack.recordsUrl = (await stack.records.getUrl()).replace('[::1]', '127.0.0.1');
+        stack.recordsDb = stack.records.get(DataSource);
+      } else {
+        await stack.consent.close();
+        stack.consent = await createServiceApp(ConsentModule.forRoot(cc), cc);
+        await stack.consent.listen(0, '127.0.0.1');
+        stack.consentUrl = (await stack.consent.getUrl()).replace('[::1]', '127.0.0.1');
+      }
+    },
     async close() {
-      await records.close();
-      await consent.close();
+      await stack.records.close();
+      await stack.consent.close();
       provider.destroy();
       // Each run's databases are its own: drop them so runs do not pile up.
       const admin = new pg.Client({ connectionString: env.UHR_PG_URL });
@@ -116,6 +132,7 @@ export async function startStack(): Promise<Stack> {
       }
     },
   };
+  return stack;
 }
 
 export type PartyName = 'alice' | 'bob' | 'hospital' | 'clinic' | 'pharmacy' | 'insurer';

@@ -1,0 +1,105 @@
+// "Restart of any service mid-flow loses nothing": each service is stopped right after it accepted a command
+// (202) and before the chain settled it, then started again on the same database. The work completes once —
+// one chain job, one settlement event — and the flow carries on.
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { call, signTyped, signedRead, until, type Party } from '../src/demo/client.js';
+import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';
+
+let s: Stack;
+let p: Record<PartyName, Party>;
+const rec = (token: string, method: string, path: string, body?: unknown) => call(s.recordsUrl, token, method, path, body);
+const con = (token: string, method: string, path: string, body?: unknown) => call(s.consentUrl, token, method, path, body);
+
+beforeAll(async () => {
+  s = await startStack();
+  p = await enrolParties(s.env);
+  for (const party of [p.alice, p.hospital, p.pharmacy]) {
+    await until(`${party.username} known`, async () => {
+      const inRecords = (await s.recordsDb.query('select 1 from known_identities where id = $1', [party.identityId])) as unknown[];
+      const inConsent = (await s.consent.get(DataSource).query('select 1 from known_identities where id = $1', [party.identityId])) as unknown[];
+      return inRecords.length === 1 && inConsent.length === 1;
+    });
+  }
+}, 90_000);
+
+afterAll(async () => {
+  await s?.close();
+});
+
+async function settledOnce(db: DataSource, type: string, aggregateId: string) {
+  const rows: Array<{ n: string }> = await db.query(
+    'select count(*)::text as n from uhr_events where stream_id = $1 and type = $2',
+    [aggregateId, type],
+  );
+  return Number(rows[0]!.n);
+}
+
+it('records restarted after accepting an anchor and a response: each reaches the chain once', async () => {
+  const up = await rec(p.hospital.token, 'POST', '/records', {
+    patientId: p.alice.identityId,
+    providerId: p.hospital.identityId,
+    category: 'laboratory',
+    title: 'Lipid panel',
+    fhir: { resourceType: 'Observation', status: 'final', code: { text: 'LDL' }, subject: { reference: `Patient/${p.alice.identityId}` } },
+  });
+  expect(up.status).toBe(201);
+  const { record, toSign } = up.body;
+  const anchor = await rec(p.hospital.token, 'POST', `/records/${record.id}/anchor`, {
+    nonce: toSign.message.nonce,
+    deadline: toSign.message.deadline,
+    signature: await signTyped(p.hospital.wallet, toSign),
+  });
+  expect(anchor.status).toBe(202);
+  await s.restart('records');
+  await until('record anchored after restart', async () => (await rec(p.hospital.token, 'GET', `/records/${record.id}`)).body.status === 'pending');
+  expect(await settledOnce(s.recordsDb, 'records.RecordAdded', record.id)).toBe(1);
+
+  const t = (await rec(p.alice.token, 'GET', `/records/${record.id}/response-request?accept=true`)).body;
+  const answered = await rec(p.alice.token, 'POST', `/records/${record.id}/response`, {
+    accept: true,
+    nonce: t.message.nonce,
+    deadline: t.message.deadline,
+    signature: await signTyped(p.alice.wallet, t),
+  });
+  expect(answered.status).toBe(202);
+  await s.restart('records');
+  await until('record accepted after restart', async () => (await rec(p.alice.token, 'GET', `/records/${record.id}`)).body.status === 'accepted');
+  expect(await settledOnce(s.recordsDb, 'records.RecordAccepted', record.id)).toBe(1);
+  const jobs: Array<{ kind: string; status: string }> = await s.recordsDb.query(
+    `select kind, status from uhr_chain_tx where kind in ('records.add','records.respond') and request::text like $1`,
+    [`%${record.id}%`],
+  );
+  expect(jobs.map((j) => `${j.kind}:${j.status}`).sort()).toEqual(['records.add:confirmed', 'records.respond:confirmed']);
+
+  // consent restarted right after accepting a grant: the grant still becomes active, once; the read works.
+  const now = Math.floor(Date.now() / 1000);
+  const terms = {
+    patientId: p.alice.identityId,
+    granteeId: p.pharmacy.identityId,
+    recordIds: [record.id],
+    categories: [],
+    purpose: 'dispensing',
+    validFrom: now - 5,
+    validUntil: now + 3600,
+    maxUses: 1,
+  };
+  const prep = await con(p.alice.token, 'POST', '/grants/prepare', terms);
+  expect(prep.status).toBe(200);
+  const issued = await con(p.alice.token, 'POST', '/grants', {
+    ...terms,
+    grantId: prep.body.grantId,
+    nonce: prep.body.nonce,
+    deadline: prep.body.deadline,
+    signature: await signTyped(p.alice.wallet, prep.body.toSign),
+  });
+  expect(issued.status).toBe(202);
+  await s.restart('consent');
+  await until('grant active after restart', async () => (await con(p.alice.token, 'GET', `/grants/${prep.body.grantId}`)).body.status === 'active');
+  expect(await settledOnce(s.consent.get(DataSource), 'consent.GrantIssued', prep.body.grantId)).toBe(1);
+
+  const first = await rec(p.pharmacy.token, 'POST', `/records/${record.id}/read`, await signedRead(p.pharmacy.wallet, s.gatekeeperDomain, record.id, 'dispensing'));
+  expect(first.status).toBe(200);
+  const second = await rec(p.pharmacy.token, 'POST', `/records/${record.id}/read`, await signedRead(p.pharmacy.wallet, s.gatekeeperDomain, record.id, 'dispensing'));
+  expect(second.status).toBe(403);
+}, 180_000);
