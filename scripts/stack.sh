@@ -303,10 +303,12 @@ status_line() {
 }
 
 cmd_up() {
-  local comps=("$@"); [[ ${#comps[@]} -eq 0 ]] && comps=("${ALL_COMPONENTS[@]}")
+  local comps=("$@")
   local t0=$SECONDS
   write_env
   ensure_node_modules
+  # After the build: on a fresh clone the services exist only now.
+  [[ ${#comps[@]} -eq 0 ]] && comps=("${SERVERS[@]}" $(built_services))
   for c in "${comps[@]}"; do
     case $c in
       postgres|kafka|keycloak|s3|chain|contracts) "up_$c" ;;
