@@ -292,8 +292,21 @@ ensure_node_modules() {
     log "installing npm dependencies (npm ci)"
     (cd "$ROOT" && npm ci --no-audit --no-fund) >>"$LOGS/install.log" 2>&1 || { tail -n 30 "$LOGS/install.log" >&2; die "npm ci failed"; }
   fi
+  if ! needs_build; then log "build is up to date"; return; fi
   log "building TypeScript and contracts"
   (cd "$ROOT" && npm run -s build) >>"$LOGS/build.log" 2>&1 || { tail -n 40 "$LOGS/build.log" >&2; die "build failed (see $LOGS/build.log)"; }
+  touch "$RUN/build.stamp"
+}
+
+# Rebuild only when a source, manifest or config changed since the last good build (a warm start skips it).
+needs_build() {
+  local stamp="$RUN/build.stamp"
+  [[ -f $stamp && -d $ROOT/contracts/generated ]] || return 0
+  local changed
+  changed=$(cd "$ROOT" && find packages contracts services package-lock.json tsconfig.base.json \
+    \( -path '*/node_modules' -o -path '*/dist' -o -path '*/artifacts' -o -path '*/generated' \) -prune -o \
+    -type f \( -name '*.ts' -o -name '*.sol' -o -name '*.mjs' -o -name '*.json' \) -newer "$stamp" -print -quit)
+  [[ -n $changed ]]
 }
 
 status_line() {
