@@ -78,7 +78,7 @@ export function keycloakRoleMembers(opts: {
       headers: { authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(5000),
     });
-    if (!res.ok) throw new Error(`Keycloak refused to list role ${opts.role}: ${res.status} (grant the service account realm-management query-users and view-users)`);
+    if (!res.ok) throw new Error(`Keycloak refused to list role ${opts.role}: ${res.status} (grant the service account realm-management query-users, view-users and view-realm)`);
     const users = (await res.json()) as Array<{ id: string }>;
     return users.map((u) => u.id);
   };
