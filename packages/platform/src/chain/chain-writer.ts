@@ -320,13 +320,13 @@ export class ChainWriter {
   }
 
   /**
-   * Polls for the receipt from 50 ms up to 1 s apart (ethers' own wait polls every 4 s, too slow for a dev chain
+   * Polls for the receipt from 5 ms up to 1 s apart (ethers' own wait polls every 4 s, too slow for a dev chain
    * that mines at once, and pointless for one that mines every second). Null when it is not mined in time:
    * the job stays submitted and the next pass looks again.
    */
   private async receiptOf(hash: string): Promise<TransactionReceipt | null> {
     const deadline = Date.now() + (this.opts.receiptTimeoutMs ?? 30_000);
-    for (let delay = 50; ; delay = Math.min(1000, delay * 2)) {
+    for (let delay = 5; ; delay = Math.min(1000, delay * 2)) {
       const receipt = await this.provider.getTransactionReceipt(hash);
       if (receipt) return receipt;
       if (Date.now() + delay > deadline) return null;
