@@ -161,20 +161,8 @@ export class ReadRecordUseCase {
     base.grantId = decision.grantId;
     base.basis = decision.basis;
 
-    // 3. A limited grant is spent on-chain before anything is served.
-    if (decision.consume) {
-      const used = await this.grantUse.consume({
-        grantId: decision.grantId!,
-        reader: signerAddress!,
-        recordId: recordChainId,
-        category: categoryCode(row.category),
-      });
-      if (!used.ok) {
-        return refuse(used.reason === 'ChainUnavailable' ? 'ChainUnavailable' : 'GrantExhausted', `grant use refused: ${used.reason}`);
-      }
-    }
-
-    // 4. The blob: hash checked against the anchor before decryption; a mismatch is tampering, never served.
+    // 3. The blob: hash checked against the anchor before decryption; a mismatch is tampering, never served.
+    //    Done before a limited grant is spent, so a storage outage or a tampered blob does not use it up.
     let plaintext: Buffer;
     try {
       plaintext = this.reader.open(row.blob_key, unwrap(await ciphertext!), onChain.contentHash);
@@ -190,6 +178,19 @@ export class ReadRecordUseCase {
       }
       throw err;
     }
+    // 4. A limited grant is spent on-chain before anything is served (the plaintext is dropped if it is refused).
+    if (decision.consume) {
+      const used = await this.grantUse.consume({
+        grantId: decision.grantId!,
+        reader: signerAddress!,
+        recordId: recordChainId,
+        category: categoryCode(row.category),
+      });
+      if (!used.ok) {
+        return refuse(used.reason === 'ChainUnavailable' ? 'ChainUnavailable' : 'GrantExhausted', `grant use refused: ${used.reason}`);
+      }
+    }
+
     const auditId = await this.audit.record({ ...base, outcome: 'allowed', reason: null }, ctx);
     return {
       recordId,
