@@ -2,7 +2,17 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.uhr/**', 'contracts/generated/**', 'contracts/artifacts/**', '**/*.mjs', '**/*.js'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.uhr/**',
+      'contracts/generated/**',
+      'contracts/artifacts/**',
+      '**/*.mjs',
+      '**/*.js',
+    ],
+  },
   // Type-aware rules need the file in a tsconfig: the sources under src/ of every package.
   // Specs are type-checked by tsc where the package's tsconfig includes them.
   { ignores: ['**/test/**', '**/bench/**', '**/scripts/**', '**/*.spec.ts'] },
@@ -15,7 +25,10 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
 );

@@ -9,5 +9,7 @@ done
 echo "check: types ok"
 npx eslint packages services
 echo "check: lint ok"
+npm run -s format >/dev/null || { npm run -s format; echo "check: run npx prettier --write on the files above" >&2; exit 1; }
+echo "check: format ok"
 (cd tools/compose-check && go run . ../../docker-compose.yml)
 bash k8s/check.sh

@@ -102,11 +102,19 @@ try {
   await measure('retire', registrar.retire(spareId));
 
   const recordId = id('bench.record.1');
-  await measure('addRecord (first, opens relationship)', relationships.addRecord(patientId, recordId, id('c1'), id('p1')));
+  await measure(
+    'addRecord (first, opens relationship)',
+    relationships.addRecord(patientId, recordId, id('c1'), id('p1')),
+  );
   const record2 = id('bench.record.2');
   await measure('addRecord', relationships.addRecord(patientId, record2, id('c2'), id('p2')));
   const rNonce = await relationships.nonces(patientId);
-  const acceptSig = await signRespondToRecord(patientW, rDomain, { recordId, accept: true, nonce: rNonce, deadline: FAR });
+  const acceptSig = await signRespondToRecord(patientW, rDomain, {
+    recordId,
+    accept: true,
+    nonce: rNonce,
+    deadline: FAR,
+  });
   await measure('accept (respondBySig)', relationships.connect(relayer).respondBySig(recordId, true, FAR, acceptSig));
 
   const block = await provider.getBlock('latest');
@@ -124,10 +132,20 @@ try {
   };
   const grantSig = await signGrant(patientW, cDomain, { ...request, nonce: await consent.nonces(patientId) });
   await measure('grant (grantBySig, 1 record + 1 category)', consent.grantBySig(grantRequestTuple(request), grantSig));
-  await measure('consume', consent.connect(gatekeeper).consume(request.grantId, readerW.address, recordId, request.categories[0]));
-  const revokeSig = await signRevoke(patientW, cDomain, { grantId: request.grantId, nonce: await consent.nonces(patientId), deadline: FAR });
+  await measure(
+    'consume',
+    consent.connect(gatekeeper).consume(request.grantId, readerW.address, recordId, request.categories[0]),
+  );
+  const revokeSig = await signRevoke(patientW, cDomain, {
+    grantId: request.grantId,
+    nonce: await consent.nonces(patientId),
+    deadline: FAR,
+  });
   await measure('revoke (revokeBySig)', consent.revokeBySig(request.grantId, FAR, revokeSig));
-  await measure('breakGlass', consent.connect(providerW).breakGlass(patientId, encodeBytes32String('unconscious'), 3600));
+  await measure(
+    'breakGlass',
+    consent.connect(providerW).breakGlass(patientId, encodeBytes32String('unconscious'), 3600),
+  );
 
   // Anchors: a warm-up batch first, so each measured batch is the steady state of a running stream.
   const perRecord = {};
@@ -157,7 +175,8 @@ try {
   await measure('anchor (first batch of a stream)', anchors.anchor(coldStream, 0, 511, 512, id('cold-root')));
   gas['anchor'] = gas['anchor (batch of 512)'];
   for (const size of BATCH_SIZES) gas[`anchor gas per record @${size}`] = Math.round(perRecord[size] * 100) / 100;
-  for (const size of [512, 4096]) gas[`anchorMany gas per record @${size}`] = Math.round(perRecord[`many@${size}`] * 100) / 100;
+  for (const size of [512, 4096])
+    gas[`anchorMany gas per record @${size}`] = Math.round(perRecord[`many@${size}`] * 100) / 100;
 
   const snapshot = existsSync(snapshotFile) ? JSON.parse(readFileSync(snapshotFile, 'utf8')) : {};
   const width = Math.max(...Object.keys(gas).map((k) => k.length));
@@ -165,15 +184,26 @@ try {
   let changed = false;
   for (const [name, value] of Object.entries(gas)) {
     const before = snapshot[name];
-    const delta = before === undefined ? 'new' : value - before === 0 ? '=' : `${value - before > 0 ? '+' : ''}${Math.round((value - before) * 100) / 100}`;
+    const delta =
+      before === undefined
+        ? 'new'
+        : value - before === 0
+          ? '='
+          : `${value - before > 0 ? '+' : ''}${Math.round((value - before) * 100) / 100}`;
     if (before !== value) changed = true;
-    console.log(`${name.padEnd(width)}  ${String(value).padStart(10)}  ${String(before ?? '-').padStart(10)}  ${delta}`);
+    console.log(
+      `${name.padEnd(width)}  ${String(value).padStart(10)}  ${String(before ?? '-').padStart(10)}  ${delta}`,
+    );
   }
   const single = perRecord[512] <= 100 && perRecord[4096] <= 100;
   const many = perRecord['many@512'] <= 100 && perRecord['many@4096'] <= 100;
   console.log(`\nanchoring target (<= 100 gas/record at 512+):`);
-  console.log(`  anchor, one stream per tx:  ${single ? 'met' : 'NOT met'} (${perRecord[512].toFixed(1)} @512, ${perRecord[4096].toFixed(1)} @4096)`);
-  console.log(`  anchorMany, ${MANY} streams per tx: ${many ? 'met' : 'NOT met'} (${perRecord['many@512'].toFixed(1)} @512, ${perRecord['many@4096'].toFixed(1)} @4096)`);
+  console.log(
+    `  anchor, one stream per tx:  ${single ? 'met' : 'NOT met'} (${perRecord[512].toFixed(1)} @512, ${perRecord[4096].toFixed(1)} @4096)`,
+  );
+  console.log(
+    `  anchorMany, ${MANY} streams per tx: ${many ? 'met' : 'NOT met'} (${perRecord['many@512'].toFixed(1)} @512, ${perRecord['many@4096'].toFixed(1)} @4096)`,
+  );
   if (update || !existsSync(snapshotFile)) {
     writeFileSync(snapshotFile, JSON.stringify(gas, null, 2) + '\n');
     console.log(`wrote ${snapshotFile}`);

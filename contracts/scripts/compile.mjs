@@ -20,7 +20,9 @@ function findImport(path) {
 }
 
 const sources = {};
-for (const file of readdirSync(srcDir).filter((f) => f.endsWith('.sol')).sort()) {
+for (const file of readdirSync(srcDir)
+  .filter((f) => f.endsWith('.sol'))
+  .sort()) {
   sources[`src/${file}`] = { content: readFileSync(join(srcDir, file), 'utf8') };
 }
 
@@ -57,7 +59,10 @@ for (const [file, contracts] of Object.entries(output.contracts)) {
     const bytecode = `0x${c.evm.bytecode.object}`;
     if (!deployable.includes(name) && !/^I[A-Z]/.test(name)) continue;
     if (!file.startsWith('src/')) continue;
-    writeFileSync(join(artifactsDir, `${name}.json`), JSON.stringify({ contractName: name, abi: c.abi, bytecode }, null, 2));
+    writeFileSync(
+      join(artifactsDir, `${name}.json`),
+      JSON.stringify({ contractName: name, abi: c.abi, bytecode }, null, 2),
+    );
     ts += `export const ${name}Abi = ${JSON.stringify(c.abi)} as const;\n`;
     if (deployable.includes(name)) ts += `export const ${name}Bytecode = '${bytecode}' as const;\n`;
   }

@@ -19,7 +19,10 @@ const anvilAddress = (i) =>
 const list = (name, fallbackIndex) => {
   const v = process.env[name];
   if (v === undefined || v.trim() === '') return [anvilAddress(fallbackIndex)];
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 };
 
 const rpcUrl = process.env.UHR_CHAIN_RPC_URL ?? 'http://127.0.0.1:8545';

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { type Contract, type Wallet, ZeroHash, id as keccakId } from 'ethers';
 import { MerkleTree, ROLES, anchorLeaf, verifyProof } from '../ts/index.js';
-import { type Chain, deploySystem, eventsOf, expectRevert, fundedWallets, mined, randomId, startChain } from './support/harness.js';
+import {
+  type Chain,
+  deploySystem,
+  eventsOf,
+  expectRevert,
+  fundedWallets,
+  mined,
+  randomId,
+  startChain,
+} from './support/harness.js';
 
 describe('Anchors', () => {
   let chain: Chain;
@@ -11,7 +20,12 @@ describe('Anchors', () => {
   beforeAll(async () => {
     chain = await startChain();
     [admin, registrarW, relayer, gatekeeper, anchorer, stranger] = await fundedWallets(chain, 400, 6);
-    const sys = await deploySystem(admin!, { registrar: registrarW!, relayer: relayer!, gatekeeper: gatekeeper!, anchorer: anchorer! });
+    const sys = await deploySystem(admin!, {
+      registrar: registrarW!,
+      relayer: relayer!,
+      gatekeeper: gatekeeper!,
+      anchorer: anchorer!,
+    });
     anchors = sys.anchors;
     asAnchorer = anchors.connect(anchorer!) as Contract;
     asStranger = anchors.connect(stranger!) as Contract;
@@ -19,7 +33,9 @@ describe('Anchors', () => {
   afterAll(() => chain.stop());
 
   const batch = (stream: string, firstSeq: number, count: number) => {
-    const leaves = Array.from({ length: count }, (_, i) => anchorLeaf(stream, firstSeq + i, keccakId(`event-${firstSeq + i}`)));
+    const leaves = Array.from({ length: count }, (_, i) =>
+      anchorLeaf(stream, firstSeq + i, keccakId(`event-${firstSeq + i}`)),
+    );
     return { leaves, tree: new MerkleTree(leaves) };
   };
 
@@ -29,7 +45,8 @@ describe('Anchors', () => {
   });
 
   it('the TS leaf encoding matches leafOf on-chain', async () => {
-    const stream = randomId(), data = randomId();
+    const stream = randomId(),
+      data = randomId();
     expect(await anchors.leafOf(stream, 42, data)).toBe(anchorLeaf(stream, 42, data));
   });
 
@@ -78,21 +95,36 @@ describe('Anchors', () => {
     await expectRevert(asAnchorer.anchor(stream, 20, 19, 0, randomId()), 'AnchorsInvalidRange');
     await expectRevert(asAnchorer.anchor(stream, 20, 20, 0, randomId()), 'AnchorsInvalidRange');
     await expectRevert(asAnchorer.anchor(stream, 20, 20, 1, ZeroHash), 'AnchorsZeroRoot');
-    await expectRevert(asStranger.anchor(stream, 20, 20, 1, randomId()), 'AccessControlUnauthorizedAccount', [stranger.address, ROLES.ANCHORER]);
+    await expectRevert(asStranger.anchor(stream, 20, 20, 1, randomId()), 'AccessControlUnauthorizedAccount', [
+      stranger.address,
+      ROLES.ANCHORER,
+    ]);
     await mined(asAnchorer.anchor(stream, 20, 20, 1, randomId()));
   });
 
   it('anchorMany anchors one batch per stream atomically', async () => {
     const [s1, s2] = [randomId(), randomId()];
     const [a, b] = [batch(s1, 0, 4), batch(s2, 7, 3)];
-    const receipt = await mined(asAnchorer.anchorMany([[s1, 0, 3, 4, a.tree.root], [s2, 7, 9, 3, b.tree.root]]));
+    const receipt = await mined(
+      asAnchorer.anchorMany([
+        [s1, 0, 3, 4, a.tree.root],
+        [s2, 7, 9, 3, b.tree.root],
+      ]),
+    );
     expect(eventsOf(receipt, anchors, 'BatchAnchored')).toEqual([
       [s1, 0n, 0n, 3n, a.tree.root],
       [s2, 0n, 7n, 9n, b.tree.root],
     ]);
     expect(await anchors.verify(s2, 0, b.tree.proof(2), b.leaves[2])).toBe(true);
     // the second batch is not contiguous: nothing of the call is kept
-    await expectRevert(asAnchorer.anchorMany([[s1, 4, 4, 1, randomId()], [s2, 11, 11, 1, randomId()]]), 'AnchorsNotContiguous', [s2, 10n, 11n]);
+    await expectRevert(
+      asAnchorer.anchorMany([
+        [s1, 4, 4, 1, randomId()],
+        [s2, 11, 11, 1, randomId()],
+      ]),
+      'AnchorsNotContiguous',
+      [s2, 10n, 11n],
+    );
     expect([...(await anchors.streamOf(s1))]).toEqual([4n, 1n]);
     await expectRevert(asStranger.anchorMany([[s1, 4, 4, 1, randomId()]]), 'AccessControlUnauthorizedAccount');
   });

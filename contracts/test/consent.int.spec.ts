@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { type Contract, type Wallet, TypedDataEncoder, ZeroHash, encodeBytes32String, keccak256, toUtf8Bytes } from 'ethers';
+import {
+  type Contract,
+  type Wallet,
+  TypedDataEncoder,
+  ZeroHash,
+  encodeBytes32String,
+  keccak256,
+  toUtf8Bytes,
+} from 'ethers';
 import {
   CONSENT_TYPES,
   IdentityKind,
@@ -33,15 +41,30 @@ const TREATMENT = encodeBytes32String('treatment');
 
 describe('Consent', () => {
   let chain: Chain;
-  let admin: Wallet, registrarW: Wallet, relayer: Wallet, gatekeeper: Wallet, anchorer: Wallet, stranger: Wallet, reader: Wallet;
+  let admin: Wallet,
+    registrarW: Wallet,
+    relayer: Wallet,
+    gatekeeper: Wallet,
+    anchorer: Wallet,
+    stranger: Wallet,
+    reader: Wallet;
   let people: Wallet[];
   let registrar: Contract, rel: Contract, consent: Contract, asRelayer: Contract, asGatekeeper: Contract;
   let domain: DomainInput;
 
   beforeAll(async () => {
     chain = await startChain();
-    [admin, registrarW, relayer, gatekeeper, anchorer, stranger, reader, ...people] = await fundedWallets(chain, 300, 40);
-    const sys = await deploySystem(admin!, { registrar: registrarW!, relayer: relayer!, gatekeeper: gatekeeper!, anchorer: anchorer! });
+    [admin, registrarW, relayer, gatekeeper, anchorer, stranger, reader, ...people] = await fundedWallets(
+      chain,
+      300,
+      40,
+    );
+    const sys = await deploySystem(admin!, {
+      registrar: registrarW!,
+      relayer: relayer!,
+      gatekeeper: gatekeeper!,
+      anchorer: anchorer!,
+    });
     registrar = sys.registrar.connect(registrarW!) as Contract;
     rel = sys.relationships;
     consent = sys.consent;
@@ -104,7 +127,11 @@ describe('Consent', () => {
   });
 
   it('TS typed-data definitions hash to the contract type hashes', async () => {
-    for (const [name, constant] of [['Grant', 'GRANT_TYPEHASH'], ['Revoke', 'REVOKE_TYPEHASH'], ['BreakGlass', 'BREAK_GLASS_TYPEHASH']] as const) {
+    for (const [name, constant] of [
+      ['Grant', 'GRANT_TYPEHASH'],
+      ['Revoke', 'REVOKE_TYPEHASH'],
+      ['BreakGlass', 'BREAK_GLASS_TYPEHASH'],
+    ] as const) {
       const encoded = TypedDataEncoder.from({ [name]: [...CONSENT_TYPES[name]] }).encodeType(name);
       expect(keccak256(toUtf8Bytes(encoded))).toBe(await consent[constant]());
     }
@@ -115,13 +142,25 @@ describe('Consent', () => {
       const { patient, records } = await aPatientWithRecords(1);
       const r = await request(patient.id, { recordIds: records, categories: [LAB, IMAGING], maxUses: 3 });
       const receipt = await issue(patient.wallet, r);
-      expect(eventsOf(receipt, consent, 'GrantIssued').map((e) => e.map((x) => (Array.isArray(x) || (x && typeof x === 'object') ? [...(x as unknown[])] : x)))).toEqual([
+      expect(
+        eventsOf(receipt, consent, 'GrantIssued').map((e) =>
+          e.map((x) => (Array.isArray(x) || (x && typeof x === 'object') ? [...(x as unknown[])] : x)),
+        ),
+      ).toEqual([
         [r.grantId, patient.id, reader.address, records, [LAB, IMAGING], TREATMENT, r.validFrom, r.validUntil, 3n],
       ]);
       const g = await consent.grantOf(r.grantId);
-      expect([g.patientId, g.grantee, g.validFrom, g.validUntil, g.maxUses, g.uses, g.revoked, g.emergency, g.purpose]).toEqual([
-        patient.id, reader.address, r.validFrom, r.validUntil, 3n, 0n, false, false, TREATMENT,
-      ]);
+      expect([
+        g.patientId,
+        g.grantee,
+        g.validFrom,
+        g.validUntil,
+        g.maxUses,
+        g.uses,
+        g.revoked,
+        g.emergency,
+        g.purpose,
+      ]).toEqual([patient.id, reader.address, r.validFrom, r.validUntil, 3n, 0n, false, false, TREATMENT]);
       expect([...(await consent.grantsOf(patient.id))]).toEqual([r.grantId]);
       expect([...(await consent.grantsTo(reader.address))]).toContain(r.grantId);
       expect(await consent.inScope(r.grantId, records[0], ZeroHash)).toBe(true);
@@ -134,18 +173,43 @@ describe('Consent', () => {
       const { patient, provider } = await aPatientWithRecords(0);
       const r = await request(patient.id);
       const sig = await sign(patient.wallet, r);
-      await expectRevert(asRelayer.grantBySig(grantRequestTuple(r), await sign(provider.wallet, r)), 'IdentitySignerInvalidSignature', [patient.id, provider.wallet.address]);
-      await expectRevert(asRelayer.grantBySig(grantRequestTuple({ ...r, grantee: stranger.address }), sig), 'IdentitySignerInvalidSignature');
-      await expectRevert(asRelayer.grantBySig(grantRequestTuple({ ...r, categories: [IMAGING] }), sig), 'IdentitySignerInvalidSignature');
-      await expectRevert((consent.connect(stranger) as Contract).grantBySig(grantRequestTuple(r), sig), 'AccessControlUnauthorizedAccount', [stranger.address, ROLES.RELAYER]);
+      await expectRevert(
+        asRelayer.grantBySig(grantRequestTuple(r), await sign(provider.wallet, r)),
+        'IdentitySignerInvalidSignature',
+        [patient.id, provider.wallet.address],
+      );
+      await expectRevert(
+        asRelayer.grantBySig(grantRequestTuple({ ...r, grantee: stranger.address }), sig),
+        'IdentitySignerInvalidSignature',
+      );
+      await expectRevert(
+        asRelayer.grantBySig(grantRequestTuple({ ...r, categories: [IMAGING] }), sig),
+        'IdentitySignerInvalidSignature',
+      );
+      await expectRevert(
+        (consent.connect(stranger) as Contract).grantBySig(grantRequestTuple(r), sig),
+        'AccessControlUnauthorizedAccount',
+        [stranger.address, ROLES.RELAYER],
+      );
       const past = { ...r, deadline: BigInt(await now(chain)) - 1n };
-      await expectRevert(asRelayer.grantBySig(grantRequestTuple(past), await sign(patient.wallet, past)), 'IdentitySignerExpired');
+      await expectRevert(
+        asRelayer.grantBySig(grantRequestTuple(past), await sign(patient.wallet, past)),
+        'IdentitySignerExpired',
+      );
       const byProvider = await request(provider.id);
-      await expectRevert(asRelayer.grantBySig(grantRequestTuple(byProvider), await sign(provider.wallet, byProvider)), 'IdentitySignerWrongIdentity', [provider.id, 1n]);
+      await expectRevert(
+        asRelayer.grantBySig(grantRequestTuple(byProvider), await sign(provider.wallet, byProvider)),
+        'IdentitySignerWrongIdentity',
+        [provider.id, 1n],
+      );
       await mined(asRelayer.grantBySig(grantRequestTuple(r), sig));
       await expectRevert(asRelayer.grantBySig(grantRequestTuple(r), sig), 'IdentitySignerInvalidSignature'); // replay
       const sameId = { ...r, deadline: FAR - 1n };
-      await expectRevert(asRelayer.grantBySig(grantRequestTuple(sameId), await sign(patient.wallet, sameId)), 'ConsentGrantExists', [r.grantId]);
+      await expectRevert(
+        asRelayer.grantBySig(grantRequestTuple(sameId), await sign(patient.wallet, sameId)),
+        'ConsentGrantExists',
+        [r.grantId],
+      );
     });
 
     it('rejects a zero id, zero grantee, bad windows and bad scopes', async () => {
@@ -157,7 +221,10 @@ describe('Consent', () => {
         [{ validFrom: t + 100n, validUntil: t + 100n }, 'ConsentInvalidWindow'],
         [{ validFrom: t - 100n, validUntil: t - 50n }, 'ConsentInvalidWindow'],
         [{ recordIds: [], categories: [] }, 'ConsentInvalidScope'],
-        [{ recordIds: Array.from({ length: 40 }, randomId), categories: Array.from({ length: 25 }, randomId) }, 'ConsentInvalidScope'],
+        [
+          { recordIds: Array.from({ length: 40 }, randomId), categories: Array.from({ length: 25 }, randomId) },
+          'ConsentInvalidScope',
+        ],
       ];
       for (const [over, error] of cases) {
         const r = await request(patient.id, over);
@@ -177,7 +244,11 @@ describe('Consent', () => {
       expect(found).toBe(r.grantId);
       const receipt = await mined(asGatekeeper.consume(r.grantId, reader.address, records[0], ZeroHash));
       expect(eventsOf(receipt, consent, 'GrantConsumed')).toEqual([[r.grantId, reader.address, records[0], 1n]]);
-      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, records[0], ZeroHash), 'ConsentGrantExhausted', [r.grantId]);
+      await expectRevert(
+        asGatekeeper.consume(r.grantId, reader.address, records[0], ZeroHash),
+        'ConsentGrantExhausted',
+        [r.grantId],
+      );
       expect(await consent.verdict(r.grantId, reader.address, records[0], ZeroHash)).toBe(BigInt(Verdict.Exhausted));
       expect((await consent.grantOf(r.grantId)).uses).toBe(1n);
     });
@@ -190,21 +261,45 @@ describe('Consent', () => {
         const receipt = await mined(asGatekeeper.consume(r.grantId, reader.address, records[0], LAB));
         expect(eventsOf(receipt, consent, 'GrantConsumed')[0]![3]).toBe(i);
       }
-      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, records[0], IMAGING), 'ConsentOutOfScope', [r.grantId, records[0], IMAGING]);
+      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, records[0], IMAGING), 'ConsentOutOfScope', [
+        r.grantId,
+        records[0],
+        IMAGING,
+      ]);
     });
 
-    it('denies the wrong reader, another patient\'s record, a rejected record, unknown grants, non-gatekeepers', async () => {
+    it("denies the wrong reader, another patient's record, a rejected record, unknown grants, non-gatekeepers", async () => {
       const { patient, provider, records } = await aPatientWithRecords(2);
       const other = await aPatientWithRecords(1);
       const r = await request(patient.id, { recordIds: [...records, other.records[0]!], categories: [] });
       await issue(patient.wallet, r);
-      await expectRevert(asGatekeeper.consume(r.grantId, stranger.address, records[0], ZeroHash), 'ConsentNotGrantee', [r.grantId, stranger.address]);
-      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, other.records[0], ZeroHash), 'ConsentRecordNotOfPatient', [r.grantId, other.records[0]]);
-      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, randomId(), ZeroHash), 'ConsentRecordNotOfPatient');
+      await expectRevert(asGatekeeper.consume(r.grantId, stranger.address, records[0], ZeroHash), 'ConsentNotGrantee', [
+        r.grantId,
+        stranger.address,
+      ]);
+      await expectRevert(
+        asGatekeeper.consume(r.grantId, reader.address, other.records[0], ZeroHash),
+        'ConsentRecordNotOfPatient',
+        [r.grantId, other.records[0]],
+      );
+      await expectRevert(
+        asGatekeeper.consume(r.grantId, reader.address, randomId(), ZeroHash),
+        'ConsentRecordNotOfPatient',
+      );
       await mined((rel.connect(patient.wallet) as Contract).respond(records[1], false));
-      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, records[1], ZeroHash), 'ConsentRecordNotOfPatient');
-      await expectRevert(asGatekeeper.consume(randomId(), reader.address, records[0], ZeroHash), 'ConsentGrantNotFound');
-      await expectRevert((consent.connect(provider.wallet) as Contract).consume(r.grantId, reader.address, records[0], ZeroHash), 'AccessControlUnauthorizedAccount', [provider.wallet.address, ROLES.GATEKEEPER]);
+      await expectRevert(
+        asGatekeeper.consume(r.grantId, reader.address, records[1], ZeroHash),
+        'ConsentRecordNotOfPatient',
+      );
+      await expectRevert(
+        asGatekeeper.consume(randomId(), reader.address, records[0], ZeroHash),
+        'ConsentGrantNotFound',
+      );
+      await expectRevert(
+        (consent.connect(provider.wallet) as Contract).consume(r.grantId, reader.address, records[0], ZeroHash),
+        'AccessControlUnauthorizedAccount',
+        [provider.wallet.address, ROLES.GATEKEEPER],
+      );
       expect(await consent.isPermitted(r.grantId, stranger.address, records[0], ZeroHash)).toBe(false);
       const [ok] = await consent.mayRead(stranger.address, records[0], ZeroHash);
       expect(ok).toBe(false);
@@ -215,12 +310,16 @@ describe('Consent', () => {
       const t = BigInt(await now(chain));
       const r = await request(patient.id, { validFrom: t + 1000n, validUntil: t + 2000n });
       await issue(patient.wallet, r);
-      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, records[0], LAB), 'ConsentGrantNotYetValid', [r.grantId]);
+      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, records[0], LAB), 'ConsentGrantNotYetValid', [
+        r.grantId,
+      ]);
       await increaseTime(chain, 1100);
       await mined(asGatekeeper.consume(r.grantId, reader.address, records[0], LAB));
       await increaseTime(chain, 1000);
       expect(await consent.verdict(r.grantId, reader.address, records[0], LAB)).toBe(BigInt(Verdict.Expired));
-      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, records[0], LAB), 'ConsentGrantExpired', [r.grantId]);
+      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, records[0], LAB), 'ConsentGrantExpired', [
+        r.grantId,
+      ]);
     });
   });
 
@@ -230,26 +329,46 @@ describe('Consent', () => {
       const r = await request(patient.id);
       await issue(patient.wallet, r);
       const m = { grantId: r.grantId, nonce: (await consent.nonces(patient.id)) as bigint, deadline: FAR };
-      await expectRevert(asRelayer.revokeBySig(r.grantId, FAR, await signRevoke(provider.wallet, domain, m)), 'IdentitySignerInvalidSignature');
-      await expectRevert(asRelayer.revokeBySig(randomId(), FAR, await signRevoke(patient.wallet, domain, m)), 'ConsentGrantNotFound');
+      await expectRevert(
+        asRelayer.revokeBySig(r.grantId, FAR, await signRevoke(provider.wallet, domain, m)),
+        'IdentitySignerInvalidSignature',
+      );
+      await expectRevert(
+        asRelayer.revokeBySig(randomId(), FAR, await signRevoke(patient.wallet, domain, m)),
+        'ConsentGrantNotFound',
+      );
       const past = BigInt(await now(chain)) - 1n;
-      await expectRevert(asRelayer.revokeBySig(r.grantId, past, await signRevoke(patient.wallet, domain, { ...m, deadline: past })), 'IdentitySignerExpired');
+      await expectRevert(
+        asRelayer.revokeBySig(r.grantId, past, await signRevoke(patient.wallet, domain, { ...m, deadline: past })),
+        'IdentitySignerExpired',
+      );
       const sig = await signRevoke(patient.wallet, domain, m);
-      await expectRevert((consent.connect(stranger) as Contract).revokeBySig(r.grantId, FAR, sig), 'AccessControlUnauthorizedAccount');
+      await expectRevert(
+        (consent.connect(stranger) as Contract).revokeBySig(r.grantId, FAR, sig),
+        'AccessControlUnauthorizedAccount',
+      );
       const receipt = await mined(asRelayer.revokeBySig(r.grantId, FAR, sig));
       expect(eventsOf(receipt, consent, 'GrantRevoked')).toEqual([[r.grantId, patient.id]]);
       await expectRevert(asRelayer.revokeBySig(r.grantId, FAR, sig), 'IdentitySignerInvalidSignature'); // replay
       expect(await consent.isPermitted(r.grantId, reader.address, records[0], LAB)).toBe(false);
-      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, records[0], LAB), 'ConsentGrantRevoked', [r.grantId]);
+      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, records[0], LAB), 'ConsentGrantRevoked', [
+        r.grantId,
+      ]);
       const m2 = { ...m, nonce: (await consent.nonces(patient.id)) as bigint };
-      await expectRevert(asRelayer.revokeBySig(r.grantId, FAR, await signRevoke(patient.wallet, domain, m2)), 'ConsentGrantRevoked');
+      await expectRevert(
+        asRelayer.revokeBySig(r.grantId, FAR, await signRevoke(patient.wallet, domain, m2)),
+        'ConsentGrantRevoked',
+      );
     });
 
     it('revoke directly by the patient account only', async () => {
       const { patient, provider } = await aPatientWithRecords(0);
       const r = await request(patient.id);
       await issue(patient.wallet, r);
-      await expectRevert((consent.connect(provider.wallet) as Contract).revoke(r.grantId), 'IdentitySignerWrongIdentity');
+      await expectRevert(
+        (consent.connect(provider.wallet) as Contract).revoke(r.grantId),
+        'IdentitySignerWrongIdentity',
+      );
       await expectRevert((consent.connect(patient.wallet) as Contract).revoke(randomId()), 'ConsentGrantNotFound');
       const receipt = await mined((consent.connect(patient.wallet) as Contract).revoke(r.grantId));
       expect(eventsOf(receipt, consent, 'GrantRevoked')).toHaveLength(1);
@@ -259,7 +378,11 @@ describe('Consent', () => {
       const { patient, records } = await aPatientWithRecords(3);
       const grants: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const r = await request(patient.id, { recordIds: records.slice(0, i + 1), categories: [LAB, IMAGING], validUntil: FAR });
+        const r = await request(patient.id, {
+          recordIds: records.slice(0, i + 1),
+          categories: [LAB, IMAGING],
+          validUntil: FAR,
+        });
         await issue(patient.wallet, r);
         await mined((consent.connect(patient.wallet) as Contract).revoke(r.grantId));
         grants.push(r.grantId);
@@ -284,7 +407,7 @@ describe('Consent', () => {
   });
 
   describe('break-glass', () => {
-    it('an active provider opens time-boxed access to all the patient\'s records; BreakGlassUsed is always emitted', async () => {
+    it("an active provider opens time-boxed access to all the patient's records; BreakGlassUsed is always emitted", async () => {
       const { patient, provider, records } = await aPatientWithRecords(2);
       const er = await identity(IdentityKind.Provider);
       const reason = encodeBytes32String('unconscious-patient');
@@ -292,10 +415,13 @@ describe('Consent', () => {
       const grantId = await asEr.breakGlass.staticCall(patient.id, reason, 3600);
       const receipt = await mined(asEr.breakGlass(patient.id, reason, 3600));
       const t = BigInt(await now(chain));
-      expect(eventsOf(receipt, consent, 'BreakGlassUsed')).toEqual([[grantId, patient.id, er.id, er.wallet.address, reason, t + 3600n]]);
+      expect(eventsOf(receipt, consent, 'BreakGlassUsed')).toEqual([
+        [grantId, patient.id, er.id, er.wallet.address, reason, t + 3600n],
+      ]);
       const g = await consent.grantOf(grantId);
       expect(g.emergency).toBe(true);
-      for (const rec of records) expect(await consent.isPermitted(grantId, er.wallet.address, rec, ZeroHash)).toBe(true);
+      for (const rec of records)
+        expect(await consent.isPermitted(grantId, er.wallet.address, rec, ZeroHash)).toBe(true);
       const use = await mined(asGatekeeper.consume(grantId, er.wallet.address, records[0], ZeroHash));
       expect(eventsOf(use, consent, 'GrantConsumed')).toHaveLength(1);
       expect(await consent.isPermitted(grantId, provider.wallet.address, records[0], ZeroHash)).toBe(false);
@@ -308,12 +434,20 @@ describe('Consent', () => {
       const { patient, provider } = await aPatientWithRecords(0);
       const asProvider = consent.connect(provider.wallet) as Contract;
       const reason = encodeBytes32String('trauma');
-      await expectRevert((consent.connect(patient.wallet) as Contract).breakGlass(patient.id, reason, 60), 'IdentitySignerWrongIdentity');
-      await expectRevert((consent.connect(stranger) as Contract).breakGlass(patient.id, reason, 60), 'IdentitySignerWrongIdentity');
+      await expectRevert(
+        (consent.connect(patient.wallet) as Contract).breakGlass(patient.id, reason, 60),
+        'IdentitySignerWrongIdentity',
+      );
+      await expectRevert(
+        (consent.connect(stranger) as Contract).breakGlass(patient.id, reason, 60),
+        'IdentitySignerWrongIdentity',
+      );
       await expectRevert(asProvider.breakGlass(randomId(), reason, 60), 'IdentitySignerWrongIdentity');
       await expectRevert(asProvider.breakGlass(patient.id, ZeroHash, 60), 'ConsentMissingReason');
       await expectRevert(asProvider.breakGlass(patient.id, reason, 0), 'ConsentInvalidBreakGlassDuration', [0n]);
-      await expectRevert(asProvider.breakGlass(patient.id, reason, 86401), 'ConsentInvalidBreakGlassDuration', [86401n]);
+      await expectRevert(asProvider.breakGlass(patient.id, reason, 86401), 'ConsentInvalidBreakGlassDuration', [
+        86401n,
+      ]);
       const receipt = await mined(asProvider.breakGlass(patient.id, reason, 86400));
       expect(eventsOf(receipt, consent, 'BreakGlassUsed')).toHaveLength(1);
     });
@@ -321,14 +455,31 @@ describe('Consent', () => {
     it('breakGlassBySig: relayed with the provider signature, replay and wrong signer rejected', async () => {
       const { patient, provider } = await aPatientWithRecords(0);
       const reason = encodeBytes32String('stroke');
-      const m = { providerId: provider.id, patientId: patient.id, reasonCode: reason, duration: 600n, nonce: (await consent.nonces(provider.id)) as bigint, deadline: FAR };
+      const m = {
+        providerId: provider.id,
+        patientId: patient.id,
+        reasonCode: reason,
+        duration: 600n,
+        nonce: (await consent.nonces(provider.id)) as bigint,
+        deadline: FAR,
+      };
       const call = (c: Contract, sig: string) => c.breakGlassBySig(provider.id, patient.id, reason, 600, FAR, sig);
-      await expectRevert(call(asRelayer, await signBreakGlass(patient.wallet, domain, m)), 'IdentitySignerInvalidSignature');
+      await expectRevert(
+        call(asRelayer, await signBreakGlass(patient.wallet, domain, m)),
+        'IdentitySignerInvalidSignature',
+      );
       const sig = await signBreakGlass(provider.wallet, domain, m);
       await expectRevert(call(consent.connect(stranger) as Contract, sig), 'AccessControlUnauthorizedAccount');
       const past = BigInt(await now(chain)) - 1n;
       await expectRevert(
-        asRelayer.breakGlassBySig(provider.id, patient.id, reason, 600, past, await signBreakGlass(provider.wallet, domain, { ...m, deadline: past })),
+        asRelayer.breakGlassBySig(
+          provider.id,
+          patient.id,
+          reason,
+          600,
+          past,
+          await signBreakGlass(provider.wallet, domain, { ...m, deadline: past }),
+        ),
         'IdentitySignerExpired',
       );
       const receipt = await mined(call(asRelayer, sig));

@@ -18,7 +18,12 @@ describe('deployAll / loadDeployment', () => {
   it('deploys four contracts and grants every role to every listed holder', async () => {
     const steps: string[] = [];
     const addresses = await deployAll(deployer, {
-      roles: { registrar: [a.address, b.address], relayer: [b.address], gatekeeper: [c.address], anchorer: [d.address] },
+      roles: {
+        registrar: [a.address, b.address],
+        relayer: [b.address],
+        gatekeeper: [c.address],
+        anchorer: [d.address],
+      },
       onStep: (m) => steps.push(m),
     });
     for (const address of Object.values(addresses)) expect(await chain.provider.getCode(address)).not.toBe('0x');
@@ -61,7 +66,10 @@ describe('deployAll / loadDeployment', () => {
     expect(loaded.chainId).toBe(31337);
     expect(loaded.contracts.Registrar).toBe('0x5FbDB2315678afecb367f032d93F642f64180aa3');
     const bad = join(dir, 'bad.json');
-    await writeFile(bad, JSON.stringify({ chainId: 31337, deployedAt: 'x', contracts: { ...contracts, Anchors: 'nope' } }));
+    await writeFile(
+      bad,
+      JSON.stringify({ chainId: 31337, deployedAt: 'x', contracts: { ...contracts, Anchors: 'nope' } }),
+    );
     await expect(loadDeployment(bad)).rejects.toThrow(/contracts.Anchors/);
     await writeFile(bad, JSON.stringify({ chainId: '1', deployedAt: 'x', contracts }));
     await expect(loadDeployment(bad)).rejects.toThrow(/chainId/);

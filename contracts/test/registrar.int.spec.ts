@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import { type Contract, type Wallet, ZeroAddress, ZeroHash } from 'ethers';
 import { IdentityKind, IdentityStatus, ROLES } from '../ts/index.js';
-import { type Chain, deploySystem, eventsOf, expectRevert, fundedWallets, mined, randomAddress, randomId, startChain } from './support/harness.js';
+import {
+  type Chain,
+  deploySystem,
+  eventsOf,
+  expectRevert,
+  fundedWallets,
+  mined,
+  randomAddress,
+  randomId,
+  startChain,
+} from './support/harness.js';
 
 describe('Registrar', () => {
   let chain: Chain;
@@ -13,7 +23,12 @@ describe('Registrar', () => {
   beforeAll(async () => {
     chain = await startChain();
     [admin, registrarW, stranger, relayer, gatekeeper, anchorer, ...accounts] = await fundedWallets(chain, 100, 12);
-    const sys = await deploySystem(admin!, { registrar: registrarW!, relayer: relayer!, gatekeeper: gatekeeper!, anchorer: anchorer! });
+    const sys = await deploySystem(admin!, {
+      registrar: registrarW!,
+      relayer: relayer!,
+      gatekeeper: gatekeeper!,
+      anchorer: anchorer!,
+    });
     registrar = sys.registrar.connect(registrarW!) as Contract;
     asStranger = sys.registrar.connect(stranger!) as Contract;
   });
@@ -30,10 +45,19 @@ describe('Registrar', () => {
   });
 
   it('registers an identity, emits IdentityRegistered and answers every view', async () => {
-    const id = randomId(), hash = randomId(), account = randomAddress();
+    const id = randomId(),
+      hash = randomId(),
+      account = randomAddress();
     const receipt = await mined(registrar.register(id, IdentityKind.Patient, hash, account));
-    expect(eventsOf(receipt, registrar, 'IdentityRegistered')).toEqual([[id, BigInt(IdentityKind.Patient), hash, account]]);
-    expect([...(await registrar.identityOf(id))]).toEqual([BigInt(IdentityKind.Patient), BigInt(IdentityStatus.Active), hash, account]);
+    expect(eventsOf(receipt, registrar, 'IdentityRegistered')).toEqual([
+      [id, BigInt(IdentityKind.Patient), hash, account],
+    ]);
+    expect([...(await registrar.identityOf(id))]).toEqual([
+      BigInt(IdentityKind.Patient),
+      BigInt(IdentityStatus.Active),
+      hash,
+      account,
+    ]);
     expect(await registrar.idOf(account)).toBe(id);
     expect(await registrar.isActive(account)).toBe(true);
     expect(await registrar.kindOf(account)).toBe(BigInt(IdentityKind.Patient));
@@ -57,23 +81,35 @@ describe('Registrar', () => {
       await expectRevert(registrar.register(randomId(), 1, randomId(), ZeroAddress), 'RegistrarZeroAccount');
     });
     it('on a duplicate id, a hash in use, an account already bound', async () => {
-      const id = randomId(), hash = randomId(), account = freshAccount();
+      const id = randomId(),
+        hash = randomId(),
+        account = freshAccount();
       await mined(registrar.register(id, 2, hash, account));
       await expectRevert(registrar.register(id, 2, randomId(), randomAddress()), 'RegistrarIdentityExists', [id]);
-      await expectRevert(registrar.register(randomId(), 2, hash, randomAddress()), 'RegistrarIdentityHashInUse', [hash, id]);
-      await expectRevert(registrar.register(randomId(), 2, randomId(), account), 'RegistrarAccountBound', [account, id]);
+      await expectRevert(registrar.register(randomId(), 2, hash, randomAddress()), 'RegistrarIdentityHashInUse', [
+        hash,
+        id,
+      ]);
+      await expectRevert(registrar.register(randomId(), 2, randomId(), account), 'RegistrarAccountBound', [
+        account,
+        id,
+      ]);
     });
     it('for a caller without REGISTRAR_ROLE', async () => {
-      await expectRevert(asStranger.register(randomId(), 1, randomId(), randomAddress()), 'AccessControlUnauthorizedAccount', [
-        stranger.address,
-        ROLES.REGISTRAR,
-      ]);
+      await expectRevert(
+        asStranger.register(randomId(), 1, randomId(), randomAddress()),
+        'AccessControlUnauthorizedAccount',
+        [stranger.address, ROLES.REGISTRAR],
+      );
     });
   });
 
   describe('edit', () => {
     it('changes kind and hash, emits IdentityEdited and releases the old hash', async () => {
-      const id = randomId(), oldHash = randomId(), newHash = randomId(), account = randomAddress();
+      const id = randomId(),
+        oldHash = randomId(),
+        newHash = randomId(),
+        account = randomAddress();
       await mined(registrar.register(id, 1, oldHash, account));
       const receipt = await mined(registrar.edit(id, IdentityKind.ThirdParty, newHash));
       expect(eventsOf(receipt, registrar, 'IdentityEdited')).toEqual([[id, 3n, newHash]]);
@@ -83,7 +119,9 @@ describe('Registrar', () => {
       expect(await registrar.kindOf(account)).toBe(2n);
     });
     it('reverts for unknown, retired, kind None, zero hash, hash in use, missing role', async () => {
-      const id = randomId(), other = randomId(), otherHash = randomId();
+      const id = randomId(),
+        other = randomId(),
+        otherHash = randomId();
       await mined(registrar.register(id, 1, randomId(), randomAddress()));
       await mined(registrar.register(other, 1, otherHash, randomAddress()));
       await expectRevert(registrar.edit(randomId(), 1, randomId()), 'RegistrarIdentityNotFound');
@@ -98,7 +136,9 @@ describe('Registrar', () => {
 
   describe('retire', () => {
     it('emits IdentityRetired, frees the account and hash, and never reuses the id', async () => {
-      const id = randomId(), hash = randomId(), account = freshAccount();
+      const id = randomId(),
+        hash = randomId(),
+        account = freshAccount();
       await mined(registrar.register(id, 1, hash, account));
       const receipt = await mined(registrar.retire(id));
       expect(eventsOf(receipt, registrar, 'IdentityRetired')).toEqual([[id, account]]);
@@ -123,7 +163,9 @@ describe('Registrar', () => {
 
   describe('rebind', () => {
     it('moves the identity to a new account and emits IdentityRebound', async () => {
-      const id = randomId(), oldAccount = randomAddress(), newAccount = randomAddress();
+      const id = randomId(),
+        oldAccount = randomAddress(),
+        newAccount = randomAddress();
       await mined(registrar.register(id, 2, randomId(), oldAccount));
       const receipt = await mined(registrar.rebind(id, newAccount));
       expect(eventsOf(receipt, registrar, 'IdentityRebound')).toEqual([[id, oldAccount, newAccount]]);
@@ -132,7 +174,9 @@ describe('Registrar', () => {
       expect((await registrar.identityOf(id))[3]).toBe(newAccount);
     });
     it('reverts for zero account, bound account, unknown, retired, missing role', async () => {
-      const id = randomId(), other = randomId(), otherAccount = randomAddress();
+      const id = randomId(),
+        other = randomId(),
+        otherAccount = randomAddress();
       await mined(registrar.register(id, 2, randomId(), randomAddress()));
       await mined(registrar.register(other, 2, randomId(), otherAccount));
       await expectRevert(registrar.rebind(id, ZeroAddress), 'RegistrarZeroAccount');
@@ -158,10 +202,13 @@ describe('Registrar', () => {
           const id = ids[target]!;
           const before = [...(await registrar.identityOf(id))];
           const call =
-            kind === 'register' ? c.register(id, 1, randomId(), randomAddress())
-            : kind === 'edit' ? c.edit(id, 2, randomId())
-            : kind === 'retire' ? c.retire(id)
-            : c.rebind(id, randomAddress());
+            kind === 'register'
+              ? c.register(id, 1, randomId(), randomAddress())
+              : kind === 'edit'
+                ? c.edit(id, 2, randomId())
+                : kind === 'retire'
+                  ? c.retire(id)
+                  : c.rebind(id, randomAddress());
           let ok = true;
           try {
             await mined(call);

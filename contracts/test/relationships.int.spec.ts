@@ -35,7 +35,12 @@ describe('Relationships', () => {
   beforeAll(async () => {
     chain = await startChain();
     [admin, registrarW, relayer, gatekeeper, anchorer, stranger, ...people] = await fundedWallets(chain, 200, 40);
-    const sys = await deploySystem(admin!, { registrar: registrarW!, relayer: relayer!, gatekeeper: gatekeeper!, anchorer: anchorer! });
+    const sys = await deploySystem(admin!, {
+      registrar: registrarW!,
+      relayer: relayer!,
+      gatekeeper: gatekeeper!,
+      anchorer: anchorer!,
+    });
     registrar = sys.registrar.connect(registrarW!) as Contract;
     rel = sys.relationships;
     asRelayer = rel.connect(relayer!) as Contract;
@@ -63,7 +68,11 @@ describe('Relationships', () => {
   });
 
   it('TS typed-data definitions hash to the contract type hashes', async () => {
-    for (const [name, constant] of [['AddRecord', 'ADD_RECORD_TYPEHASH'], ['RespondToRecord', 'RESPOND_TYPEHASH'], ['EndRelationship', 'END_RELATIONSHIP_TYPEHASH']] as const) {
+    for (const [name, constant] of [
+      ['AddRecord', 'ADD_RECORD_TYPEHASH'],
+      ['RespondToRecord', 'RESPOND_TYPEHASH'],
+      ['EndRelationship', 'END_RELATIONSHIP_TYPEHASH'],
+    ] as const) {
       const encoded = TypedDataEncoder.from({ [name]: [...RELATIONSHIPS_TYPES[name]] }).encodeType(name);
       expect(keccak256(toUtf8Bytes(encoded))).toBe(await rel[constant]());
     }
@@ -83,7 +92,12 @@ describe('Relationships', () => {
     expect(eventsOf(second, rel, 'RecordAdded')).toEqual([[r2, relId, c2, ZeroHash]]);
 
     expect([...(await rel.recordOf(r1))]).toEqual([patient.id, provider.id, c1, p1, BigInt(RecordStatus.Pending)]);
-    expect([...(await rel.relationshipOf(relId))]).toEqual([patient.id, provider.id, BigInt(RelationshipStatus.Active), 2n]);
+    expect([...(await rel.relationshipOf(relId))]).toEqual([
+      patient.id,
+      provider.id,
+      BigInt(RelationshipStatus.Active),
+      2n,
+    ]);
     expect([...(await rel.relationshipsOf(patient.id))]).toEqual([relId]);
     expect([...(await rel.relationshipsOf(provider.id))]).toEqual([relId]);
     expect([...(await rel.recordsOf(relId))]).toEqual([r1, r2]);
@@ -94,52 +108,134 @@ describe('Relationships', () => {
     const provider = await identity(IdentityKind.Provider);
     const other = await identity(IdentityKind.ThirdParty);
     const r = randomId();
-    await expectRevert(as(patient.wallet).addRecord(patient.id, randomId(), randomId(), randomId()), 'IdentitySignerWrongIdentity', [patient.id, 2n]);
-    await expectRevert(as(other.wallet).addRecord(patient.id, randomId(), randomId(), randomId()), 'IdentitySignerWrongIdentity');
-    await expectRevert(as(stranger).addRecord(patient.id, randomId(), randomId(), randomId()), 'IdentitySignerWrongIdentity', [ZeroHash, 2n]);
-    await expectRevert(as(provider.wallet).addRecord(other.id, randomId(), randomId(), randomId()), 'IdentitySignerWrongIdentity', [other.id, 1n]);
-    await expectRevert(as(provider.wallet).addRecord(randomId(), randomId(), randomId(), randomId()), 'IdentitySignerWrongIdentity');
-    await expectRevert(as(provider.wallet).addRecord(patient.id, ZeroHash, randomId(), randomId()), 'RelationshipsInvalidRecord');
-    await expectRevert(as(provider.wallet).addRecord(patient.id, randomId(), ZeroHash, randomId()), 'RelationshipsInvalidRecord');
+    await expectRevert(
+      as(patient.wallet).addRecord(patient.id, randomId(), randomId(), randomId()),
+      'IdentitySignerWrongIdentity',
+      [patient.id, 2n],
+    );
+    await expectRevert(
+      as(other.wallet).addRecord(patient.id, randomId(), randomId(), randomId()),
+      'IdentitySignerWrongIdentity',
+    );
+    await expectRevert(
+      as(stranger).addRecord(patient.id, randomId(), randomId(), randomId()),
+      'IdentitySignerWrongIdentity',
+      [ZeroHash, 2n],
+    );
+    await expectRevert(
+      as(provider.wallet).addRecord(other.id, randomId(), randomId(), randomId()),
+      'IdentitySignerWrongIdentity',
+      [other.id, 1n],
+    );
+    await expectRevert(
+      as(provider.wallet).addRecord(randomId(), randomId(), randomId(), randomId()),
+      'IdentitySignerWrongIdentity',
+    );
+    await expectRevert(
+      as(provider.wallet).addRecord(patient.id, ZeroHash, randomId(), randomId()),
+      'RelationshipsInvalidRecord',
+    );
+    await expectRevert(
+      as(provider.wallet).addRecord(patient.id, randomId(), ZeroHash, randomId()),
+      'RelationshipsInvalidRecord',
+    );
     await mined(as(provider.wallet).addRecord(patient.id, r, randomId(), randomId()));
-    await expectRevert(as(provider.wallet).addRecord(patient.id, r, randomId(), randomId()), 'RelationshipsRecordExists', [r]);
+    await expectRevert(
+      as(provider.wallet).addRecord(patient.id, r, randomId(), randomId()),
+      'RelationshipsRecordExists',
+      [r],
+    );
   });
 
   describe('addRecordBySig (relayed, provider-signed)', () => {
     it('adds the record and consumes the provider nonce', async () => {
       const patient = await identity(IdentityKind.Patient);
       const provider = await identity(IdentityKind.Provider);
-      const msg = { providerId: provider.id, patientId: patient.id, recordId: randomId(), contentHash: randomId(), pointerHash: randomId(), nonce: await nonce(provider.id), deadline: FAR };
+      const msg = {
+        providerId: provider.id,
+        patientId: patient.id,
+        recordId: randomId(),
+        contentHash: randomId(),
+        pointerHash: randomId(),
+        nonce: await nonce(provider.id),
+        deadline: FAR,
+      };
       const sig = await signAddRecord(provider.wallet, domain, msg);
-      const receipt = await mined(asRelayer.addRecordBySig(msg.providerId, msg.patientId, msg.recordId, msg.contentHash, msg.pointerHash, msg.deadline, sig));
+      const receipt = await mined(
+        asRelayer.addRecordBySig(
+          msg.providerId,
+          msg.patientId,
+          msg.recordId,
+          msg.contentHash,
+          msg.pointerHash,
+          msg.deadline,
+          sig,
+        ),
+      );
       expect(eventsOf(receipt, rel, 'RecordAdded')).toHaveLength(1);
       expect(await nonce(provider.id)).toBe(msg.nonce + 1n);
       // replay of the same signature fails: the nonce moved on
       await expectRevert(
-        asRelayer.addRecordBySig(msg.providerId, msg.patientId, randomId(), msg.contentHash, msg.pointerHash, msg.deadline, sig),
+        asRelayer.addRecordBySig(
+          msg.providerId,
+          msg.patientId,
+          randomId(),
+          msg.contentHash,
+          msg.pointerHash,
+          msg.deadline,
+          sig,
+        ),
         'IdentitySignerInvalidSignature',
       );
       await expectRevert(
-        asRelayer.addRecordBySig(msg.providerId, msg.patientId, msg.recordId, msg.contentHash, msg.pointerHash, msg.deadline, sig),
+        asRelayer.addRecordBySig(
+          msg.providerId,
+          msg.patientId,
+          msg.recordId,
+          msg.contentHash,
+          msg.pointerHash,
+          msg.deadline,
+          sig,
+        ),
         'IdentitySignerInvalidSignature',
       );
     });
     it('rejects a wrong signer, an expired deadline, a tampered field, a missing RELAYER_ROLE', async () => {
       const patient = await identity(IdentityKind.Patient);
       const provider = await identity(IdentityKind.Provider);
-      const base = { providerId: provider.id, patientId: patient.id, recordId: randomId(), contentHash: randomId(), pointerHash: randomId(), nonce: await nonce(provider.id), deadline: FAR };
+      const base = {
+        providerId: provider.id,
+        patientId: patient.id,
+        recordId: randomId(),
+        contentHash: randomId(),
+        pointerHash: randomId(),
+        nonce: await nonce(provider.id),
+        deadline: FAR,
+      };
       const call = (c: Contract, m: typeof base, sig: string) =>
         c.addRecordBySig(m.providerId, m.patientId, m.recordId, m.contentHash, m.pointerHash, m.deadline, sig);
       const byPatient = await signAddRecord(patient.wallet, domain, base);
-      await expectRevert(call(asRelayer, base, byPatient), 'IdentitySignerInvalidSignature', [provider.id, patient.wallet.address]);
+      await expectRevert(call(asRelayer, base, byPatient), 'IdentitySignerInvalidSignature', [
+        provider.id,
+        patient.wallet.address,
+      ]);
       const expired = { ...base, deadline: BigInt(await now(chain)) - 1n };
-      await expectRevert(call(asRelayer, expired, await signAddRecord(provider.wallet, domain, expired)), 'IdentitySignerExpired');
+      await expectRevert(
+        call(asRelayer, expired, await signAddRecord(provider.wallet, domain, expired)),
+        'IdentitySignerExpired',
+      );
       const good = await signAddRecord(provider.wallet, domain, base);
       await expectRevert(call(asRelayer, { ...base, contentHash: randomId() }, good), 'IdentitySignerInvalidSignature');
       await expectRevert(call(asRelayer, base, '0x1234'), 'IdentitySignerInvalidSignature');
-      await expectRevert(call(as(stranger), base, good), 'AccessControlUnauthorizedAccount', [stranger.address, ROLES.RELAYER]);
+      await expectRevert(call(as(stranger), base, good), 'AccessControlUnauthorizedAccount', [
+        stranger.address,
+        ROLES.RELAYER,
+      ]);
       const otherDomain = { ...domain, verifyingContract: randomAddress() };
-      await expectRevert(call(asRelayer, base, await signAddRecord(provider.wallet, otherDomain, base)), 'IdentitySignerInvalidSignature');
+      await expectRevert(
+        call(asRelayer, base, await signAddRecord(provider.wallet, otherDomain, base)),
+        'IdentitySignerInvalidSignature',
+      );
       await mined(call(asRelayer, base, good));
     });
     it('after a rebind the lost key can no longer sign, the new key can', async () => {
@@ -147,8 +243,17 @@ describe('Relationships', () => {
       const provider = await identity(IdentityKind.Provider);
       const newKey = people[nextPerson++]!;
       await mined(registrar.rebind(provider.id, newKey.address));
-      const m = { providerId: provider.id, patientId: patient.id, recordId: randomId(), contentHash: randomId(), pointerHash: randomId(), nonce: await nonce(provider.id), deadline: FAR };
-      const call = (sig: string) => asRelayer.addRecordBySig(m.providerId, m.patientId, m.recordId, m.contentHash, m.pointerHash, m.deadline, sig);
+      const m = {
+        providerId: provider.id,
+        patientId: patient.id,
+        recordId: randomId(),
+        contentHash: randomId(),
+        pointerHash: randomId(),
+        nonce: await nonce(provider.id),
+        deadline: FAR,
+      };
+      const call = (sig: string) =>
+        asRelayer.addRecordBySig(m.providerId, m.patientId, m.recordId, m.contentHash, m.pointerHash, m.deadline, sig);
       await expectRevert(call(await signAddRecord(provider.wallet, domain, m)), 'IdentitySignerInvalidSignature');
       await mined(call(await signAddRecord(newKey, domain, m)));
     });
@@ -168,25 +273,46 @@ describe('Relationships', () => {
       const other = randomId();
       await mined(as(provider.wallet).addRecord(patient.id, other, randomId(), randomId()));
       const m1 = { recordId, accept: true, nonce: await nonce(patient.id), deadline: FAR };
-      const r1 = await mined(asRelayer.respondBySig(recordId, true, FAR, await signRespondToRecord(patient.wallet, domain, m1)));
+      const r1 = await mined(
+        asRelayer.respondBySig(recordId, true, FAR, await signRespondToRecord(patient.wallet, domain, m1)),
+      );
       expect(eventsOf(r1, rel, 'RecordAccepted')).toEqual([[recordId, patient.id]]);
       expect((await rel.recordOf(recordId))[4]).toBe(BigInt(RecordStatus.Accepted));
       const m2 = { recordId: other, accept: false, nonce: await nonce(patient.id), deadline: FAR };
-      const r2 = await mined(asRelayer.respondBySig(other, false, FAR, await signRespondToRecord(patient.wallet, domain, m2)));
+      const r2 = await mined(
+        asRelayer.respondBySig(other, false, FAR, await signRespondToRecord(patient.wallet, domain, m2)),
+      );
       expect(eventsOf(r2, rel, 'RecordRejected')).toEqual([[other, patient.id]]);
       expect((await rel.recordOf(other))[4]).toBe(BigInt(RecordStatus.Rejected));
       const m3 = { recordId, accept: false, nonce: await nonce(patient.id), deadline: FAR };
-      await expectRevert(asRelayer.respondBySig(recordId, false, FAR, await signRespondToRecord(patient.wallet, domain, m3)), 'RelationshipsRecordNotPending', [recordId]);
+      await expectRevert(
+        asRelayer.respondBySig(recordId, false, FAR, await signRespondToRecord(patient.wallet, domain, m3)),
+        'RelationshipsRecordNotPending',
+        [recordId],
+      );
     });
 
     it('respondBySig rejects replay, wrong signer, flipped answer, expired deadline, unknown record, missing role', async () => {
       const { patient, provider, recordId } = await pending();
       const m = { recordId, accept: true, nonce: await nonce(patient.id), deadline: FAR };
       const sig = await signRespondToRecord(patient.wallet, domain, m);
-      await expectRevert(asRelayer.respondBySig(recordId, true, FAR, await signRespondToRecord(provider.wallet, domain, m)), 'IdentitySignerInvalidSignature', [patient.id, provider.wallet.address]);
+      await expectRevert(
+        asRelayer.respondBySig(recordId, true, FAR, await signRespondToRecord(provider.wallet, domain, m)),
+        'IdentitySignerInvalidSignature',
+        [patient.id, provider.wallet.address],
+      );
       await expectRevert(asRelayer.respondBySig(recordId, false, FAR, sig), 'IdentitySignerInvalidSignature');
       const past = BigInt(await now(chain)) - 1n;
-      await expectRevert(asRelayer.respondBySig(recordId, true, past, await signRespondToRecord(patient.wallet, domain, { ...m, deadline: past })), 'IdentitySignerExpired', [past]);
+      await expectRevert(
+        asRelayer.respondBySig(
+          recordId,
+          true,
+          past,
+          await signRespondToRecord(patient.wallet, domain, { ...m, deadline: past }),
+        ),
+        'IdentitySignerExpired',
+        [past],
+      );
       await expectRevert(asRelayer.respondBySig(randomId(), true, FAR, sig), 'RelationshipsRecordNotFound');
       await expectRevert(as(stranger).respondBySig(recordId, true, FAR, sig), 'AccessControlUnauthorizedAccount');
       await mined(asRelayer.respondBySig(recordId, true, FAR, sig));
@@ -194,14 +320,20 @@ describe('Relationships', () => {
       const second = randomId();
       await mined(as(provider.wallet).addRecord(patient.id, second, randomId(), randomId()));
       const again = { ...m, recordId: second };
-      await expectRevert(asRelayer.respondBySig(second, true, FAR, await signRespondToRecord(patient.wallet, domain, again)), 'IdentitySignerInvalidSignature');
+      await expectRevert(
+        asRelayer.respondBySig(second, true, FAR, await signRespondToRecord(patient.wallet, domain, again)),
+        'IdentitySignerInvalidSignature',
+      );
     });
 
     it('respond directly from the patient account; other accounts are refused', async () => {
       const { patient, provider, recordId } = await pending();
       await expectRevert(as(provider.wallet).respond(recordId, true), 'IdentitySignerWrongIdentity');
       const otherPatient = await identity(IdentityKind.Patient);
-      await expectRevert(as(otherPatient.wallet).respond(recordId, true), 'IdentitySignerWrongIdentity', [patient.id, 1n]);
+      await expectRevert(as(otherPatient.wallet).respond(recordId, true), 'IdentitySignerWrongIdentity', [
+        patient.id,
+        1n,
+      ]);
       await expectRevert(as(patient.wallet).respond(randomId(), true), 'RelationshipsRecordNotFound');
       const receipt = await mined(as(patient.wallet).respond(recordId, false));
       expect(eventsOf(receipt, rel, 'RecordRejected')).toHaveLength(1);
@@ -211,17 +343,50 @@ describe('Relationships', () => {
       const { patient, provider } = await pending();
       const relId = await rel.relationshipIdOf(patient.id, provider.id);
       const m = { patientId: patient.id, providerId: provider.id, nonce: await nonce(patient.id), deadline: FAR };
-      await expectRevert(asRelayer.endRelationshipBySig(patient.id, provider.id, FAR, await signEndRelationship(provider.wallet, domain, m)), 'IdentitySignerInvalidSignature');
-      await expectRevert(as(stranger).endRelationshipBySig(patient.id, provider.id, FAR, await signEndRelationship(patient.wallet, domain, m)), 'AccessControlUnauthorizedAccount');
+      await expectRevert(
+        asRelayer.endRelationshipBySig(
+          patient.id,
+          provider.id,
+          FAR,
+          await signEndRelationship(provider.wallet, domain, m),
+        ),
+        'IdentitySignerInvalidSignature',
+      );
+      await expectRevert(
+        as(stranger).endRelationshipBySig(
+          patient.id,
+          provider.id,
+          FAR,
+          await signEndRelationship(patient.wallet, domain, m),
+        ),
+        'AccessControlUnauthorizedAccount',
+      );
       const past = BigInt(await now(chain)) - 1n;
-      await expectRevert(asRelayer.endRelationshipBySig(patient.id, provider.id, past, await signEndRelationship(patient.wallet, domain, { ...m, deadline: past })), 'IdentitySignerExpired');
+      await expectRevert(
+        asRelayer.endRelationshipBySig(
+          patient.id,
+          provider.id,
+          past,
+          await signEndRelationship(patient.wallet, domain, { ...m, deadline: past }),
+        ),
+        'IdentitySignerExpired',
+      );
       const sig = await signEndRelationship(patient.wallet, domain, m);
       const receipt = await mined(asRelayer.endRelationshipBySig(patient.id, provider.id, FAR, sig));
       expect(eventsOf(receipt, rel, 'RelationshipEnded')).toEqual([[relId, patient.id, provider.id]]);
       expect((await rel.relationshipOf(relId))[2]).toBe(BigInt(RelationshipStatus.Ended));
-      await expectRevert(asRelayer.endRelationshipBySig(patient.id, provider.id, FAR, sig), 'IdentitySignerInvalidSignature');
-      await expectRevert(as(patient.wallet).endRelationship(provider.id), 'RelationshipsRelationshipNotActive', [relId]);
-      await expectRevert(as(provider.wallet).addRecord(patient.id, randomId(), randomId(), randomId()), 'RelationshipsRelationshipEnded', [relId]);
+      await expectRevert(
+        asRelayer.endRelationshipBySig(patient.id, provider.id, FAR, sig),
+        'IdentitySignerInvalidSignature',
+      );
+      await expectRevert(as(patient.wallet).endRelationship(provider.id), 'RelationshipsRelationshipNotActive', [
+        relId,
+      ]);
+      await expectRevert(
+        as(provider.wallet).addRecord(patient.id, randomId(), randomId(), randomId()),
+        'RelationshipsRelationshipEnded',
+        [relId],
+      );
 
       const other = await pending();
       await expectRevert(as(other.provider.wallet).endRelationship(other.provider.id), 'IdentitySignerWrongIdentity');

@@ -62,7 +62,11 @@ export async function deployAll(signer: Signer, opts: DeployOptions = {}): Promi
   };
 
   const registrar = await deploy('Registrar', RegistrarAbi, RegistrarBytecode, [admin, delay]);
-  const relationships = await deploy('Relationships', RelationshipsAbi, RelationshipsBytecode, [admin, delay, registrar]);
+  const relationships = await deploy('Relationships', RelationshipsAbi, RelationshipsBytecode, [
+    admin,
+    delay,
+    registrar,
+  ]);
   const consent = await deploy('Consent', ConsentAbi, ConsentBytecode, [admin, delay, registrar, relationships]);
   const anchors = await deploy('Anchors', AnchorsAbi, AnchorsBytecode, [admin, delay]);
 

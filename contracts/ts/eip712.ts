@@ -111,8 +111,13 @@ export interface BreakGlassMessage extends Signed {
   duration: Num;
 }
 
-const sign = (signer: Signer, domain: TypedDataDomain, primary: string, types: Record<string, readonly TypedDataField[]>, value: object) =>
-  signer.signTypedData(domain, { [primary]: [...types[primary]!] }, value as Record<string, unknown>);
+const sign = (
+  signer: Signer,
+  domain: TypedDataDomain,
+  primary: string,
+  types: Record<string, readonly TypedDataField[]>,
+  value: object,
+) => signer.signTypedData(domain, { [primary]: [...types[primary]!] }, value as Record<string, unknown>);
 
 export const signAddRecord = (signer: Signer, d: DomainInput, m: AddRecordMessage): Promise<string> =>
   sign(signer, relationshipsDomain(d), 'AddRecord', RELATIONSHIPS_TYPES, m);
@@ -166,8 +171,11 @@ function typedDataRequest(
   };
 }
 
-export const consentTypedData = (d: DomainInput, primaryType: keyof typeof CONSENT_TYPES, message: Record<string, unknown>) =>
-  typedDataRequest(consentDomain(d), primaryType, CONSENT_TYPES[primaryType], message);
+export const consentTypedData = (
+  d: DomainInput,
+  primaryType: keyof typeof CONSENT_TYPES,
+  message: Record<string, unknown>,
+) => typedDataRequest(consentDomain(d), primaryType, CONSENT_TYPES[primaryType], message);
 
 export const relationshipsTypedData = (
   d: DomainInput,

@@ -17,7 +17,14 @@ import {
   randomBytes,
 } from 'ethers';
 import { AnchorsAbi, ConsentAbi, RegistrarAbi, RelationshipsAbi } from '../../ts/index.js';
-import { deployAll, type ContractAddresses, registrarAt, relationshipsAt, consentAt, anchorsAt } from '../../ts/index.js';
+import {
+  deployAll,
+  type ContractAddresses,
+  registrarAt,
+  relationshipsAt,
+  consentAt,
+  anchorsAt,
+} from '../../ts/index.js';
 
 const MNEMONIC = Mnemonic.fromPhrase('test test test test test test test test test test test junk');
 
@@ -170,7 +177,11 @@ const allErrors = new Interface(
 );
 
 function decodeRevert(error: unknown): { name: string; args: unknown[] } | undefined {
-  const e = error as { revert?: { name: string; args: unknown[] }; data?: string; info?: { error?: { data?: string } } };
+  const e = error as {
+    revert?: { name: string; args: unknown[] };
+    data?: string;
+    info?: { error?: { data?: string } };
+  };
   if (e.revert) return e.revert;
   const data = e.data ?? e.info?.error?.data;
   if (typeof data !== 'string' || data.length < 10) return undefined;

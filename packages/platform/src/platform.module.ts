@@ -178,7 +178,15 @@ export class PlatformModule {
             provide: ChainWriter,
             inject: [DataSource, DEPLOYMENT, LOGGER],
             useFactory: (ds: DataSource, d: Deployment, l: Logger) =>
-              new ChainWriter(cfg.chainRpcUrl, d.chainId, cfg.chainSignerKey, ds, chainWaker, l, new Leadership(dbUrl, 'uhr-chain-writer')),
+              new ChainWriter(
+                cfg.chainRpcUrl,
+                d.chainId,
+                cfg.chainSignerKey,
+                ds,
+                chainWaker,
+                l,
+                new Leadership(dbUrl, 'uhr-chain-writer'),
+              ),
           },
         ]
       : [];
@@ -199,7 +207,11 @@ export class PlatformModule {
           },
         },
         { provide: EventStore, inject: [DataSource], useFactory: (ds: DataSource) => new EventStore(ds) },
-        { provide: KAFKA, inject: [LOGGER], useFactory: (l: Logger) => createKafka(cfg.serviceName, cfg.kafkaBrokers, l) },
+        {
+          provide: KAFKA,
+          inject: [LOGGER],
+          useFactory: (l: Logger) => createKafka(cfg.serviceName, cfg.kafkaBrokers, l),
+        },
         ...chainProviders,
         {
           provide: OutboxRelay,
@@ -209,7 +221,12 @@ export class PlatformModule {
         {
           provide: JwtVerifier,
           useFactory: () =>
-            new JwtVerifier(cfg.keycloakUrl, cfg.keycloakRealm, cfg.keycloakAudience, cfg.keycloakPublicUrl ?? cfg.keycloakUrl),
+            new JwtVerifier(
+              cfg.keycloakUrl,
+              cfg.keycloakRealm,
+              cfg.keycloakAudience,
+              cfg.keycloakPublicUrl ?? cfg.keycloakUrl,
+            ),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
         {
@@ -232,4 +249,3 @@ export class PlatformModule {
     };
   }
 }
-

@@ -67,7 +67,10 @@ try {
   await waitFor(
     `${count} inbox rows`,
     async () => {
-      const rows: Array<{ n: number }> = await ds.query('select count(*)::int as n from inbox where event_id = any($1::text[])', [ids]);
+      const rows: Array<{ n: number }> = await ds.query(
+        'select count(*)::int as n from inbox where event_id = any($1::text[])',
+        [ids],
+      );
       return rows[0]!.n === count;
     },
     { timeoutMs: 300_000, intervalMs: 200 },

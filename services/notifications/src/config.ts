@@ -1,9 +1,12 @@
 import { loadConfig, localDefaults } from '@uhr/platform';
 import { z } from 'zod';
 
-const subjectList = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const subjectList = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 const flag = z.enum(['true', 'false']).transform((s) => s === 'true');
 
 /** The notifications service's configuration, validated at boot (fails fast naming the variable at fault). */

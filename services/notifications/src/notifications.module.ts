@@ -6,7 +6,12 @@ import { CONSUMER_OPTIONS, NotificationsConsumer } from './delivery/notification
 import { SkippedEventsRepository } from './delivery/skipped-events.repository.js';
 import { StatsController } from './delivery/stats.controller.js';
 import { DeliverEventUseCase } from './delivery/use-cases/deliver-event/deliver-event.use-case.js';
-import { AUDITOR_SOURCE, AuditorDirectory, keycloakRoleMembers, type AuditorSource } from './delivery/auditor-directory.js';
+import {
+  AUDITOR_SOURCE,
+  AuditorDirectory,
+  keycloakRoleMembers,
+  type AuditorSource,
+} from './delivery/auditor-directory.js';
 import { InboxController } from './inbox/inbox.controller.js';
 import { InboxRepository } from './inbox/inbox.repository.js';
 import { notificationsMigrations } from './notifications.migrations.js';

@@ -56,9 +56,17 @@ export const events = {
       title: 'Blood count',
     }),
   recordAccepted: (patient: string, provider: string) =>
-    new EnvelopeBuilder('records.RecordAccepted', { recordId: rid(), patientSubject: patient, providerSubject: provider }),
+    new EnvelopeBuilder('records.RecordAccepted', {
+      recordId: rid(),
+      patientSubject: patient,
+      providerSubject: provider,
+    }),
   recordRejected: (patient: string, provider: string) =>
-    new EnvelopeBuilder('records.RecordRejected', { recordId: rid(), patientSubject: patient, providerSubject: provider }),
+    new EnvelopeBuilder('records.RecordRejected', {
+      recordId: rid(),
+      patientSubject: patient,
+      providerSubject: provider,
+    }),
   accessRequested: (patient: string, requester: string) =>
     new EnvelopeBuilder('consent.AccessRequested', {
       requestId: rid(),

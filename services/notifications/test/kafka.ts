@@ -21,7 +21,11 @@ export class TestKafka {
   ) {
     this.topics = CONSUMED_TOPICS.map((t) => prefixed(topicPrefix, t));
     process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
-    this.kafka = new Kafka({ clientId: `notifications-test-${randomUUID().slice(0, 8)}`, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+    this.kafka = new Kafka({
+      clientId: `notifications-test-${randomUUID().slice(0, 8)}`,
+      brokers: brokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
   }
 
   private async connected(): Promise<Producer> {
@@ -65,7 +69,8 @@ export class TestKafka {
       for (const t of meta.topics) for (const p of t.partitions) pending.set(`${t.name}:${p.partitionId}`, []);
       const deadline = Date.now() + timeoutMs;
       while (pending.size > 0) {
-        if (Date.now() > deadline) throw new Error(`consumer never reached partitions ${[...pending.keys()].join(', ')}`);
+        if (Date.now() > deadline)
+          throw new Error(`consumer never reached partitions ${[...pending.keys()].join(', ')}`);
         for (const [tp, ids] of pending) {
           const [topic, partition] = tp.split(':') as [string, string];
           const id = randomUUID();
@@ -85,10 +90,14 @@ export class TestKafka {
         }
       }
       // Processed is not yet committed: wait until Kafka holds an offset for every partition.
-      await waitFor('committed offsets on every partition', async () => {
-        const offsets = await admin.fetchOffsets({ groupId, topics: this.topics });
-        return offsets.every((t) => t.partitions.every((p) => Number(p.offset) >= 0));
-      }, { timeoutMs: 20_000, intervalMs: 200 });
+      await waitFor(
+        'committed offsets on every partition',
+        async () => {
+          const offsets = await admin.fetchOffsets({ groupId, topics: this.topics });
+          return offsets.every((t) => t.partitions.every((p) => Number(p.offset) >= 0));
+        },
+        { timeoutMs: 20_000, intervalMs: 200 },
+      );
     } finally {
       await admin.disconnect();
     }

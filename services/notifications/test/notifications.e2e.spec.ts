@@ -24,10 +24,16 @@ describe('notifications (running service)', () => {
       const e = events.recordAdded(subjectOf(token), provider).build();
       await kafka.publish(e);
       // A service that has just started may still be catching up on the topics' history: a generous deadline.
-      await waitFor('the push', () => stream.ofType('notification').some((x) => (x.data as { eventId: string }).eventId === e.id), {
-        timeoutMs: 90_000,
-      });
-      const inbox = (await (await fetch(`${base}/inbox?limit=100`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      await waitFor(
+        'the push',
+        () => stream.ofType('notification').some((x) => (x.data as { eventId: string }).eventId === e.id),
+        {
+          timeoutMs: 90_000,
+        },
+      );
+      const inbox = (await (
+        await fetch(`${base}/inbox?limit=100`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as {
         items: Array<{ eventId: string; type: string }>;
       };
       expect(inbox.items.filter((i) => i.eventId === e.id).map((i) => i.type)).toEqual(['records.RecordAdded']);

@@ -20,7 +20,15 @@ const runId = randomBytes(4).toString('hex');
 const database = `uhr_notifications_test_${runId}`;
 const groupId = `notifications-test-${runId}`;
 
-const USERS = ['patient-alice', 'patient-bob', 'provider-hospital', 'provider-clinic', 'auditor-1', 'admin-1', 'norole-1'] as const;
+const USERS = [
+  'patient-alice',
+  'patient-bob',
+  'provider-hospital',
+  'provider-clinic',
+  'auditor-1',
+  'admin-1',
+  'norole-1',
+] as const;
 type User = (typeof USERS)[number];
 const token: Record<string, string> = {};
 const sub: Record<string, string> = {};
@@ -37,7 +45,12 @@ let ds: DataSource;
 let kafka: TestKafka;
 const receiver = new WebhookReceiver();
 
-async function api(user: User | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function api(
+  user: User | null,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: {
@@ -62,13 +75,17 @@ async function rowsOf(eventId: string): Promise<Record<string, number>> {
 /** Waits until the consumer has taken each event (a row or a recorded skip). */
 async function settled(...envs: EventEnvelope[]): Promise<void> {
   const ids = envs.map((e) => e.id);
-  await waitFor(`${ids.length} event(s) to be consumed`, async () => {
-    const rows: Array<{ n: number }> = await ds.query(
-      'select count(*)::int as n from uhr_processed_messages where consumer = $1 and message_id = any($2::uuid[])',
-      [groupId, ids],
-    );
-    return rows[0]!.n === ids.length;
-  }, { timeoutMs: 30_000 });
+  await waitFor(
+    `${ids.length} event(s) to be consumed`,
+    async () => {
+      const rows: Array<{ n: number }> = await ds.query(
+        'select count(*)::int as n from uhr_processed_messages where consumer = $1 and message_id = any($2::uuid[])',
+        [groupId, ids],
+      );
+      return rows[0]!.n === ids.length;
+    },
+    { timeoutMs: 30_000 },
+  );
 }
 
 beforeAll(async () => {
@@ -154,7 +171,10 @@ describe('every event type reaches the right recipients, once', () => {
     const [kept] = await ds.query('select envelope from skipped_events where event_id = $1', [badPayload.id]);
     expect(kept.envelope).toEqual(badPayload);
     await waitFor('the malformed message in the dead letters', async () => {
-      const dead: unknown[] = await ds.query('select 1 from uhr_dead_letters where consumer = $1 and raw = $2', [groupId, '{not json']);
+      const dead: unknown[] = await ds.query('select 1 from uhr_dead_letters where consumer = $1 and raw = $2', [
+        groupId,
+        '{not json',
+      ]);
       return dead.length === 1;
     });
 
@@ -262,7 +282,9 @@ describe('live push (SSE)', () => {
       console.info(`SSE push delays (publish → event received), ms: ${delays.join(', ')}`);
       expect(Math.max(...delays)).toBeLessThan(1000);
       const aliceEventIds = new Set(alice.ofType('notification').map((x) => (x.data as { eventId: string }).eventId));
-      expect(bob.ofType('notification').filter((x) => aliceEventIds.has((x.data as { eventId: string }).eventId))).toEqual([]);
+      expect(
+        bob.ofType('notification').filter((x) => aliceEventIds.has((x.data as { eventId: string }).eventId)),
+      ).toEqual([]);
     } finally {
       await alice.close();
       await bob.close();
@@ -286,7 +308,10 @@ describe('live push (SSE)', () => {
       // Two aggregates, two partitions: their relative order is not defined, only that both arrive once.
       const ours = new Set([first.id, ...missed.map((m) => m.id)]);
       const eventIdsOf = (c: SseClient) =>
-        c.ofType('notification').map((e) => (e.data as { eventId: string }).eventId).filter((id) => ours.has(id));
+        c
+          .ofType('notification')
+          .map((e) => (e.data as { eventId: string }).eventId)
+          .filter((id) => ours.has(id));
       expect(eventIdsOf(alice).sort()).toEqual(missed.map((m) => m.id).sort());
       expect(eventIdsOf(bob)).toEqual([]);
     } finally {
@@ -342,13 +367,18 @@ describe('preferences', () => {
 
   it('drops a muted type but never a safety alert, even if the database says it is muted', async () => {
     const alice = sub['patient-alice']!;
-    await ds.query(`update preferences set muted_types = muted_types || '{consent.BreakGlassUsed}' where subject = $1`, [alice]);
+    await ds.query(
+      `update preferences set muted_types = muted_types || '{consent.BreakGlassUsed}' where subject = $1`,
+      [alice],
+    );
     const read = events.recordRead(alice, sub['provider-clinic']!).build();
     const glass = events.breakGlassUsed(alice, sub['provider-hospital']!).build();
     await kafka.publish(read, glass);
     await settled(read, glass);
     expect(await rowsOf(read.id)).toEqual({});
-    const muted: unknown[] = await ds.query(`select 1 from skipped_events where event_id = $1 and reason = 'muted'`, [read.id]);
+    const muted: unknown[] = await ds.query(`select 1 from skipped_events where event_id = $1 and reason = 'muted'`, [
+      read.id,
+    ]);
     expect(muted).toHaveLength(1);
     expect(await rowsOf(glass.id)).toEqual({ [alice]: 1, [sub['auditor-1']!]: 1 });
   });
@@ -367,10 +397,16 @@ describe('preferences', () => {
       quietHours: null,
       digest: { daily: true, at: '00:00', timezone: 'UTC' },
     });
-    const held = [events.recordAdded(carol, sub['provider-hospital']!).build(), events.accessRequested(carol, sub['provider-clinic']!).build()];
+    const held = [
+      events.recordAdded(carol, sub['provider-hospital']!).build(),
+      events.accessRequested(carol, sub['provider-clinic']!).build(),
+    ];
     await kafka.publish(...held);
     await settled(...held);
-    const deliveries: Array<{ delivery: string }> = await ds.query('select delivery from inbox where event_id = any($1::text[])', [held.map((h) => h.id)]);
+    const deliveries: Array<{ delivery: string }> = await ds.query(
+      'select delivery from inbox where event_id = any($1::text[])',
+      [held.map((h) => h.id)],
+    );
     expect(deliveries.map((d) => d.delivery)).toEqual(['digest', 'digest']);
 
     const digests = app.get(SendDigestsUseCase);
@@ -407,7 +443,12 @@ describe('webhooks for organisations', () => {
     expect(hook.status).toBe(201);
     config.webhookAllowPrivate = false; // as in production
     try {
-      for (const target of [url, 'http://169.254.169.254/latest/meta-data', 'http://localhost:9000/x', 'http://[::1]/x']) {
+      for (const target of [
+        url,
+        'http://169.254.169.254/latest/meta-data',
+        'http://localhost:9000/x',
+        'http://[::1]/x',
+      ]) {
         const r = await api('provider-hospital', 'POST', '/webhooks', { url: target });
         expect({ target, status: r.status }).toEqual({ target, status: 400 });
         expect(r.body.fields.url.join()).toMatch(/not a public address/);
@@ -418,7 +459,9 @@ describe('webhooks for organisations', () => {
         const r = await api('provider-hospital', 'GET', `/webhooks/${hook.body.id}/deliveries?status=dead`);
         return r.body.find((d: { eventId: string }) => d.eventId === e.id);
       });
-      expect(dead.lastError).toMatch(/^refused: 127\.0\.0\.1 resolves to|^refused: 127\.0\.0\.1 .*not a public address/);
+      expect(dead.lastError).toMatch(
+        /^refused: 127\.0\.0\.1 resolves to|^refused: 127\.0\.0\.1 .*not a public address/,
+      );
       expect(receiver.callsTo('/inside')).toEqual([]);
     } finally {
       config.webhookAllowPrivate = true;
@@ -452,7 +495,10 @@ describe('webhooks for organisations', () => {
     const now = Math.floor(Date.now() / 1000);
     for (const c of calls) {
       expect(verify(hook.body.secret, String(c.headers['x-uhr-signature']), c.body, now)).toEqual({ ok: true });
-      expect(verify('whsec_wrong', String(c.headers['x-uhr-signature']), c.body, now)).toEqual({ ok: false, reason: 'mismatch' });
+      expect(verify('whsec_wrong', String(c.headers['x-uhr-signature']), c.body, now)).toEqual({
+        ok: false,
+        reason: 'mismatch',
+      });
     }
     const body = JSON.parse(calls[2]!.body);
     expect(body).toMatchObject({
@@ -488,7 +534,11 @@ describe('webhooks for organisations', () => {
     expect((await api('provider-clinic', 'DELETE', `/webhooks/${hook.body.id}`)).status).toBe(404);
     expect((await api('provider-clinic', 'GET', '/webhooks')).body).toEqual([]);
     expect((await api('admin-1', 'GET', '/webhooks')).body.map((h: { id: string }) => h.id)).toContain(hook.body.id);
-    expect((await api('provider-hospital', 'GET', '/webhooks')).body.every((h: { secret?: string }) => h.secret === undefined)).toBe(true);
+    expect(
+      (await api('provider-hospital', 'GET', '/webhooks')).body.every(
+        (h: { secret?: string }) => h.secret === undefined,
+      ),
+    ).toBe(true);
 
     receiver.setDown('/down', false);
     const replay = await api('provider-hospital', 'POST', `/webhooks/deliveries/${dead.id}/replay`);
@@ -508,10 +558,16 @@ describe('exactly once under redelivery, consumer restarts and rebalances', () =
   it('writes each (recipient, event) once while consumers join, leave and restart, and envelopes are re-sent', async () => {
     const consumer = app.get(NotificationsConsumer);
     const patients = [0, 1, 2].map(() => `patient-${randomBytes(4).toString('hex')}`);
-    const batch = Array.from({ length: 90 }, (_, i) => events.recordAdded(patients[i % 3]!, sub['provider-hospital']!).build());
+    const batch = Array.from({ length: 90 }, (_, i) =>
+      events.recordAdded(patients[i % 3]!, sub['provider-hospital']!).build(),
+    );
     const ids = batch.map((e) => e.id);
     const count = async () =>
-      ((await ds.query('select count(*)::int as n from inbox where event_id = any($1::text[])', [ids])) as Array<{ n: number }>)[0]!.n;
+      (
+        (await ds.query('select count(*)::int as n from inbox where event_id = any($1::text[])', [ids])) as Array<{
+          n: number;
+        }>
+      )[0]!.n;
 
     // A second instance joins the group: a rebalance while the first third arrives.
     const second = consumer.instance();
@@ -532,9 +588,13 @@ describe('exactly once under redelivery, consumer restarts and rebalances', () =
     await kafka.publish(...batch.slice(60));
 
     await waitFor('all 90 rows', async () => (await count()) === 90, { timeoutMs: 45_000 });
-    await waitFor('the re-sent third to be consumed', () => second.skipped + third.skipped + consumer.main.skipped >= 30, {
-      timeoutMs: 30_000,
-    });
+    await waitFor(
+      'the re-sent third to be consumed',
+      () => second.skipped + third.skipped + consumer.main.skipped >= 30,
+      {
+        timeoutMs: 30_000,
+      },
+    );
     const dupes: unknown[] = await ds.query(
       'select recipient, event_id from inbox where event_id = any($1::text[]) group by 1, 2 having count(*) > 1',
       [ids],

@@ -58,12 +58,21 @@ export class RecordsModule {
           inject: [RECORDS_KEY_RING],
           useFactory: (ring: KeyRing) =>
             new EncryptedBlobStore(
-              { endpoint: config.s3Endpoint, accessKey: config.s3AccessKey, secretKey: config.s3SecretKey, bucket: config.bucket },
+              {
+                endpoint: config.s3Endpoint,
+                accessKey: config.s3AccessKey,
+                secretKey: config.s3SecretKey,
+                bucket: config.bucket,
+              },
               ring,
             ),
         },
         BlobReader,
-        { provide: BucketBootstrap, inject: [EncryptedBlobStore, LOGGER], useFactory: (b: EncryptedBlobStore, l: Logger) => new BucketBootstrap(b, l) },
+        {
+          provide: BucketBootstrap,
+          inject: [EncryptedBlobStore, LOGGER],
+          useFactory: (b: EncryptedBlobStore, l: Logger) => new BucketBootstrap(b, l),
+        },
         Contracts,
         IdentityDirectory,
         RecordRepository,

@@ -10,7 +10,9 @@ export async function blobStoreAsHttp<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (err) {
     if (err instanceof BlobStoreUnavailableError) {
-      throw new DependencyUnavailableError('BlobStoreUnavailable', 'record storage is unavailable, retry later', { reason: err.reason });
+      throw new DependencyUnavailableError('BlobStoreUnavailable', 'record storage is unavailable, retry later', {
+        reason: err.reason,
+      });
     }
     throw err;
   }

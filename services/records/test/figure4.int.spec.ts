@@ -15,8 +15,10 @@ import { enrolParties, startStack, type PartyName, type Stack } from './harness.
 let s: Stack;
 let p: Record<PartyName, Party>;
 
-const rec = (token: string, method: string, path: string, body?: unknown) => call(s.recordsUrl, token, method, path, body);
-const con = (token: string, method: string, path: string, body?: unknown) => call(s.consentUrl, token, method, path, body);
+const rec = (token: string, method: string, path: string, body?: unknown) =>
+  call(s.recordsUrl, token, method, path, body);
+const con = (token: string, method: string, path: string, body?: unknown) =>
+  call(s.consentUrl, token, method, path, body);
 
 /** The hospital's lab report for a patient, anchored on-chain (status `pending`). */
 async function addLabReport(patient: Party, author: Party = p.hospital, category = 'laboratory') {
@@ -41,7 +43,10 @@ async function addLabReport(patient: Party, author: Party = p.hospital, category
     signature: await signTyped(author.wallet, toSign),
   });
   expect(anchored.status).toBe(202);
-  await until('record anchored', async () => (await rec(author.token, 'GET', `/records/${record.id}`)).body.status === 'pending');
+  await until(
+    'record anchored',
+    async () => (await rec(author.token, 'GET', `/records/${record.id}`)).body.status === 'pending',
+  );
   return record.id as string;
 }
 
@@ -56,7 +61,10 @@ async function accept(patient: Party, recordId: string, accept = true) {
   });
   expect(r.status).toBe(202);
   const want = accept ? 'accepted' : 'rejected';
-  await until(`record ${want}`, async () => (await rec(patient.token, 'GET', `/records/${recordId}`)).body.status === want);
+  await until(
+    `record ${want}`,
+    async () => (await rec(patient.token, 'GET', `/records/${recordId}`)).body.status === want,
+  );
 }
 
 async function grant(
@@ -93,15 +101,24 @@ async function grant(
   return g as { id: string; chainId: string };
 }
 
-async function read(reader: Party, recordId: string, purpose: string, opts: Parameters<typeof signedRead>[4] = {}, token = reader.token) {
-  return rec(token, 'POST', `/records/${recordId}/read`, await signedRead(reader.wallet, s.gatekeeperDomain, recordId, purpose, opts));
+async function read(
+  reader: Party,
+  recordId: string,
+  purpose: string,
+  opts: Parameters<typeof signedRead>[4] = {},
+  token = reader.token,
+) {
+  return rec(
+    token,
+    'POST',
+    `/records/${recordId}/read`,
+    await signedRead(reader.wallet, s.gatekeeperDomain, recordId, purpose, opts),
+  );
 }
 
 async function outboxTypes(type: string): Promise<Array<{ payload: Record<string, unknown>; published: boolean }>> {
-  const rows: Array<{ message: { type: string; payload: Record<string, unknown> }; published_at: Date | null }> = await s.recordsDb.query(
-    `select message, published_at from uhr_outbox where message->>'type' = $1`,
-    [type],
-  );
+  const rows: Array<{ message: { type: string; payload: Record<string, unknown> }; published_at: Date | null }> =
+    await s.recordsDb.query(`select message, published_at from uhr_outbox where message->>'type' = $1`, [type]);
   return rows.map((r) => ({ payload: r.message.payload, published: r.published_at !== null }));
 }
 
@@ -110,14 +127,20 @@ beforeAll(async () => {
   p = await enrolParties(s.env);
   // The projections learn the identities from the registrar's Kafka topic.
   for (const party of Object.values(p)) {
-    await until(`${party.username} known to records`, async () =>
-      ((await s.recordsDb.query('select 1 from known_identities where id = $1', [party.identityId])) as unknown[]).length === 1,
+    await until(
+      `${party.username} known to records`,
+      async () =>
+        ((await s.recordsDb.query('select 1 from known_identities where id = $1', [party.identityId])) as unknown[])
+          .length === 1,
     );
   }
   const consentDb = s.consent.get(DataSource);
   for (const party of Object.values(p)) {
-    await until(`${party.username} known to consent`, async () =>
-      ((await consentDb.query('select 1 from known_identities where id = $1', [party.identityId])) as unknown[]).length === 1,
+    await until(
+      `${party.username} known to consent`,
+      async () =>
+        ((await consentDb.query('select 1 from known_identities where id = $1', [party.identityId])) as unknown[])
+          .length === 1,
     );
   }
 }, 90_000);
@@ -134,10 +157,18 @@ describe('Figure 4: upload → accept → one-time share → read once', () => {
   it('the hospital adds a lab report: encrypted in S3, anchored via Relationships, the patient is told', async () => {
     recordId = await addLabReport(p.alice);
     const added = await outboxTypes('records.RecordAdded');
-    expect(added.some((e) => e.payload.recordId === recordId && e.payload.patientSubject === p.alice.subject)).toBe(true);
+    expect(added.some((e) => e.payload.recordId === recordId && e.payload.patientSubject === p.alice.subject)).toBe(
+      true,
+    );
     // S3 holds only ciphertext.
     const url = new URL(s.env.UHR_S3_ENDPOINT!);
-    const minio = new Client({ endPoint: url.hostname, port: Number(url.port), useSSL: false, accessKey: s.env.UHR_S3_ACCESS_KEY!, secretKey: s.env.UHR_S3_SECRET_KEY! });
+    const minio = new Client({
+      endPoint: url.hostname,
+      port: Number(url.port),
+      useSSL: false,
+      accessKey: s.env.UHR_S3_ACCESS_KEY!,
+      secretKey: s.env.UHR_S3_SECRET_KEY!,
+    });
     const [row] = await s.recordsDb.query('select blob_key from records where id = $1', [recordId]);
     const chunks: Buffer[] = [];
     for await (const c of await minio.getObject('uhr-records-test', row.blob_key)) chunks.push(c as Buffer);
@@ -156,7 +187,11 @@ describe('Figure 4: upload → accept → one-time share → read once', () => {
     grantId = g.id;
     grantChainId = g.chainId;
     const fhir = await con(p.alice.token, 'GET', `/grants/${grantId}/fhir`);
-    expect(fhir.body).toMatchObject({ resourceType: 'Consent', status: 'active', patient: { reference: `Patient/${p.alice.identityId}` } });
+    expect(fhir.body).toMatchObject({
+      resourceType: 'Consent',
+      status: 'active',
+      patient: { reference: `Patient/${p.alice.identityId}` },
+    });
   });
 
   it('the pharmacy reads it once (hash verified, decrypted) and is refused the second time', async () => {
@@ -165,11 +200,16 @@ describe('Figure 4: upload → accept → one-time share → read once', () => {
     await until('grant indexed', async () => index.fresh && index.get(grantChainId) !== undefined, 2000);
     const first = await read(p.pharmacy, recordId, 'dispensing');
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ basis: 'grant', resource: { resourceType: 'Observation', valueQuantity: { value: 13.2 } } });
+    expect(first.body).toMatchObject({
+      basis: 'grant',
+      resource: { resourceType: 'Observation', valueQuantity: { value: 13.2 } },
+    });
     const second = await read(p.pharmacy, recordId, 'dispensing');
     expect(second.status).toBe(403);
     expect(second.body.error).toMatch(/NoActiveGrant|GrantExhausted/);
-    const named = await read(p.pharmacy, recordId, 'dispensing', { grantId: (await con(p.alice.token, 'GET', `/grants/${grantId}`)).body.chainId });
+    const named = await read(p.pharmacy, recordId, 'dispensing', {
+      grantId: (await con(p.alice.token, 'GET', `/grants/${grantId}`)).body.chainId,
+    });
     expect(named.body.error).toBe('GrantExhausted');
   });
 
@@ -182,7 +222,9 @@ describe('Figure 4: upload → accept → one-time share → read once', () => {
     expect(mine[0].auditEvent).toMatchObject({ resourceType: 'AuditEvent', action: 'R' });
     await until('access events published', async () => {
       const reads = await outboxTypes('records.RecordRead');
-      return reads.some((e) => e.payload.recordId === recordId && e.payload.readerSubject === p.pharmacy.subject && e.published);
+      return reads.some(
+        (e) => e.payload.recordId === recordId && e.payload.readerSubject === p.pharmacy.subject && e.published,
+      );
     });
     const entry = mine[mine.length - 1];
     const proof = await until('audit entry anchored', async () => {
@@ -205,7 +247,11 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
     bobRecord = await addLabReport(p.bob);
   }, 60_000);
 
-  const denied = async (res: { status: number; body: { error: string; details?: { auditId?: string } } }, error: string, status = 403) => {
+  const denied = async (
+    res: { status: number; body: { error: string; details?: { auditId?: string } } },
+    error: string,
+    status = 403,
+  ) => {
     expect({ status: res.status, error: res.body.error }).toEqual({ status, error });
     const auditId = res.body.details?.auditId;
     expect(auditId).toBeDefined();
@@ -213,11 +259,16 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
     expect(row).toMatchObject({ outcome: 'denied', reason: error });
   };
 
-  it('BOLA: patient B with own key on patient A’s record', async () => denied(await read(p.bob, recordId, 'self-care'), 'NoActiveGrant'));
-  it('BOLA: patient A’s token with patient B’s key', async () => denied(await read(p.bob, recordId, 'self-care', {}, p.alice.token), 'SignerNotBoundToLogin'));
-  it('BOLA: patient B’s token with patient A’s key', async () => denied(await read(p.alice, bobRecord, 'self-care', {}, p.bob.token), 'SignerNotBoundToLogin'));
-  it('BOLA: provider without relationship', async () => denied(await read(p.clinic, recordId, 'treatment'), 'NoActiveGrant'));
-  it('BOLA: third party without grant', async () => denied(await read(p.insurer, recordId, 'billing'), 'NoActiveGrant'));
+  it('BOLA: patient B with own key on patient A’s record', async () =>
+    denied(await read(p.bob, recordId, 'self-care'), 'NoActiveGrant'));
+  it('BOLA: patient A’s token with patient B’s key', async () =>
+    denied(await read(p.bob, recordId, 'self-care', {}, p.alice.token), 'SignerNotBoundToLogin'));
+  it('BOLA: patient B’s token with patient A’s key', async () =>
+    denied(await read(p.alice, bobRecord, 'self-care', {}, p.bob.token), 'SignerNotBoundToLogin'));
+  it('BOLA: provider without relationship', async () =>
+    denied(await read(p.clinic, recordId, 'treatment'), 'NoActiveGrant'));
+  it('BOLA: third party without grant', async () =>
+    denied(await read(p.insurer, recordId, 'billing'), 'NoActiveGrant'));
   it('BOLA: metadata and response endpoints', async () => {
     expect((await rec(p.bob.token, 'GET', `/records/${recordId}`)).status).toBe(403);
     expect((await rec(p.bob.token, 'GET', `/records/${recordId}/response-request?accept=true`)).status).toBe(403);
@@ -228,7 +279,13 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
     const forged = await signedRead(Wallet.createRandom() as never, s.gatekeeperDomain, recordId, 'self-care');
     await denied(await rec(p.alice.token, 'POST', `/records/${recordId}/read`, forged), 'InvalidSignature');
     const tampered = await signedRead(p.alice.wallet, s.gatekeeperDomain, recordId, 'self-care');
-    await denied(await rec(p.alice.token, 'POST', `/records/${recordId}/read`, { ...tampered, request: { ...tampered.request, purpose: 'research' } }), 'InvalidSignature');
+    await denied(
+      await rec(p.alice.token, 'POST', `/records/${recordId}/read`, {
+        ...tampered,
+        request: { ...tampered.request, purpose: 'research' },
+      }),
+      'InvalidSignature',
+    );
   });
 
   it('replayed nonce', async () => {
@@ -238,8 +295,14 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
   });
 
   it('expired request, and one valid for too long', async () => {
-    await denied(await read(p.alice, recordId, 'self-care', { expiry: Math.floor(Date.now() / 1000) - 1 }), 'RequestExpired');
-    await denied(await read(p.alice, recordId, 'self-care', { expiry: Math.floor(Date.now() / 1000) + 86_400 }), 'RequestTooLong');
+    await denied(
+      await read(p.alice, recordId, 'self-care', { expiry: Math.floor(Date.now() / 1000) - 1 }),
+      'RequestExpired',
+    );
+    await denied(
+      await read(p.alice, recordId, 'self-care', { expiry: Math.floor(Date.now() / 1000) + 86_400 }),
+      'RequestTooLong',
+    );
   });
 
   it('a request signed for another record', async () => {
@@ -249,7 +312,12 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
 
   it('wrong role', async () => {
     for (const user of ['registrar-1', 'norole-1']) {
-      const res = await rec(await tokenFor(user), 'POST', `/records/${recordId}/read`, await signedRead(p.alice.wallet, s.gatekeeperDomain, recordId, 'x'));
+      const res = await rec(
+        await tokenFor(user),
+        'POST',
+        `/records/${recordId}/read`,
+        await signedRead(p.alice.wallet, s.gatekeeperDomain, recordId, 'x'),
+      );
       await denied(res, 'WrongRole');
     }
   });
@@ -271,12 +339,19 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
       signature: await signTyped(p.alice.wallet, prep.body.toSign),
     });
     expect(rv.status).toBe(202);
-    await until('grant revoked', async () => (await con(p.alice.token, 'GET', `/grants/${g.id}`)).body.status === 'revoked');
+    await until(
+      'grant revoked',
+      async () => (await con(p.alice.token, 'GET', `/grants/${g.id}`)).body.status === 'revoked',
+    );
     // Mined: every decision path (event-fed index or chain) must refuse within 1 s.
-    const refused = await until('revocation enforced', async () => {
-      const r = await read(p.clinic, recordId, 'treatment', { grantId: g.chainId });
-      return r.status === 403 ? r : undefined;
-    }, 1000);
+    const refused = await until(
+      'revocation enforced',
+      async () => {
+        const r = await read(p.clinic, recordId, 'treatment', { grantId: g.chainId });
+        return r.status === 403 ? r : undefined;
+      },
+      1000,
+    );
     const enforcedAfterMs = Date.now() - t0;
     await denied(refused, 'GrantRevoked');
     await denied(await read(p.clinic, recordId, 'treatment'), 'NoActiveGrant');
@@ -287,15 +362,39 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
     const replica = await s.startReplica();
     try {
       const g = await grant(p.alice, p.clinic, { categories: ['laboratory'], purpose: 'treatment' });
-      const viaReplica = async () => call(replica.url, p.clinic.token, 'POST', `/records/${recordId}/read`, await signedRead(p.clinic.wallet, s.gatekeeperDomain, recordId, 'treatment'));
+      const viaReplica = async () =>
+        call(
+          replica.url,
+          p.clinic.token,
+          'POST',
+          `/records/${recordId}/read`,
+          await signedRead(p.clinic.wallet, s.gatekeeperDomain, recordId, 'treatment'),
+        );
       expect((await viaReplica()).status).toBe(200);
       expect((await read(p.clinic, recordId, 'treatment')).status).toBe(200);
       const prep = await con(p.alice.token, 'POST', `/grants/${g.id}/revoke/prepare`);
-      await con(p.alice.token, 'POST', `/grants/${g.id}/revoke`, { nonce: prep.body.nonce, deadline: prep.body.deadline, signature: await signTyped(p.alice.wallet, prep.body.toSign) });
+      await con(p.alice.token, 'POST', `/grants/${g.id}/revoke`, {
+        nonce: prep.body.nonce,
+        deadline: prep.body.deadline,
+        signature: await signTyped(p.alice.wallet, prep.body.toSign),
+      });
       // The moment the Consent contract holds the revocation, both instances must refuse.
-      await until('revocation mined', async () => ((await consentAt(readDeployment(s.env.UHR_DEPLOYMENTS_FILE!).contracts.Consent!, s.provider).grantOf!(g.chainId)) as { revoked: boolean }).revoked, 10_000);
+      await until(
+        'revocation mined',
+        async () =>
+          (
+            (await consentAt(readDeployment(s.env.UHR_DEPLOYMENTS_FILE!).contracts.Consent!, s.provider).grantOf!(
+              g.chainId,
+            )) as { revoked: boolean }
+          ).revoked,
+        10_000,
+      );
       const minedAt = Date.now();
-      await until('both instances refuse', async () => (await viaReplica()).status === 403 && (await read(p.clinic, recordId, 'treatment')).status === 403, 1000);
+      await until(
+        'both instances refuse',
+        async () => (await viaReplica()).status === 403 && (await read(p.clinic, recordId, 'treatment')).status === 403,
+        1000,
+      );
       expect(Date.now() - minedAt).toBeLessThan(1000);
     } finally {
       await replica.close();
@@ -303,36 +402,90 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
   });
 
   it('access request: third party asks, patient is notified, approves by signing a grant — or denies', async () => {
-    const ask = await con(p.insurer.token, 'POST', '/access-requests', { patientId: p.bob.identityId, requesterId: p.insurer.identityId, purpose: 'billing', recordIds: [], categories: ['laboratory'] });
+    const ask = await con(p.insurer.token, 'POST', '/access-requests', {
+      patientId: p.bob.identityId,
+      requesterId: p.insurer.identityId,
+      purpose: 'billing',
+      recordIds: [],
+      categories: ['laboratory'],
+    });
     expect(ask.status).toBe(201);
-    expect((await con(p.bob.token, 'GET', '/access-requests')).body.some((r: { id: string }) => r.id === ask.body.id)).toBe(true);
+    expect(
+      (await con(p.bob.token, 'GET', '/access-requests')).body.some((r: { id: string }) => r.id === ask.body.id),
+    ).toBe(true);
     expect((await con(p.alice.token, 'GET', `/access-requests/${ask.body.id}`)).status).toBe(403);
     const consentDb = s.consent.get(DataSource);
-    const [ev] = await consentDb.query(`select message from uhr_outbox where message->>'type' = 'consent.AccessRequested' and message->>'aggregateId' = $1`, [ask.body.id]);
-    expect(ev.message.payload).toMatchObject({ requestId: ask.body.id, patientSubject: p.bob.subject, requesterSubject: p.insurer.subject, purpose: 'billing' });
+    const [ev] = await consentDb.query(
+      `select message from uhr_outbox where message->>'type' = 'consent.AccessRequested' and message->>'aggregateId' = $1`,
+      [ask.body.id],
+    );
+    expect(ev.message.payload).toMatchObject({
+      requestId: ask.body.id,
+      patientSubject: p.bob.subject,
+      requesterSubject: p.insurer.subject,
+      purpose: 'billing',
+    });
     // The insurer may not answer its own request; Bob approves by signing a grant that names it.
-    expect((await con(p.insurer.token, 'POST', `/access-requests/${ask.body.id}/deny`, { reason: 'nope' })).status).toBe(403);
+    expect(
+      (await con(p.insurer.token, 'POST', `/access-requests/${ask.body.id}/deny`, { reason: 'nope' })).status,
+    ).toBe(403);
     const now = Math.floor(Date.now() / 1000);
-    const terms = { patientId: p.bob.identityId, granteeId: p.insurer.identityId, recordIds: [], categories: ['laboratory'], purpose: 'billing', validFrom: now - 5, validUntil: now + 600, maxUses: 0 };
+    const terms = {
+      patientId: p.bob.identityId,
+      granteeId: p.insurer.identityId,
+      recordIds: [],
+      categories: ['laboratory'],
+      purpose: 'billing',
+      validFrom: now - 5,
+      validUntil: now + 600,
+      maxUses: 0,
+    };
     const prep = await con(p.bob.token, 'POST', '/grants/prepare', terms);
-    const approved = await con(p.bob.token, 'POST', '/grants', { ...terms, grantId: prep.body.grantId, nonce: prep.body.nonce, deadline: prep.body.deadline, signature: await signTyped(p.bob.wallet, prep.body.toSign), accessRequestId: ask.body.id });
+    const approved = await con(p.bob.token, 'POST', '/grants', {
+      ...terms,
+      grantId: prep.body.grantId,
+      nonce: prep.body.nonce,
+      deadline: prep.body.deadline,
+      signature: await signTyped(p.bob.wallet, prep.body.toSign),
+      accessRequestId: ask.body.id,
+    });
     expect(approved.status).toBe(202);
-    expect((await con(p.bob.token, 'GET', `/access-requests/${ask.body.id}`)).body).toMatchObject({ status: 'approved', grantId: prep.body.grantId });
-    const ask2 = await con(p.insurer.token, 'POST', '/access-requests', { patientId: p.bob.identityId, requesterId: p.insurer.identityId, purpose: 'research', recordIds: [], categories: ['imaging'] });
-    const denied2 = await con(p.bob.token, 'POST', `/access-requests/${ask2.body.id}/deny`, { reason: 'not for research' });
+    expect((await con(p.bob.token, 'GET', `/access-requests/${ask.body.id}`)).body).toMatchObject({
+      status: 'approved',
+      grantId: prep.body.grantId,
+    });
+    const ask2 = await con(p.insurer.token, 'POST', '/access-requests', {
+      patientId: p.bob.identityId,
+      requesterId: p.insurer.identityId,
+      purpose: 'research',
+      recordIds: [],
+      categories: ['imaging'],
+    });
+    const denied2 = await con(p.bob.token, 'POST', `/access-requests/${ask2.body.id}/deny`, {
+      reason: 'not for research',
+    });
     expect(denied2.body).toMatchObject({ status: 'denied', reason: 'not for research' });
-    expect((await con(p.bob.token, 'POST', `/access-requests/${ask2.body.id}/deny`, { reason: 'again' })).status).toBe(409);
+    expect((await con(p.bob.token, 'POST', `/access-requests/${ask2.body.id}/deny`, { reason: 'again' })).status).toBe(
+      409,
+    );
   });
 
   it('expired grant', async () => {
     const g = await grant(p.bob, p.insurer, { categories: ['laboratory'], purpose: 'billing', seconds: 3 });
-    const res = await until('grant expired on-chain', async () => {
-      await s.provider.send('evm_mine', []);
-      const r = await read(p.insurer, bobRecord, 'billing', { grantId: g.chainId });
-      return r.body.error === 'GrantExpired' ? r : undefined;
-    }, 15_000);
+    const res = await until(
+      'grant expired on-chain',
+      async () => {
+        await s.provider.send('evm_mine', []);
+        const r = await read(p.insurer, bobRecord, 'billing', { grantId: g.chainId });
+        return r.body.error === 'GrantExpired' ? r : undefined;
+      },
+      15_000,
+    );
     await denied(res, 'GrantExpired');
-    await until('consent.GrantExpired emitted', async () => (await con(p.bob.token, 'GET', `/grants/${g.id}`)).body.status === 'expired');
+    await until(
+      'consent.GrantExpired emitted',
+      async () => (await con(p.bob.token, 'GET', `/grants/${g.id}`)).body.status === 'expired',
+    );
   });
 
   it('a pending record is not readable under a grant (only author and patient see it before acceptance)', async () => {
@@ -341,8 +494,18 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
   });
 
   it('break-glass: reason required, time-boxed, alerts patient and auditor, opens a pending record', async () => {
-    const terms = { providerId: p.clinic.identityId, patientId: p.bob.identityId, reasonCode: 'unconscious-patient', durationSeconds: 600 };
-    const noReason = await con(p.clinic.token, 'POST', '/break-glass', { ...terms, nonce: '0', deadline: '1', signature: '0x' + '11'.repeat(65) });
+    const terms = {
+      providerId: p.clinic.identityId,
+      patientId: p.bob.identityId,
+      reasonCode: 'unconscious-patient',
+      durationSeconds: 600,
+    };
+    const noReason = await con(p.clinic.token, 'POST', '/break-glass', {
+      ...terms,
+      nonce: '0',
+      deadline: '1',
+      signature: '0x' + '11'.repeat(65),
+    });
     expect(noReason.status).toBe(400);
     expect(noReason.body.fields.reason).toBeDefined();
     const prep = await con(p.clinic.token, 'POST', '/break-glass/prepare', terms);
@@ -355,26 +518,43 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
       signature: await signTyped(p.clinic.wallet, prep.body.toSign),
     });
     expect(opened.status).toBe(202);
-    await until('break-glass active', async () => (await con(p.clinic.token, 'GET', `/break-glass/${opened.body.id}`)).body.status === 'active');
+    await until(
+      'break-glass active',
+      async () => (await con(p.clinic.token, 'GET', `/break-glass/${opened.body.id}`)).body.status === 'active',
+    );
     const res = await read(p.clinic, bobRecord, 'emergency');
     expect(res.status).toBe(200);
     expect(res.body.basis).toBe('break-glass');
     const consentDb = s.consent.get(DataSource);
-    const [ev] = await consentDb.query(`select message from uhr_outbox where message->>'type' = 'consent.BreakGlassUsed' and message->>'aggregateId' = $1`, [opened.body.id]);
-    expect(ev.message.payload).toMatchObject({ patientSubject: p.bob.subject, providerSubject: p.clinic.subject, alert: ['patient', 'auditor'] });
+    const [ev] = await consentDb.query(
+      `select message from uhr_outbox where message->>'type' = 'consent.BreakGlassUsed' and message->>'aggregateId' = $1`,
+      [opened.body.id],
+    );
+    expect(ev.message.payload).toMatchObject({
+      patientSubject: p.bob.subject,
+      providerSubject: p.clinic.subject,
+      alert: ['patient', 'auditor'],
+    });
   });
 
   it('a one-time grant read twice at the same moment serves exactly once', async () => {
     const g = await grant(p.alice, p.insurer, { recordIds: [recordId], purpose: 'billing', maxUses: 1 });
     const index = s.records.get(GrantIndex);
     await until('grant indexed', async () => index.get(g.chainId) !== undefined, 2000);
-    const [a, b] = await Promise.all([read(p.insurer, recordId, 'billing', { grantId: g.chainId }), read(p.insurer, recordId, 'billing', { grantId: g.chainId })]);
+    const [a, b] = await Promise.all([
+      read(p.insurer, recordId, 'billing', { grantId: g.chainId }),
+      read(p.insurer, recordId, 'billing', { grantId: g.chainId }),
+    ]);
     expect([a.status, b.status].sort()).toEqual([200, 403]);
     expect([a, b].find((r) => r.status === 403)!.body.error).toBe('GrantExhausted');
   });
 
   it('a file (PDF) with FHIR DocumentReference metadata: uploaded, anchored, read back byte for byte', async () => {
-    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 251)), Buffer.from('\n%%EOF')]);
+    const pdf = Buffer.concat([
+      Buffer.from('%PDF-1.4\n'),
+      Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 251)),
+      Buffer.from('\n%%EOF'),
+    ]);
     const up = await rec(p.hospital.token, 'POST', '/records', {
       patientId: p.alice.identityId,
       providerId: p.hospital.identityId,
@@ -383,15 +563,36 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
       file: { contentType: 'application/pdf', data: pdf.toString('base64') },
     });
     expect(up.status).toBe(201);
-    expect(up.body.documentReference).toMatchObject({ resourceType: 'DocumentReference', subject: { reference: `Patient/${p.alice.identityId}` }, content: [{ attachment: { contentType: 'application/pdf', size: pdf.length } }] });
+    expect(up.body.documentReference).toMatchObject({
+      resourceType: 'DocumentReference',
+      subject: { reference: `Patient/${p.alice.identityId}` },
+      content: [{ attachment: { contentType: 'application/pdf', size: pdf.length } }],
+    });
     const t = up.body.toSign;
-    expect((await rec(p.hospital.token, 'POST', `/records/${up.body.record.id}/anchor`, { nonce: t.message.nonce, deadline: t.message.deadline, signature: await signTyped(p.hospital.wallet, t) })).status).toBe(202);
-    await until('file anchored', async () => (await rec(p.hospital.token, 'GET', `/records/${up.body.record.id}`)).body.status === 'pending');
+    expect(
+      (
+        await rec(p.hospital.token, 'POST', `/records/${up.body.record.id}/anchor`, {
+          nonce: t.message.nonce,
+          deadline: t.message.deadline,
+          signature: await signTyped(p.hospital.wallet, t),
+        })
+      ).status,
+    ).toBe(202);
+    await until(
+      'file anchored',
+      async () => (await rec(p.hospital.token, 'GET', `/records/${up.body.record.id}`)).body.status === 'pending',
+    );
     const res = await read(p.alice, up.body.record.id, 'self-care');
     expect(res.status).toBe(200);
     expect(res.body.contentType).toBe('application/pdf');
     expect(Buffer.from(res.body.data, 'base64').equals(pdf)).toBe(true);
-    const bad = await rec(p.hospital.token, 'POST', '/records', { patientId: p.alice.identityId, providerId: p.hospital.identityId, category: 'imaging', title: 'x', file: { contentType: 'application/x-msdownload', data: 'TVo=' } });
+    const bad = await rec(p.hospital.token, 'POST', '/records', {
+      patientId: p.alice.identityId,
+      providerId: p.hospital.identityId,
+      category: 'imaging',
+      title: 'x',
+      file: { contentType: 'application/x-msdownload', data: 'TVo=' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.fields['file.contentType']).toBeDefined();
   });
@@ -399,13 +600,25 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
   it('the patient ends a relationship: the author loses access to what it wrote', async () => {
     expect((await read(p.hospital, bobRecord, 'treatment')).status).toBe(200);
     const rels = await con(p.bob.token, 'GET', '/relationships');
-    expect(rels.body).toEqual(expect.arrayContaining([expect.objectContaining({ patientId: p.bob.identityId, providerId: p.hospital.identityId, status: 'active' })]));
+    expect(rels.body).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ patientId: p.bob.identityId, providerId: p.hospital.identityId, status: 'active' }),
+      ]),
+    );
     const terms = { patientId: p.bob.identityId, providerId: p.hospital.identityId };
     const prep = await con(p.bob.token, 'POST', '/relationships/end/prepare', terms);
     expect((await con(p.hospital.token, 'POST', '/relationships/end/prepare', terms)).status).toBe(403);
-    const ended = await con(p.bob.token, 'POST', '/relationships/end', { ...terms, nonce: prep.body.nonce, deadline: prep.body.deadline, signature: await signTyped(p.bob.wallet, prep.body.toSign) });
+    const ended = await con(p.bob.token, 'POST', '/relationships/end', {
+      ...terms,
+      nonce: prep.body.nonce,
+      deadline: prep.body.deadline,
+      signature: await signTyped(p.bob.wallet, prep.body.toSign),
+    });
     expect(ended.status).toBe(202);
-    await until('relationship ended', async () => (await con(p.bob.token, 'GET', `/relationships/endings/${ended.body.id}`)).body.status === 'ended');
+    await until(
+      'relationship ended',
+      async () => (await con(p.bob.token, 'GET', `/relationships/endings/${ended.body.id}`)).body.status === 'ended',
+    );
     await denied(await read(p.hospital, bobRecord, 'treatment'), 'RelationshipEnded');
     expect((await read(p.bob, bobRecord, 'self-care')).status).toBe(200);
   });
@@ -420,8 +633,19 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.fields['fhir.subject']).toBeDefined();
-    expect((await rec(p.alice.token, 'POST', `/records/${recordId}/read`, { request: { recordId: 'nope' } })).status).toBe(400);
-    expect((await rec(p.pharmacy.token, 'POST', '/records', { patientId: p.alice.identityId, category: 'laboratory', title: 't', fhir: {} })).status).toBe(403);
+    expect(
+      (await rec(p.alice.token, 'POST', `/records/${recordId}/read`, { request: { recordId: 'nope' } })).status,
+    ).toBe(400);
+    expect(
+      (
+        await rec(p.pharmacy.token, 'POST', '/records', {
+          patientId: p.alice.identityId,
+          category: 'laboratory',
+          title: 't',
+          fhir: {},
+        })
+      ).status,
+    ).toBe(403);
   });
 });
 
@@ -430,7 +654,13 @@ describe('tampering is detected, never served', () => {
     const recordId = await addLabReport(p.alice);
     const [row] = await s.recordsDb.query('select blob_key from records where id = $1', [recordId]);
     const url = new URL(s.env.UHR_S3_ENDPOINT!);
-    const minio = new Client({ endPoint: url.hostname, port: Number(url.port), useSSL: false, accessKey: s.env.UHR_S3_ACCESS_KEY!, secretKey: s.env.UHR_S3_SECRET_KEY! });
+    const minio = new Client({
+      endPoint: url.hostname,
+      port: Number(url.port),
+      useSSL: false,
+      accessKey: s.env.UHR_S3_ACCESS_KEY!,
+      secretKey: s.env.UHR_S3_SECRET_KEY!,
+    });
     const chunks: Buffer[] = [];
     for await (const c of await minio.getObject('uhr-records-test', row.blob_key)) chunks.push(c as Buffer);
     const bytes = Buffer.concat(chunks);
@@ -441,7 +671,9 @@ describe('tampering is detected, never served', () => {
     expect(res.body.error).toBe('IntegrityViolation');
     expect(res.body.resource).toBeUndefined();
     const alerts = await outboxTypes('records.IntegrityViolationDetected');
-    expect(alerts.some((a) => a.payload.recordId === recordId && a.payload.patientSubject === p.alice.subject)).toBe(true);
+    expect(alerts.some((a) => a.payload.recordId === recordId && a.payload.patientSubject === p.alice.subject)).toBe(
+      true,
+    );
   });
 
   it('a database row altered directly (category relabelled, blob pointer swapped)', async () => {
@@ -451,10 +683,16 @@ describe('tampering is detected, never served', () => {
     const r1 = await read(p.alice, a, 'self-care');
     expect({ status: r1.status, error: r1.body.error }).toEqual({ status: 409, error: 'IntegrityViolation' });
     const [other] = await s.recordsDb.query('select blob_key, content_hash from records where id = $1', [b]);
-    await s.recordsDb.query(`update records set category = 'laboratory', blob_key = $2, content_hash = $3 where id = $1`, [a, other.blob_key, other.content_hash]);
+    await s.recordsDb.query(
+      `update records set category = 'laboratory', blob_key = $2, content_hash = $3 where id = $1`,
+      [a, other.blob_key, other.content_hash],
+    );
     const r2 = await read(p.alice, a, 'self-care');
     expect({ status: r2.status, error: r2.body.error }).toEqual({ status: 409, error: 'IntegrityViolation' });
-    const [audit] = await s.recordsDb.query(`select outcome from audit_entries where record_id = $1 order by position desc limit 1`, [a]);
+    const [audit] = await s.recordsDb.query(
+      `select outcome from audit_entries where record_id = $1 order by position desc limit 1`,
+      [a],
+    );
     expect(audit.outcome).toBe('integrity-violation');
   });
 });

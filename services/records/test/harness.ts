@@ -152,7 +152,10 @@ export async function enrolParties(env: Record<string, string>): Promise<Record<
   const entries = await Promise.all(
     (Object.keys(PARTIES) as PartyName[]).map(async (name) => {
       const p = PARTIES[name];
-      return [name, await enrol(env.UHR_REGISTRAR_URL!, registrarToken, { ...p, token: await tokenFor(p.username) })] as const;
+      return [
+        name,
+        await enrol(env.UHR_REGISTRAR_URL!, registrarToken, { ...p, token: await tokenFor(p.username) }),
+      ] as const;
     }),
   );
   return Object.fromEntries(entries) as Record<PartyName, Party>;

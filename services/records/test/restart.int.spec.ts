@@ -8,16 +8,22 @@ import { enrolParties, startStack, type PartyName, type Stack } from './harness.
 
 let s: Stack;
 let p: Record<PartyName, Party>;
-const rec = (token: string, method: string, path: string, body?: unknown) => call(s.recordsUrl, token, method, path, body);
-const con = (token: string, method: string, path: string, body?: unknown) => call(s.consentUrl, token, method, path, body);
+const rec = (token: string, method: string, path: string, body?: unknown) =>
+  call(s.recordsUrl, token, method, path, body);
+const con = (token: string, method: string, path: string, body?: unknown) =>
+  call(s.consentUrl, token, method, path, body);
 
 beforeAll(async () => {
   s = await startStack();
   p = await enrolParties(s.env);
   for (const party of [p.alice, p.hospital, p.pharmacy]) {
     await until(`${party.username} known`, async () => {
-      const inRecords = (await s.recordsDb.query('select 1 from known_identities where id = $1', [party.identityId])) as unknown[];
-      const inConsent = (await s.consent.get(DataSource).query('select 1 from known_identities where id = $1', [party.identityId])) as unknown[];
+      const inRecords = (await s.recordsDb.query('select 1 from known_identities where id = $1', [
+        party.identityId,
+      ])) as unknown[];
+      const inConsent = (await s.consent
+        .get(DataSource)
+        .query('select 1 from known_identities where id = $1', [party.identityId])) as unknown[];
       return inRecords.length === 1 && inConsent.length === 1;
     });
   }
@@ -41,7 +47,12 @@ it('records restarted after accepting an anchor and a response: each reaches the
     providerId: p.hospital.identityId,
     category: 'laboratory',
     title: 'Lipid panel',
-    fhir: { resourceType: 'Observation', status: 'final', code: { text: 'LDL' }, subject: { reference: `Patient/${p.alice.identityId}` } },
+    fhir: {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'LDL' },
+      subject: { reference: `Patient/${p.alice.identityId}` },
+    },
   });
   expect(up.status).toBe(201);
   const { record, toSign } = up.body;
@@ -52,7 +63,10 @@ it('records restarted after accepting an anchor and a response: each reaches the
   });
   expect(anchor.status).toBe(202);
   await s.restart('records');
-  await until('record anchored after restart', async () => (await rec(p.hospital.token, 'GET', `/records/${record.id}`)).body.status === 'pending');
+  await until(
+    'record anchored after restart',
+    async () => (await rec(p.hospital.token, 'GET', `/records/${record.id}`)).body.status === 'pending',
+  );
   expect(await settledOnce(s.recordsDb, 'records.RecordAdded', record.id)).toBe(1);
 
   const t = (await rec(p.alice.token, 'GET', `/records/${record.id}/response-request?accept=true`)).body;
@@ -64,13 +78,19 @@ it('records restarted after accepting an anchor and a response: each reaches the
   });
   expect(answered.status).toBe(202);
   await s.restart('records');
-  await until('record accepted after restart', async () => (await rec(p.alice.token, 'GET', `/records/${record.id}`)).body.status === 'accepted');
+  await until(
+    'record accepted after restart',
+    async () => (await rec(p.alice.token, 'GET', `/records/${record.id}`)).body.status === 'accepted',
+  );
   expect(await settledOnce(s.recordsDb, 'records.RecordAccepted', record.id)).toBe(1);
   const jobs: Array<{ kind: string; status: string }> = await s.recordsDb.query(
     `select kind, status from uhr_chain_tx where kind in ('records.add','records.respond') and request::text like $1`,
     [`%${record.id}%`],
   );
-  expect(jobs.map((j) => `${j.kind}:${j.status}`).sort()).toEqual(['records.add:confirmed', 'records.respond:confirmed']);
+  expect(jobs.map((j) => `${j.kind}:${j.status}`).sort()).toEqual([
+    'records.add:confirmed',
+    'records.respond:confirmed',
+  ]);
 
   // consent restarted right after accepting a grant: the grant still becomes active, once; the read works.
   const now = Math.floor(Date.now() / 1000);
@@ -95,11 +115,24 @@ it('records restarted after accepting an anchor and a response: each reaches the
   });
   expect(issued.status).toBe(202);
   await s.restart('consent');
-  await until('grant active after restart', async () => (await con(p.alice.token, 'GET', `/grants/${prep.body.grantId}`)).body.status === 'active');
+  await until(
+    'grant active after restart',
+    async () => (await con(p.alice.token, 'GET', `/grants/${prep.body.grantId}`)).body.status === 'active',
+  );
   expect(await settledOnce(s.consent.get(DataSource), 'consent.GrantIssued', prep.body.grantId)).toBe(1);
 
-  const first = await rec(p.pharmacy.token, 'POST', `/records/${record.id}/read`, await signedRead(p.pharmacy.wallet, s.gatekeeperDomain, record.id, 'dispensing'));
+  const first = await rec(
+    p.pharmacy.token,
+    'POST',
+    `/records/${record.id}/read`,
+    await signedRead(p.pharmacy.wallet, s.gatekeeperDomain, record.id, 'dispensing'),
+  );
   expect(first.status).toBe(200);
-  const second = await rec(p.pharmacy.token, 'POST', `/records/${record.id}/read`, await signedRead(p.pharmacy.wallet, s.gatekeeperDomain, record.id, 'dispensing'));
+  const second = await rec(
+    p.pharmacy.token,
+    'POST',
+    `/records/${record.id}/read`,
+    await signedRead(p.pharmacy.wallet, s.gatekeeperDomain, record.id, 'dispensing'),
+  );
   expect(second.status).toBe(403);
 }, 180_000);

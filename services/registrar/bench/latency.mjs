@@ -4,7 +4,14 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 
-const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/)));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .join(' ')
+    .split('--')
+    .filter(Boolean)
+    .map((a) => a.trim().split(/\s+/)),
+);
 const count = Number(args.count ?? 100);
 const concurrency = Number(args.concurrency ?? 1);
 const envFile = new URL('../../../.uhr/env', import.meta.url);
@@ -20,7 +27,12 @@ const kc = process.env.UHR_KEYCLOAK_URL ?? 'http://127.0.0.1:58080';
 const tokenRes = await fetch(`${kc}/realms/uhr/protocol/openid-connect/token`, {
   method: 'POST',
   headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams({ grant_type: 'password', client_id: 'uhr-cli', username: 'registrar-1', password: 'registrar-1-pass' }),
+  body: new URLSearchParams({
+    grant_type: 'password',
+    client_id: 'uhr-cli',
+    username: 'registrar-1',
+    password: 'registrar-1-pass',
+  }),
 });
 if (!tokenRes.ok) throw new Error(`no token: ${tokenRes.status} (is the platform up? scripts/stack.sh up)`);
 const { access_token: token } = await tokenRes.json();
@@ -32,7 +44,11 @@ async function one() {
   const res = await fetch(`${base}/identities`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ kind: 'patient', identifier: { system: 'national-id', value: `B${randomBytes(8).toString('hex')}` }, address }),
+    body: JSON.stringify({
+      kind: 'patient',
+      identifier: { system: 'national-id', value: `B${randomBytes(8).toString('hex')}` },
+      address,
+    }),
   });
   if (res.status !== 202) throw new Error(`register answered ${res.status}: ${await res.text()}`);
   const accepted = performance.now() - t0;
@@ -66,5 +82,7 @@ const acc = samples.map((s) => s.accepted);
 const conf = samples.map((s) => s.confirmed);
 console.log(`registrar bench: ${count} registrations, concurrency ${concurrency}, ${wall.toFixed(1)} s wall`);
 console.log(`  accepted (HTTP 202)      p50 ${fmt(pct(acc, 50))}  p99 ${fmt(pct(acc, 99))}`);
-console.log(`  command → confirmed      p50 ${fmt(pct(conf, 50))}  p99 ${fmt(pct(conf, 99))}  max ${fmt(Math.max(...conf))}`);
+console.log(
+  `  command → confirmed      p50 ${fmt(pct(conf, 50))}  p99 ${fmt(pct(conf, 99))}  max ${fmt(Math.max(...conf))}`,
+);
 console.log(`  throughput               ${(count / wall).toFixed(1)} confirmed/s`);

@@ -14,7 +14,11 @@ it('a Keycloak token registers an identity that reaches confirmed on-chain', asy
   const res = await fetch(`${base}/identities`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'provider', identifier: { system: 'medical-licence', value: `MD-${Date.now()}` }, address }),
+    body: JSON.stringify({
+      kind: 'provider',
+      identifier: { system: 'medical-licence', value: `MD-${Date.now()}` },
+      address,
+    }),
   });
   expect(res.status).toBe(202);
   const created = (await res.json()) as { id: string };

@@ -47,7 +47,9 @@ describe('registrar: register → Kafka → Registrar contract → confirmed', (
     expect((await r.registrar.identityOf!(chainIdOf(body.id)))[0]).toBe(2n);
 
     const newAddress = anAddress();
-    const rebound = await r.call('POST', `/identities/${body.id}/rebind`, { body: { newAddress, reason: 'lost phone' } });
+    const rebound = await r.call('POST', `/identities/${body.id}/rebind`, {
+      body: { newAddress, reason: 'lost phone' },
+    });
     expect(rebound.status).toBe(202);
     await confirmed(body.id, rebound.body.version);
     expect(await r.registrar.idOf!(newAddress)).toBe(chainIdOf(body.id));
@@ -69,7 +71,9 @@ describe('registrar: register → Kafka → Registrar contract → confirmed', (
       'registrar.IdentityRetired',
       'registrar.IdentityAnchored',
     ]);
-    const again = await r.call('POST', `/identities/${body.id}/rebind`, { body: { newAddress: anAddress(), reason: 'x y z' } });
+    const again = await r.call('POST', `/identities/${body.id}/rebind`, {
+      body: { newAddress: anAddress(), reason: 'x y z' },
+    });
     expect(again.status).toBe(409);
   });
 });
@@ -115,7 +119,9 @@ describe('registrar: bad input and access', () => {
   });
 
   it("never shows one patient another patient's identity", async () => {
-    const aliceSub = JSON.parse(Buffer.from((await tokenFor('patient-alice')).split('.')[1]!, 'base64url').toString()).sub;
+    const aliceSub = JSON.parse(
+      Buffer.from((await tokenFor('patient-alice')).split('.')[1]!, 'base64url').toString(),
+    ).sub;
     const bobSub = JSON.parse(Buffer.from((await tokenFor('patient-bob')).split('.')[1]!, 'base64url').toString()).sub;
     const alice = await r.call('POST', '/identities', { body: aPatient({ subject: aliceSub }) });
     const bob = await r.call('POST', '/identities', { body: aPatient({ subject: bobSub }) });
@@ -124,7 +130,9 @@ describe('registrar: bad input and access', () => {
     const peek = await r.call('GET', `/identities/${bob.body.id}`, { user: 'patient-alice' });
     expect(peek.status).toBe(403);
     expect(JSON.stringify(peek.body)).not.toContain(bob.body.address);
-    expect((await r.call('GET', `/identities/by-address/${bob.body.address}`, { user: 'patient-alice' })).status).toBe(403);
+    expect((await r.call('GET', `/identities/by-address/${bob.body.address}`, { user: 'patient-alice' })).status).toBe(
+      403,
+    );
     expect((await r.call('GET', `/identities/${bob.body.id}/history`, { user: 'patient-alice' })).status).toBe(403);
     expect((await r.call('GET', `/identities/${bob.body.id}`, { user: 'auditor-1' })).status).toBe(200);
   });

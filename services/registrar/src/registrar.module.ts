@@ -17,7 +17,12 @@ export class RegistrarModule {
     return {
       module: RegistrarModule,
       imports: [
-        PlatformModule.forRoot({ config, migrations: identityMigrations, topics: [IDENTITY_TOPIC], workers: opts.workers }),
+        PlatformModule.forRoot({
+          config,
+          migrations: identityMigrations,
+          topics: [IDENTITY_TOPIC],
+          workers: opts.workers,
+        }),
       ],
       controllers: [IdentitiesController],
       providers: [

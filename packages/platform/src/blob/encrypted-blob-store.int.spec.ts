@@ -3,12 +3,7 @@ import type { Readable } from 'node:stream';
 import { Client } from 'minio';
 import { decodeBlobFrame } from './blob-frame.js';
 import { EncryptedBlobStore, type EncryptedBlobStoreOptions } from './encrypted-blob-store.js';
-import {
-  BlobIntegrityError,
-  BlobNotFoundError,
-  BlobStoreUnavailableError,
-  BlobTamperedError,
-} from './errors.js';
+import { BlobIntegrityError, BlobNotFoundError, BlobStoreUnavailableError, BlobTamperedError } from './errors.js';
 import { KeyRing } from './key-ring.js';
 
 // Endpoints come from .uhr/env (written by scripts/stack.sh), exported into the environment by the test runner.
@@ -95,7 +90,10 @@ async function overwriteRaw(key: string, bytes: Buffer): Promise<void> {
   await raw.putObject(bucket, key, bytes, bytes.length);
 }
 
-async function expectRejection<E extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
+async function expectRejection<E extends Error>(
+  promise: Promise<unknown>,
+  type: new (...args: never[]) => E,
+): Promise<E> {
   const error = await promise.then(
     () => {
       throw new Error(`expected ${type.name}, but the call succeeded`);
@@ -132,7 +130,14 @@ describe('EncryptedBlobStore against the real S3 server', () => {
 
     const stored = await store.getRaw(key);
     expect(written).toEqual({ key, sha256: sha256(stored), size: stored.length, kid: 'kid1' });
-    for (const secret of ['Quixotewright', 'Henrietta', 'NHI-8842-1177', 'Patient/p-7f3a', 'resourceType', 'xxxxxxxx']) {
+    for (const secret of [
+      'Quixotewright',
+      'Henrietta',
+      'NHI-8842-1177',
+      'Patient/p-7f3a',
+      'resourceType',
+      'xxxxxxxx',
+    ]) {
       expect(stored.includes(secret)).toBe(false);
     }
     const stat = await raw.statObject(bucket, key);
@@ -177,7 +182,7 @@ describe('EncryptedBlobStore against the real S3 server', () => {
     expect(error.message).toContain(written.sha256);
   });
 
-  it('detects two blobs swapped in S3 even when the caller holds the moved blob\'s anchor', async () => {
+  it("detects two blobs swapped in S3 even when the caller holds the moved blob's anchor", async () => {
     const keyA = objectKey();
     const keyB = objectKey();
     const a = await store.put(keyA, aFhirBundle(4096), 'application/fhir+json');

@@ -112,7 +112,12 @@ export class EncryptedBlobStore {
   async ping(): Promise<void> {
     const exists = await this.#call('ping', undefined, () => this.#client.bucketExists(this.#bucket));
     if (!exists) {
-      throw new BlobStoreUnavailableError('bucket-missing', 'ping', `bucket "${this.#bucket}" does not exist`, 'NoSuchBucket');
+      throw new BlobStoreUnavailableError(
+        'bucket-missing',
+        'ping',
+        `bucket "${this.#bucket}" does not exist`,
+        'NoSuchBucket',
+      );
     }
   }
 
@@ -158,7 +163,14 @@ export class EncryptedBlobStore {
     const frame = decodeBlobFrame(stored);
     const header = rewrapHeader(frame.header, this.#keyRing);
     if (header.kid === frame.header.kid) {
-      return { key, sha256: expected, size: stored.length, kid: header.kid, previousSha256: expected, rewrapped: false };
+      return {
+        key,
+        sha256: expected,
+        size: stored.length,
+        kid: header.kid,
+        previousSha256: expected,
+        rewrapped: false,
+      };
     }
     const bytes = encodeBlobFrame({ header, ciphertext: frame.ciphertext }, frame.header.contentType);
     const written = await this.#write('rewrap', key, bytes, header.kid);
@@ -187,7 +199,15 @@ export class EncryptedBlobStore {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new BlobStoreUnavailableError('unreachable', operation, `no answer within ${this.#timeoutMs} ms`, 'ETIMEDOUT')),
+        () =>
+          reject(
+            new BlobStoreUnavailableError(
+              'unreachable',
+              operation,
+              `no answer within ${this.#timeoutMs} ms`,
+              'ETIMEDOUT',
+            ),
+          ),
         this.#timeoutMs,
       );
       timer.unref();
@@ -211,7 +231,11 @@ export class EncryptedBlobStore {
         return new BlobNotFoundError(this.#bucket, key, { cause: error });
       }
       const reason: BlobStoreUnavailableReason =
-        code === 'NoSuchBucket' ? 'bucket-missing' : code && ACCESS_DENIED_CODES.has(code) ? 'access-denied' : 'server-error';
+        code === 'NoSuchBucket'
+          ? 'bucket-missing'
+          : code && ACCESS_DENIED_CODES.has(code)
+            ? 'access-denied'
+            : 'server-error';
       return new BlobStoreUnavailableError(reason, operation, error.message, code, { cause: error });
     }
     if (error instanceof InvalidXMLError) {

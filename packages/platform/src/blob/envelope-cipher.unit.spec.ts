@@ -114,7 +114,9 @@ describe('envelope cipher', () => {
       expect(header.iv).toBe(old.header.iv);
       expect(header.tag).toBe(old.header.tag);
       // kid1 can now be retired.
-      expect(open({ header, ciphertext: old.ciphertext }, ring(`kid2:${K2}`, 'kid2'), OBJECT_KEY).equals(fhir)).toBe(true);
+      expect(open({ header, ciphertext: old.ciphertext }, ring(`kid2:${K2}`, 'kid2'), OBJECT_KEY).equals(fhir)).toBe(
+        true,
+      );
     });
 
     it('leaves a header already under the active kid as it is', () => {

@@ -39,7 +39,9 @@ export class BlobTamperedError extends Error {
     readonly expectedSha256: string,
     readonly actualSha256: string,
   ) {
-    super(`blob "${key}" does not match its anchor: expected sha256 ${expectedSha256}, stored bytes hash to ${actualSha256}`);
+    super(
+      `blob "${key}" does not match its anchor: expected sha256 ${expectedSha256}, stored bytes hash to ${actualSha256}`,
+    );
   }
 }
 

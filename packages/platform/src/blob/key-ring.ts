@@ -48,7 +48,10 @@ export class KeyRing {
         throw new KeyRingError('INVALID_BASE64', `key "${safeKidForMessage(kid)}" is not valid standard base64`);
       }
       if (keys.has(kid)) {
-        throw new KeyRingError('DUPLICATE_KID', `kid "${safeKidForMessage(kid)}" appears more than once in the key ring`);
+        throw new KeyRingError(
+          'DUPLICATE_KID',
+          `kid "${safeKidForMessage(kid)}" appears more than once in the key ring`,
+        );
       }
       keys.set(kid, Buffer.from(encoded, 'base64'));
     });

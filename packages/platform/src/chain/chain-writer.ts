@@ -7,21 +7,21 @@ import {
   type FeeData,
   type TransactionReceipt,
   type TransactionRequest,
-} from "ethers";
-import type { Logger } from "pino";
-import type { DataSource, EntityManager } from "typeorm";
-import type { Leadership } from "../persistence/leadership.js";
-import { returnedRows } from "../persistence/returning.js";
-import { backoffMs, type Waker } from "../persistence/waker.js";
+} from 'ethers';
+import type { Logger } from 'pino';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Leadership } from '../persistence/leadership.js';
+import { returnedRows } from '../persistence/returning.js';
+import { backoffMs, type Waker } from '../persistence/waker.js';
 
-export const CHAIN_CHANNEL = "uhr_chain_tx";
+export const CHAIN_CHANNEL = 'uhr_chain_tx';
 
 export interface ChainJob<R = unknown> {
   id: string;
   jobKey: string;
   kind: string;
   request: R;
-  status: "pending" | "submitted" | "confirmed" | "failed";
+  status: 'pending' | 'submitted' | 'confirmed' | 'failed';
   txHash: string | null;
   blockNumber: number | null;
 }
@@ -37,11 +37,7 @@ export interface ChainJobHandler<R = unknown> {
   alreadyApplied?(request: R): Promise<boolean>;
   onConfirmed(manager: EntityManager, job: ChainJob<R>): Promise<void>;
   /** The contract refused (a revert): not retried; the service records why. */
-  onRejected(
-    manager: EntityManager,
-    job: ChainJob<R>,
-    reason: string,
-  ): Promise<void>;
+  onRejected(manager: EntityManager, job: ChainJob<R>, reason: string): Promise<void>;
 }
 
 class NonceTakenError extends Error {}
@@ -51,7 +47,7 @@ interface JobRow {
   job_key: string;
   kind: string;
   request: unknown;
-  status: ChainJob["status"];
+  status: ChainJob['status'];
   nonce: string | null;
   tx_hash: string | null;
   raw_tx: string | null;
@@ -70,12 +66,7 @@ const toJob = (r: JobRow): ChainJob => ({
 });
 
 /** Queues a chain write in the caller's transaction (idempotent on jobKey). */
-export async function enqueueChainJob(
-  manager: EntityManager,
-  jobKey: string,
-  kind: string,
-  request: unknown,
-) {
+export async function enqueueChainJob(manager: EntityManager, jobKey: string, kind: string, request: unknown) {
   await manager.query(
     `insert into uhr_chain_tx (job_key, kind, request) values ($1, $2, $3) on conflict (job_key) do nothing`,
     [jobKey, kind, JSON.stringify(request)],
@@ -126,9 +117,7 @@ export class ChainWriter {
   }
 
   /** ABIs whose custom errors are decoded into readable revert reasons. */
-  decodeErrorsWith(
-    ...abis: ConstructorParameters<typeof Interface>[0][]
-  ): this {
+  decodeErrorsWith(...abis: ConstructorParameters<typeof Interface>[0][]): this {
     for (const abi of abis) this.errorInterfaces.push(new Interface(abi));
     return this;
   }
@@ -181,10 +170,7 @@ export class ChainWriter {
         this.failures += 1;
         this.nextNonce = undefined;
         this.lastError = (err as Error).message;
-        this.logger.warn(
-          { err: this.lastError, attempt: this.failures },
-          "chain writer: node unavailable, will retry",
-        );
+        this.logger.warn({ err: this.lastError, attempt: this.failures }, 'chain writer: node unavailable, will retry');
         await this.waker.sleep(backoffMs(this.failures, 250, 15_000));
         continue;
       }
@@ -204,8 +190,7 @@ export class ChainWriter {
       [this.opts.batchSize ?? 50],
     );
     const sent: Array<{ row: JobRow; hash: string }> = [];
-    const fee =
-      pending.length > 0 ? await this.provider.getFeeData() : undefined;
+    const fee = pending.length > 0 ? await this.provider.getFeeData() : undefined;
     for (const row of pending) {
       const hash = await this.send(row, fee!);
       if (hash) sent.push({ row, hash });
@@ -237,10 +222,7 @@ export class ChainWriter {
       return undefined;
     }
     if (this.nextNonce === undefined)
-      this.nextNonce = await this.provider.getTransactionCount(
-        this.wallet.address,
-        "pending",
-      );
+      this.nextNonce = await this.provider.getTransactionCount(this.wallet.address, 'pending');
     const tx: TransactionRequest = {
       ...call,
       nonce: this.nextNonce,
@@ -262,7 +244,7 @@ export class ChainWriter {
       await this.broadcast(raw, hash);
     } catch (err) {
       if (!(err instanceof NonceTakenError)) throw err;
-      await this.backToPending(row, "nonce taken by another transaction");
+      await this.backToPending(row, 'nonce taken by another transaction');
       return undefined;
     }
     return hash;
@@ -278,12 +260,8 @@ export class ChainWriter {
       await this.provider.broadcastTransaction(raw);
     } catch (err) {
       const msg = (err as Error).message.toLowerCase();
-      if (msg.includes("already known") || msg.includes("already imported"))
-        return;
-      if (
-        msg.includes("nonce too low") ||
-        msg.includes("nonce has already been used")
-      ) {
+      if (msg.includes('already known') || msg.includes('already imported')) return;
+      if (msg.includes('nonce too low') || msg.includes('nonce has already been used')) {
         if (await this.provider.getTransaction(hash)) return;
         throw new NonceTakenError(hash);
       }
@@ -293,7 +271,7 @@ export class ChainWriter {
 
   private async backToPending(row: JobRow, why: string): Promise<void> {
     this.nextNonce = undefined;
-    this.logger.warn({ job: row.job_key, why }, "chain writer: re-signing job");
+    this.logger.warn({ job: row.job_key, why }, 'chain writer: re-signing job');
     await this.ds.query(
       `update uhr_chain_tx set status = 'pending', last_error = $2, updated_at = now() where id = $1`,
       [row.id, why],
@@ -301,18 +279,14 @@ export class ChainWriter {
   }
 
   private async settleSubmitted(row: JobRow): Promise<void> {
-    const receipt = row.tx_hash
-      ? await this.provider.getTransactionReceipt(row.tx_hash)
-      : null;
+    const receipt = row.tx_hash ? await this.provider.getTransactionReceipt(row.tx_hash) : null;
     if (receipt) return this.settle(row, receipt);
-    if (!row.raw_tx || !row.tx_hash)
-      return this.backToPending(row, "submitted without signed bytes");
+    if (!row.raw_tx || !row.tx_hash) return this.backToPending(row, 'submitted without signed bytes');
     try {
       await this.broadcast(row.raw_tx, row.tx_hash);
     } catch (err) {
       // Its nonce went to another transaction: sign again (alreadyApplied guards against doing it twice).
-      if (err instanceof NonceTakenError)
-        return this.backToPending(row, "nonce taken by another transaction");
+      if (err instanceof NonceTakenError) return this.backToPending(row, 'nonce taken by another transaction');
       throw err;
     }
     const mined = await this.receiptOf(row.tx_hash);
@@ -334,20 +308,12 @@ export class ChainWriter {
     }
   }
 
-  private async settle(
-    row: JobRow,
-    receipt: TransactionReceipt,
-  ): Promise<void> {
-    if (receipt.status === 1)
-      return this.confirm(row, receipt.hash, receipt.blockNumber);
-    await this.reject(row, "transaction reverted on-chain");
+  private async settle(row: JobRow, receipt: TransactionReceipt): Promise<void> {
+    if (receipt.status === 1) return this.confirm(row, receipt.hash, receipt.blockNumber);
+    await this.reject(row, 'transaction reverted on-chain');
   }
 
-  private async confirm(
-    row: JobRow,
-    hash: string | null,
-    block: number | null,
-  ): Promise<void> {
+  private async confirm(row: JobRow, hash: string | null, block: number | null): Promise<void> {
     await this.ds.transaction(async (m) => {
       const updated = returnedRows(
         await m.query(
@@ -361,7 +327,7 @@ export class ChainWriter {
         m,
         toJob({
           ...row,
-          status: "confirmed",
+          status: 'confirmed',
           tx_hash: hash ?? row.tx_hash,
           block_number: block === null ? null : String(block),
         }),
@@ -370,10 +336,7 @@ export class ChainWriter {
   }
 
   private async reject(row: JobRow, reason: string): Promise<void> {
-    this.logger.warn(
-      { job: row.job_key, reason },
-      "chain write rejected by contract",
-    );
+    this.logger.warn({ job: row.job_key, reason }, 'chain write rejected by contract');
     await this.ds.transaction(async (m) => {
       const updated = returnedRows(
         await m.query(
@@ -383,11 +346,7 @@ export class ChainWriter {
         ),
       );
       if (updated.length === 0) return;
-      await this.handler(row.kind).onRejected(
-        m,
-        toJob({ ...row, status: "failed" }),
-        reason,
-      );
+      await this.handler(row.kind).onRejected(m, toJob({ ...row, status: 'failed' }), reason);
     });
   }
 
@@ -399,16 +358,15 @@ export class ChainWriter {
       info?: { error?: { data?: string } };
       revert?: { name: string };
     };
-    if (e.code !== "CALL_EXCEPTION") return undefined;
+    if (e.code !== 'CALL_EXCEPTION') return undefined;
     const data = e.data ?? e.info?.error?.data;
-    if (typeof data === "string" && data.length >= 10) {
+    if (typeof data === 'string' && data.length >= 10) {
       for (const iface of this.errorInterfaces) {
         const parsed = iface.parseError(data);
-        if (parsed)
-          return `${parsed.name}(${parsed.args.map((a) => String(a)).join(", ")})`;
+        if (parsed) return `${parsed.name}(${parsed.args.map((a) => String(a)).join(', ')})`;
       }
       return `revert ${data.slice(0, 10)}`;
     }
-    return e.revert?.name ?? "reverted";
+    return e.revert?.name ?? 'reverted';
   }
 }

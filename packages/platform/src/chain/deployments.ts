@@ -24,6 +24,9 @@ export function readDeployment(file: string): Deployment {
 
 export function contractAddress(d: Deployment, name: string): string {
   const a = d.contracts[name];
-  if (!a) throw new DeploymentError(`contract ${name} is not in the deployment (has: ${Object.keys(d.contracts).join(', ')})`);
+  if (!a)
+    throw new DeploymentError(
+      `contract ${name} is not in the deployment (has: ${Object.keys(d.contracts).join(', ')})`,
+    );
   return a;
 }

@@ -12,7 +12,12 @@ export const platformConfigSchema = z.object({
   kafkaBrokers: z
     .string()
     .min(1)
-    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    ),
   keycloakUrl: z.string().url(),
   /** The issuer's base as users reach Keycloak, when services reach it by another name (compose, k8s). */
   keycloakPublicUrl: z.string().url().optional(),

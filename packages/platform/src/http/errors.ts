@@ -59,7 +59,11 @@ export function validationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     exceptionFactory: (errors) =>
-      new BadRequestException({ error: 'ValidationFailed', message: 'request is invalid', fields: fieldErrors(errors) }),
+      new BadRequestException({
+        error: 'ValidationFailed',
+        message: 'request is invalid',
+        fields: fieldErrors(errors),
+      }),
   });
 }
 
@@ -81,7 +85,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof ConcurrencyError) {
-      res.status(409).json({ statusCode: 409, error: 'ConcurrentModification', message: exception.message, correlationId });
+      res
+        .status(409)
+        .json({ statusCode: 409, error: 'ConcurrentModification', message: exception.message, correlationId });
       return;
     }
     if (exception instanceof HttpException) {

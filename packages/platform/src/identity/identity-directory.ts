@@ -127,7 +127,10 @@ export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicat
         );
         break;
       case 'registrar.IdentityEdited':
-        await m.query('update known_identities set kind = $2, updated_at = now() where id = $1', [env.aggregateId, p.kind]);
+        await m.query('update known_identities set kind = $2, updated_at = now() where id = $1', [
+          env.aggregateId,
+          p.kind,
+        ]);
         break;
       case 'registrar.IdentityRebound':
         await m.query('update known_identities set address = $2, updated_at = now() where id = $1', [
@@ -136,7 +139,9 @@ export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicat
         ]);
         break;
       case 'registrar.IdentityRetired':
-        await m.query(`update known_identities set status = 'retired', updated_at = now() where id = $1`, [env.aggregateId]);
+        await m.query(`update known_identities set status = 'retired', updated_at = now() where id = $1`, [
+          env.aggregateId,
+        ]);
         break;
       default:
         break;
@@ -157,16 +162,17 @@ export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicat
   }
 
   async byChainId(chainId: string): Promise<KnownIdentity | undefined> {
-    const rows: Row[] = await this.ds.query('select * from known_identities where chain_id = $1', [chainId.toLowerCase()]);
+    const rows: Row[] = await this.ds.query('select * from known_identities where chain_id = $1', [
+      chainId.toLowerCase(),
+    ]);
     return rows[0] ? toIdentity(rows[0]) : undefined;
   }
 
   /** Every active identity bound to a login (a person may hold more than one over time). */
   async bySubject(subject: string): Promise<KnownIdentity[]> {
-    const rows: Row[] = await this.ds.query(
-      `select * from known_identities where subject = $1 and status = 'active'`,
-      [subject],
-    );
+    const rows: Row[] = await this.ds.query(`select * from known_identities where subject = $1 and status = 'active'`, [
+      subject,
+    ]);
     return rows.map(toIdentity);
   }
 }

@@ -4,7 +4,12 @@ import type { IdentityDirectory, KnownIdentity } from './identity-directory.js';
 
 /** An EIP-712 payload as clients sign it (JSON-safe: the chain id may be a decimal string). */
 export interface SignedTypedData {
-  domain: { name?: string | null; version?: string | null; chainId: string | number | bigint; verifyingContract?: string | null };
+  domain: {
+    name?: string | null;
+    version?: string | null;
+    chainId: string | number | bigint;
+    verifyingContract?: string | null;
+  };
   types: Record<string, TypedDataField[]>;
   message: Record<string, unknown>;
 }
@@ -22,11 +27,18 @@ export async function assertSignedBy(
   signature: string,
 ): Promise<KnownIdentity> {
   const identity = await directory.byId(expectedIdentityId);
-  if (!identity || identity.status !== 'active') throw new ForbiddenError('IdentityNotActive', 'the signing identity is not active');
-  if (identity.subject !== subject) throw new ForbiddenError('NotYourIdentity', 'the signing identity is not bound to your login');
+  if (!identity || identity.status !== 'active')
+    throw new ForbiddenError('IdentityNotActive', 'the signing identity is not active');
+  if (identity.subject !== subject)
+    throw new ForbiddenError('NotYourIdentity', 'the signing identity is not bound to your login');
   let recovered: string;
   try {
-    recovered = verifyTypedData(typed.domain as Parameters<typeof verifyTypedData>[0], typed.types, typed.message, signature);
+    recovered = verifyTypedData(
+      typed.domain as Parameters<typeof verifyTypedData>[0],
+      typed.types,
+      typed.message,
+      signature,
+    );
   } catch {
     throw new ForbiddenError('InvalidSignature', 'the signature is malformed');
   }

@@ -98,9 +98,10 @@ export class OutboxRelay {
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
-      await m.query('update uhr_outbox set published_at = now(), attempts = attempts + 1 where id = any($1::bigint[])', [
-        rows.map((r) => r.id),
-      ]);
+      await m.query(
+        'update uhr_outbox set published_at = now(), attempts = attempts + 1 where id = any($1::bigint[])',
+        [rows.map((r) => r.id)],
+      );
       return rows.length;
     });
   }

@@ -48,10 +48,9 @@ export class EventStore {
   constructor(private readonly ds: DataSource) {}
 
   async load(streamId: string, manager: EntityManager = this.ds.manager): Promise<EventEnvelope[]> {
-    const rows: EventRow[] = await manager.query(
-      'select * from uhr_events where stream_id = $1 order by sequence',
-      [streamId],
-    );
+    const rows: EventRow[] = await manager.query('select * from uhr_events where stream_id = $1 order by sequence', [
+      streamId,
+    ]);
     return rows.map(toEnvelope);
   }
 

@@ -25,7 +25,9 @@ export class Leadership {
       await client.connect();
       this.client = client;
     }
-    const rows = await this.client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [this.name]);
+    const rows = await this.client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [
+      this.name,
+    ]);
     this.held = rows.rows[0]?.ok === true;
     return this.held;
   }

@@ -28,11 +28,15 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startContainers(root: string): Promise<{ env: Record<string, string>; stop: () => Promise<void> }> {
+export async function startContainers(
+  root: string,
+): Promise<{ env: Record<string, string>; stop: () => Promise<void> }> {
   const started: StartedTestContainer[] = [];
   const pg = await new GenericContainer('postgres:16-alpine')
     .withEnvironment({ POSTGRES_USER: 'uhr', POSTGRES_PASSWORD: 'uhr-dev-password' })
-    .withCopyFilesToContainer([{ source: join(root, 'infra/postgres/init.sql'), target: '/docker-entrypoint-initdb.d/init.sql' }])
+    .withCopyFilesToContainer([
+      { source: join(root, 'infra/postgres/init.sql'), target: '/docker-entrypoint-initdb.d/init.sql' },
+    ])
     .withExposedPorts(5432)
     .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
     .start();
@@ -99,8 +103,11 @@ export async function startContainers(root: string): Promise<{ env: Record<strin
     UHR_DEPLOYMENTS_FILE: join(root, '.uhr', 'deployments.testcontainers.json'),
   };
   await new Promise<void>((resolve, reject) =>
-    execFile('npm', ['run', '-s', 'deploy', '-w', '@uhr/contracts', '--', '--force'], { cwd: root, env: { ...process.env, ...env } }, (err, _o, stderr) =>
-      err ? reject(new Error(`contract deployment failed: ${stderr}`)) : resolve(),
+    execFile(
+      'npm',
+      ['run', '-s', 'deploy', '-w', '@uhr/contracts', '--', '--force'],
+      { cwd: root, env: { ...process.env, ...env } },
+      (err, _o, stderr) => (err ? reject(new Error(`contract deployment failed: ${stderr}`)) : resolve()),
     ),
   );
   return { env, stop: async () => void (await Promise.all(started.map((c) => c.stop()))) };

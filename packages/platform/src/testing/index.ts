@@ -28,7 +28,9 @@ export function loadStackEnv(): Record<string, string> {
   const need = ['UHR_PG_URL', 'UHR_KAFKA_BROKERS', 'UHR_KEYCLOAK_URL', 'UHR_S3_ENDPOINT', 'UHR_CHAIN_RPC_URL'];
   const missing = need.filter((k) => !process.env[k]);
   if (missing.length > 0) {
-    throw new Error(`integration tests need the platform: ${missing.join(', ')} unset. Start it with scripts/stack.sh up`);
+    throw new Error(
+      `integration tests need the platform: ${missing.join(', ')} unset. Start it with scripts/stack.sh up`,
+    );
   }
   return process.env as Record<string, string>;
 }
@@ -50,7 +52,9 @@ export async function waitFor<T>(
       if ((err as Error).message?.startsWith('rejected')) throw err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }

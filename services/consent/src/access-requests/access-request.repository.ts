@@ -47,7 +47,17 @@ export class AccessRequestRepository {
       await m.query(
         `insert into access_requests (id, patient_id, patient_subject, requester_id, requester_subject, purpose, record_ids,
            categories, status, created_at, updated_at) values ($1,$2,$3,$4,$5,$6,$7,$8,'open',$9,$9)`,
-        [p.requestId, p.patientId, p.patientSubject, p.requesterId, p.requesterSubject, p.purpose, JSON.stringify(p.recordIds), JSON.stringify(p.categories), ctx.occurredAt],
+        [
+          p.requestId,
+          p.patientId,
+          p.patientSubject,
+          p.requesterId,
+          p.requesterSubject,
+          p.purpose,
+          JSON.stringify(p.recordIds),
+          JSON.stringify(p.categories),
+          ctx.occurredAt,
+        ],
       );
     });
   }
@@ -61,24 +71,36 @@ export class AccessRequestRepository {
     m?: EntityManager,
   ) {
     const work = async (tx: EntityManager) => {
-      const [row] = (await tx.query('select * from access_requests where id = $1 for update', [id])) as AccessRequestRow[];
+      const [row] = (await tx.query('select * from access_requests where id = $1 for update', [
+        id,
+      ])) as AccessRequestRow[];
       if (!row) throw new NotFoundError('AccessRequestNotFound', `no access request ${id}`);
       let event: AccessRequestEvent;
       try {
-        event = decideAnswer({ status: row.status, patientSubject: row.patient_subject, requesterSubject: row.requester_subject }, by, answer, id);
+        event = decideAnswer(
+          { status: row.status, patientSubject: row.patient_subject, requesterSubject: row.requester_subject },
+          by,
+          answer,
+          id,
+        );
       } catch (err) {
         if (!(err instanceof AccessRequestRuleViolation)) throw err;
-        throw err.code === 'NotThePatient' ? new ForbiddenError(err.code, err.message) : new ConflictError(err.code, err.message);
+        throw err.code === 'NotThePatient'
+          ? new ForbiddenError(err.code, err.message)
+          : new ConflictError(err.code, err.message);
       }
       const history = await this.store.load(id, tx);
       await this.store.append(tx, id, history.length, [event], ctx, ACCESS_REQUEST_TOPIC);
-      await tx.query(`update access_requests set status = $2, grant_id = $3, reason = $4, updated_at = $5 where id = $1`, [
-        id,
-        answer.approve ? 'approved' : 'denied',
-        answer.approve ? answer.grantId : null,
-        answer.approve ? null : answer.reason,
-        ctx.occurredAt,
-      ]);
+      await tx.query(
+        `update access_requests set status = $2, grant_id = $3, reason = $4, updated_at = $5 where id = $1`,
+        [
+          id,
+          answer.approve ? 'approved' : 'denied',
+          answer.approve ? answer.grantId : null,
+          answer.approve ? null : answer.reason,
+          ctx.occurredAt,
+        ],
+      );
     };
     return m ? work(m) : this.ds.transaction(work);
   }

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ForbiddenError, InvalidRequestError, Roles, UnprocessableError, type Principal } from '@uhr/platform';
+import {
+  CurrentPrincipal,
+  ForbiddenError,
+  InvalidRequestError,
+  Roles,
+  UnprocessableError,
+  type Principal,
+} from '@uhr/platform';
 import { ctxOf } from '../context.js';
 import { AccessRequestDto, DenyAccessRequestDto } from '../grants/grant.dto.js';
 import { IdentityDirectory } from '@uhr/platform';
@@ -25,10 +32,18 @@ export class AccessRequestsController {
   @Roles('provider', 'pharmacist', 'lab', 'insurer', 'employer')
   async create(@Body() dto: AccessRequestDto, @CurrentPrincipal() p: Principal) {
     if (dto.recordIds.length + dto.categories.length === 0) {
-      throw new InvalidRequestError('ValidationFailed', 'ask for at least one record or category', { fields: { categories: ['at least one record or category'] } });
+      throw new InvalidRequestError('ValidationFailed', 'ask for at least one record or category', {
+        fields: { categories: ['at least one record or category'] },
+      });
     }
-    const mine = (await this.directory.bySubject(p.subject)).filter((i) => i.kind !== 'patient' && (!dto.requesterId || i.id === dto.requesterId));
-    if (mine.length !== 1) throw new ForbiddenError('NoRequesterIdentity', 'exactly one registered identity of yours must make the request (name requesterId)');
+    const mine = (await this.directory.bySubject(p.subject)).filter(
+      (i) => i.kind !== 'patient' && (!dto.requesterId || i.id === dto.requesterId),
+    );
+    if (mine.length !== 1)
+      throw new ForbiddenError(
+        'NoRequesterIdentity',
+        'exactly one registered identity of yours must make the request (name requesterId)',
+      );
     const patient = await this.directory.byId(dto.patientId);
     if (!patient || patient.kind !== 'patient' || patient.status !== 'active' || !patient.subject) {
       throw new UnprocessableError('UnknownPatient', `no active patient identity ${dto.patientId}`);
@@ -72,7 +87,11 @@ export class AccessRequestsController {
   @Post(':id/deny')
   @HttpCode(200)
   @Roles('patient')
-  async deny(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: DenyAccessRequestDto, @CurrentPrincipal() p: Principal) {
+  async deny(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: DenyAccessRequestDto,
+    @CurrentPrincipal() p: Principal,
+  ) {
     await this.requests.answer(id, p.subject, { approve: false, reason: dto.reason }, ctxOf(p));
     return toView(await this.requests.rowOrThrow(id));
   }

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConsentAbi } from '@uhr/contracts';
-import { ChainWriter, enqueueChainJob, EventStore, ForbiddenError, NotFoundError, topicOf, UnprocessableError, type ChainJob, type EventContext, type Principal } from '@uhr/platform';
+import {
+  ChainWriter,
+  enqueueChainJob,
+  EventStore,
+  ForbiddenError,
+  NotFoundError,
+  topicOf,
+  UnprocessableError,
+  type ChainJob,
+  type EventContext,
+  type Principal,
+} from '@uhr/platform';
 import { Interface } from 'ethers';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts } from '../chain/contracts.js';
@@ -52,11 +63,21 @@ export class BreakGlassService {
     writer.register<Job>(JOB, {
       build: (r) => ({
         to,
-        data: this.iface.encodeFunctionData('breakGlassBySig', [r.providerId, r.patientId, r.reasonCode, r.duration, r.deadline, r.signature]),
+        data: this.iface.encodeFunctionData('breakGlassBySig', [
+          r.providerId,
+          r.patientId,
+          r.reasonCode,
+          r.duration,
+          r.deadline,
+          r.signature,
+        ]),
       }),
       onConfirmed: (m, job) => this.onConfirmed(m, job),
       onRejected: async (m, job, reason) => {
-        await m.query(`update break_glass set status = 'rejected', chain_error = $2, updated_at = now() where id = $1`, [job.request.id, reason]);
+        await m.query(
+          `update break_glass set status = 'rejected', chain_error = $2, updated_at = now() where id = $1`,
+          [job.request.id, reason],
+        );
       },
     });
   }
@@ -69,7 +90,11 @@ export class BreakGlassService {
     return { nonce: nonce.toString(), deadline, toSign: this.typed(t, nonce.toString(), deadline) };
   }
 
-  async execute(t: BreakGlassTerms & { reason: string; nonce: string; deadline: string; signature: string }, p: Principal, ctx: EventContext) {
+  async execute(
+    t: BreakGlassTerms & { reason: string; nonce: string; deadline: string; signature: string },
+    p: Principal,
+    ctx: EventContext,
+  ) {
     const provider = await this.providerOf(t.providerId, p);
     const patient = await this.patientOf(t.patientId);
     await assertSignedBy(this.directory, provider.id, p.subject, this.typed(t, t.nonce, t.deadline), t.signature);
@@ -78,7 +103,17 @@ export class BreakGlassService {
       await m.query(
         `insert into break_glass (id, patient_id, patient_subject, provider_id, provider_subject, reason_code, reason,
            duration_seconds, status, created_at, updated_at) values ($1,$2,$3,$4,$5,$6,$7,$8,'requested',$9,$9)`,
-        [id, patient.id, patient.subject, provider.id, p.subject, t.reasonCode, t.reason, t.durationSeconds, ctx.occurredAt],
+        [
+          id,
+          patient.id,
+          patient.subject,
+          provider.id,
+          p.subject,
+          t.reasonCode,
+          t.reason,
+          t.durationSeconds,
+          ctx.occurredAt,
+        ],
       );
       const [env] = await this.store.append(
         m,
@@ -88,7 +123,14 @@ export class BreakGlassService {
           {
             type: 'consent.BreakGlassRequested',
             version: 1,
-            payload: { breakGlassId: id, patientSubject: patient.subject, providerSubject: p.subject, reasonCode: t.reasonCode, reason: t.reason, durationSeconds: t.durationSeconds },
+            payload: {
+              breakGlassId: id,
+              patientSubject: patient.subject,
+              providerSubject: p.subject,
+              reasonCode: t.reasonCode,
+              reason: t.reason,
+              durationSeconds: t.durationSeconds,
+            },
           },
         ],
         ctx,
@@ -151,22 +193,37 @@ export class BreakGlassService {
           },
         },
       ],
-      { actor: 'consent-chain', correlationId: job.request.correlationId, causationId: job.jobKey, occurredAt: new Date() },
+      {
+        actor: 'consent-chain',
+        correlationId: job.request.correlationId,
+        causationId: job.jobKey,
+        occurredAt: new Date(),
+      },
       BREAK_GLASS_TOPIC,
     );
   }
 
   async byId(id: string, p: Principal) {
-    const [row] = (await this.ds.query('select * from break_glass where id = $1', [id])) as Array<Record<string, unknown>>;
+    const [row] = (await this.ds.query('select * from break_glass where id = $1', [id])) as Array<
+      Record<string, unknown>
+    >;
     if (!row) throw new NotFoundError('BreakGlassNotFound', `no break-glass ${id}`);
-    const mayRead = row.patient_subject === p.subject || row.provider_subject === p.subject || p.roles.some((x) => x === 'auditor' || x === 'admin');
-    if (!mayRead) throw new ForbiddenError('NotAParty', 'only the patient, the provider and auditors see a break-glass');
+    const mayRead =
+      row.patient_subject === p.subject ||
+      row.provider_subject === p.subject ||
+      p.roles.some((x) => x === 'auditor' || x === 'admin');
+    if (!mayRead)
+      throw new ForbiddenError('NotAParty', 'only the patient, the provider and auditors see a break-glass');
     return row;
   }
 
   async list(p: Principal) {
-    if (p.roles.some((x) => x === 'auditor' || x === 'admin')) return this.ds.query('select * from break_glass order by created_at desc limit 200');
-    return this.ds.query('select * from break_glass where patient_subject = $1 or provider_subject = $1 order by created_at desc limit 200', [p.subject]);
+    if (p.roles.some((x) => x === 'auditor' || x === 'admin'))
+      return this.ds.query('select * from break_glass order by created_at desc limit 200');
+    return this.ds.query(
+      'select * from break_glass where patient_subject = $1 or provider_subject = $1 order by created_at desc limit 200',
+      [p.subject],
+    );
   }
 
   private typed(t: BreakGlassTerms, nonce: string, deadline: string) {

@@ -1,10 +1,35 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { BREAK_GLASS_REASONS, MAX_BREAK_GLASS_SECONDS, type BreakGlassReason } from '../break-glass/domain/break-glass.js';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import {
+  BREAK_GLASS_REASONS,
+  MAX_BREAK_GLASS_SECONDS,
+  type BreakGlassReason,
+} from '../break-glass/domain/break-glass.js';
 
 const UINT = /^[0-9]{1,30}$/;
 const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
-export const CATEGORIES = ['laboratory', 'imaging', 'medication', 'clinical-note', 'immunization', 'allergy', 'vital-signs', 'document'] as const;
+export const CATEGORIES = [
+  'laboratory',
+  'imaging',
+  'medication',
+  'clinical-note',
+  'immunization',
+  'allergy',
+  'vital-signs',
+  'document',
+] as const;
 const PURPOSE = /^[a-z][a-z0-9-]{1,63}$/;
 
 export class GrantTermsDto {
@@ -43,15 +68,27 @@ export class IssueGrantDto extends GrantTermsDto {
   @ApiProperty() @Matches(UINT, { message: 'nonce must be a decimal integer' }) nonce!: string;
   @ApiProperty() @Matches(UINT, { message: 'deadline must be a decimal integer' }) deadline!: string;
   @ApiProperty() @Matches(SIGNATURE, { message: 'signature must be a 65-byte 0x hex signature' }) signature!: string;
-  @ApiPropertyOptional({ description: 'the access request this grant answers' }) @IsOptional() @IsUUID() accessRequestId?: string;
+  @ApiPropertyOptional({ description: 'the access request this grant answers' })
+  @IsOptional()
+  @IsUUID()
+  accessRequestId?: string;
 }
 
 export class AccessRequestDto {
   @ApiProperty() @IsUUID() patientId!: string;
-  @ApiPropertyOptional({ description: 'your identity id, when several are bound to your login' }) @IsOptional() @IsUUID() requesterId?: string;
-  @ApiProperty({ example: 'dispensing' }) @Matches(PURPOSE, { message: 'purpose is a lowercase code' }) purpose!: string;
+  @ApiPropertyOptional({ description: 'your identity id, when several are bound to your login' })
+  @IsOptional()
+  @IsUUID()
+  requesterId?: string;
+  @ApiProperty({ example: 'dispensing' })
+  @Matches(PURPOSE, { message: 'purpose is a lowercase code' })
+  purpose!: string;
   @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(64) @IsUUID('all', { each: true }) recordIds!: string[];
-  @ApiProperty({ enum: CATEGORIES, isArray: true }) @IsArray() @ArrayMaxSize(64) @IsIn(CATEGORIES, { each: true }) categories!: string[];
+  @ApiProperty({ enum: CATEGORIES, isArray: true })
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsIn(CATEGORIES, { each: true })
+  categories!: string[];
 }
 
 export class DenyAccessRequestDto {
@@ -62,11 +99,18 @@ export class BreakGlassTermsDto {
   @ApiProperty() @IsUUID() providerId!: string;
   @ApiProperty() @IsUUID() patientId!: string;
   @ApiProperty({ enum: BREAK_GLASS_REASONS }) @IsIn(BREAK_GLASS_REASONS) reasonCode!: BreakGlassReason;
-  @ApiProperty({ description: `seconds, at most ${MAX_BREAK_GLASS_SECONDS}` }) @IsInt() @Min(60) @Max(MAX_BREAK_GLASS_SECONDS) durationSeconds!: number;
+  @ApiProperty({ description: `seconds, at most ${MAX_BREAK_GLASS_SECONDS}` })
+  @IsInt()
+  @Min(60)
+  @Max(MAX_BREAK_GLASS_SECONDS)
+  durationSeconds!: number;
 }
 
 export class BreakGlassDto extends BreakGlassTermsDto {
-  @ApiProperty({ description: 'free-text justification, kept for the audit', example: 'patient unconscious in A&E, suspected overdose' })
+  @ApiProperty({
+    description: 'free-text justification, kept for the audit',
+    example: 'patient unconscious in A&E, suspected overdose',
+  })
   @IsString()
   @Length(10, 500)
   reason!: string;

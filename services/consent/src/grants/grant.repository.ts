@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { EventStore, NotFoundError, topicOf, type EventContext, type EventEnvelope } from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { chainIdOf } from '@uhr/platform';
-import { decide, evolve, fhirConsentOf, initialGrant, type GrantCommand, type GrantEvent, type GrantState } from './domain/grant.js';
+import {
+  decide,
+  evolve,
+  fhirConsentOf,
+  initialGrant,
+  type GrantCommand,
+  type GrantEvent,
+  type GrantState,
+} from './domain/grant.js';
 
 export const GRANT_TOPIC = topicOf('consent', 'grant', 1);
 
@@ -97,7 +105,12 @@ export class GrantRepository {
   private async project(m: EntityManager, env: EventEnvelope): Promise<void> {
     const e = { type: env.type, payload: env.payload } as GrantEvent;
     const set = (sql: string, params: unknown[]) =>
-      m.query(`update grants set ${sql}, version = $2, updated_at = $3 where id = $1`, [env.aggregateId, env.sequence, env.occurredAt, ...params]);
+      m.query(`update grants set ${sql}, version = $2, updated_at = $3 where id = $1`, [
+        env.aggregateId,
+        env.sequence,
+        env.occurredAt,
+        ...params,
+      ]);
     switch (e.type) {
       case 'consent.GrantRequested': {
         const p = e.payload;
@@ -181,6 +194,10 @@ export class GrantRepository {
       [patientId],
     );
     const inFlight = rows[0]?.n;
-    return inFlight === null || inFlight === undefined ? chainNonce : (BigInt(inFlight) + 1n > chainNonce ? BigInt(inFlight) + 1n : chainNonce);
+    return inFlight === null || inFlight === undefined
+      ? chainNonce
+      : BigInt(inFlight) + 1n > chainNonce
+        ? BigInt(inFlight) + 1n
+        : chainNonce;
   }
 }

@@ -10,7 +10,12 @@ import { RevokeGrantUseCase } from './use-cases/revoke-grant/revoke-grant.use-ca
 const SEE_ALL = ['auditor', 'admin'];
 
 function assertParty(p: Principal, row: GrantRow): GrantRow {
-  if (row.patient_subject === p.subject || row.grantee_subject === p.subject || p.roles.some((r) => SEE_ALL.includes(r))) return row;
+  if (
+    row.patient_subject === p.subject ||
+    row.grantee_subject === p.subject ||
+    p.roles.some((r) => SEE_ALL.includes(r))
+  )
+    return row;
   throw new ForbiddenError('NotAPartyToGrant', 'only the patient, the grantee and auditors see a grant');
 }
 

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { RelationshipsAbi } from '@uhr/contracts';
-import { ChainWriter, enqueueChainJob, EventStore, ForbiddenError, NotFoundError, topicOf, UnprocessableError, type ChainJob, type EventContext, type Principal } from '@uhr/platform';
+import {
+  ChainWriter,
+  enqueueChainJob,
+  EventStore,
+  ForbiddenError,
+  NotFoundError,
+  topicOf,
+  UnprocessableError,
+  type ChainJob,
+  type EventContext,
+  type Principal,
+} from '@uhr/platform';
 import { Interface } from 'ethers';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts } from '../chain/contracts.js';
@@ -42,7 +53,12 @@ export class RelationshipsService {
     writer.decodeErrorsWith(RelationshipsAbi).register<Job>(JOB, {
       build: (r) => ({
         to: contracts.relationships.target as string,
-        data: this.iface.encodeFunctionData('endRelationshipBySig', [r.patientId, r.providerId, r.deadline, r.signature]),
+        data: this.iface.encodeFunctionData('endRelationshipBySig', [
+          r.patientId,
+          r.providerId,
+          r.deadline,
+          r.signature,
+        ]),
       }),
       alreadyApplied: async (r) => (await this.statusOf(r.patientId, r.providerId)) === 'ended',
       onConfirmed: (m, job) => this.settle(m, job, 'ended', null),
@@ -56,9 +72,20 @@ export class RelationshipsService {
     for (const me of await this.directory.bySubject(p.subject)) {
       const ids = (await this.contracts.relationships.relationshipsOf!(me.chainId)) as string[];
       for (const relationshipId of ids) {
-        const [patientId, providerId, status, recordCount] = (await this.contracts.relationships.relationshipOf!(relationshipId)) as [string, string, bigint, bigint];
-        const [patient, provider] = await Promise.all([this.directory.byChainId(patientId), this.directory.byChainId(providerId)]);
-        out.push({ relationshipId, patientId: patient?.id ?? patientId, providerId: provider?.id ?? providerId, status: STATUS[Number(status)], recordCount: Number(recordCount) });
+        const [patientId, providerId, status, recordCount] = (await this.contracts.relationships.relationshipOf!(
+          relationshipId,
+        )) as [string, string, bigint, bigint];
+        const [patient, provider] = await Promise.all([
+          this.directory.byChainId(patientId),
+          this.directory.byChainId(providerId),
+        ]);
+        out.push({
+          relationshipId,
+          patientId: patient?.id ?? patientId,
+          providerId: provider?.id ?? providerId,
+          status: STATUS[Number(status)],
+          recordCount: Number(recordCount),
+        });
       }
     }
     return out;
@@ -71,11 +98,22 @@ export class RelationshipsService {
     return { nonce: nonce.toString(), deadline, toSign: this.typed(patientId, providerId, nonce.toString(), deadline) };
   }
 
-  async end(cmd: { patientId: string; providerId: string; nonce: string; deadline: string; signature: string }, p: Principal, ctx: EventContext) {
+  async end(
+    cmd: { patientId: string; providerId: string; nonce: string; deadline: string; signature: string },
+    p: Principal,
+    ctx: EventContext,
+  ) {
     const patient = await this.patientOf(cmd.patientId, p);
     const provider = await this.directory.byId(cmd.providerId);
-    if (!provider || provider.kind !== 'provider') throw new UnprocessableError('UnknownProvider', `no provider identity ${cmd.providerId}`);
-    await assertSignedBy(this.directory, patient.id, p.subject, this.typed(cmd.patientId, cmd.providerId, cmd.nonce, cmd.deadline), cmd.signature);
+    if (!provider || provider.kind !== 'provider')
+      throw new UnprocessableError('UnknownProvider', `no provider identity ${cmd.providerId}`);
+    await assertSignedBy(
+      this.directory,
+      patient.id,
+      p.subject,
+      this.typed(cmd.patientId, cmd.providerId, cmd.nonce, cmd.deadline),
+      cmd.signature,
+    );
     const id = randomUUID();
     await this.ds.transaction(async (m) => {
       await m.query(
@@ -83,29 +121,74 @@ export class RelationshipsService {
          values ($1,$2,$3,$4,$5,'requested',$6,$6)`,
         [id, patient.id, provider.id, patient.subject, provider.subject, ctx.occurredAt],
       );
-      const [env] = await this.store.append(m, id, 0, [{ type: 'consent.RelationshipEndRequested', version: 1, payload: { endingId: id, patientSubject: patient.subject, providerSubject: provider.subject } }], ctx, RELATIONSHIP_TOPIC);
-      await enqueueChainJob(m, env!.id, JOB, { id, patientId: patient.chainId, providerId: provider.chainId, deadline: cmd.deadline, signature: cmd.signature, correlationId: ctx.correlationId } satisfies Job);
+      const [env] = await this.store.append(
+        m,
+        id,
+        0,
+        [
+          {
+            type: 'consent.RelationshipEndRequested',
+            version: 1,
+            payload: { endingId: id, patientSubject: patient.subject, providerSubject: provider.subject },
+          },
+        ],
+        ctx,
+        RELATIONSHIP_TOPIC,
+      );
+      await enqueueChainJob(m, env!.id, JOB, {
+        id,
+        patientId: patient.chainId,
+        providerId: provider.chainId,
+        deadline: cmd.deadline,
+        signature: cmd.signature,
+        correlationId: ctx.correlationId,
+      } satisfies Job);
     });
     return this.byId(id, p);
   }
 
   async byId(id: string, p: Principal) {
-    const [row] = (await this.ds.query('select * from relationship_endings where id = $1', [id])) as Array<Record<string, unknown>>;
+    const [row] = (await this.ds.query('select * from relationship_endings where id = $1', [id])) as Array<
+      Record<string, unknown>
+    >;
     if (!row) throw new NotFoundError('RelationshipEndingNotFound', `no relationship ending ${id}`);
-    if (row.patient_subject !== p.subject && row.provider_subject !== p.subject) throw new ForbiddenError('NotAParty', 'only the patient and the provider see this');
+    if (row.patient_subject !== p.subject && row.provider_subject !== p.subject)
+      throw new ForbiddenError('NotAParty', 'only the patient and the provider see this');
     return row;
   }
 
   private async settle(m: EntityManager, job: ChainJob<Job>, status: 'ended' | 'rejected', reason: string | null) {
-    await m.query(`update relationship_endings set status = $2, tx_hash = $3, error = $4, updated_at = now() where id = $1`, [job.request.id, status, job.txHash, reason]);
-    const [row] = (await m.query('select * from relationship_endings where id = $1', [job.request.id])) as Array<{ patient_subject: string; provider_subject: string }>;
+    await m.query(
+      `update relationship_endings set status = $2, tx_hash = $3, error = $4, updated_at = now() where id = $1`,
+      [job.request.id, status, job.txHash, reason],
+    );
+    const [row] = (await m.query('select * from relationship_endings where id = $1', [job.request.id])) as Array<{
+      patient_subject: string;
+      provider_subject: string;
+    }>;
     if (!row || status !== 'ended') return;
     await this.store.append(
       m,
       job.request.id,
       1,
-      [{ type: 'consent.RelationshipEnded', version: 1, payload: { endingId: job.request.id, patientSubject: row.patient_subject, providerSubject: row.provider_subject, txHash: job.txHash } }],
-      { actor: 'consent-chain', correlationId: job.request.correlationId, causationId: job.jobKey, occurredAt: new Date() },
+      [
+        {
+          type: 'consent.RelationshipEnded',
+          version: 1,
+          payload: {
+            endingId: job.request.id,
+            patientSubject: row.patient_subject,
+            providerSubject: row.provider_subject,
+            txHash: job.txHash,
+          },
+        },
+      ],
+      {
+        actor: 'consent-chain',
+        correlationId: job.request.correlationId,
+        causationId: job.jobKey,
+        occurredAt: new Date(),
+      },
       RELATIONSHIP_TOPIC,
     );
   }
@@ -117,7 +200,12 @@ export class RelationshipsService {
   }
 
   private typed(patientId: string, providerId: string, nonce: string, deadline: string) {
-    return relationshipsTypedData(this.contracts.relationshipsDomain, 'EndRelationship', { patientId: chainIdOf(patientId), providerId: chainIdOf(providerId), nonce, deadline });
+    return relationshipsTypedData(this.contracts.relationshipsDomain, 'EndRelationship', {
+      patientId: chainIdOf(patientId),
+      providerId: chainIdOf(providerId),
+      nonce,
+      deadline,
+    });
   }
 
   private async patientOf(patientId: string, p: Principal) {

@@ -69,16 +69,26 @@ export function keycloakRoleMembers(opts: {
     const tokenRes = await fetch(`${base}/realms/${opts.realm}/protocol/openid-connect/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: opts.clientId, client_secret: opts.clientSecret }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: opts.clientId,
+        client_secret: opts.clientSecret,
+      }),
       signal: AbortSignal.timeout(5000),
     });
     if (!tokenRes.ok) throw new Error(`Keycloak refused the service token: ${tokenRes.status}`);
     const { access_token: token } = (await tokenRes.json()) as { access_token: string };
-    const res = await fetch(`${base}/admin/realms/${opts.realm}/roles/${encodeURIComponent(opts.role)}/users?first=0&max=1000`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(5000),
-    });
-    if (!res.ok) throw new Error(`Keycloak refused to list role ${opts.role}: ${res.status} (grant the service account realm-management query-users, view-users and view-realm)`);
+    const res = await fetch(
+      `${base}/admin/realms/${opts.realm}/roles/${encodeURIComponent(opts.role)}/users?first=0&max=1000`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(5000),
+      },
+    );
+    if (!res.ok)
+      throw new Error(
+        `Keycloak refused to list role ${opts.role}: ${res.status} (grant the service account realm-management query-users, view-users and view-realm)`,
+      );
     const users = (await res.json()) as Array<{ id: string }>;
     return users.map((u) => u.id);
   };

@@ -5,7 +5,10 @@ const logger = pino({ level: 'silent' });
 
 describe('auditor directory', () => {
   it('tells the configured auditors and every member of the role, once each', async () => {
-    const dir = new AuditorDirectory({ configured: ['a', 'b'], lookup: async () => ['b', 'c'], refreshMs: 1000 }, logger);
+    const dir = new AuditorDirectory(
+      { configured: ['a', 'b'], lookup: async () => ['b', 'c'], refreshMs: 1000 },
+      logger,
+    );
     await dir.refresh();
     expect(dir.current()).toEqual(['a', 'b', 'c']);
   });

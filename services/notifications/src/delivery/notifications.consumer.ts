@@ -75,9 +75,12 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnApplicat
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, attempt }, 'notifications consumer not started yet');
       await consumer.stop();
-      setTimeout(() => {
-        if (this.instances.has(consumer)) void this.startInstance(consumer, attempt + 1);
-      }, Math.min(10_000, 500 * attempt)).unref();
+      setTimeout(
+        () => {
+          if (this.instances.has(consumer)) void this.startInstance(consumer, attempt + 1);
+        },
+        Math.min(10_000, 500 * attempt),
+      ).unref();
     }
   }
 

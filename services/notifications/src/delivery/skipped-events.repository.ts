@@ -15,13 +15,17 @@ export interface Skip {
 export class SkippedEventsRepository {
   constructor(private readonly ds: DataSource) {}
 
-  async record(
-    m: EntityManager,
-    s: Skip,
-  ) {
+  async record(m: EntityManager, s: Skip) {
     await m.query(
       'insert into skipped_events (event_id, event_type, reason, recipient, detail, envelope) values ($1,$2,$3,$4,$5,$6::jsonb)',
-      [s.eventId, s.type, s.reason, s.recipient ?? null, s.detail?.slice(0, 1000) ?? null, s.envelope ? JSON.stringify(s.envelope) : null],
+      [
+        s.eventId,
+        s.type,
+        s.reason,
+        s.recipient ?? null,
+        s.detail?.slice(0, 1000) ?? null,
+        s.envelope ? JSON.stringify(s.envelope) : null,
+      ],
     );
   }
 
@@ -30,4 +34,5 @@ export class SkippedEventsRepository {
       'select reason, count(*)::int as n from skipped_events group by reason',
     );
     return Object.fromEntries(rows.map((r) => [r.reason, r.n]));
-  }}
+  }
+}

@@ -82,7 +82,19 @@ export class InboxRepository {
     if (rows.length === 0) return [];
     const values: unknown[] = [];
     const tuples = rows.map((r, i) => {
-      values.push(r.id, r.recipient, r.eventId, r.type, r.role, r.severity, r.delivery, r.title, r.body, JSON.stringify(r.data), r.occurredAt);
+      values.push(
+        r.id,
+        r.recipient,
+        r.eventId,
+        r.type,
+        r.role,
+        r.severity,
+        r.delivery,
+        r.title,
+        r.body,
+        JSON.stringify(r.data),
+        r.occurredAt,
+      );
       const b = i * 11;
       return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7},$${b + 8},$${b + 9},$${b + 10}::jsonb,$${b + 11})`;
     });
@@ -96,7 +108,11 @@ export class InboxRepository {
     return inserted.map(toItem);
   }
 
-  async list(subject: string, cursor: string | undefined, limit: number): Promise<{ items: InboxItem[]; nextCursor: string | null }> {
+  async list(
+    subject: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: InboxItem[]; nextCursor: string | null }> {
     const before = cursor ? decodeCursor(cursor) : null;
     const rows: Row[] = await this.ds.query(
       `select * from inbox where recipient = $1 and ($2::bigint is null or seq < $2::bigint)
@@ -130,10 +146,10 @@ export class InboxRepository {
   /** Another user's item answers 404, exactly like a missing one: existence is not disclosed. */
   async markRead(subject: string, id: string): Promise<InboxItem> {
     const rows = returnedRows<Row>(
-      await this.ds.query(`update inbox set read_at = coalesce(read_at, now()) where id = $1 and recipient = $2 returning *`, [
-        id,
-        subject,
-      ]),
+      await this.ds.query(
+        `update inbox set read_at = coalesce(read_at, now()) where id = $1 and recipient = $2 returning *`,
+        [id, subject],
+      ),
     );
     if (!rows[0]) throw new NotFoundError('NotificationNotFound', `no notification ${id} in your inbox`);
     return toItem(rows[0]);
@@ -141,7 +157,9 @@ export class InboxRepository {
 
   async markAllRead(subject: string): Promise<number> {
     const rows = returnedRows<unknown>(
-      await this.ds.query('update inbox set read_at = now() where recipient = $1 and read_at is null returning 1', [subject]),
+      await this.ds.query('update inbox set read_at = now() where recipient = $1 and read_at is null returning 1', [
+        subject,
+      ]),
     );
     return rows.length;
   }
@@ -152,14 +170,17 @@ export class InboxRepository {
   }
 
   /** Digest items not yet summarised, locked so two instances never summarise the same ones. */
-  async takeDigestItems(m: EntityManager, subject: string): Promise<Array<{ type: string; title: string; id: string }>> {
+  async takeDigestItems(
+    m: EntityManager,
+    subject: string,
+  ): Promise<Array<{ type: string; title: string; id: string }>> {
     return returnedRows(
       await m.query(
-      `update inbox set digested_at = now()
+        `update inbox set digested_at = now()
         where seq in (select seq from inbox where recipient = $1 and delivery = 'digest' and digested_at is null
                        for update skip locked)
         returning id, event_type as type, title`,
-      [subject],
+        [subject],
       ),
     );
   }

@@ -20,7 +20,9 @@ export class PreferencesController {
   put(@Body() dto: PreferencesDto, @CurrentPrincipal() p: Principal) {
     return this.preferences.put(p.subject, {
       mutedTypes: [...new Set(dto.mutedTypes)],
-      quietHours: dto.quietHours ? { start: dto.quietHours.start, end: dto.quietHours.end, timezone: dto.quietHours.timezone } : null,
+      quietHours: dto.quietHours
+        ? { start: dto.quietHours.start, end: dto.quietHours.end, timezone: dto.quietHours.timezone }
+        : null,
       digest: { daily: dto.digest.daily, at: dto.digest.at, timezone: dto.digest.timezone },
     });
   }

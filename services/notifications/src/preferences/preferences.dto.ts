@@ -95,4 +95,3 @@ export class PreferencesDto {
   @Type(() => DigestDto)
   digest!: DigestDto;
 }
-

@@ -13,6 +13,7 @@ export type PushMessage = { recipient: string; item: InboxItem } | { recipient: 
 
 export async function notifyPush(m: EntityManager, recipient: string, item: InboxItem): Promise<void> {
   let payload = JSON.stringify({ recipient, item } satisfies PushMessage);
-  if (Buffer.byteLength(payload) > MAX_NOTIFY_BYTES) payload = JSON.stringify({ recipient, id: item.id } satisfies PushMessage);
+  if (Buffer.byteLength(payload) > MAX_NOTIFY_BYTES)
+    payload = JSON.stringify({ recipient, id: item.id } satisfies PushMessage);
   await m.query('select pg_notify($1, $2)', [PUSH_CHANNEL, payload]);
 }

@@ -22,9 +22,11 @@ export class WebhookSecrets {
   }
 
   open(webhookId: string, sealed: SealedSecret): string {
-    return open({ ciphertext: Buffer.from(sealed.ciphertext, 'base64'), header: sealed.header }, this.ring, aad(webhookId)).toString(
-      'utf8',
-    );
+    return open(
+      { ciphertext: Buffer.from(sealed.ciphertext, 'base64'), header: sealed.header },
+      this.ring,
+      aad(webhookId),
+    ).toString('utf8');
   }
 }
 

@@ -93,7 +93,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       }
       error = `receiver answered ${res.status}`;
     } catch (err) {
-      error = (err as Error).name === 'TimeoutError' ? 'receiver timed out' : `could not reach receiver: ${(err as Error).message}`;
+      error =
+        (err as Error).name === 'TimeoutError'
+          ? 'receiver timed out'
+          : `could not reach receiver: ${(err as Error).message}`;
     }
     const failures = d.attempts + 1;
     const dead = failures >= this.config.webhookMaxAttempts;

@@ -1,4 +1,16 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, ForbiddenError, PLATFORM_CONFIG, Roles, type Principal } from '@uhr/platform';
 import type { NotificationsConfig } from '../config.js';
@@ -29,7 +41,11 @@ export class WebhooksController {
     }
     const refused = await refuseTarget(dto.url, this.config.webhookAllowPrivate, systemResolver);
     if (refused) {
-      throw new BadRequestException({ error: 'ValidationFailed', message: 'request is invalid', fields: { url: [refused] } });
+      throw new BadRequestException({
+        error: 'ValidationFailed',
+        message: 'request is invalid',
+        fields: { url: [refused] },
+      });
     }
     return this.webhooks.create(owner, dto.url, [...new Set(dto.eventTypes ?? [])], p.subject);
   }
@@ -46,7 +62,11 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries')
-  deliveries(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: DeliveriesQueryDto, @CurrentPrincipal() p: Principal) {
+  deliveries(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() q: DeliveriesQueryDto,
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.webhooks.deliveries(p, id, q.status, q.limit ?? 50);
   }
 

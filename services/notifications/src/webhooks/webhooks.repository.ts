@@ -100,7 +100,12 @@ export class WebhooksRepository {
     @Inject(WEBHOOK_KEY_RING) private readonly secrets: WebhookSecrets,
   ) {}
 
-  async create(owner: string, url: string, eventTypes: string[], by: string): Promise<WebhookView & { secret: string }> {
+  async create(
+    owner: string,
+    url: string,
+    eventTypes: string[],
+    by: string,
+  ): Promise<WebhookView & { secret: string }> {
     const id = randomUUID();
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
     const rows: HookRow[] = await this.ds.query(
@@ -133,7 +138,12 @@ export class WebhooksRepository {
     await this.ds.query('delete from webhooks where id = $1', [id]);
   }
 
-  async deliveries(p: Principal, webhookId: string, status: DeliveryStatus | undefined, limit: number): Promise<DeliveryView[]> {
+  async deliveries(
+    p: Principal,
+    webhookId: string,
+    status: DeliveryStatus | undefined,
+    limit: number,
+  ): Promise<DeliveryView[]> {
     await this.get(p, webhookId);
     const rows: DeliveryRow[] = await this.ds.query(
       `select * from webhook_deliveries where webhook_id = $1 and ($2::text is null or status = $2)
@@ -160,7 +170,7 @@ export class WebhooksRepository {
       }
       const updated = returnedRows<DeliveryRow>(
         await m.query(
-        `update webhook_deliveries set status = 'pending', attempts = 0, replays = replays + 1, next_attempt_at = now(),
+          `update webhook_deliveries set status = 'pending', attempts = 0, replays = replays + 1, next_attempt_at = now(),
            lease_until = null, updated_at = now() where id = $1 returning *`,
           [deliveryId],
         ),
@@ -171,11 +181,7 @@ export class WebhooksRepository {
   }
 
   /** In the consumer's transaction: one delivery per matching webhook of each recipient organisation. */
-  async enqueue(
-    m: EntityManager,
-    event: { id: string; type: string },
-    bodies: Map<string, unknown>,
-  ): Promise<number> {
+  async enqueue(m: EntityManager, event: { id: string; type: string }, bodies: Map<string, unknown>): Promise<number> {
     const owners = [...bodies.keys()];
     if (owners.length === 0) return 0;
     const hooks: Array<{ id: string; owner_subject: string }> = await m.query(

@@ -27,7 +27,9 @@ function fhir4k(patientId: string, i: number) {
   const base = {
     resourceType: 'Observation',
     status: 'final',
-    code: { coding: [{ system: 'http://loinc.org', code: '2345-7', display: 'Glucose [Mass/volume] in Serum or Plasma' }] },
+    code: {
+      coding: [{ system: 'http://loinc.org', code: '2345-7', display: 'Glucose [Mass/volume] in Serum or Plasma' }],
+    },
     subject: { reference: `Patient/${patientId}` },
     valueQuantity: { value: 90 + (i % 40), unit: 'mg/dL' },
     note: [{ text: '' }],
@@ -39,13 +41,34 @@ function fhir4k(patientId: string, i: number) {
 async function main() {
   const registrar = await tokenFor('registrar-1');
   const [patient, hospital, pharmacy] = await Promise.all([
-    enrol(REGISTRAR, registrar, { username: 'patient-alice', token: await tokenFor('patient-alice'), kind: 'patient', system: 'national-id' }),
-    enrol(REGISTRAR, registrar, { username: 'provider-hospital', token: await tokenFor('provider-hospital'), kind: 'provider', system: 'organisation-id' }),
-    enrol(REGISTRAR, registrar, { username: 'pharmacist-1', token: await tokenFor('pharmacist-1'), kind: 'third-party', system: 'pharmacy-licence' }),
+    enrol(REGISTRAR, registrar, {
+      username: 'patient-alice',
+      token: await tokenFor('patient-alice'),
+      kind: 'patient',
+      system: 'national-id',
+    }),
+    enrol(REGISTRAR, registrar, {
+      username: 'provider-hospital',
+      token: await tokenFor('provider-hospital'),
+      kind: 'provider',
+      system: 'organisation-id',
+    }),
+    enrol(REGISTRAR, registrar, {
+      username: 'pharmacist-1',
+      token: await tokenFor('pharmacist-1'),
+      kind: 'third-party',
+      system: 'pharmacy-licence',
+    }),
   ]);
   // Wait for both services to have learned the identities from the registrar's events.
   for (;;) {
-    const r = await call(RECORDS, hospital.token, 'POST', '/records', { patientId: patient.identityId, providerId: hospital.identityId, category: 'laboratory', title: 'probe', fhir: {} });
+    const r = await call(RECORDS, hospital.token, 'POST', '/records', {
+      patientId: patient.identityId,
+      providerId: hospital.identityId,
+      category: 'laboratory',
+      title: 'probe',
+      fhir: {},
+    });
     if (r.status === 400) break;
     await new Promise((res) => setTimeout(res, 200));
   }
@@ -54,7 +77,13 @@ async function main() {
   const grant = await issueGrant(CONSENT, patient, pharmacy, { recordIds: [record.id], purpose: 'dispensing' });
 
   // 1. Ingest.
-  const body = (i: number) => ({ patientId: patient.identityId, providerId: hospital.identityId, category: 'laboratory', title: `Glucose ${i}`, fhir: fhir4k(patient.identityId, i) });
+  const body = (i: number) => ({
+    patientId: patient.identityId,
+    providerId: hospital.identityId,
+    category: 'laboratory',
+    title: `Glucose ${i}`,
+    fhir: fhir4k(patient.identityId, i),
+  });
   let ok = 0;
   let failed = 0;
   const lat: number[] = [];
@@ -72,7 +101,9 @@ async function main() {
     }),
   );
   const secs = (Date.now() - t0) / 1000;
-  console.log(`ingest: ${ok} records of 4 KiB in ${secs.toFixed(1)} s = ${(ok / secs).toFixed(0)} records/s (concurrency ${CONCURRENCY}, ${failed} failed); latency p50 ${pct(lat, 50).toFixed(1)} ms p99 ${pct(lat, 99).toFixed(1)} ms`);
+  console.log(
+    `ingest: ${ok} records of 4 KiB in ${secs.toFixed(1)} s = ${(ok / secs).toFixed(0)} records/s (concurrency ${CONCURRENCY}, ${failed} failed); latency p50 ${pct(lat, 50).toFixed(1)} ms p99 ${pct(lat, 99).toFixed(1)} ms`,
+  );
 
   // 1b. Bulk ingest: batches of BENCH_BATCH records per request (Express's default 100 kB body limit caps a batch
   // at ~20 records of 4 KiB until the platform exposes a body limit).
@@ -87,7 +118,9 @@ async function main() {
     Array.from({ length: BATCH_CONCURRENCY }, async (_, w) => {
       for (let i = w; Date.now() < bUntil; i += BATCH_CONCURRENCY) {
         const s = performance.now();
-        const r = await call(RECORDS, hospital.token, 'POST', '/records/batch', { records: Array.from({ length: BATCH }, (_, j) => body(i * BATCH + j)) });
+        const r = await call(RECORDS, hospital.token, 'POST', '/records/batch', {
+          records: Array.from({ length: BATCH }, (_, j) => body(i * BATCH + j)),
+        });
         bLat.push(performance.now() - s);
         if (r.status === 201) bOk += BATCH;
         else {
@@ -98,7 +131,9 @@ async function main() {
     }),
   );
   const bSecs = (Date.now() - b0) / 1000;
-  console.log(`bulk ingest: ${bOk} records of 4 KiB in ${bSecs.toFixed(1)} s = ${(bOk / bSecs).toFixed(0)} records/s (batches of ${BATCH}, concurrency ${BATCH_CONCURRENCY}, ${bFailed} failed); batch latency p50 ${pct(bLat, 50).toFixed(0)} ms p99 ${pct(bLat, 99).toFixed(0)} ms`);
+  console.log(
+    `bulk ingest: ${bOk} records of 4 KiB in ${bSecs.toFixed(1)} s = ${(bOk / bSecs).toFixed(0)} records/s (batches of ${BATCH}, concurrency ${BATCH_CONCURRENCY}, ${bFailed} failed); batch latency p50 ${pct(bLat, 50).toFixed(0)} ms p99 ${pct(bLat, 99).toFixed(0)} ms`,
+  );
 
   // 2. Gatekeeper reads.
   for (const [who, reader, opts] of [
@@ -115,7 +150,9 @@ async function main() {
       times.push(performance.now() - s);
       if (r.status !== 200) throw new Error(`read failed: ${r.status} ${JSON.stringify(r.body)}`);
     }
-    console.log(`gatekeeper read as ${who}: ${READS} signed reads, p50 ${pct(times, 50).toFixed(1)} ms p99 ${pct(times, 99).toFixed(1)} ms max ${Math.max(...times).toFixed(1)} ms`);
+    console.log(
+      `gatekeeper read as ${who}: ${READS} signed reads, p50 ${pct(times, 50).toFixed(1)} ms p99 ${pct(times, 99).toFixed(1)} ms max ${Math.max(...times).toFixed(1)} ms`,
+    );
   }
 }
 

@@ -29,13 +29,9 @@ export class Contracts {
   }
 
   async recordOf(recordChainId: string): Promise<OnChainRecord> {
-    const [patientId, providerId, contentHash, pointerHash, status] = (await this.relationships.recordOf!(recordChainId)) as [
-      string,
-      string,
-      string,
-      string,
-      bigint,
-    ];
+    const [patientId, providerId, contentHash, pointerHash, status] = (await this.relationships.recordOf!(
+      recordChainId,
+    )) as [string, string, string, string, bigint];
     return { patientId, providerId, contentHash, pointerHash, status: Number(status) };
   }
 

@@ -12,10 +12,19 @@ export interface Reply<T = any> {
   body: T;
 }
 
-export async function call<T = any>(base: string, token: string | null, method: string, path: string, body?: unknown): Promise<Reply<T>> {
+export async function call<T = any>(
+  base: string,
+  token: string | null,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Reply<T>> {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -74,7 +83,8 @@ export async function enrol(
     const got = await call(registrarUrl, registrarToken, 'GET', `/identities/${id}`);
     const status = (got.body as { chain?: { status: string } }).chain?.status;
     if (status === 'confirmed') break;
-    if (status === 'rejected' || Date.now() > until) throw new Error(`identity of ${p.username} not anchored: ${JSON.stringify(got.body)}`);
+    if (status === 'rejected' || Date.now() > until)
+      throw new Error(`identity of ${p.username} not anchored: ${JSON.stringify(got.body)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return { username: p.username, token: p.token, subject, wallet, identityId: id };
@@ -99,7 +109,11 @@ export async function signedRead(
 }
 
 /** Polls until `check` returns a value, or throws after the deadline. */
-export async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -110,11 +124,28 @@ export async function until<T>(what: string, check: () => Promise<T | undefined 
 }
 
 /** Provider adds a FHIR resource for a patient and signs its anchor; resolves once Relationships holds it. */
-export async function addRecord(recordsUrl: string, author: Party, patient: Party, fhir: Record<string, unknown>, category = 'laboratory', title = 'Lab report') {
-  const up = await call(recordsUrl, author.token, 'POST', '/records', { patientId: patient.identityId, providerId: author.identityId, category, title, fhir });
+export async function addRecord(
+  recordsUrl: string,
+  author: Party,
+  patient: Party,
+  fhir: Record<string, unknown>,
+  category = 'laboratory',
+  title = 'Lab report',
+) {
+  const up = await call(recordsUrl, author.token, 'POST', '/records', {
+    patientId: patient.identityId,
+    providerId: author.identityId,
+    category,
+    title,
+    fhir,
+  });
   if (up.status !== 201) throw new Error(`upload refused: ${up.status} ${JSON.stringify(up.body)}`);
   const { record, toSign } = up.body;
-  const a = await call(recordsUrl, author.token, 'POST', `/records/${record.id}/anchor`, { nonce: toSign.message.nonce, deadline: toSign.message.deadline, signature: await signTyped(author.wallet, toSign) });
+  const a = await call(recordsUrl, author.token, 'POST', `/records/${record.id}/anchor`, {
+    nonce: toSign.message.nonce,
+    deadline: toSign.message.deadline,
+    signature: await signTyped(author.wallet, toSign),
+  });
   if (a.status !== 202) throw new Error(`anchor refused: ${a.status} ${JSON.stringify(a.body)}`);
   return until('record anchored', async () => {
     const r = (await call(recordsUrl, author.token, 'GET', `/records/${record.id}`)).body;
@@ -125,8 +156,14 @@ export async function addRecord(recordsUrl: string, author: Party, patient: Part
 
 /** The patient accepts (or rejects) a record with a signed RespondToRecord. */
 export async function answerRecord(recordsUrl: string, patient: Party, recordId: string, accept = true) {
-  const t = (await call(recordsUrl, patient.token, 'GET', `/records/${recordId}/response-request?accept=${accept}`)).body;
-  const r = await call(recordsUrl, patient.token, 'POST', `/records/${recordId}/response`, { accept, nonce: t.message.nonce, deadline: t.message.deadline, signature: await signTyped(patient.wallet, t) });
+  const t = (await call(recordsUrl, patient.token, 'GET', `/records/${recordId}/response-request?accept=${accept}`))
+    .body;
+  const r = await call(recordsUrl, patient.token, 'POST', `/records/${recordId}/response`, {
+    accept,
+    nonce: t.message.nonce,
+    deadline: t.message.deadline,
+    signature: await signTyped(patient.wallet, t),
+  });
   if (r.status !== 202) throw new Error(`response refused: ${r.status} ${JSON.stringify(r.body)}`);
   const want = accept ? 'accepted' : 'rejected';
   return until(`record ${want}`, async () => {
@@ -155,7 +192,13 @@ export async function issueGrant(
   };
   const prep = await call(consentUrl, patient.token, 'POST', '/grants/prepare', body);
   if (prep.status !== 200) throw new Error(`grant prepare refused: ${prep.status} ${JSON.stringify(prep.body)}`);
-  const res = await call(consentUrl, patient.token, 'POST', '/grants', { ...body, grantId: prep.body.grantId, nonce: prep.body.nonce, deadline: prep.body.deadline, signature: await signTyped(patient.wallet, prep.body.toSign) });
+  const res = await call(consentUrl, patient.token, 'POST', '/grants', {
+    ...body,
+    grantId: prep.body.grantId,
+    nonce: prep.body.nonce,
+    deadline: prep.body.deadline,
+    signature: await signTyped(patient.wallet, prep.body.toSign),
+  });
   if (res.status !== 202) throw new Error(`grant refused: ${res.status} ${JSON.stringify(res.body)}`);
   return until('grant active', async () => {
     const g = (await call(consentUrl, patient.token, 'GET', `/grants/${prep.body.grantId}`)).body;

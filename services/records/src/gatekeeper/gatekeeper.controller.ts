@@ -28,7 +28,11 @@ export class GatekeeperController {
    */
   @Post('records/:id/read')
   @HttpCode(200)
-  readRecord(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SignedReadRequestDto, @CurrentPrincipal() p: Principal) {
+  readRecord(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: SignedReadRequestDto,
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.read.execute(id, dto, p, ctxOf(p));
   }
 
@@ -40,10 +44,15 @@ export class GatekeeperController {
   }
 
   @Get('records/:id/access-log')
-  async recordAccessLog(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal, @Query('limit') limit?: string) {
+  async recordAccessLog(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() p: Principal,
+    @Query('limit') limit?: string,
+  ) {
     const row = await this.records.row(id);
     const mayRead = p.roles.some((r) => SEE_ALL.includes(r)) || row?.patient_subject === p.subject;
-    if (!mayRead) throw new ForbiddenError('NotThePatient', 'only the patient (or an auditor) reads a record’s access log');
+    if (!mayRead)
+      throw new ForbiddenError('NotThePatient', 'only the patient (or an auditor) reads a record’s access log');
     return this.audit.forRecord(id, clamp(limit));
   }
 

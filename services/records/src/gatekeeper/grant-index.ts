@@ -49,7 +49,9 @@ export class GrantIndex implements OnApplicationBootstrap, OnApplicationShutdown
   onApplicationBootstrap() {
     const tick = () => {
       this.sync()
-        .catch((err: Error) => this.logger.warn({ err: err.message }, 'grant index: chain unreachable, decisions fall back to the chain'))
+        .catch((err: Error) =>
+          this.logger.warn({ err: err.message }, 'grant index: chain unreachable, decisions fall back to the chain'),
+        )
         .finally(() => {
           if (this.stopped) return;
           this.timer = setTimeout(tick, POLL_MS);
@@ -78,7 +80,11 @@ export class GrantIndex implements OnApplicationBootstrap, OnApplicationShutdown
     const head = await this.contracts.writer.provider.getBlockNumber();
     while (this.nextBlock <= head) {
       const to = Math.min(head, this.nextBlock + MAX_RANGE - 1);
-      const logs = await this.contracts.writer.provider.getLogs({ address: this.contracts.consent.target as string, fromBlock: this.nextBlock, toBlock: to });
+      const logs = await this.contracts.writer.provider.getLogs({
+        address: this.contracts.consent.target as string,
+        fromBlock: this.nextBlock,
+        toBlock: to,
+      });
       for (const log of logs) this.apply(log);
       this.nextBlock = to + 1;
     }

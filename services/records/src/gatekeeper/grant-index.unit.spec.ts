@@ -27,7 +27,16 @@ const accepted = { patientId: PATIENT, status: 2 };
 describe('verdictOf mirrors Consent._verdict', () => {
   it('permits a grant in its window, to its grantee, on its patient’s record in scope', () => {
     expect(verdictOf(aGrant(), READER, accepted, RECORD, CATEGORY, NOW)).toBe(0);
-    expect(verdictOf(aGrant({ recordIds: new Set(), categories: new Set([CATEGORY]) }), READER, accepted, RECORD, CATEGORY, NOW)).toBe(0);
+    expect(
+      verdictOf(
+        aGrant({ recordIds: new Set(), categories: new Set([CATEGORY]) }),
+        READER,
+        accepted,
+        RECORD,
+        CATEGORY,
+        NOW,
+      ),
+    ).toBe(0);
   });
   it.each([
     ['revoked', 2, aGrant({ revoked: true }), accepted, NOW],
@@ -42,6 +51,15 @@ describe('verdictOf mirrors Consent._verdict', () => {
   });
   it('not the grantee → 6; break-glass covers every record of the patient', () => {
     expect(verdictOf(aGrant(), '0x' + 'ef'.repeat(20), accepted, RECORD, CATEGORY, NOW)).toBe(6);
-    expect(verdictOf(aGrant({ emergency: true, recordIds: new Set() }), READER, { patientId: PATIENT, status: 1 }, RECORD, CATEGORY, NOW)).toBe(0);
+    expect(
+      verdictOf(
+        aGrant({ emergency: true, recordIds: new Set() }),
+        READER,
+        { patientId: PATIENT, status: 1 },
+        RECORD,
+        CATEGORY,
+        NOW,
+      ),
+    ).toBe(0);
   });
 });

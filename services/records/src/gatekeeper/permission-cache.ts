@@ -74,11 +74,24 @@ export class PermissionCache {
       verdict = Number(await consent.verdict!(grantId, reader, recordChainId, category));
     }
     const g = (await consent.grantOf!(grantId)) as { emergency: boolean; maxUses: bigint; purpose: string };
-    return { grantId, verdict, emergency: g.emergency, maxUses: Number(g.maxUses), purposeMatches: g.purpose.toLowerCase() === purpose.toLowerCase() };
+    return {
+      grantId,
+      verdict,
+      emergency: g.emergency,
+      maxUses: Number(g.maxUses),
+      purposeMatches: g.purpose.toLowerCase() === purpose.toLowerCase(),
+    };
   }
 
   /** A decision from the index, or undefined when the chain must be asked (stale index, grant not seen yet). */
-  private fromIndex(named: string | undefined, reader: string, recordChainId: string, category: string, purpose: string, rec: OnChainRecord): GrantFacts | undefined {
+  private fromIndex(
+    named: string | undefined,
+    reader: string,
+    recordChainId: string,
+    category: string,
+    purpose: string,
+    rec: OnChainRecord,
+  ): GrantFacts | undefined {
     if (!this.index.fresh) return undefined;
     const now = Math.floor(Date.now() / 1000);
     const facts = (g: NonNullable<ReturnType<GrantIndex['get']>>, verdict: number): GrantFacts => ({
@@ -92,7 +105,9 @@ export class PermissionCache {
       const g = this.index.get(named);
       return g ? facts(g, verdictOf(g, reader, rec, recordChainId, category, now)) : undefined;
     }
-    const permitted = this.index.grantsTo(reader).filter((g) => verdictOf(g, reader, rec, recordChainId, category, now) === 0);
+    const permitted = this.index
+      .grantsTo(reader)
+      .filter((g) => verdictOf(g, reader, rec, recordChainId, category, now) === 0);
     const best = permitted.find((g) => g.emergency || g.purpose === purpose.toLowerCase()) ?? permitted[0];
     if (best) return facts(best, 0);
     return undefined; // nothing permits it here: let the chain confirm (a grant may be newer than the index)

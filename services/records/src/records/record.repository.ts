@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore, NotFoundError, topicOf, type EventContext, type EventEnvelope } from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
-import { decide, evolve, initialRecord, withRecordId, type RecordCommand, type RecordEvent, type RecordState } from './domain/record.js';
+import {
+  decide,
+  evolve,
+  initialRecord,
+  withRecordId,
+  type RecordCommand,
+  type RecordEvent,
+  type RecordState,
+} from './domain/record.js';
 
 export const RECORD_TOPIC = topicOf('records', 'record', 1);
 
@@ -105,7 +113,12 @@ export class RecordRepository {
     const e = { type: env.type, payload: env.payload } as RecordEvent;
     const at = env.occurredAt;
     const set = (sql: string, params: unknown[]) =>
-      m.query(`update records set ${sql}, version = $2, updated_at = $3 where id = $1`, [env.aggregateId, env.sequence, at, ...params]);
+      m.query(`update records set ${sql}, version = $2, updated_at = $3 where id = $1`, [
+        env.aggregateId,
+        env.sequence,
+        at,
+        ...params,
+      ]);
     switch (e.type) {
       case 'records.RecordUploaded': {
         const p = e.payload;

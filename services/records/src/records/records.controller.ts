@@ -53,7 +53,8 @@ export class RecordsController {
   @Roles('provider', 'lab')
   async anchorRequest(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
     const row = await this.records.rowOrThrow(id);
-    if (row.provider_subject !== p.subject) throw new ForbiddenError('NotTheAuthor', 'only the author signs the anchor');
+    if (row.provider_subject !== p.subject)
+      throw new ForbiddenError('NotTheAuthor', 'only the author signs the anchor');
     return this.upload.addRecordTypedData(row);
   }
 

@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ForbiddenError, InvalidRequestError, Roles, currentCorrelationId, type EventContext, type Principal } from '@uhr/platform';
+import {
+  CurrentPrincipal,
+  ForbiddenError,
+  InvalidRequestError,
+  Roles,
+  currentCorrelationId,
+  type EventContext,
+  type Principal,
+} from '@uhr/platform';
 import { getAddress, isAddress } from 'ethers';
 import { EditIdentityDto, RebindIdentityDto, RegisterIdentityDto, RetireIdentityDto } from './identity.dto.js';
 import { IdentityRepository, type IdentityView } from './identity.repository.js';
@@ -79,14 +87,22 @@ export class IdentitiesController {
   @Post(':id/retire')
   @HttpCode(202)
   @Roles('registrar')
-  retire(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RetireIdentityDto, @CurrentPrincipal() p: Principal) {
+  retire(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: RetireIdentityDto,
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.retireUseCase.execute(id, dto.reason, ctxOf(p));
   }
 
   @Post(':id/rebind')
   @HttpCode(202)
   @Roles('registrar')
-  rebind(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RebindIdentityDto, @CurrentPrincipal() p: Principal) {
+  rebind(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: RebindIdentityDto,
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.rebindUseCase.execute(id, getAddress(dto.newAddress), dto.reason, ctxOf(p));
   }
 }

@@ -1,10 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEthereumAddress, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  IsEthereumAddress,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { IDENTITY_KINDS, type IdentityKind } from './domain/identity.js';
 
 /** Identifier systems a registrar may vouch for (FHIR Identifier.system, short names). */
-export const IDENTIFIER_SYSTEMS = ['national-id', 'passport', 'medical-licence', 'pharmacy-licence', 'organisation-id'] as const;
+export const IDENTIFIER_SYSTEMS = [
+  'national-id',
+  'passport',
+  'medical-licence',
+  'pharmacy-licence',
+  'organisation-id',
+] as const;
 
 export class IdentifierDto {
   @ApiProperty({ enum: IDENTIFIER_SYSTEMS, example: 'national-id' })

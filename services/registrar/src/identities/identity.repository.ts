@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, EventStore, NotFoundError, topicOf, type EventContext, type EventEnvelope } from '@uhr/platform';
+import {
+  ConflictError,
+  EventStore,
+  NotFoundError,
+  topicOf,
+  type EventContext,
+  type EventEnvelope,
+} from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { decide, evolve, initialIdentity, type IdentityCommand, type IdentityEvent } from './domain/identity.js';
 

@@ -19,14 +19,20 @@ export interface RegistrarUnderTest {
   registrar: Contract;
   provider: JsonRpcProvider;
   close(): Promise<void>;
-  call(method: string, path: string, opts?: { user?: string | null; body?: unknown }): Promise<{ status: number; body: any }>;
+  call(
+    method: string,
+    path: string,
+    opts?: { user?: string | null; body?: unknown },
+  ): Promise<{ status: number; body: any }>;
 }
 
 /**
  * Boots the registrar in-process against the real servers, with a database of its own (so runs never see each
  * other's rows) and its own chain signer, granted REGISTRAR_ROLE by the deployment's admin.
  */
-export async function startRegistrar(database = `uhr_registrar_test_${randomBytes(4).toString('hex')}`): Promise<RegistrarUnderTest> {
+export async function startRegistrar(
+  database = `uhr_registrar_test_${randomBytes(4).toString('hex')}`,
+): Promise<RegistrarUnderTest> {
   const env = loadStackEnv();
   const config = registrarConfig({
     ...env,

@@ -17,8 +17,16 @@ export type AccessRequestEvent =
         categories: string[];
       };
     }
-  | { type: 'consent.AccessRequestApproved'; version: 1; payload: { requestId: string; patientSubject: string; requesterSubject: string; grantId: string } }
-  | { type: 'consent.AccessRequestDenied'; version: 1; payload: { requestId: string; patientSubject: string; requesterSubject: string; reason: string } };
+  | {
+      type: 'consent.AccessRequestApproved';
+      version: 1;
+      payload: { requestId: string; patientSubject: string; requesterSubject: string; grantId: string };
+    }
+  | {
+      type: 'consent.AccessRequestDenied';
+      version: 1;
+      payload: { requestId: string; patientSubject: string; requesterSubject: string; reason: string };
+    };
 
 export class AccessRequestRuleViolation extends Error {
   constructor(
@@ -41,7 +49,8 @@ export function decideAnswer(
   answer: { approve: true; grantId: string } | { approve: false; reason: string },
   requestId: string,
 ): AccessRequestEvent {
-  if (by !== s.patientSubject) throw new AccessRequestRuleViolation('NotThePatient', 'only the patient answers an access request');
+  if (by !== s.patientSubject)
+    throw new AccessRequestRuleViolation('NotThePatient', 'only the patient answers an access request');
   if (s.status !== 'open') throw new AccessRequestRuleViolation('RequestNotOpen', `the request is already ${s.status}`);
   const parties = { requestId, patientSubject: s.patientSubject, requesterSubject: s.requesterSubject };
   return answer.approve

@@ -41,7 +41,18 @@ export class ConsentChainAdapter {
   ) {
     const to = contracts.consent.target as string;
     writer.decodeErrorsWith(ConsentAbi).register<GrantJob>(GRANT_JOB, {
-      build: (r) => ({ to, data: this.iface.encodeFunctionData('grantBySig', [grantRequestTuple({ ...r.request, validFrom: BigInt(r.request.validFrom), validUntil: BigInt(r.request.validUntil), deadline: BigInt(r.request.deadline) }), r.signature]) }),
+      build: (r) => ({
+        to,
+        data: this.iface.encodeFunctionData('grantBySig', [
+          grantRequestTuple({
+            ...r.request,
+            validFrom: BigInt(r.request.validFrom),
+            validUntil: BigInt(r.request.validUntil),
+            deadline: BigInt(r.request.deadline),
+          }),
+          r.signature,
+        ]),
+      }),
       alreadyApplied: async (r) => {
         const g = (await this.contracts.consent.grantOf!(r.request.grantId)) as { patientId: string };
         return g.patientId.toLowerCase() === r.request.patientId.toLowerCase();
@@ -50,8 +61,12 @@ export class ConsentChainAdapter {
       onRejected: (m, job, reason) => this.settle(m, job, { type: 'RejectGrant', reason }),
     });
     writer.register<RevokeJob>(REVOKE_JOB, {
-      build: (r) => ({ to, data: this.iface.encodeFunctionData('revokeBySig', [r.grantChainId, r.deadline, r.signature]) }),
-      alreadyApplied: async (r) => ((await this.contracts.consent.grantOf!(r.grantChainId)) as { revoked: boolean }).revoked,
+      build: (r) => ({
+        to,
+        data: this.iface.encodeFunctionData('revokeBySig', [r.grantChainId, r.deadline, r.signature]),
+      }),
+      alreadyApplied: async (r) =>
+        ((await this.contracts.consent.grantOf!(r.grantChainId)) as { revoked: boolean }).revoked,
       onConfirmed: (m, job) => this.settle(m, job, { type: 'ConfirmRevocation', txHash: job.txHash }),
       onRejected: (m, job, reason) => this.settle(m, job, { type: 'FailRevocation', reason }),
     });

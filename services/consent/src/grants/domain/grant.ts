@@ -51,7 +51,11 @@ export type GrantEvent =
       };
     }
   | { type: 'consent.GrantRejected'; version: 1; payload: { grantId: string; reason: string } }
-  | { type: 'consent.GrantRevocationRequested'; version: 1; payload: { grantId: string; nonce: string; deadline: string; signature: string } }
+  | {
+      type: 'consent.GrantRevocationRequested';
+      version: 1;
+      payload: { grantId: string; nonce: string; deadline: string; signature: string };
+    }
   | {
       type: 'consent.GrantRevoked';
       version: 1;
@@ -114,7 +118,8 @@ export function decide(cmd: GrantCommand, s: GrantState, now: number): GrantEven
     if (items === 0 || items > MAX_SCOPE_ITEMS) {
       throw new GrantRuleViolation('InvalidScope', `a grant covers 1 to ${MAX_SCOPE_ITEMS} record ids and categories`);
     }
-    if (cmd.granteeId === cmd.patientId) throw new GrantRuleViolation('InvalidGrantee', 'a patient does not grant to themself');
+    if (cmd.granteeId === cmd.patientId)
+      throw new GrantRuleViolation('InvalidGrantee', 'a patient does not grant to themself');
     const { type: _t, by: _b, ...payload } = cmd;
     return [{ type: 'consent.GrantRequested', version: 1, payload }];
   }
@@ -127,13 +132,22 @@ export function decide(cmd: GrantCommand, s: GrantState, now: number): GrantEven
         {
           type: 'consent.GrantIssued',
           version: 1,
-          payload: { ...parties, scope: r.scope, purpose: r.purpose, validFrom: r.validFrom, validUntil: r.validUntil, maxUses: r.maxUses, txHash: cmd.txHash },
+          payload: {
+            ...parties,
+            scope: r.scope,
+            purpose: r.purpose,
+            validFrom: r.validFrom,
+            validUntil: r.validUntil,
+            maxUses: r.maxUses,
+            txHash: cmd.txHash,
+          },
         },
       ];
     case 'RejectGrant':
       return [{ type: 'consent.GrantRejected', version: 1, payload: { grantId: r.grantId, reason: cmd.reason } }];
     case 'RequestRevocation':
-      if (cmd.by !== r.patientSubject) throw new GrantRuleViolation('NotThePatient', 'only the patient revokes a grant');
+      if (cmd.by !== r.patientSubject)
+        throw new GrantRuleViolation('NotThePatient', 'only the patient revokes a grant');
       if (s.status !== 'active') throw new GrantRuleViolation('GrantNotActive', `grant is ${s.status}`);
       return [
         {
@@ -145,9 +159,12 @@ export function decide(cmd: GrantCommand, s: GrantState, now: number): GrantEven
     case 'ConfirmRevocation':
       return [{ type: 'consent.GrantRevoked', version: 1, payload: { ...parties, txHash: cmd.txHash } }];
     case 'FailRevocation':
-      return [{ type: 'consent.GrantRevocationFailed', version: 1, payload: { grantId: r.grantId, reason: cmd.reason } }];
+      return [
+        { type: 'consent.GrantRevocationFailed', version: 1, payload: { grantId: r.grantId, reason: cmd.reason } },
+      ];
     case 'ExpireGrant':
-      if (s.status !== 'active' && s.status !== 'revoking') throw new GrantRuleViolation('GrantNotActive', `grant is ${s.status}`);
+      if (s.status !== 'active' && s.status !== 'revoking')
+        throw new GrantRuleViolation('GrantNotActive', `grant is ${s.status}`);
       if (now < r.validUntil) throw new GrantRuleViolation('GrantNotExpired', 'grant is still within its window');
       return [{ type: 'consent.GrantExpired', version: 1, payload: { ...parties, validUntil: r.validUntil } }];
   }
@@ -186,7 +203,14 @@ export function fhirConsentOf(g: {
   createdAt: string;
   chainTxHash: string | null;
 }) {
-  const state = g.status === 'active' ? 'active' : g.status === 'requested' || g.status === 'revoking' ? 'proposed' : g.status === 'rejected' ? 'rejected' : 'inactive';
+  const state =
+    g.status === 'active'
+      ? 'active'
+      : g.status === 'requested' || g.status === 'revoking'
+        ? 'proposed'
+        : g.status === 'rejected'
+          ? 'rejected'
+          : 'inactive';
   return {
     resourceType: 'Consent',
     id: g.id,
@@ -211,7 +235,14 @@ export function fhirConsentOf(g: {
       ...(g.scope.categories.length > 0
         ? { class: g.scope.categories.map((c) => ({ system: 'urn:uhr:record-category', code: c })) }
         : {}),
-      ...(g.scope.recordIds.length > 0 ? { data: g.scope.recordIds.map((r) => ({ meaning: 'instance', reference: { reference: `DocumentReference/${r}` } })) } : {}),
+      ...(g.scope.recordIds.length > 0
+        ? {
+            data: g.scope.recordIds.map((r) => ({
+              meaning: 'instance',
+              reference: { reference: `DocumentReference/${r}` },
+            })),
+          }
+        : {}),
       ...(g.maxUses > 0 ? { extension: [{ url: 'urn:uhr:max-uses', valueUnsignedInt: g.maxUses }] } : {}),
     },
   };

@@ -192,7 +192,11 @@ export const prefixed = (prefix: string, topic: string) => (prefix ? `${prefix}.
 
 export type Resolution =
   | { kind: 'notify'; entry: CatalogueEntry; payload: unknown; recipients: Array<Recipient & Message> }
-  | { kind: 'skip'; reason: 'unknown-type' | 'unsupported-version' | 'invalid-payload' | 'no-recipient'; detail: string };
+  | {
+      kind: 'skip';
+      reason: 'unknown-type' | 'unsupported-version' | 'invalid-payload' | 'no-recipient';
+      detail: string;
+    };
 
 /**
  * Pure: an event's type, version and payload → who hears of it and what each reads. A subject named twice

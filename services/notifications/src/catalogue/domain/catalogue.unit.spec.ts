@@ -7,7 +7,8 @@ const clinic = 'subject-clinic';
 const auditors = ['subject-auditor-1', 'subject-auditor-2'];
 const ctx = { auditors };
 
-const recipientsOf = (r: Resolution) => (r.kind === 'notify' ? r.recipients.map((x) => `${x.subject}:${x.as}`) : r.reason);
+const recipientsOf = (r: Resolution) =>
+  r.kind === 'notify' ? r.recipients.map((x) => `${x.subject}:${x.as}`) : r.reason;
 
 describe('catalogue: who hears of what', () => {
   const cases: Array<[string, ReturnType<(typeof events)[keyof typeof events]>, string[] | string]> = [
@@ -17,7 +18,11 @@ describe('catalogue: who hears of what', () => {
     ['access requested → the patient', events.accessRequested(alice, clinic), [`${alice}:patient`]],
     ['grant issued → the grantee', events.grantIssued(alice, clinic), [`${clinic}:grantee`]],
     ['grant revoked → the grantee', events.grantRevoked(alice, clinic), [`${clinic}:grantee`]],
-    ['grant expired → grantee and patient', events.grantExpired(alice, clinic), [`${clinic}:grantee`, `${alice}:patient`]],
+    [
+      'grant expired → grantee and patient',
+      events.grantExpired(alice, clinic),
+      [`${clinic}:grantee`, `${alice}:patient`],
+    ],
     ['record read by a provider → the patient', events.recordRead(alice, clinic), [`${alice}:patient`]],
     ['record read by the patient herself → nobody', events.recordRead(alice, alice), 'no-recipient'],
     [
@@ -59,21 +64,26 @@ describe('catalogue: who hears of what', () => {
     for (const x of r.recipients) expect(x.title.length).toBeGreaterThan(0);
   });
 
-  it('reads the consent service\'s shapes: a GrantScope with unix-second deadlines, an unconfirmed break-glass', () => {
+  it("reads the consent service's shapes: a GrantScope with unix-second deadlines, an unconfirmed break-glass", () => {
     const g = events.grantIssued(alice, clinic).build();
     const r = resolve(g.type, g.version, g.payload, ctx);
     expect(r.kind === 'notify' && r.recipients[0]!.body).toBe(
       'A patient granted you access (categories laboratory) until 2027-01-01T00:00:00.000Z, 3 use(s).',
     );
-    const b = events.breakGlassUsed(alice, hospital).withPayload({
-      patientSubject: alice,
-      providerSubject: hospital,
-      reasonCode: 'unconscious-patient',
-      until: null,
-      breakGlassId: 'bg-1',
-    }).build();
+    const b = events
+      .breakGlassUsed(alice, hospital)
+      .withPayload({
+        patientSubject: alice,
+        providerSubject: hospital,
+        reasonCode: 'unconscious-patient',
+        until: null,
+        breakGlassId: 'bg-1',
+      })
+      .build();
     const rb = resolve(b.type, b.version, b.payload, ctx);
-    expect(rb.kind === 'notify' && rb.recipients[0]!.body).toBe('A provider opened your records in an emergency (unconscious-patient).');
+    expect(rb.kind === 'notify' && rb.recipients[0]!.body).toBe(
+      'A provider opened your records in an emergency (unconscious-patient).',
+    );
   });
 
   it('ignores unknown types and versions it cannot read', () => {

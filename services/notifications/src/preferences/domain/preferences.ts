@@ -65,7 +65,10 @@ export function localTime(now: Date, timezone: string): { date: string; minutes:
     hourCycle: 'h23',
   }).formatToParts(now);
   const get = (t: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === t)?.value ?? '00';
-  return { date: `${get('year')}-${get('month')}-${get('day')}`, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
+  return {
+    date: `${get('year')}-${get('month')}-${get('day')}`,
+    minutes: Number(get('hour')) * 60 + Number(get('minute')),
+  };
 }
 
 /** Start inclusive, end exclusive; equal start and end means no quiet window. */

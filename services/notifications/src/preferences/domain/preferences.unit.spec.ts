@@ -1,4 +1,11 @@
-import { composeDigest, decideDelivery, defaultPreferences, dueDigestDate, inQuietHours, type Preferences } from './preferences.js';
+import {
+  composeDigest,
+  decideDelivery,
+  defaultPreferences,
+  dueDigestDate,
+  inQuietHours,
+  type Preferences,
+} from './preferences.js';
 
 const at = (iso: string) => new Date(iso);
 const prefs = (p: Partial<Preferences>): Preferences => ({ ...defaultPreferences(), ...p });
@@ -11,8 +18,12 @@ describe('delivery rules', () => {
   });
 
   it('drops a muted type', () => {
-    expect(decideDelivery('records.RecordRead', false, prefs({ mutedTypes: ['records.RecordRead'] }), noon)).toBe('drop');
-    expect(decideDelivery('records.RecordAdded', false, prefs({ mutedTypes: ['records.RecordRead'] }), noon)).toBe('push');
+    expect(decideDelivery('records.RecordRead', false, prefs({ mutedTypes: ['records.RecordRead'] }), noon)).toBe(
+      'drop',
+    );
+    expect(decideDelivery('records.RecordAdded', false, prefs({ mutedTypes: ['records.RecordRead'] }), noon)).toBe(
+      'push',
+    );
   });
 
   it('never mutes, quiets or digests a safety alert, even if stored preferences say so', () => {

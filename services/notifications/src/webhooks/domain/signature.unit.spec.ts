@@ -13,7 +13,10 @@ describe('webhook signature', () => {
   });
 
   it('refuses a tampered body', () => {
-    expect(verify(secret, sign(secret, body, t), body.replace('d1', 'd2'), t)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verify(secret, sign(secret, body, t), body.replace('d1', 'd2'), t)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
   });
 
   it('refuses a signature made with another secret (a forger)', () => {

@@ -21,7 +21,11 @@ export function auditEventOf(f: AuditFacts) {
   return {
     resourceType: 'AuditEvent',
     id: f.id,
-    type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' },
+    type: {
+      system: 'http://terminology.hl7.org/CodeSystem/audit-event-type',
+      code: 'rest',
+      display: 'RESTful Operation',
+    },
     subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read', display: 'read' }],
     action: 'R',
     recorded: f.recordedAt,
@@ -38,9 +42,16 @@ export function auditEventOf(f: AuditFacts) {
     source: { observer: { display: 'uhr-records-gatekeeper' } },
     entity: [
       { what: { reference: `DocumentReference/${f.recordId}` }, role: { code: '4', display: 'Domain Resource' } },
-      ...(f.patientId ? [{ what: { reference: `Patient/${f.patientId}` }, role: { code: '1', display: 'Patient' } }] : []),
+      ...(f.patientId
+        ? [{ what: { reference: `Patient/${f.patientId}` }, role: { code: '1', display: 'Patient' } }]
+        : []),
       ...(f.grantId
-        ? [{ what: { identifier: { system: 'urn:uhr:consent-grant', value: f.grantId } }, detail: [{ type: 'basis', valueString: f.basis ?? '' }] }]
+        ? [
+            {
+              what: { identifier: { system: 'urn:uhr:consent-grant', value: f.grantId } },
+              detail: [{ type: 'basis', valueString: f.basis ?? '' }],
+            },
+          ]
         : f.basis
           ? [{ what: { identifier: { system: 'urn:uhr:access-basis', value: f.basis } } }]
           : []),

@@ -56,7 +56,12 @@ const toView = (r: Row): AuditEntryView => ({
   anchor:
     r.anchor_seq === null || r.batch_id === null
       ? null
-      : { seq: Number(r.anchor_seq), batchId: Number(r.batch_id), status: r.batch_status ?? 'pending', txHash: r.tx_hash },
+      : {
+          seq: Number(r.anchor_seq),
+          batchId: Number(r.batch_id),
+          status: r.batch_status ?? 'pending',
+          txHash: r.tx_hash,
+        },
 });
 
 /**
@@ -79,7 +84,18 @@ export class AuditRepository {
       await m.query(
         `insert into audit_entries (id, recorded_at, record_id, patient_subject, reader_subject, outcome, reason, grant_id,
            audit_json, data_hash) values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-        [id, recordedAt, input.recordId, input.patientSubject, input.readerSubject, input.outcome, input.reason, input.grantId, json, dataHash],
+        [
+          id,
+          recordedAt,
+          input.recordId,
+          input.patientSubject,
+          input.readerSubject,
+          input.outcome,
+          input.reason,
+          input.grantId,
+          json,
+          dataHash,
+        ],
       );
       const event =
         input.outcome === 'allowed'
@@ -150,12 +166,18 @@ export class AuditRepository {
       left join audit_batches b on b.id = a.batch_id`;
 
   async forPatient(subject: string, limit: number): Promise<AuditEntryView[]> {
-    const rows: Row[] = await this.ds.query(`${this.select} where a.patient_subject = $1 order by a.position desc limit $2`, [subject, limit]);
+    const rows: Row[] = await this.ds.query(
+      `${this.select} where a.patient_subject = $1 order by a.position desc limit $2`,
+      [subject, limit],
+    );
     return rows.map(toView);
   }
 
   async forRecord(recordId: string, limit: number): Promise<AuditEntryView[]> {
-    const rows: Row[] = await this.ds.query(`${this.select} where a.record_id = $1 order by a.position desc limit $2`, [recordId, limit]);
+    const rows: Row[] = await this.ds.query(`${this.select} where a.record_id = $1 order by a.position desc limit $2`, [
+      recordId,
+      limit,
+    ]);
     return rows.map(toView);
   }
 
@@ -165,7 +187,10 @@ export class AuditRepository {
   }
 
   async byId(id: string): Promise<(AuditEntryView & { patientSubject: string | null }) | undefined> {
-    const rows: Array<Row & { patient_subject: string | null }> = await this.ds.query(`${this.select} where a.id = $1`, [id]);
+    const rows: Array<Row & { patient_subject: string | null }> = await this.ds.query(
+      `${this.select} where a.id = $1`,
+      [id],
+    );
     return rows[0] ? { ...toView(rows[0]), patientSubject: rows[0].patient_subject } : undefined;
   }
 }

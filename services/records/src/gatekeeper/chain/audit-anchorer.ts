@@ -44,7 +44,10 @@ export class AuditAnchorer implements OnApplicationBootstrap, OnApplicationShutd
     this.stream = auditStreamOf(config.database);
     const to = contracts.anchors.target as string;
     writer.decodeErrorsWith(AnchorsAbi).register<AnchorJob>(AUDIT_ANCHOR_JOB, {
-      build: (r) => ({ to, data: this.iface.encodeFunctionData('anchor', [r.stream, r.firstSeq, r.lastSeq, r.count, r.root]) }),
+      build: (r) => ({
+        to,
+        data: this.iface.encodeFunctionData('anchor', [r.stream, r.firstSeq, r.lastSeq, r.count, r.root]),
+      }),
       alreadyApplied: async (r) => {
         const [nextSeq] = (await this.contracts.anchors.streamOf!(r.stream)) as [bigint, bigint];
         return nextSeq > BigInt(r.lastSeq);
@@ -57,7 +60,10 @@ export class AuditAnchorer implements OnApplicationBootstrap, OnApplicationShutd
         ]);
       },
       onRejected: async (m, job, reason) => {
-        await m.query(`update audit_batches set status = 'rejected', error = $2 where id = $1`, [job.request.batchId, reason]);
+        await m.query(`update audit_batches set status = 'rejected', error = $2 where id = $1`, [
+          job.request.batchId,
+          reason,
+        ]);
       },
     });
   }
@@ -84,7 +90,9 @@ export class AuditAnchorer implements OnApplicationBootstrap, OnApplicationShutd
   /** Cuts one batch of the unanchored entries; returns its size (0 when nothing was waiting). */
   async anchorPending(): Promise<number> {
     return this.ds.transaction(async (m) => {
-      const [lock] = (await m.query(`select pg_try_advisory_xact_lock(hashtext('records-audit-anchor')) as ok`)) as Array<{ ok: boolean }>;
+      const [lock] = (await m.query(
+        `select pg_try_advisory_xact_lock(hashtext('records-audit-anchor')) as ok`,
+      )) as Array<{ ok: boolean }>;
       if (!lock?.ok) return 0;
       const entries: Array<{ position: string; data_hash: string }> = await m.query(
         `select position, data_hash from audit_entries where anchor_seq is null order by position limit $1`,
@@ -126,7 +134,16 @@ export class AuditAnchorer implements OnApplicationBootstrap, OnApplicationShutd
       `select a.anchor_seq, a.data_hash, a.batch_id, b.batch_index, b.first_seq, b.root, b.status, b.tx_hash
          from audit_entries a join audit_batches b on b.id = a.batch_id where a.id = $1`,
       [auditId],
-    )) as Array<{ anchor_seq: string; data_hash: string; batch_id: string; batch_index: string; first_seq: string; root: string; status: string; tx_hash: string | null }>;
+    )) as Array<{
+      anchor_seq: string;
+      data_hash: string;
+      batch_id: string;
+      batch_index: string;
+      first_seq: string;
+      root: string;
+      status: string;
+      tx_hash: string | null;
+    }>;
     if (!entry) return undefined;
     const members: Array<{ data_hash: string }> = await this.ds.query(
       `select data_hash from audit_entries where batch_id = $1 order by anchor_seq`,

@@ -33,7 +33,10 @@ export class GrantUseAdapter {
   ) {
     const to = contracts.consent.target as string;
     writer.decodeErrorsWith(ConsentAbi).register<ConsumeJob>(CONSUME_JOB, {
-      build: (r) => ({ to, data: this.iface.encodeFunctionData('consume', [r.grantId, r.reader, r.recordId, r.category]) }),
+      build: (r) => ({
+        to,
+        data: this.iface.encodeFunctionData('consume', [r.grantId, r.reader, r.recordId, r.category]),
+      }),
       onConfirmed: async () => undefined,
       onRejected: async () => undefined,
     });

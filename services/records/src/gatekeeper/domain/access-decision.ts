@@ -59,7 +59,8 @@ export function checkRequest(f: RequestFacts): AccessDecision | undefined {
   if (f.request.expiry > f.now + f.maxTtlSeconds) {
     return deny('RequestTooLong', `a read request may be valid for at most ${f.maxTtlSeconds} s`);
   }
-  if (!f.signatureRecovered || !f.signer) return deny('InvalidSignature', 'the request is not signed by a registered key');
+  if (!f.signatureRecovered || !f.signer)
+    return deny('InvalidSignature', 'the request is not signed by a registered key');
   if (f.signer.status !== 'active' || f.signer.subject !== f.tokenSubject) {
     return deny('SignerNotBoundToLogin', 'the signing key is not the identity bound to your login');
   }
@@ -98,7 +99,8 @@ export function decidePermission(f: PermissionFacts): AccessDecision {
   const { record } = f;
   if (record.status === 0) return deny('RecordNotFound', 'no such record on-chain');
   const me = f.readerIdentityChainId.toLowerCase();
-  if (!f.namedGrant && me === record.patientId.toLowerCase()) return { allowed: true, basis: 'owner', grantId: null, consume: false };
+  if (!f.namedGrant && me === record.patientId.toLowerCase())
+    return { allowed: true, basis: 'owner', grantId: null, consume: false };
   if (!f.namedGrant && me === record.providerId.toLowerCase()) {
     if (!f.relationshipActive) return deny('RelationshipEnded', 'the patient ended the relationship with the author');
     return { allowed: true, basis: 'author', grantId: null, consume: false };
@@ -111,7 +113,8 @@ export function decidePermission(f: PermissionFacts): AccessDecision {
     return deny(denial, `grant refused by the chain: ${denial}`);
   }
   if (!g.emergency && !g.purposeMatches) return deny('PurposeMismatch', 'the grant was given for another purpose');
-  if (!g.emergency && record.status !== 2) return deny('RecordNotAccepted', 'the patient has not accepted this record yet');
+  if (!g.emergency && record.status !== 2)
+    return deny('RecordNotAccepted', 'the patient has not accepted this record yet');
   return {
     allowed: true,
     basis: g.emergency ? 'break-glass' : 'grant',

@@ -41,7 +41,8 @@ const facts = (over: Partial<PermissionFacts> = {}): PermissionFacts => ({
 });
 
 describe('checkRequest (before the chain is asked)', () => {
-  it('passes a well-formed, fresh request signed by the login’s identity', () => expect(checkRequest(aRequest())).toBeUndefined());
+  it('passes a well-formed, fresh request signed by the login’s identity', () =>
+    expect(checkRequest(aRequest())).toBeUndefined());
   it.each([
     ['WrongRole', { roles: ['registrar'] }],
     ['WrongRole', { roles: [] }],
@@ -60,19 +61,45 @@ describe('checkRequest (before the chain is asked)', () => {
 
 describe('decidePermission (chain facts)', () => {
   it('the patient reads by right, without a grant', () => {
-    expect(decidePermission(facts({ readerIdentityChainId: PATIENT, grant: undefined }))).toMatchObject({ allowed: true, basis: 'owner' });
+    expect(decidePermission(facts({ readerIdentityChainId: PATIENT, grant: undefined }))).toMatchObject({
+      allowed: true,
+      basis: 'owner',
+    });
   });
   it('the author reads while the relationship is open, also before acceptance', () => {
-    expect(decidePermission(facts({ readerIdentityChainId: AUTHOR, grant: undefined, record: { patientId: PATIENT, providerId: AUTHOR, status: 1 } }))).toMatchObject({ allowed: true, basis: 'author' });
-    expect(decidePermission(facts({ readerIdentityChainId: AUTHOR, relationshipActive: false }))).toMatchObject({ denial: 'RelationshipEnded' });
+    expect(
+      decidePermission(
+        facts({
+          readerIdentityChainId: AUTHOR,
+          grant: undefined,
+          record: { patientId: PATIENT, providerId: AUTHOR, status: 1 },
+        }),
+      ),
+    ).toMatchObject({ allowed: true, basis: 'author' });
+    expect(decidePermission(facts({ readerIdentityChainId: AUTHOR, relationshipActive: false }))).toMatchObject({
+      denial: 'RelationshipEnded',
+    });
   });
   it('a grantee needs a permitted grant on an accepted record', () => {
-    expect(decidePermission(facts())).toEqual({ allowed: true, basis: 'grant', grantId: aGrant().grantId, consume: false });
+    expect(decidePermission(facts())).toEqual({
+      allowed: true,
+      basis: 'grant',
+      grantId: aGrant().grantId,
+      consume: false,
+    });
     expect(decidePermission(facts({ grant: undefined }))).toMatchObject({ denial: 'NoActiveGrant' });
-    expect(decidePermission(facts({ record: { patientId: PATIENT, providerId: AUTHOR, status: 1 } }))).toMatchObject({ denial: 'RecordNotAccepted' });
-    expect(decidePermission(facts({ record: { patientId: PATIENT, providerId: AUTHOR, status: 3 } }))).toMatchObject({ denial: 'RecordRejected' });
-    expect(decidePermission(facts({ record: { patientId: PATIENT, providerId: AUTHOR, status: 0 } }))).toMatchObject({ denial: 'RecordNotFound' });
-    expect(decidePermission(facts({ grant: aGrant({ purposeMatches: false }) }))).toMatchObject({ denial: 'PurposeMismatch' });
+    expect(decidePermission(facts({ record: { patientId: PATIENT, providerId: AUTHOR, status: 1 } }))).toMatchObject({
+      denial: 'RecordNotAccepted',
+    });
+    expect(decidePermission(facts({ record: { patientId: PATIENT, providerId: AUTHOR, status: 3 } }))).toMatchObject({
+      denial: 'RecordRejected',
+    });
+    expect(decidePermission(facts({ record: { patientId: PATIENT, providerId: AUTHOR, status: 0 } }))).toMatchObject({
+      denial: 'RecordNotFound',
+    });
+    expect(decidePermission(facts({ grant: aGrant({ purposeMatches: false }) }))).toMatchObject({
+      denial: 'PurposeMismatch',
+    });
   });
   it.each([
     [1, 'GrantNotFound'],
@@ -87,20 +114,33 @@ describe('decidePermission (chain facts)', () => {
     expect(decidePermission(facts({ grant: aGrant({ verdict }) }))).toMatchObject({ allowed: false, denial });
   });
   it('a request naming a grant is judged under that grant only, even for the author', () => {
-    expect(decidePermission(facts({ readerIdentityChainId: AUTHOR, namedGrant: true, grant: aGrant({ verdict: 2 }) }))).toMatchObject({ denial: 'GrantRevoked' });
+    expect(
+      decidePermission(facts({ readerIdentityChainId: AUTHOR, namedGrant: true, grant: aGrant({ verdict: 2 }) })),
+    ).toMatchObject({ denial: 'GrantRevoked' });
   });
   it('a limited grant is consumed on-chain before serving', () => {
     expect(decidePermission(facts({ grant: aGrant({ maxUses: 1 }) }))).toMatchObject({ allowed: true, consume: true });
   });
   it('break-glass covers a pending record and any purpose', () => {
-    const d = decidePermission(facts({ record: { patientId: PATIENT, providerId: AUTHOR, status: 1 }, grant: aGrant({ emergency: true, purposeMatches: false }) }));
+    const d = decidePermission(
+      facts({
+        record: { patientId: PATIENT, providerId: AUTHOR, status: 1 },
+        grant: aGrant({ emergency: true, purposeMatches: false }),
+      }),
+    );
     expect(d).toMatchObject({ allowed: true, basis: 'break-glass' });
   });
 });
 
 describe('the signed read request (EIP-712)', () => {
   const domain = { chainId: 31337, verifyingContract: '0x' + '12'.repeat(20) };
-  const message = { recordId: RECORD, purpose: 'dispensing', grantId: '0x' + '00'.repeat(32), nonce: '42', expiry: NOW + 60 };
+  const message = {
+    recordId: RECORD,
+    purpose: 'dispensing',
+    grantId: '0x' + '00'.repeat(32),
+    nonce: '42',
+    expiry: NOW + 60,
+  };
   const types = { ReadRecord: [...READ_REQUEST_TYPES.ReadRecord] };
 
   it('recovers the signer', async () => {
@@ -111,10 +151,17 @@ describe('the signed read request (EIP-712)', () => {
   it('any altered field, another chain or another contract recovers someone else', async () => {
     const w = Wallet.createRandom();
     const sig = await signReadRequest(w, domain, message);
-    for (const m of [{ ...message, purpose: 'research' }, { ...message, nonce: '43' }, { ...message, expiry: NOW + 61 }, { ...message, recordId: '0x' + 'ab'.repeat(32) }]) {
+    for (const m of [
+      { ...message, purpose: 'research' },
+      { ...message, nonce: '43' },
+      { ...message, expiry: NOW + 61 },
+      { ...message, recordId: '0x' + 'ab'.repeat(32) },
+    ]) {
       expect(verifyTypedData(gatekeeperDomain(domain), types, m, sig)).not.toBe(w.address);
     }
     expect(verifyTypedData(gatekeeperDomain({ ...domain, chainId: 1 }), types, message, sig)).not.toBe(w.address);
-    expect(verifyTypedData(gatekeeperDomain({ ...domain, verifyingContract: '0x' + '34'.repeat(20) }), types, message, sig)).not.toBe(w.address);
+    expect(
+      verifyTypedData(gatekeeperDomain({ ...domain, verifyingContract: '0x' + '34'.repeat(20) }), types, message, sig),
+    ).not.toBe(w.address);
   });
 });

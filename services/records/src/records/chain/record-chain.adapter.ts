@@ -73,7 +73,8 @@ export class RecordChainAdapter {
         const rec = await this.contracts.recordOf(r.recordChainId);
         return rec.status === (r.accept ? RecordStatus.Accepted : RecordStatus.Rejected);
       },
-      onConfirmed: (m, job) => this.settle(m, job, { type: 'ConfirmResponse', accept: job.request.accept, txHash: job.txHash }),
+      onConfirmed: (m, job) =>
+        this.settle(m, job, { type: 'ConfirmResponse', accept: job.request.accept, txHash: job.txHash }),
       onRejected: (m, job, reason) => this.settle(m, job, { type: 'FailResponse', reason }),
     });
   }

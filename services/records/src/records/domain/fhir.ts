@@ -32,7 +32,10 @@ export function fhirProblems(resource: unknown, patientId: string): FhirProblem[
   const r = resource as Record<string, unknown>;
   const problems: FhirProblem[] = [];
   if (typeof r.resourceType !== 'string' || !(FHIR_RESOURCE_TYPES as readonly string[]).includes(r.resourceType)) {
-    problems.push({ field: 'fhir.resourceType', message: `resourceType must be one of ${FHIR_RESOURCE_TYPES.join(', ')}` });
+    problems.push({
+      field: 'fhir.resourceType',
+      message: `resourceType must be one of ${FHIR_RESOURCE_TYPES.join(', ')}`,
+    });
   }
   // Immunization/AllergyIntolerance name the person `patient`, the others `subject`.
   const ref = (r.subject ?? r.patient) as { reference?: unknown } | undefined;
@@ -40,7 +43,10 @@ export function fhirProblems(resource: unknown, patientId: string): FhirProblem[
   if (typeof ref !== 'object' || ref === null || typeof ref.reference !== 'string') {
     problems.push({ field: 'fhir.subject', message: `subject.reference is required (${expected})` });
   } else if (ref.reference !== expected) {
-    problems.push({ field: 'fhir.subject', message: `subject.reference must be ${expected}, the patient the record is for` });
+    problems.push({
+      field: 'fhir.subject',
+      message: `subject.reference must be ${expected}, the patient the record is for`,
+    });
   }
   return problems;
 }

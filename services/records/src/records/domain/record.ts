@@ -16,7 +16,8 @@ export const RECORD_CATEGORIES = [
 ] as const;
 export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
 
-export type RecordStatus = 'uploaded' | 'anchoring' | 'pending' | 'responding' | 'accepted' | 'rejected' | 'anchor-rejected';
+export type RecordStatus =
+  'uploaded' | 'anchoring' | 'pending' | 'responding' | 'accepted' | 'rejected' | 'anchor-rejected';
 
 export interface RecordContent {
   kind: 'fhir' | 'file';
@@ -139,9 +140,13 @@ export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
   const recordId = '';
   switch (cmd.type) {
     case 'RequestAnchor':
-      if (cmd.by !== s.providerSubject) throw new RecordRuleViolation('NotTheAuthor', 'only the author signs the anchor');
+      if (cmd.by !== s.providerSubject)
+        throw new RecordRuleViolation('NotTheAuthor', 'only the author signs the anchor');
       if (s.status !== 'uploaded' && s.status !== 'anchor-rejected') {
-        throw new RecordRuleViolation('RecordNotAwaitingSignature', `record is ${s.status}, not awaiting its anchor signature`);
+        throw new RecordRuleViolation(
+          'RecordNotAwaitingSignature',
+          `record is ${s.status}, not awaiting its anchor signature`,
+        );
       }
       return [
         {
@@ -168,8 +173,10 @@ export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
     case 'RejectAnchor':
       return [{ type: 'records.RecordAnchorRejected', version: 1, payload: { recordId, reason: cmd.reason } }];
     case 'Respond':
-      if (cmd.by !== s.patientSubject) throw new RecordRuleViolation('NotThePatient', 'only the patient answers a record');
-      if (s.status !== 'pending') throw new RecordRuleViolation('RecordNotPending', `record is ${s.status}, not pending`);
+      if (cmd.by !== s.patientSubject)
+        throw new RecordRuleViolation('NotThePatient', 'only the patient answers a record');
+      if (s.status !== 'pending')
+        throw new RecordRuleViolation('RecordNotPending', `record is ${s.status}, not pending`);
       return [
         {
           type: 'records.RecordResponseRequested',
@@ -182,7 +189,12 @@ export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
         {
           type: cmd.accept ? 'records.RecordAccepted' : 'records.RecordRejected',
           version: 1,
-          payload: { recordId, patientSubject: s.patientSubject!, providerSubject: s.providerSubject!, txHash: cmd.txHash },
+          payload: {
+            recordId,
+            patientSubject: s.patientSubject!,
+            providerSubject: s.providerSubject!,
+            txHash: cmd.txHash,
+          },
         },
       ];
     case 'FailResponse':

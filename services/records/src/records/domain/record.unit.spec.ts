@@ -1,7 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { fhirProblems } from './fhir.js';
 import { pointerHashOf } from './on-chain.js';
-import { decide, evolve, initialRecord, RecordRuleViolation, type RecordCommand, type RecordEvent, type RecordState } from './record.js';
+import {
+  decide,
+  evolve,
+  initialRecord,
+  RecordRuleViolation,
+  type RecordCommand,
+  type RecordEvent,
+  type RecordState,
+} from './record.js';
 
 const upload: RecordCommand = {
   type: 'UploadRecord',
@@ -12,13 +20,24 @@ const upload: RecordCommand = {
   providerSubject: 'hospital',
   category: 'laboratory',
   title: 'CBC',
-  content: { kind: 'fhir', resourceType: 'Observation', contentType: 'application/fhir+json', blobKey: 'k', contentHash: '0x1', pointerHash: '0x2', size: 10 },
+  content: {
+    kind: 'fhir',
+    resourceType: 'Observation',
+    contentType: 'application/fhir+json',
+    blobKey: 'k',
+    contentHash: '0x1',
+    pointerHash: '0x2',
+    size: 10,
+  },
 };
 const sig = { nonce: '0', deadline: '1', signature: '0xsig' };
 
 /** Folds commands into state, like the repository does. */
 function given(...cmds: RecordCommand[]): RecordState {
-  return cmds.reduce<RecordState>((s, c) => decide(c, s).reduce<RecordState>((x, e) => evolve(x, e as RecordEvent), s), initialRecord);
+  return cmds.reduce<RecordState>(
+    (s, c) => decide(c, s).reduce<RecordState>((x, e) => evolve(x, e as RecordEvent), s),
+    initialRecord,
+  );
 }
 const refusal = (fn: () => unknown) => {
   try {
@@ -31,27 +50,58 @@ const refusal = (fn: () => unknown) => {
 
 describe('Record aggregate', () => {
   it('walks uploaded → anchoring → pending → responding → accepted', () => {
-    const s = given(upload, { type: 'RequestAnchor', by: 'hospital', signer: '0xabc', ...sig }, { type: 'ConfirmAnchor', txHash: '0xt' }, { type: 'Respond', by: 'alice', accept: true, ...sig }, { type: 'ConfirmResponse', accept: true, txHash: '0xu' });
+    const s = given(
+      upload,
+      { type: 'RequestAnchor', by: 'hospital', signer: '0xabc', ...sig },
+      { type: 'ConfirmAnchor', txHash: '0xt' },
+      { type: 'Respond', by: 'alice', accept: true, ...sig },
+      { type: 'ConfirmResponse', accept: true, txHash: '0xu' },
+    );
     expect(s.status).toBe('accepted');
   });
   it('announces RecordAdded to the patient only once anchored', () => {
     const s = given(upload, { type: 'RequestAnchor', by: 'hospital', signer: '0xabc', ...sig });
-    expect(decide({ type: 'ConfirmAnchor', txHash: null }, s)[0]).toMatchObject({ type: 'records.RecordAdded', payload: { patientSubject: 'alice', providerSubject: 'hospital', category: 'laboratory', title: 'CBC' } });
+    expect(decide({ type: 'ConfirmAnchor', txHash: null }, s)[0]).toMatchObject({
+      type: 'records.RecordAdded',
+      payload: { patientSubject: 'alice', providerSubject: 'hospital', category: 'laboratory', title: 'CBC' },
+    });
   });
   it('only the author signs the anchor, only the patient answers, only once', () => {
     const uploaded = given(upload);
-    expect(refusal(() => decide({ type: 'RequestAnchor', by: 'alice', signer: '0x', ...sig }, uploaded))).toBe('NotTheAuthor');
-    expect(refusal(() => decide({ type: 'Respond', by: 'alice', accept: true, ...sig }, uploaded))).toBe('RecordNotPending');
-    const pending = given(upload, { type: 'RequestAnchor', by: 'hospital', signer: '0x', ...sig }, { type: 'ConfirmAnchor', txHash: null });
+    expect(refusal(() => decide({ type: 'RequestAnchor', by: 'alice', signer: '0x', ...sig }, uploaded))).toBe(
+      'NotTheAuthor',
+    );
+    expect(refusal(() => decide({ type: 'Respond', by: 'alice', accept: true, ...sig }, uploaded))).toBe(
+      'RecordNotPending',
+    );
+    const pending = given(
+      upload,
+      { type: 'RequestAnchor', by: 'hospital', signer: '0x', ...sig },
+      { type: 'ConfirmAnchor', txHash: null },
+    );
     expect(refusal(() => decide({ type: 'Respond', by: 'bob', accept: true, ...sig }, pending))).toBe('NotThePatient');
-    const accepted = given(upload, { type: 'RequestAnchor', by: 'hospital', signer: '0x', ...sig }, { type: 'ConfirmAnchor', txHash: null }, { type: 'Respond', by: 'alice', accept: true, ...sig }, { type: 'ConfirmResponse', accept: true, txHash: null });
-    expect(refusal(() => decide({ type: 'Respond', by: 'alice', accept: false, ...sig }, accepted))).toBe('RecordNotPending');
+    const accepted = given(
+      upload,
+      { type: 'RequestAnchor', by: 'hospital', signer: '0x', ...sig },
+      { type: 'ConfirmAnchor', txHash: null },
+      { type: 'Respond', by: 'alice', accept: true, ...sig },
+      { type: 'ConfirmResponse', accept: true, txHash: null },
+    );
+    expect(refusal(() => decide({ type: 'Respond', by: 'alice', accept: false, ...sig }, accepted))).toBe(
+      'RecordNotPending',
+    );
     expect(refusal(() => decide(upload, accepted))).toBe('RecordAlreadyExists');
   });
   it('a refused anchor can be signed again', () => {
-    const s = given(upload, { type: 'RequestAnchor', by: 'hospital', signer: '0x', ...sig }, { type: 'RejectAnchor', reason: 'IdentitySignerInvalidSignature' });
+    const s = given(
+      upload,
+      { type: 'RequestAnchor', by: 'hospital', signer: '0x', ...sig },
+      { type: 'RejectAnchor', reason: 'IdentitySignerInvalidSignature' },
+    );
     expect(s.status).toBe('anchor-rejected');
-    expect(decide({ type: 'RequestAnchor', by: 'hospital', signer: '0x', ...sig }, s)[0]!.type).toBe('records.RecordAnchorRequested');
+    expect(decide({ type: 'RequestAnchor', by: 'hospital', signer: '0x', ...sig }, s)[0]!.type).toBe(
+      'records.RecordAnchorRequested',
+    );
   });
 });
 
@@ -61,18 +111,34 @@ describe('FHIR validation', () => {
     expect(fhirProblems({ resourceType: 'Immunization', patient: { reference: 'Patient/p1' } }, 'p1')).toEqual([]);
   });
   it('names the field at fault', () => {
-    expect(fhirProblems({ resourceType: 'Banana', subject: { reference: 'Patient/p1' } }, 'p1').map((p) => p.field)).toEqual(['fhir.resourceType']);
+    expect(
+      fhirProblems({ resourceType: 'Banana', subject: { reference: 'Patient/p1' } }, 'p1').map((p) => p.field),
+    ).toEqual(['fhir.resourceType']);
     expect(fhirProblems({ resourceType: 'Observation' }, 'p1').map((p) => p.field)).toEqual(['fhir.subject']);
-    expect(fhirProblems({ resourceType: 'Observation', subject: { reference: 'Patient/p2' } }, 'p1').map((p) => p.field)).toEqual(['fhir.subject']);
+    expect(
+      fhirProblems({ resourceType: 'Observation', subject: { reference: 'Patient/p2' } }, 'p1').map((p) => p.field),
+    ).toEqual(['fhir.subject']);
     expect(fhirProblems([], 'p1').map((p) => p.field)).toEqual(['fhir']);
   });
 });
 
 describe('pointer hash', () => {
   it('changes with every field that steers access', () => {
-    const base = { blobKey: 'k', category: 'laboratory', contentType: 'application/fhir+json', kind: 'fhir', resourceType: 'Observation' };
+    const base = {
+      blobKey: 'k',
+      category: 'laboratory',
+      contentType: 'application/fhir+json',
+      kind: 'fhir',
+      resourceType: 'Observation',
+    };
     const h = pointerHashOf(base);
-    for (const [k, v] of Object.entries({ blobKey: 'k2', category: 'imaging', contentType: 'application/pdf', kind: 'file', resourceType: 'DocumentReference' })) {
+    for (const [k, v] of Object.entries({
+      blobKey: 'k2',
+      category: 'imaging',
+      contentType: 'application/pdf',
+      kind: 'file',
+      resourceType: 'DocumentReference',
+    })) {
       expect(pointerHashOf({ ...base, [k]: v })).not.toBe(h);
     }
   });

@@ -170,7 +170,12 @@ export class IdentityChainAdapter implements OnApplicationBootstrap, OnApplicati
           blockNumber: job.blockNumber,
         },
       },
-      { actor: 'registrar-chain', correlationId: r.correlationId, causationId: r.causationEventId, occurredAt: new Date() },
+      {
+        actor: 'registrar-chain',
+        correlationId: r.correlationId,
+        causationId: r.causationEventId,
+        occurredAt: new Date(),
+      },
     );
   }
 
@@ -184,7 +189,12 @@ export class IdentityChainAdapter implements OnApplicationBootstrap, OnApplicati
         version: 1,
         payload: { operation: r.operation, causationEventId: r.causationEventId, reason },
       },
-      { actor: 'registrar-chain', correlationId: r.correlationId, causationId: r.causationEventId, occurredAt: new Date() },
+      {
+        actor: 'registrar-chain',
+        correlationId: r.correlationId,
+        causationId: r.causationEventId,
+        occurredAt: new Date(),
+      },
     );
   }
 }

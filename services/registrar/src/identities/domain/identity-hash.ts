@@ -6,6 +6,10 @@ import { createHmac } from 'node:crypto';
  * enumerating national ids. The system is part of the hash: "national-id 123" and "licence 123" differ.
  */
 export function identityHash(pepper: string, system: string, value: string): string {
-  const normalized = value.normalize('NFKC').trim().toUpperCase().replace(/[\s-]+/g, '');
+  const normalized = value
+    .normalize('NFKC')
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '');
   return '0x' + createHmac('sha256', pepper).update(`${system}|${normalized}`).digest('hex');
 }

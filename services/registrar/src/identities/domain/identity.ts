@@ -38,7 +38,12 @@ export type IdentityEvent =
   | {
       type: 'registrar.IdentityAnchored';
       version: 1;
-      payload: { operation: ChainOperation; causationEventId: string; txHash: string | null; blockNumber: number | null };
+      payload: {
+        operation: ChainOperation;
+        causationEventId: string;
+        txHash: string | null;
+        blockNumber: number | null;
+      };
     }
   | {
       type: 'registrar.IdentityAnchorRejected';
@@ -144,7 +149,13 @@ export function decide(cmd: IdentityCommand, s: IdentityState): IdentityEvent[] 
           type: 'registrar.IdentityRebound',
           version: 1,
           // The login bound to the identity, so its owner is told their key changed.
-          payload: { oldAddress: s.address!, newAddress: cmd.newAddress, reason: cmd.reason, reboundBy: cmd.by, subject: s.subject },
+          payload: {
+            oldAddress: s.address!,
+            newAddress: cmd.newAddress,
+            reason: cmd.reason,
+            reboundBy: cmd.by,
+            subject: s.subject,
+          },
         },
       ];
   }

@@ -1,6 +1,13 @@
 import { chainIdOf } from '@uhr/platform';
 import { identityHash } from './identity-hash.js';
-import { decide, evolve, initialIdentity, IdentityRuleViolation, type IdentityCommand, type IdentityState } from './identity.js';
+import {
+  decide,
+  evolve,
+  initialIdentity,
+  IdentityRuleViolation,
+  type IdentityCommand,
+  type IdentityState,
+} from './identity.js';
 
 const register: IdentityCommand = {
   type: 'RegisterIdentity',
@@ -17,7 +24,12 @@ const replay = (cmds: IdentityCommand[]): IdentityState =>
 describe('Identity aggregate', () => {
   it('registers an active identity', () => {
     const s = replay([register]);
-    expect(s).toMatchObject({ exists: true, status: 'active', kind: 'patient', address: register.type === 'RegisterIdentity' ? register.address : '' });
+    expect(s).toMatchObject({
+      exists: true,
+      status: 'active',
+      kind: 'patient',
+      address: register.type === 'RegisterIdentity' ? register.address : '',
+    });
   });
 
   it('refuses a second registration of the same id', () => {
@@ -36,7 +48,10 @@ describe('Identity aggregate', () => {
   it('rebinds to a new address and emits the old one', () => {
     const s = replay([register]);
     const [e] = decide({ type: 'RebindIdentity', newAddress: '0xNEW', reason: 'lost key', by: 'r' }, s);
-    expect(e).toMatchObject({ type: 'registrar.IdentityRebound', payload: { oldAddress: register.type === 'RegisterIdentity' ? register.address : '', newAddress: '0xNEW' } });
+    expect(e).toMatchObject({
+      type: 'registrar.IdentityRebound',
+      payload: { oldAddress: register.type === 'RegisterIdentity' ? register.address : '', newAddress: '0xNEW' },
+    });
     expect(evolve(s, e!).address).toBe('0xNEW');
   });
 
@@ -47,7 +62,16 @@ describe('Identity aggregate', () => {
       expect.objectContaining({ code: 'NothingToChange' }),
     );
     expect(() =>
-      decide({ type: 'EditIdentity', kind: 'patient', identifierSystem: 'national-id', identityHash: register.identityHash, by: 'r' }, s),
+      decide(
+        {
+          type: 'EditIdentity',
+          kind: 'patient',
+          identifierSystem: 'national-id',
+          identityHash: register.identityHash,
+          by: 'r',
+        },
+        s,
+      ),
     ).toThrow(expect.objectContaining({ code: 'NothingToChange' }));
   });
 
@@ -70,7 +94,9 @@ describe('identity hashing', () => {
   });
 
   it('maps a uuid to a bytes32 key and rejects anything else', () => {
-    expect(chainIdOf('86340465-4bd8-43cf-8f7a-ffec2de744f1')).toBe('0x' + '0'.repeat(32) + '863404654bd843cf8f7affec2de744f1');
+    expect(chainIdOf('86340465-4bd8-43cf-8f7a-ffec2de744f1')).toBe(
+      '0x' + '0'.repeat(32) + '863404654bd843cf8f7affec2de744f1',
+    );
     expect(() => chainIdOf('not-a-uuid')).toThrow();
   });
 });

@@ -43,7 +43,11 @@ export class ExpireGrantsWorker implements OnApplicationBootstrap, OnApplication
     let n = 0;
     for (const id of await this.grants.expiredIds(Math.floor(now.getTime() / 1000))) {
       try {
-        await this.grants.execute(id, { type: 'ExpireGrant' }, { actor: 'consent-expiry', correlationId: `expiry-${id}`, occurredAt: now });
+        await this.grants.execute(
+          id,
+          { type: 'ExpireGrant' },
+          { actor: 'consent-expiry', correlationId: `expiry-${id}`, occurredAt: now },
+        );
         n += 1;
       } catch (err) {
         if (!(err instanceof GrantRuleViolation)) throw err;

@@ -50,7 +50,12 @@ export class IssueGrantUseCase {
     const grantId = randomUUID();
     const nonce = await this.grants.nextNonce(patient.id, await this.contracts.consentNonce(patient.chainId));
     const deadline = String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S);
-    return { grantId, nonce: nonce.toString(), deadline, toSign: this.typed(grantId, terms, grantee, nonce.toString(), deadline) };
+    return {
+      grantId,
+      nonce: nonce.toString(),
+      deadline,
+      toSign: this.typed(grantId, terms, grantee, nonce.toString(), deadline),
+    };
   }
 
   async execute(cmd: IssueGrant, p: Principal, ctx: EventContext) {
@@ -62,7 +67,10 @@ export class IssueGrantUseCase {
     if (cmd.accessRequestId) {
       const request = await this.accessRequests.rowOrThrow(cmd.accessRequestId);
       if (request.requester_id !== grantee.id || request.patient_id !== patient.id) {
-        throw new UnprocessableError('GrantDoesNotAnswerRequest', 'the grant must be to the requester, from the patient asked');
+        throw new UnprocessableError(
+          'GrantDoesNotAnswerRequest',
+          'the grant must be to the requester, from the patient asked',
+        );
       }
     }
     await refusalsAsHttp(() =>
@@ -90,7 +98,13 @@ export class IssueGrantUseCase {
         ctx,
         async (tx, envs) => {
           if (cmd.accessRequestId) {
-            await this.accessRequests.answer(cmd.accessRequestId, p.subject, { approve: true, grantId: cmd.grantId }, ctx, tx);
+            await this.accessRequests.answer(
+              cmd.accessRequestId,
+              p.subject,
+              { approve: true, grantId: cmd.grantId },
+              ctx,
+              tx,
+            );
           }
           await this.chain.enqueueGrant(tx, envs[0]!.id, {
             grantId: cmd.grantId,
@@ -115,7 +129,13 @@ export class IssueGrantUseCase {
     return toView(await this.grants.rowOrThrow(cmd.grantId));
   }
 
-  private typed(grantId: string, t: GrantTerms, grantee: KnownIdentity, nonce: string, deadline: string): TypedDataRequest {
+  private typed(
+    grantId: string,
+    t: GrantTerms,
+    grantee: KnownIdentity,
+    nonce: string,
+    deadline: string,
+  ): TypedDataRequest {
     return consentTypedData(this.contracts.consentDomain, 'Grant', {
       grantId: chainIdOf(grantId),
       patientId: chainIdOf(t.patientId),

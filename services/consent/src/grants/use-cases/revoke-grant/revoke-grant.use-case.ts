@@ -28,15 +28,25 @@ export class RevokeGrantUseCase {
 
   async prepare(grantId: string, p: Principal) {
     const row = await this.grants.rowOrThrow(grantId);
-    if (row.patient_subject !== p.subject) throw new ForbiddenError('NotThePatient', 'only the patient revokes a grant');
-    const nonce = await this.grants.nextNonce(row.patient_id, await this.contracts.consentNonce(chainIdOf(row.patient_id)));
+    if (row.patient_subject !== p.subject)
+      throw new ForbiddenError('NotThePatient', 'only the patient revokes a grant');
+    const nonce = await this.grants.nextNonce(
+      row.patient_id,
+      await this.contracts.consentNonce(chainIdOf(row.patient_id)),
+    );
     const deadline = String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S);
     return { nonce: nonce.toString(), deadline, toSign: this.typed(row, nonce.toString(), deadline) };
   }
 
   async execute(grantId: string, cmd: RevokeGrant, p: Principal, ctx: EventContext) {
     const row = await this.grants.rowOrThrow(grantId);
-    await assertSignedBy(this.directory, row.patient_id, p.subject, this.typed(row, cmd.nonce, cmd.deadline), cmd.signature);
+    await assertSignedBy(
+      this.directory,
+      row.patient_id,
+      p.subject,
+      this.typed(row, cmd.nonce, cmd.deadline),
+      cmd.signature,
+    );
     await refusalsAsHttp(() =>
       this.grants.execute(grantId, { type: 'RequestRevocation', by: p.subject, ...cmd }, ctx, (m, envs) =>
         this.chain.enqueueRevoke(m, envs[0]!.id, {

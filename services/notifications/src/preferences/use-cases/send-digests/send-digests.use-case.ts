@@ -27,38 +27,40 @@ export class SendDigestsUseCase {
     for (const { subject, digest } of await this.preferences.digestSubscribers()) {
       const date = dueDigestDate(digest, now);
       if (!date) continue;
-      const done = await this.ds.transaction(async (m) => {
-        const already: unknown[] = await m.query('select 1 from inbox where recipient = $1 and event_id = $2', [
-          subject,
-          `digest:${date}`,
-        ]);
-        if (already.length > 0) return false;
-        const items = await this.inbox.takeDigestItems(m, subject);
-        if (items.length === 0) return false;
-        const msg = composeDigest(items);
-        const [row] = await this.inbox.insert(m, [
-          {
-            id: randomUUID(),
-            recipient: subject,
-            eventId: `digest:${date}`,
-            type: 'notifications.DailyDigest',
-            role: 'owner',
-            severity: 'info',
-            delivery: 'push',
-            title: msg.title,
-            body: msg.body,
-            data: { date, items: items.map((i) => i.id) },
-            occurredAt: now.toISOString(),
-          },
-        ]);
-        // Lost a race with another instance: roll back so the items stay marked by the winner only.
-        if (!row) throw new DigestRace();
-        await notifyPush(m, subject, row);
-        return true;
-      }).catch((err) => {
-        if (err instanceof DigestRace) return false;
-        throw err;
-      });
+      const done = await this.ds
+        .transaction(async (m) => {
+          const already: unknown[] = await m.query('select 1 from inbox where recipient = $1 and event_id = $2', [
+            subject,
+            `digest:${date}`,
+          ]);
+          if (already.length > 0) return false;
+          const items = await this.inbox.takeDigestItems(m, subject);
+          if (items.length === 0) return false;
+          const msg = composeDigest(items);
+          const [row] = await this.inbox.insert(m, [
+            {
+              id: randomUUID(),
+              recipient: subject,
+              eventId: `digest:${date}`,
+              type: 'notifications.DailyDigest',
+              role: 'owner',
+              severity: 'info',
+              delivery: 'push',
+              title: msg.title,
+              body: msg.body,
+              data: { date, items: items.map((i) => i.id) },
+              occurredAt: now.toISOString(),
+            },
+          ]);
+          // Lost a race with another instance: roll back so the items stay marked by the winner only.
+          if (!row) throw new DigestRace();
+          await notifyPush(m, subject, row);
+          return true;
+        })
+        .catch((err) => {
+          if (err instanceof DigestRace) return false;
+          throw err;
+        });
       if (done) sent += 1;
     }
     return sent;

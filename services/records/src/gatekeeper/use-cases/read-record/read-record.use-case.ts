@@ -25,7 +25,12 @@ import { GrantUseAdapter } from '../../chain/grant-use.adapter.js';
 import { PermissionCache } from '../../permission-cache.js';
 import { BlobReader } from '../../blob-reader.js';
 import { checkRequest, decidePermission, type AccessDecision, type Denial } from '../../domain/access-decision.js';
-import { gatekeeperDomain, READ_REQUEST_TYPES, ZERO_BYTES32, type ReadRequestMessage } from '../../domain/read-request.js';
+import {
+  gatekeeperDomain,
+  READ_REQUEST_TYPES,
+  ZERO_BYTES32,
+  type ReadRequestMessage,
+} from '../../domain/read-request.js';
 
 export interface ReadRecord {
   request: ReadRequestMessage;
@@ -37,7 +42,12 @@ export class AccessDeniedError extends DomainError {
   readonly status: 403 | 404 | 503;
   constructor(denial: Denial, message: string, auditId: string) {
     super(denial, message, { auditId });
-    this.status = denial === 'RecordNotFound' ? 404 : denial === 'ChainUnavailable' || denial === 'BlobStoreUnavailable' ? 503 : 403;
+    this.status =
+      denial === 'RecordNotFound'
+        ? 404
+        : denial === 'ChainUnavailable' || denial === 'BlobStoreUnavailable'
+          ? 503
+          : 403;
   }
 }
 
@@ -123,7 +133,9 @@ export class ReadRecordUseCase {
     const ciphertext = row ? settle(this.blobs.getRaw(row.blob_key)) : undefined;
     const chainRecord = settle(this.cache.record(recordChainId));
     // A replayed request is refused even if everything else about it is fine.
-    if (!(await this.audit.claimNonce(signerAddress!, cmd.request.nonce, new Date((cmd.request.expiry + 3600) * 1000)))) {
+    if (
+      !(await this.audit.claimNonce(signerAddress!, cmd.request.nonce, new Date((cmd.request.expiry + 3600) * 1000)))
+    ) {
       return refuse('NonceReplayed', 'this signed request was already used');
     }
     if (!row) return refuse('RecordNotFound', `no record ${recordId}`);
@@ -142,22 +154,42 @@ export class ReadRecordUseCase {
         kind: row.kind,
         resourceType: row.resource_type,
       });
-      if (rowPointer !== onChain.pointerHash || row.content_hash.toLowerCase() !== onChain.contentHash.toLowerCase() || chainIdOf(row.patient_id) !== onChain.patientId.toLowerCase()) {
-        return this.integrityViolation(base, ctx, row, onChain.pointerHash, rowPointer, 'the database row does not match its anchor');
+      if (
+        rowPointer !== onChain.pointerHash ||
+        row.content_hash.toLowerCase() !== onChain.contentHash.toLowerCase() ||
+        chainIdOf(row.patient_id) !== onChain.patientId.toLowerCase()
+      ) {
+        return this.integrityViolation(
+          base,
+          ctx,
+          row,
+          onChain.pointerHash,
+          rowPointer,
+          'the database row does not match its anchor',
+        );
       }
       decision = decidePermission({
         readerIdentityChainId: signer!.chainId,
         namedGrant: cmd.request.grantId.toLowerCase() !== ZERO_BYTES32,
         record: onChain,
         relationshipActive: await this.cache.relationshipActive(onChain.patientId, onChain.providerId, signer!.chainId),
-        grant: await this.cache.grantFor(cmd.request.grantId, signerAddress!, recordChainId, categoryCode(row.category), purposeCode(cmd.request.purpose), signer!.chainId, onChain),
+        grant: await this.cache.grantFor(
+          cmd.request.grantId,
+          signerAddress!,
+          recordChainId,
+          categoryCode(row.category),
+          purposeCode(cmd.request.purpose),
+          signer!.chainId,
+          onChain,
+        ),
       });
     } catch (err) {
       if (err instanceof DomainError) throw err;
       this.logger.warn({ err: (err as Error).message }, 'gatekeeper: chain unavailable, failing closed');
       return refuse('ChainUnavailable', 'permissions cannot be checked against the chain right now');
     }
-    if (!decision.allowed) return refuse(decision.denial, decision.message, { grantId: grantOrNull(cmd.request.grantId) });
+    if (!decision.allowed)
+      return refuse(decision.denial, decision.message, { grantId: grantOrNull(cmd.request.grantId) });
     base.grantId = decision.grantId;
     base.basis = decision.basis;
 
@@ -168,13 +200,27 @@ export class ReadRecordUseCase {
       plaintext = this.reader.open(row.blob_key, unwrap(await ciphertext!), onChain.contentHash);
     } catch (err) {
       if (err instanceof BlobTamperedError) {
-        return this.integrityViolation(base, ctx, row, '0x' + err.expectedSha256, '0x' + err.actualSha256, 'the stored blob does not match its anchor');
+        return this.integrityViolation(
+          base,
+          ctx,
+          row,
+          '0x' + err.expectedSha256,
+          '0x' + err.actualSha256,
+          'the stored blob does not match its anchor',
+        );
       }
       if (err instanceof BlobStoreUnavailableError) {
         return refuse('BlobStoreUnavailable', 'record storage is unavailable, retry later');
       }
       if (err instanceof BlobIntegrityError || err instanceof BlobNotFoundError) {
-        return this.integrityViolation(base, ctx, row, onChain.contentHash, 'unreadable', `the stored blob cannot be authenticated: ${err.name}`);
+        return this.integrityViolation(
+          base,
+          ctx,
+          row,
+          onChain.contentHash,
+          'unreadable',
+          `the stored blob cannot be authenticated: ${err.name}`,
+        );
       }
       throw err;
     }
@@ -187,7 +233,10 @@ export class ReadRecordUseCase {
         category: categoryCode(row.category),
       });
       if (!used.ok) {
-        return refuse(used.reason === 'ChainUnavailable' ? 'ChainUnavailable' : 'GrantExhausted', `grant use refused: ${used.reason}`);
+        return refuse(
+          used.reason === 'ChainUnavailable' ? 'ChainUnavailable' : 'GrantExhausted',
+          `grant use refused: ${used.reason}`,
+        );
       }
     }
 
@@ -220,7 +269,12 @@ export class ReadRecordUseCase {
   ): Promise<never> {
     this.logger.error({ recordId: row.id, expectedHash, actualHash }, 'integrity violation: record not served');
     const auditId = await this.audit.record(
-      { ...base, outcome: 'integrity-violation', reason: 'IntegrityViolation', integrity: { expectedHash, actualHash } },
+      {
+        ...base,
+        outcome: 'integrity-violation',
+        reason: 'IntegrityViolation',
+        integrity: { expectedHash, actualHash },
+      },
       ctx,
     );
     throw new ConflictError('IntegrityViolation', message, { auditId, expectedHash, actualHash });
@@ -243,11 +297,14 @@ export class ReadRecordUseCase {
 
 /** A promise whose rejection is held as a value (so a prefetch never becomes an unhandled rejection). */
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 const unwrap = <T>(s: Settled<T>): T => {
   if (s.ok) return s.value;
   throw s.error;
 };
 
 const grantOrNull = (g: string) => (g.toLowerCase() === ZERO_BYTES32 ? null : g);
-

@@ -30,14 +30,21 @@ export class RespondToRecordUseCase {
   /** The message to sign (only the record's patient may ask: it reveals nothing but ids, yet BOLA is BOLA). */
   async typedData(recordId: string, accept: boolean, p: Principal): Promise<TypedDataRequest> {
     const row = await this.records.rowOrThrow(recordId);
-    if (row.patient_subject !== p.subject) throw new ForbiddenError('NotThePatient', 'only the patient answers a record');
+    if (row.patient_subject !== p.subject)
+      throw new ForbiddenError('NotThePatient', 'only the patient answers a record');
     const nonce = await this.contracts.relationshipsNonce(chainIdOf(row.patient_id));
     return this.typed(row, accept, nonce.toString(), String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S));
   }
 
   async execute(recordId: string, cmd: RespondToRecord, p: Principal, ctx: EventContext) {
     const row = await this.records.rowOrThrow(recordId);
-    await assertSignedBy(this.directory, row.patient_id, p.subject, this.typed(row, cmd.accept, cmd.nonce, cmd.deadline), cmd.signature);
+    await assertSignedBy(
+      this.directory,
+      row.patient_id,
+      p.subject,
+      this.typed(row, cmd.accept, cmd.nonce, cmd.deadline),
+      cmd.signature,
+    );
     await refusalsAsHttp(() =>
       this.records.execute(recordId, { type: 'Respond', by: p.subject, ...cmd }, ctx, (m, envs) =>
         this.chain.enqueueRespond(m, envs[0]!.id, {

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { EncryptedBlobStore, ForbiddenError, UnprocessableError, type EventContext, type Principal } from '@uhr/platform';
+import {
+  EncryptedBlobStore,
+  ForbiddenError,
+  UnprocessableError,
+  type EventContext,
+  type Principal,
+} from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
 import { chainIdOf, IdentityDirectory, type KnownIdentity } from '@uhr/platform';
 import { documentReferenceOf, FILE_CONTENT_TYPES, fhirProblems } from '../../domain/fhir.js';
@@ -59,7 +65,9 @@ export class UploadRecordUseCase {
     const row = await this.records.rowOrThrow(upload.recordId);
     return {
       record: toView(row),
-      ...(upload.content.kind === 'file' ? { documentReference: this.documentReference(row, row.content_hash.slice(2)) } : {}),
+      ...(upload.content.kind === 'file'
+        ? { documentReference: this.documentReference(row, row.content_hash.slice(2)) }
+        : {}),
       toSign: await this.addRecordTypedData(row),
     };
   }
@@ -77,7 +85,8 @@ export class UploadRecordUseCase {
       try {
         prepared.push(await this.prepare(cmd, p, identities));
       } catch (err) {
-        const body = err instanceof BadRequestException ? (err.getResponse() as { fields?: Record<string, string[]> }) : undefined;
+        const body =
+          err instanceof BadRequestException ? (err.getResponse() as { fields?: Record<string, string[]> }) : undefined;
         if (!body?.fields) throw err;
         for (const [k, v] of Object.entries(body.fields)) fields[`records[${i}].${k}`] = v;
       }
@@ -93,13 +102,27 @@ export class UploadRecordUseCase {
         }
       }),
     );
-    await refusalsAsHttp(() => this.records.executeMany(uploads.map((u) => ({ id: u.recordId, command: u })), ctx));
+    await refusalsAsHttp(() =>
+      this.records.executeMany(
+        uploads.map((u) => ({ id: u.recordId, command: u })),
+        ctx,
+      ),
+    );
     return {
-      records: uploads.map((u) => ({ id: u.recordId, status: 'uploaded', contentHash: u.content.contentHash, pointerHash: u.content.pointerHash })),
+      records: uploads.map((u) => ({
+        id: u.recordId,
+        status: 'uploaded',
+        contentHash: u.content.contentHash,
+        pointerHash: u.content.pointerHash,
+      })),
     };
   }
 
-  private async prepare(cmd: UploadRecord, p: Principal, identities: Map<string, Promise<KnownIdentity | undefined>>): Promise<Prepared> {
+  private async prepare(
+    cmd: UploadRecord,
+    p: Principal,
+    identities: Map<string, Promise<KnownIdentity | undefined>>,
+  ): Promise<Prepared> {
     if ((cmd.fhir === undefined) === (cmd.file === undefined)) {
       throw invalid('send exactly one of fhir or file', { fhir: ['exactly one of fhir or file'] });
     }
@@ -108,16 +131,21 @@ export class UploadRecordUseCase {
       identities.set(
         providerKey,
         this.directory.bySubject(p.subject).then((all) => {
-          const providers = all.filter((i) => i.kind === 'provider' && (cmd.providerId === undefined || i.id === cmd.providerId));
+          const providers = all.filter(
+            (i) => i.kind === 'provider' && (cmd.providerId === undefined || i.id === cmd.providerId),
+          );
           if (providers.length > 1) {
-            throw invalid('several provider identities are bound to your login: name providerId', { providerId: ['required: several provider identities are bound to your login'] });
+            throw invalid('several provider identities are bound to your login: name providerId', {
+              providerId: ['required: several provider identities are bound to your login'],
+            });
           }
           return providers[0];
         }),
       );
     }
     const provider = await identities.get(providerKey)!;
-    if (!provider) throw new ForbiddenError('NoProviderIdentity', 'no registered provider identity is bound to your login');
+    if (!provider)
+      throw new ForbiddenError('NoProviderIdentity', 'no registered provider identity is bound to your login');
     if (!identities.has(cmd.patientId)) identities.set(cmd.patientId, this.directory.byId(cmd.patientId));
     const patient = await identities.get(cmd.patientId)!;
     if (!patient || patient.kind !== 'patient' || patient.status !== 'active' || !patient.subject) {
@@ -171,7 +199,13 @@ export class UploadRecordUseCase {
         contentType: x.contentType,
         blobKey,
         contentHash: contentHashOf(stored.sha256),
-        pointerHash: pointerHashOf({ blobKey, category: x.cmd.category, contentType: x.contentType, kind: x.kind, resourceType: x.resourceType }),
+        pointerHash: pointerHashOf({
+          blobKey,
+          category: x.cmd.category,
+          contentType: x.contentType,
+          kind: x.kind,
+          resourceType: x.resourceType,
+        }),
         size: x.body.length,
       },
     };
@@ -194,7 +228,10 @@ export class UploadRecordUseCase {
   /** The AddRecord message for the author to sign; its nonce follows the author's signatures still in flight. */
   async addRecordTypedData(row: RecordRow): Promise<TypedDataRequest> {
     const providerChainId = chainIdOf(row.provider_id);
-    const nonce = await this.records.nextAnchorNonce(row.provider_id, await this.contracts.relationshipsNonce(providerChainId));
+    const nonce = await this.records.nextAnchorNonce(
+      row.provider_id,
+      await this.contracts.relationshipsNonce(providerChainId),
+    );
     return relationshipsTypedData(this.contracts.relationshipsDomain, 'AddRecord', {
       providerId: providerChainId,
       patientId: chainIdOf(row.patient_id),
