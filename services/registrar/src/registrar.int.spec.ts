@@ -118,6 +118,29 @@ describe('registrar: bad input and access', () => {
     expect(sameAddress.body.message).toContain('address');
   });
 
+  it('finds an identity by its identifier without the identifier in a URL, for registrars only', async () => {
+    const input = aPatient();
+    const created = await r.call('POST', '/identities', { body: input });
+    const spaced = input.identifier.value.slice(0, 4) + ' ' + input.identifier.value.slice(4).toLowerCase();
+    const found = await r.call('POST', '/identities/search', {
+      body: { identifier: { system: 'national-id', value: spaced } },
+    });
+    expect(found.status).toBe(200);
+    expect(found.body.id).toBe(created.body.id);
+    const otherSystem = await r.call('POST', '/identities/search', {
+      body: { identifier: { system: 'passport', value: input.identifier.value } },
+    });
+    expect(otherSystem.status).toBe(404);
+    expect(
+      (await r.call('POST', '/identities/search', { body: { identifier: { system: 'x', value: '' } } })).status,
+    ).toBe(400);
+    const asPatient = await r.call('POST', '/identities/search', {
+      user: 'patient-bob',
+      body: { identifier: input.identifier },
+    });
+    expect(asPatient.status).toBe(403);
+  });
+
   it("never shows one patient another patient's identity", async () => {
     const aliceSub = JSON.parse(
       Buffer.from((await tokenFor('patient-alice')).split('.')[1]!, 'base64url').toString(),

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
   CurrentPrincipal,
@@ -10,12 +10,20 @@ import {
   type Principal,
 } from '@uhr/platform';
 import { getAddress, isAddress } from 'ethers';
-import { EditIdentityDto, RebindIdentityDto, RegisterIdentityDto, RetireIdentityDto } from './identity.dto.js';
+import {
+  EditIdentityDto,
+  FindIdentityDto,
+  RebindIdentityDto,
+  RegisterIdentityDto,
+  RetireIdentityDto,
+} from './identity.dto.js';
 import { IdentityRepository, type IdentityView } from './identity.repository.js';
 import { EditIdentityUseCase } from './use-cases/edit-identity/edit-identity.use-case.js';
 import { RebindIdentityUseCase } from './use-cases/rebind-identity/rebind-identity.use-case.js';
 import { RegisterIdentityUseCase } from './use-cases/register-identity/register-identity.use-case.js';
 import { RetireIdentityUseCase } from './use-cases/retire-identity/retire-identity.use-case.js';
+import { IDENTITY_PEPPER } from './use-cases/tokens.js';
+import { identityHash } from './domain/identity-hash.js';
 
 const READ_ANY = ['registrar', 'admin', 'auditor'];
 
@@ -40,6 +48,7 @@ export class IdentitiesController {
     private readonly editUseCase: EditIdentityUseCase,
     private readonly retireUseCase: RetireIdentityUseCase,
     private readonly rebindUseCase: RebindIdentityUseCase,
+    @Inject(IDENTITY_PEPPER) private readonly pepper: string,
   ) {}
 
   /** Accepted at once (202); `chain.status` turns `confirmed` once the Registrar contract holds it. */
@@ -51,6 +60,17 @@ export class IdentitiesController {
       { kind: dto.kind, identifier: dto.identifier, address: getAddress(dto.address), subject: dto.subject ?? null },
       ctxOf(p),
     );
+  }
+
+  /**
+   * Is this national id / licence already registered? A POST, so the identifier never lands in a URL or an access
+   * log; it is hashed with the pepper and looked up by hash.
+   */
+  @Post('search')
+  @HttpCode(200)
+  @Roles('registrar', 'admin', 'auditor')
+  search(@Body() dto: FindIdentityDto) {
+    return this.identities.byIdentityHash(identityHash(this.pepper, dto.identifier.system, dto.identifier.value));
   }
 
   /** The caller's own identity, from the login's subject. */

@@ -81,3 +81,10 @@ export class RebindIdentityDto {
   @Length(3, 200)
   reason!: string;
 }
+
+export class FindIdentityDto {
+  @ApiProperty({ type: IdentifierDto })
+  @ValidateNested()
+  @Type(() => IdentifierDto)
+  identifier!: IdentifierDto;
+}

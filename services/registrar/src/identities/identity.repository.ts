@@ -192,6 +192,16 @@ export class IdentityRepository {
     return toView(rows[0]);
   }
 
+  /** The identity registered for an identifier (by its keyed hash): the active one, else the latest retired. */
+  async byIdentityHash(identityHash: string): Promise<IdentityView> {
+    const rows: Row[] = await this.ds.query(
+      `select * from identities where identity_hash = $1 order by (status = 'active') desc, updated_at desc limit 1`,
+      [identityHash],
+    );
+    if (!rows[0]) throw new NotFoundError('IdentityNotFound', 'no identity is registered for this identifier');
+    return toView(rows[0]);
+  }
+
   async bySubject(subject: string): Promise<IdentityView> {
     const rows: Row[] = await this.ds.query(
       `select * from identities where subject = $1 order by (status = 'active') desc, updated_at desc limit 1`,
