@@ -4,9 +4,9 @@
 // 2. Gatekeeper: signed reads of one accepted record, as its patient (owner) and as a grantee (grant checked
 //    against the chain on each read), sequential, client-observed latency (HTTP + JWT + EIP-712 + chain + S3 +
 //    audit row).
-import { loadStackEnv, tokenFor } from '@uhr/platform/testing';
+import { loadStackEnv } from '@uhr/platform/testing';
 import { readDeployment } from '@uhr/platform';
-import { addRecord, answerRecord, call, enrol, issueGrant, signedRead } from '../demo/client.js';
+import { addRecord, answerRecord, call, enrolStoryParties, issueGrant, signedRead } from '../demo/client.js';
 
 const env = loadStackEnv();
 const REGISTRAR = env.UHR_REGISTRAR_URL ?? 'http://127.0.0.1:3001';
@@ -39,27 +39,7 @@ function fhir4k(patientId: string, i: number) {
 }
 
 async function main() {
-  const registrar = await tokenFor('registrar-1');
-  const [patient, hospital, pharmacy] = await Promise.all([
-    enrol(REGISTRAR, registrar, {
-      username: 'patient-alice',
-      token: await tokenFor('patient-alice'),
-      kind: 'patient',
-      system: 'national-id',
-    }),
-    enrol(REGISTRAR, registrar, {
-      username: 'provider-hospital',
-      token: await tokenFor('provider-hospital'),
-      kind: 'provider',
-      system: 'organisation-id',
-    }),
-    enrol(REGISTRAR, registrar, {
-      username: 'pharmacist-1',
-      token: await tokenFor('pharmacist-1'),
-      kind: 'third-party',
-      system: 'pharmacy-licence',
-    }),
-  ]);
+  const { patient, hospital, pharmacy } = await enrolStoryParties(REGISTRAR);
   // Wait for both services to have learned the identities from the registrar's events.
   for (;;) {
     const r = await call(RECORDS, hospital.token, 'POST', '/records', {

@@ -1,3 +1,4 @@
+import { tokenFor } from '@uhr/platform/testing';
 import { randomBytes } from 'node:crypto';
 import { Wallet, type TypedDataField } from 'ethers';
 import { chainIdOf } from '@uhr/platform';
@@ -106,6 +107,21 @@ export async function signedRead(
     expiry: opts.expiry ?? Math.floor(Date.now() / 1000) + 60,
   };
   return { request, signature: await signReadRequest(wallet, domain, request) };
+}
+
+/** The story's cast (a patient, a hospital, a pharmacy) with fresh keys, enrolled through the running registrar. */
+export async function enrolStoryParties(
+  registrarUrl: string,
+): Promise<{ patient: Party; hospital: Party; pharmacy: Party }> {
+  const registrar = await tokenFor('registrar-1');
+  const as = async (username: string, kind: 'patient' | 'provider' | 'third-party', system: string) =>
+    enrol(registrarUrl, registrar, { username, token: await tokenFor(username), kind, system });
+  const [patient, hospital, pharmacy] = await Promise.all([
+    as('patient-alice', 'patient', 'national-id'),
+    as('provider-hospital', 'provider', 'organisation-id'),
+    as('pharmacist-1', 'third-party', 'pharmacy-licence'),
+  ]);
+  return { patient, hospital, pharmacy };
 }
 
 /** Polls until `check` returns a value, or throws after the deadline. */

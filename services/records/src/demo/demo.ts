@@ -6,7 +6,7 @@
 import { readDeployment } from '@uhr/platform';
 import { loadStackEnv, tokenFor } from '@uhr/platform/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { call, enrol, signedRead, signTyped, until, type Party } from './client.js';
+import { call, enrolStoryParties, signedRead, signTyped, until, type Party } from './client.js';
 
 const env = loadStackEnv();
 const REGISTRAR = env.UHR_REGISTRAR_URL ?? 'http://127.0.0.1:3001';
@@ -65,26 +65,7 @@ async function main() {
   await Promise.race([joined, new Promise((r) => setTimeout(r, 30_000))]);
 
   const registrar = await tokenFor('registrar-1');
-  const [alice, hospital, pharmacy] = await Promise.all([
-    enrol(REGISTRAR, registrar, {
-      username: 'patient-alice',
-      token: await tokenFor('patient-alice'),
-      kind: 'patient',
-      system: 'national-id',
-    }),
-    enrol(REGISTRAR, registrar, {
-      username: 'provider-hospital',
-      token: await tokenFor('provider-hospital'),
-      kind: 'provider',
-      system: 'organisation-id',
-    }),
-    enrol(REGISTRAR, registrar, {
-      username: 'pharmacist-1',
-      token: await tokenFor('pharmacist-1'),
-      kind: 'third-party',
-      system: 'pharmacy-licence',
-    }),
-  ]);
+  const { patient: alice, hospital, pharmacy } = await enrolStoryParties(REGISTRAR);
   const names = new Map([alice, hospital, pharmacy].map((p) => [p.subject, p.username]));
   for (const party of [alice, hospital, pharmacy]) {
     const id = must(await call(REGISTRAR, registrar, 'GET', `/identities/${party.identityId}`), 200, 'identity');
