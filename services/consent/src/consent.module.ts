@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule } from '@uhr/platform';
+import { PlatformModule, IdentityDirectory, identityDirectoryMigrations } from '@uhr/platform';
 import { AccessRequestRepository, ACCESS_REQUEST_TOPIC } from './access-requests/access-request.repository.js';
 import { AccessRequestsController } from './access-requests/access-requests.controller.js';
 import { BreakGlassController } from './break-glass/break-glass.controller.js';
@@ -13,7 +13,6 @@ import { GrantsController } from './grants/grants.controller.js';
 import { ExpireGrantsWorker } from './grants/use-cases/expire-grants/expire-grants.worker.js';
 import { IssueGrantUseCase } from './grants/use-cases/issue-grant/issue-grant.use-case.js';
 import { RevokeGrantUseCase } from './grants/use-cases/revoke-grant/revoke-grant.use-case.js';
-import { IdentityDirectory, identityDirectoryMigrations } from '@uhr/platform';
 import { RelationshipsController } from './relationships/relationships.controller.js';
 import { RELATIONSHIP_TOPIC, RelationshipsService } from './relationships/relationships.service.js';
 

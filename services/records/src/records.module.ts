@@ -1,5 +1,12 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
-import { EncryptedBlobStore, KeyRing, LOGGER, PlatformModule } from '@uhr/platform';
+import {
+  EncryptedBlobStore,
+  KeyRing,
+  LOGGER,
+  PlatformModule,
+  IdentityDirectory,
+  identityDirectoryMigrations,
+} from '@uhr/platform';
 import type { Logger } from 'pino';
 import { Contracts } from './chain/contracts.js';
 import type { RecordsConfig } from './config.js';
@@ -12,7 +19,6 @@ import { GatekeeperController } from './gatekeeper/gatekeeper.controller.js';
 import { GrantIndex } from './gatekeeper/grant-index.js';
 import { PermissionCache } from './gatekeeper/permission-cache.js';
 import { ReadRecordUseCase } from './gatekeeper/use-cases/read-record/read-record.use-case.js';
-import { IdentityDirectory, identityDirectoryMigrations } from '@uhr/platform';
 import { RecordChainAdapter } from './records/chain/record-chain.adapter.js';
 import { recordMigrations } from './records/record.migrations.js';
 import { RECORD_TOPIC, RecordRepository } from './records/record.repository.js';

@@ -8,10 +8,10 @@ import {
   Roles,
   UnprocessableError,
   type Principal,
+  IdentityDirectory,
 } from '@uhr/platform';
 import { ctxOf } from '../context.js';
 import { AccessRequestDto, DenyAccessRequestDto } from '../grants/grant.dto.js';
-import { IdentityDirectory } from '@uhr/platform';
 import { AccessRequestRepository, toView } from './access-request.repository.js';
 
 /**

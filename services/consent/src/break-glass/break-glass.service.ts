@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ConsentAbi } from '@uhr/contracts';
+import { ConsentAbi, consentTypedData } from '@uhr/contracts';
 import {
   ChainWriter,
   enqueueChainJob,
@@ -12,13 +12,14 @@ import {
   type ChainJob,
   type EventContext,
   type Principal,
+  chainIdOf,
+  IdentityDirectory,
+  type KnownIdentity,
+  assertSignedBy,
 } from '@uhr/platform';
 import { Interface } from 'ethers';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts } from '../chain/contracts.js';
-import { chainIdOf, IdentityDirectory, type KnownIdentity } from '@uhr/platform';
-import { assertSignedBy } from '@uhr/platform';
-import { consentTypedData } from '@uhr/contracts';
 import { reasonCodeOf, type BreakGlassReason } from './domain/break-glass.js';
 
 export const BREAK_GLASS_TOPIC = topicOf('consent', 'break-glass', 1);

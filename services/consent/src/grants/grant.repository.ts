@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EventStore, NotFoundError, topicOf, type EventContext, type EventEnvelope } from '@uhr/platform';
+import { EventStore, NotFoundError, topicOf, type EventContext, type EventEnvelope, chainIdOf } from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
-import { chainIdOf } from '@uhr/platform';
 import {
   decide,
   evolve,

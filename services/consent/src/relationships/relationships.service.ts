@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { RelationshipsAbi } from '@uhr/contracts';
+import { RelationshipsAbi, relationshipsTypedData } from '@uhr/contracts';
 import {
   ChainWriter,
   enqueueChainJob,
@@ -12,13 +12,13 @@ import {
   type ChainJob,
   type EventContext,
   type Principal,
+  chainIdOf,
+  IdentityDirectory,
+  assertSignedBy,
 } from '@uhr/platform';
 import { Interface } from 'ethers';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts } from '../chain/contracts.js';
-import { chainIdOf, IdentityDirectory } from '@uhr/platform';
-import { assertSignedBy } from '@uhr/platform';
-import { relationshipsTypedData } from '@uhr/contracts';
 
 export const RELATIONSHIP_TOPIC = topicOf('consent', 'relationship', 1);
 const JOB = 'consent.end-relationship';

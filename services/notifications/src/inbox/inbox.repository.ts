@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidRequestError, NotFoundError } from '@uhr/platform';
+import { InvalidRequestError, NotFoundError, returnedRows } from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
-import { returnedRows } from '@uhr/platform';
 
 export interface InboxItem {
   id: string;

@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError, type Principal } from '@uhr/platform';
+import { ConflictError, NotFoundError, type Principal, returnedRows } from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
-import { returnedRows } from '@uhr/platform';
 import { WEBHOOK_KEY_RING, WebhookSecrets, type SealedSecret } from './webhook-secrets.js';
 
 export const WEBHOOK_CHANNEL = 'uhr_notifications_webhooks';

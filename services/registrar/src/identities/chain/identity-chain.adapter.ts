@@ -13,12 +13,12 @@ import {
   type ChainJob,
   type Deployment,
   type EventEnvelope,
+  chainIdOf,
 } from '@uhr/platform';
 import { Interface, type Contract } from 'ethers';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
-import { chainIdOf } from '@uhr/platform';
 import { chainOperationOf, type ChainOperation, type IdentityEvent, type IdentityKind } from '../domain/identity.js';
 import { IDENTITY_TOPIC, IdentityRepository } from '../identity.repository.js';
 

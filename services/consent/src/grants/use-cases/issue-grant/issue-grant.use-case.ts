@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError, UnprocessableError, type EventContext, type Principal } from '@uhr/platform';
+import {
+  ForbiddenError,
+  UnprocessableError,
+  type EventContext,
+  type Principal,
+  chainIdOf,
+  IdentityDirectory,
+  type KnownIdentity,
+  assertSignedBy,
+} from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
-import { chainIdOf, IdentityDirectory, type KnownIdentity } from '@uhr/platform';
-import { assertSignedBy } from '@uhr/platform';
 import { consentTypedData, type TypedDataRequest } from '@uhr/contracts';
 import { ConsentChainAdapter } from '../../chain/consent-chain.adapter.js';
 import { categoryCode, purposeCode } from '../../domain/codes.js';

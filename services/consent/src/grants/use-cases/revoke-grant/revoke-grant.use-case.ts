@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError, type EventContext, type Principal } from '@uhr/platform';
+import {
+  ForbiddenError,
+  type EventContext,
+  type Principal,
+  chainIdOf,
+  IdentityDirectory,
+  assertSignedBy,
+} from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
-import { chainIdOf, IdentityDirectory } from '@uhr/platform';
-import { assertSignedBy } from '@uhr/platform';
 import { consentTypedData } from '@uhr/contracts';
 import { ConsentChainAdapter } from '../../chain/consent-chain.adapter.js';
 import { GrantRepository, toView, type GrantRow } from '../../grant.repository.js';

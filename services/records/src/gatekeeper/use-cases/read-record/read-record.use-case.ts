@@ -11,12 +11,14 @@ import {
   PLATFORM_CONFIG,
   type EventContext,
   type Principal,
+  chainIdOf,
+  IdentityDirectory,
+  type KnownIdentity,
 } from '@uhr/platform';
 import { verifyTypedData } from 'ethers';
 import type { Logger } from 'pino';
 import type { RecordsConfig } from '../../../config.js';
 import { Contracts } from '../../../chain/contracts.js';
-import { chainIdOf, IdentityDirectory, type KnownIdentity } from '@uhr/platform';
 import { documentReferenceOf } from '../../../records/domain/fhir.js';
 import { categoryCode, pointerHashOf, purposeCode } from '../../../records/domain/on-chain.js';
 import { RecordRepository, type RecordRow } from '../../../records/record.repository.js';

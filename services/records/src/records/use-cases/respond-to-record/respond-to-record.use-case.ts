@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError, type EventContext, type Principal } from '@uhr/platform';
+import {
+  ForbiddenError,
+  type EventContext,
+  type Principal,
+  chainIdOf,
+  IdentityDirectory,
+  assertSignedBy,
+} from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
-import { chainIdOf, IdentityDirectory } from '@uhr/platform';
 import { RecordChainAdapter } from '../../chain/record-chain.adapter.js';
 import { RecordRepository, toView, type RecordRow } from '../../record.repository.js';
 import { refusalsAsHttp } from '../rule-violation.js';
-import { assertSignedBy } from '@uhr/platform';
 import { relationshipsTypedData, type TypedDataRequest } from '@uhr/contracts';
 
 export interface RespondToRecord {

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { EventContext, Principal } from '@uhr/platform';
+import { type EventContext, type Principal, chainIdOf, IdentityDirectory, assertSignedBy } from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
-import { chainIdOf, IdentityDirectory } from '@uhr/platform';
 import { RecordChainAdapter } from '../../chain/record-chain.adapter.js';
 import { RecordRepository, toView } from '../../record.repository.js';
 import { refusalsAsHttp } from '../rule-violation.js';
-import { assertSignedBy } from '@uhr/platform';
 import { relationshipsTypedData } from '@uhr/contracts';
 
 export interface SignRecordAnchor {

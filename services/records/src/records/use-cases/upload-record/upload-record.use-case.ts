@@ -6,9 +6,11 @@ import {
   UnprocessableError,
   type EventContext,
   type Principal,
+  chainIdOf,
+  IdentityDirectory,
+  type KnownIdentity,
 } from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
-import { chainIdOf, IdentityDirectory, type KnownIdentity } from '@uhr/platform';
 import { documentReferenceOf, FILE_CONTENT_TYPES, fhirProblems } from '../../domain/fhir.js';
 import { contentHashOf, pointerHashOf } from '../../domain/on-chain.js';
 import type { RecordCategory, RecordCommand, RecordContent } from '../../domain/record.js';
