@@ -18,3 +18,5 @@ export * from './bootstrap.js';
 export * from './blob/index.js';
 export * from './identity/identity-directory.js';
 export * from './identity/signatures.js';
+export * from './identity/typed-data-signer.js';
+export * from './http/server-timing.js';

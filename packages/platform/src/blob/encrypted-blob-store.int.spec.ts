@@ -194,6 +194,66 @@ describe('EncryptedBlobStore against the real S3 server', () => {
     expect((await store.get(keyA, a.sha256)).plaintext.length).toBe(4096);
   });
 
+  describe('packs (putMany): many blobs, one object, one PUT', () => {
+    const packKey = (): string => `packs/test/${randomBytes(6).toString('hex')}`;
+
+    it('round-trips every blob of a pack by its ref, each frame with its own data key and anchor', async () => {
+      const key = packKey();
+      const bodies = Array.from({ length: 25 }, (_, i) => aFhirBundle(4096 + i));
+      const written = await store.putMany(
+        key,
+        bodies.map((plaintext) => ({ plaintext, contentType: 'application/fhir+json' })),
+      );
+      expect(written).toHaveLength(25);
+      const whole = await readAll(await raw.getObject(bucket, key));
+      expect(whole.length).toBe(written.reduce((n, w) => n + w.size, 0));
+      expect(whole.includes(bodies[0]!.subarray(0, 64))).toBe(false); // only ciphertext in S3
+      for (const [i, w] of written.entries()) {
+        expect(w.key).toMatch(new RegExp(`^${key}#\\d+\\+${w.size}$`));
+        expect(sha256(await store.getRaw(w.key))).toBe(w.sha256);
+        const back = await store.get(w.key, w.sha256);
+        expect(back.plaintext.equals(bodies[i]!)).toBe(true);
+        expect(back.contentType).toBe('application/fhir+json');
+      }
+      const headers = written.map((w) => {
+        const at = Number(/#(\d+)\+/.exec(w.key)![1]);
+        return decodeBlobFrame(whole.subarray(at, at + w.size)).header.wrappedKey;
+      });
+      expect(new Set(headers).size).toBe(25);
+    });
+
+    it('detects a byte changed inside one frame of a pack; its neighbours still read', async () => {
+      const key = packKey();
+      const written = await store.putMany(
+        key,
+        [1, 2, 3].map(() => ({ plaintext: aFhirBundle(4096), contentType: 'application/fhir+json' })),
+      );
+      const whole = Buffer.from(await readAll(await raw.getObject(bucket, key)));
+      const second = Number(/#(\d+)\+/.exec(written[1]!.key)![1]);
+      const at = second + written[1]!.size - 1;
+      whole[at] = (whole[at] ?? 0) ^ 0xff;
+      await overwriteRaw(key, whole);
+      await expectRejection(store.get(written[1]!.key, written[1]!.sha256), BlobTamperedError);
+      expect((await store.get(written[0]!.key, written[0]!.sha256)).plaintext.length).toBe(4096);
+      expect((await store.get(written[2]!.key, written[2]!.sha256)).plaintext.length).toBe(4096);
+    });
+
+    it('does not open a frame copied elsewhere, even under its own anchor (pack key and offset are the AAD)', async () => {
+      const key = packKey();
+      const [w] = await store.putMany(key, [{ plaintext: aFhirBundle(4096), contentType: 'application/fhir+json' }]);
+      const copy = packKey();
+      await overwriteRaw(copy, await readAll(await raw.getObject(bucket, key)));
+      await expectRejection(store.get(w!.key.replace(key, copy), w!.sha256), BlobIntegrityError);
+    });
+
+    it('refuses ref-shaped keys for single puts, and rewrap/remove of one packed frame', async () => {
+      await expect(store.put('a/b#0+10', aFhirBundle(4096), 'application/fhir+json')).rejects.toThrow(RangeError);
+      const [w] = await store.putMany(packKey(), [{ plaintext: aFhirBundle(4096), contentType: 'text/plain' }]);
+      await expect(store.rewrap(w!.key, w!.sha256)).rejects.toThrow(RangeError);
+      await expect(store.remove(w!.key)).rejects.toThrow(RangeError);
+    });
+  });
+
   it('refuses a client with a wrong secret key (SigV4 is enforced)', async () => {
     const intruder = new EncryptedBlobStore({ ...options, secretKey: `${secretKey}-wrong` }, ringKid1);
     const key = objectKey();

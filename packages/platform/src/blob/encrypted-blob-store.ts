@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Client, InvalidXMLError, S3Error } from 'minio';
 import { decodeBlobFrame, encodeBlobFrame } from './blob-frame.js';
+import { blobAad, packedRef, parseBlobRef } from './blob-ref.js';
 import { open, rewrapHeader, seal } from './envelope-cipher.js';
 import {
   BlobNotFoundError,
@@ -123,11 +124,50 @@ export class EncryptedBlobStore {
 
   async put(key: string, plaintext: Buffer, contentType: string): Promise<BlobWriteResult> {
     assertObjectKey(key);
+    if (parseBlobRef(key).range) throw new RangeError(`"${key}" reads as a packed blob ref: choose another key`);
     if (!contentType) {
       throw new RangeError('put needs a contentType');
     }
     const sealed = seal(plaintext, this.#keyRing, key);
     return this.#write('put', key, encodeBlobFrame(sealed, contentType), sealed.header.kid);
+  }
+
+  /**
+   * Several blobs in ONE object (a pack): each sealed under its own data key (AAD: pack key + offset) into its
+   * own frame, the frames concatenated and written with a single PUT. Returns, in order, each blob's ref
+   * (`<objectKey>#<offset>+<length>`, see blob-ref.ts) and the sha256 of its frame — what to anchor. `get` and
+   * `getRaw` read a ref back with a ranged GET. One request instead of hundreds is what bulk ingest needs.
+   */
+  async putMany(
+    objectKey: string,
+    items: ReadonlyArray<{ plaintext: Buffer; contentType: string }>,
+  ): Promise<BlobWriteResult[]> {
+    assertObjectKey(objectKey);
+    if (items.length === 0) throw new RangeError('putMany needs at least one blob');
+    const frames: Buffer[] = [];
+    const results: BlobWriteResult[] = [];
+    let offset = 0;
+    for (const item of items) {
+      if (!item.contentType) throw new RangeError('putMany needs a contentType for every blob');
+      const sealed = seal(item.plaintext, this.#keyRing, `${objectKey}#${offset}`);
+      const frame = encodeBlobFrame(sealed, item.contentType);
+      frames.push(frame);
+      results.push({
+        key: packedRef(objectKey, offset, frame.length),
+        sha256: createHash('sha256').update(frame).digest('hex'),
+        size: frame.length,
+        kid: sealed.header.kid,
+      });
+      offset += frame.length;
+    }
+    const bytes = Buffer.concat(frames);
+    await this.#call('putMany', objectKey, () =>
+      this.#client.putObject(this.#bucket, objectKey, bytes, bytes.length, {
+        'Content-Type': STORED_CONTENT_TYPE,
+        'uhr-pack-frames': String(items.length),
+      }),
+    );
+    return results;
   }
 
   /**
@@ -141,14 +181,24 @@ export class EncryptedBlobStore {
     const stored = await this.getRaw(key);
     verifyAnchor(key, expected, stored);
     const frame = decodeBlobFrame(stored);
-    const plaintext = open({ header: frame.header, ciphertext: frame.ciphertext }, this.#keyRing, key);
+    const plaintext = open({ header: frame.header, ciphertext: frame.ciphertext }, this.#keyRing, blobAad(key));
     return { plaintext, contentType: frame.header.contentType };
   }
 
-  /** The stored bytes as they are (header + ciphertext), unverified. For tests and tools. */
-  async getRaw(key: string): Promise<Buffer> {
-    assertObjectKey(key);
-    return this.#call('get', key, async () => readAll(await this.#client.getObject(this.#bucket, key)));
+  /**
+   * The stored bytes as they are (header + ciphertext), unverified — a whole object, or a packed frame's byte
+   * range. For callers that verify against their anchor themselves (the gatekeeper), tests and tools.
+   */
+  async getRaw(ref: string): Promise<Buffer> {
+    const { objectKey, range } = parseBlobRef(ref);
+    assertObjectKey(objectKey);
+    return this.#call('get', objectKey, async () =>
+      readAll(
+        range
+          ? await this.#client.getPartialObject(this.#bucket, objectKey, range.offset, range.length)
+          : await this.#client.getObject(this.#bucket, objectKey),
+      ),
+    );
   }
 
   /**
@@ -157,6 +207,7 @@ export class EncryptedBlobStore {
    * rotation can never launder a tampered object into a fresh anchor.
    */
   async rewrap(key: string, expectedSha256: string): Promise<BlobRewrapResult> {
+    if (parseBlobRef(key).range) throw new RangeError('a packed blob is re-wrapped by rewriting its whole pack');
     const expected = normalizeSha256(expectedSha256);
     const stored = await this.getRaw(key);
     verifyAnchor(key, expected, stored);
@@ -179,6 +230,7 @@ export class EncryptedBlobStore {
 
   /** Deleting an absent key succeeds (S3 semantics), so retries are safe. */
   async remove(key: string): Promise<void> {
+    if (parseBlobRef(key).range) throw new RangeError('a packed blob is removed with its whole pack');
     assertObjectKey(key);
     await this.#call('remove', key, () => this.#client.removeObject(this.#bucket, key));
   }

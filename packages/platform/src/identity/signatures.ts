@@ -1,6 +1,7 @@
-import { getAddress, verifyTypedData, type TypedDataField } from 'ethers';
+import { getAddress, type TypedDataDomain, type TypedDataField } from 'ethers';
 import { ForbiddenError } from '../http/errors.js';
 import type { IdentityDirectory, KnownIdentity } from './identity-directory.js';
+import { recoverTypedDataSigner } from './typed-data-signer.js';
 
 /** An EIP-712 payload as clients sign it (JSON-safe: the chain id may be a decimal string). */
 export interface SignedTypedData {
@@ -33,12 +34,7 @@ export async function assertSignedBy(
     throw new ForbiddenError('NotYourIdentity', 'the signing identity is not bound to your login');
   let recovered: string;
   try {
-    recovered = verifyTypedData(
-      typed.domain as Parameters<typeof verifyTypedData>[0],
-      typed.types,
-      typed.message,
-      signature,
-    );
+    recovered = recoverTypedDataSigner(typed.domain as TypedDataDomain, typed.types, typed.message, signature);
   } catch {
     throw new ForbiddenError('InvalidSignature', 'the signature is malformed');
   }

@@ -11,6 +11,11 @@ export interface ConsumerOptions {
   topics: string[];
   handler: EnvelopeHandler;
   fromBeginning?: boolean;
+  /**
+   * Event types this consumer acts on. Others on its topics (a bulk ingest's RecordUploaded on the records
+   * topic, say) are passed over without a transaction: having no effect, they need no processed id.
+   */
+  accepts?: (type: string) => boolean;
 }
 
 /**
@@ -23,6 +28,8 @@ export class IdempotentConsumer {
   private consumer: Consumer | undefined;
   processed = 0;
   skipped = 0;
+  /** Envelopes of types this consumer does not act on (`accepts`). */
+  ignored = 0;
 
   constructor(
     private readonly kafka: Kafka,
@@ -55,6 +62,10 @@ export class IdempotentConsumer {
             'insert into uhr_dead_letters (consumer, topic, partition, "offset", reason, raw) values ($1,$2,$3,$4,$5,$6)',
             [this.opts.groupId, topic, partition, message.offset, err.message, message.value?.toString() ?? null],
           );
+          return;
+        }
+        if (this.opts.accepts && !this.opts.accepts(envelope.type)) {
+          this.ignored += 1;
           return;
         }
         await this.handle(envelope);

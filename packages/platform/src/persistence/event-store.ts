@@ -66,40 +66,69 @@ export class EventStore {
     ctx: EventContext,
     topic: string,
   ): Promise<EventEnvelope[]> {
-    const envelopes = events.map((e, i) => envelopeOf(e, streamId, expectedVersion + i + 1, ctx));
-    await manager.query('savepoint uhr_append');
+    return this.appendMany(manager, [{ streamId, expectedVersion, events }], ctx, topic);
+  }
+
+  /**
+   * Appends to several streams at once (bulk ingest) — events, their outbox rows and the relay's wake-up in ONE
+   * statement, so a command costs one round trip to PostgreSQL however many events it has. Atomic on its own,
+   * and part of the caller's transaction when there is one. Any stream that moved on fails the whole statement
+   * with ConcurrencyError (naming the first stream).
+   */
+  async appendMany(
+    manager: EntityManager,
+    streams: ReadonlyArray<{ streamId: string; expectedVersion: number; events: readonly DomainEvent[] }>,
+    ctx: EventContext,
+    topic: string,
+  ): Promise<EventEnvelope[]> {
+    const envelopes = streams.flatMap((st) =>
+      st.events.map((e, i) => envelopeOf(e, st.streamId, st.expectedVersion + i + 1, ctx)),
+    );
+    if (envelopes.length === 0) return envelopes;
+    const col = <T>(f: (e: EventEnvelope) => T) => envelopes.map(f);
     try {
-      for (const env of envelopes) {
-        await manager.query(
-          `insert into uhr_events (id, stream_id, sequence, type, version, payload, actor, correlation_id,
-             causation_id, occurred_at) values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-          [
-            env.id,
-            streamId,
-            env.sequence,
-            env.type,
-            env.version,
-            JSON.stringify(env.payload),
-            env.actor,
-            env.correlationId,
-            env.causationId,
-            env.occurredAt,
-          ],
-        );
-        await manager.query('insert into uhr_outbox (event_id, topic, key, message) values ($1,$2,$3,$4)', [
-          env.id,
+      await manager.query(
+        `with input as (
+           select * from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::text[],
+                                $8::text[], $9::text[], $10::timestamptz[], $11::jsonb[])
+             with ordinality as t(id, stream_id, sequence, type, version, payload, actor, correlation_id,
+                                  causation_id, occurred_at, message, ord)
+         ),
+         ev as (
+           insert into uhr_events (id, stream_id, sequence, type, version, payload, actor, correlation_id,
+             causation_id, occurred_at)
+           select id, stream_id, sequence, type, version, payload, actor, correlation_id, causation_id, occurred_at
+             from input order by ord
+         ),
+         ob as (
+           insert into uhr_outbox (event_id, topic, key, message)
+           select id, $12, stream_id, message from input order by ord
+         )
+         select pg_notify('${OUTBOX_CHANNEL}', '')`,
+        [
+          col((e) => e.id),
+          col((e) => e.aggregateId),
+          col((e) => e.sequence),
+          col((e) => e.type),
+          col((e) => e.version),
+          col((e) => JSON.stringify(e.payload)),
+          col((e) => e.actor),
+          col((e) => e.correlationId),
+          col((e) => e.causationId),
+          col((e) => e.occurredAt),
+          col((e) => JSON.stringify(e)),
           topic,
-          streamId,
-          JSON.stringify(env),
-        ]);
-      }
-      await manager.query('release savepoint uhr_append');
+        ],
+      );
     } catch (err) {
-      await manager.query('rollback to savepoint uhr_append');
-      if ((err as { code?: string }).code === '23505') throw new ConcurrencyError(streamId, expectedVersion);
+      const e = err as { code?: string; detail?: string };
+      if (e.code === '23505') {
+        const taken = /\(stream_id, sequence\)=\((.*), \d+\)/.exec(e.detail ?? '')?.[1];
+        const stream = streams.find((st) => st.streamId === taken) ?? streams[0]!;
+        throw new ConcurrencyError(stream.streamId, stream.expectedVersion);
+      }
       throw err;
     }
-    await manager.query(`select pg_notify('${OUTBOX_CHANNEL}', '')`);
     return envelopes;
   }
 }

@@ -3,7 +3,7 @@ import { ensureTopics, IdempotentConsumer, KAFKA, LOGGER } from '@uhr/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { CONSUMED_TOPICS, prefixed } from '../catalogue/domain/catalogue.js';
+import { CONSUMED_TOPICS, IGNORED_TYPES, prefixed } from '../catalogue/domain/catalogue.js';
 import { DeliverEventUseCase } from './use-cases/deliver-event/deliver-event.use-case.js';
 
 export const CONSUMER_OPTIONS = Symbol('CONSUMER_OPTIONS');
@@ -43,6 +43,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnApplicat
       groupId: this.opts.groupId,
       topics: this.topics,
       fromBeginning: this.opts.fromBeginning,
+      accepts: (type) => !IGNORED_TYPES.has(type),
       handler: async (env, m) => {
         await this.deliver.execute(env, m);
       },

@@ -5,7 +5,7 @@
 //    against the chain on each read), sequential, client-observed latency (HTTP + JWT + EIP-712 + chain + S3 +
 //    audit row).
 import { loadStackEnv } from '@uhr/platform/testing';
-import { readDeployment } from '@uhr/platform';
+import { parseServerTiming, readDeployment } from '@uhr/platform';
 import { addRecord, answerRecord, call, enrolStoryParties, issueGrant, signedRead } from '../demo/client.js';
 
 const env = loadStackEnv();
@@ -19,6 +19,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const READS = Number(process.env.BENCH_READS ?? 300);
 
 const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
@@ -122,6 +123,8 @@ async function main() {
     ['grantee (grant found via Consent.mayRead)', pharmacy, {}],
   ] as const) {
     const times: number[] = [];
+    const stages = new Map<string, number[]>();
+    const slowest: Array<[number, string]> = [];
     const purpose = who === 'owner' ? 'self-care' : 'dispensing';
     for (let i = 0; i < READS; i++) {
       const req = await signedRead(reader.wallet, gatekeeper, record.id, purpose, opts);
@@ -129,10 +132,25 @@ async function main() {
       const r = await call(RECORDS, reader.token, 'POST', `/records/${record.id}/read`, req);
       times.push(performance.now() - s);
       if (r.status !== 200) throw new Error(`read failed: ${r.status} ${JSON.stringify(r.body)}`);
+      const st = parseServerTiming(r.headers?.get('server-timing'));
+      slowest.push([times[times.length - 1]!, r.headers?.get('server-timing') ?? '']);
+      for (const [k, v] of Object.entries(st)) {
+        stages.set(k, [...(stages.get(k) ?? []), v]);
+      }
     }
     console.log(
       `gatekeeper read as ${who}: ${READS} signed reads, p50 ${pct(times, 50).toFixed(1)} ms p99 ${pct(times, 99).toFixed(1)} ms max ${Math.max(...times).toFixed(1)} ms`,
     );
+    console.log(
+      `  server stages p50/p99 ms (Server-Timing; stages overlap): ${[...stages]
+        .map(([k, v]) => `${k} ${pct(v, 50).toFixed(1)}/${pct(v, 99).toFixed(1)}`)
+        .join(', ')}`,
+    );
+    if (process.env.BENCH_SLOWEST) {
+      for (const [ms, st] of slowest.sort((a, b) => b[0] - a[0]).slice(0, Number(process.env.BENCH_SLOWEST))) {
+        console.log(`  slow read ${ms.toFixed(1)} ms: ${st}`);
+      }
+    }
   }
 }
 

@@ -11,6 +11,7 @@ import { signReadRequest, ZERO_BYTES32 } from '../gatekeeper/domain/read-request
 export interface Reply<T = any> {
   status: number;
   body: T;
+  headers?: Headers;
 }
 
 export async function call<T = any>(
@@ -35,7 +36,7 @@ export async function call<T = any>(
   } catch {
     /* not JSON */
   }
-  return { status: res.status, body: parsed as T };
+  return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
 /** The `sub` of a Keycloak access token (the login the identity is bound to). */

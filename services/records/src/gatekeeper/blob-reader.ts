@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { BlobTamperedError, decodeBlobFrame, KeyRing, open } from '@uhr/platform';
+import { blobAad, BlobTamperedError, decodeBlobFrame, KeyRing, open } from '@uhr/platform';
 
 export const RECORDS_KEY_RING = Symbol('RECORDS_KEY_RING');
 
@@ -20,6 +20,6 @@ export class BlobReader {
       throw new BlobTamperedError(key, expected, actual.toString('hex'));
     }
     const frame = decodeBlobFrame(stored);
-    return open({ header: frame.header, ciphertext: frame.ciphertext }, this.ring, key);
+    return open({ header: frame.header, ciphertext: frame.ciphertext }, this.ring, blobAad(key));
   }
 }

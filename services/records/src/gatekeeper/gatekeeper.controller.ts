@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ForbiddenError, NotFoundError, type Principal } from '@uhr/platform';
+import { CurrentPrincipal, ForbiddenError, NotFoundError, ServerTiming, type Principal } from '@uhr/platform';
 import { ctxOf } from '../context.js';
 import { RecordRepository } from '../records/record.repository.js';
 import { AuditRepository } from './audit/audit.repository.js';
@@ -25,15 +25,22 @@ export class GatekeeperController {
   /**
    * The signed read. Roles are checked inside (not by @Roles) so that a wrong-role attempt is audited too.
    * 200 with the record; 403 denied (reason in `error`); 404 unknown record; 409 IntegrityViolation; 503 chain down.
+   * `Server-Timing` tells where the time went (signature, chain, blob, audit…), allowed or denied.
    */
   @Post('records/:id/read')
   @HttpCode(200)
-  readRecord(
+  async readRecord(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() dto: SignedReadRequestDto,
     @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown },
   ) {
-    return this.read.execute(id, dto, p, ctxOf(p));
+    const timing = new ServerTiming();
+    try {
+      return await this.read.execute(id, dto, p, ctxOf(p), timing);
+    } finally {
+      res.setHeader('Server-Timing', timing.header());
+    }
   }
 
   /** Every access to the caller's data (patient), or every access (auditor, admin): FHIR AuditEvents. */

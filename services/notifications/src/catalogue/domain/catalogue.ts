@@ -186,6 +186,17 @@ export const CATALOGUE: ReadonlyMap<string, CatalogueEntry> = new Map(
 export const EVENT_TYPES = [...CATALOGUE.keys()] as EventType[];
 export const SAFETY_TYPES = EVENT_TYPES.filter((t) => CATALOGUE.get(t)!.safety);
 export const MUTABLE_TYPES = EVENT_TYPES.filter((t) => !CATALOGUE.get(t)!.safety);
+/**
+ * Types on the consumed topics that are deliberately not notified: the steps before a fact is on-chain (the
+ * patient hears of a record at `records.RecordAdded`, once anchored). The consumer passes over them without a
+ * transaction — a bulk ingest publishes thousands of `RecordUploaded` a second — and they are not counted as
+ * `unknown-type` (which stays for types nobody has classified yet).
+ */
+export const IGNORED_TYPES: ReadonlySet<string> = new Set([
+  'records.RecordUploaded',
+  'records.RecordAnchorRequested',
+  'records.RecordResponseRequested',
+]);
 export const CONSUMED_TOPICS = [...new Set([...CATALOGUE.values()].map((e) => e.topic))];
 /** A topic under an optional prefix (benchmarks isolate their traffic that way). */
 export const prefixed = (prefix: string, topic: string) => (prefix ? `${prefix}.${topic}` : topic);

@@ -1,5 +1,13 @@
 import { events } from '../../../test/builders.js';
-import { CATALOGUE, CONSUMED_TOPICS, EVENT_TYPES, resolve, SAFETY_TYPES, type Resolution } from './catalogue.js';
+import {
+  CATALOGUE,
+  CONSUMED_TOPICS,
+  EVENT_TYPES,
+  IGNORED_TYPES,
+  resolve,
+  SAFETY_TYPES,
+  type Resolution,
+} from './catalogue.js';
 
 const alice = 'subject-alice';
 const hospital = 'subject-hospital';
@@ -112,5 +120,10 @@ describe('catalogue: who hears of what', () => {
       'uhr.registrar.identity.v1',
     ]);
     for (const e of CATALOGUE.values()) expect(CONSUMED_TOPICS).toContain(e.topic);
+  });
+
+  it('passes over only types it never notifies (none of them is in the catalogue)', () => {
+    for (const t of IGNORED_TYPES) expect(CATALOGUE.has(t)).toBe(false);
+    expect(IGNORED_TYPES.has('records.RecordUploaded')).toBe(true);
   });
 });

@@ -14,6 +14,13 @@ export interface AuditInput extends Omit<AuditFacts, 'id' | 'recordedAt'> {
   integrity?: { expectedHash: string; actualHash: string };
 }
 
+/** A signed request's (signer, nonce), single-use until it expires. */
+export interface NonceClaim {
+  signer: string;
+  nonce: string;
+  expiresAt: Date;
+}
+
 export interface AuditEntryView {
   id: string;
   recordedAt: string;
@@ -76,11 +83,37 @@ export class AuditRepository {
   ) {}
 
   async record(input: AuditInput, ctx: EventContext): Promise<string> {
+    return (await this.recordClaiming(input, ctx)).auditId;
+  }
+
+  /**
+   * The audit entry, and — with `claim` — the signed request's nonce in the same transaction (one commit on the
+   * read path instead of two). A nonce seen before turns the entry into a `NonceReplayed` denial: `replayed`
+   * tells the caller not to serve.
+   */
+  async recordClaiming(
+    entry: AuditInput,
+    ctx: EventContext,
+    claim?: NonceClaim,
+  ): Promise<{ auditId: string; replayed: boolean }> {
     const id = randomUUID();
     const recordedAt = ctx.occurredAt.toISOString();
-    const json = JSON.stringify(auditEventOf({ ...input, id, recordedAt }));
-    const dataHash = keccak256(toUtf8Bytes(json));
+    let replayed = false;
     await this.ds.transaction(async (m) => {
+      let input = entry;
+      if (claim) {
+        const claimed: unknown[] = await m.query(
+          `insert into read_nonces (signer, nonce, expires_at) values ($1,$2,$3) on conflict do nothing returning nonce`,
+          [claim.signer, claim.nonce, claim.expiresAt],
+        );
+        if (claimed.length === 0) {
+          replayed = true;
+          input = { ...entry, outcome: 'denied', reason: 'NonceReplayed', basis: null };
+          delete input.integrity;
+        }
+      }
+      const json = JSON.stringify(auditEventOf({ ...input, id, recordedAt }));
+      const dataHash = keccak256(toUtf8Bytes(json));
       await m.query(
         `insert into audit_entries (id, recorded_at, record_id, patient_subject, reader_subject, outcome, reason, grant_id,
            audit_json, data_hash) values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
@@ -150,7 +183,7 @@ export class AuditRepository {
         );
       }
     });
-    return id;
+    return { auditId: id, replayed };
   }
 
   /** True the first time a (signer, nonce) is seen. */

@@ -14,15 +14,16 @@ import {
   chainIdOf,
   IdentityDirectory,
   type KnownIdentity,
+  ServerTiming,
+  TypedDataSigner,
 } from '@uhr/platform';
-import { verifyTypedData } from 'ethers';
 import type { Logger } from 'pino';
 import type { RecordsConfig } from '../../../config.js';
 import { Contracts } from '../../../chain/contracts.js';
 import { documentReferenceOf } from '../../../records/domain/fhir.js';
 import { categoryCode, pointerHashOf, purposeCode } from '../../../records/domain/on-chain.js';
 import { RecordRepository, type RecordRow } from '../../../records/record.repository.js';
-import { AuditRepository, type AuditInput } from '../../audit/audit.repository.js';
+import { AuditRepository, type AuditInput, type NonceClaim } from '../../audit/audit.repository.js';
 import { GrantUseAdapter } from '../../chain/grant-use.adapter.js';
 import { PermissionCache } from '../../permission-cache.js';
 import { BlobReader } from '../../blob-reader.js';
@@ -54,6 +55,7 @@ export class AccessDeniedError extends DomainError {
 }
 
 const NOT_FOUND_STATUS = 0;
+const REPLAYED = 'this signed request was already used';
 
 /**
  * The Database Gatekeeper: a Keycloak token AND a request signed by the reader's registered key; the permission
@@ -62,6 +64,8 @@ const NOT_FOUND_STATUS = 0;
  */
 @Injectable()
 export class ReadRecordUseCase {
+  private signerOf?: TypedDataSigner;
+
   constructor(
     private readonly records: RecordRepository,
     private readonly directory: IdentityDirectory,
@@ -75,7 +79,7 @@ export class ReadRecordUseCase {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async execute(recordId: string, cmd: ReadRecord, p: Principal, ctx: EventContext) {
+  async execute(recordId: string, cmd: ReadRecord, p: Principal, ctx: EventContext, timing = new ServerTiming()) {
     const base: AuditInput = {
       recordId,
       patientId: null,
@@ -91,27 +95,44 @@ export class ReadRecordUseCase {
     };
     // Independent look-ups run together: the row, and the signer (recovery is CPU, the directory a query).
     const recordChainId = chainIdOf(recordId);
+    this.signerOf ??= new TypedDataSigner(gatekeeperDomain(this.contracts.relationshipsDomain), READ_REQUEST_TYPES);
+    const verifier = this.signerOf;
+    const rowRead = timing.span('row', this.records.row(recordId));
+    // The ciphertext is fetched as soon as its key is known, while the signer, the nonce and the chain are
+    // checked; it is hashed and decrypted only once the read is allowed.
+    const ciphertext = rowRead.then(
+      (r) => (r ? settle(timing.span('blob', this.blobs.getRaw(r.blob_key))) : undefined),
+      () => undefined,
+    );
     const [row, signed] = await Promise.all([
-      this.records.row(recordId),
+      rowRead,
       (async () => {
         let address: string | undefined;
         try {
-          address = verifyTypedData(
-            gatekeeperDomain(this.contracts.relationshipsDomain),
-            { ReadRecord: [...READ_REQUEST_TYPES.ReadRecord] },
-            cmd.request,
-            cmd.signature,
+          address = timing.measure('signature', () =>
+            verifier.recover(cmd.request as unknown as Record<string, unknown>, cmd.signature),
           );
         } catch {
           address = undefined;
         }
-        return { address, identity: address ? await this.directory.byAddress(address) : undefined };
+        return {
+          address,
+          identity: address ? await timing.span('signer', this.directory.byAddress(address)) : undefined,
+        };
       })(),
     ]);
     if (row) Object.assign(base, { patientId: row.patient_id, patientSubject: row.patient_subject });
 
+    // Once the request passed its own checks its nonce is spent by whatever is decided, claimed in the audit
+    // entry's transaction; a replay is refused as NonceReplayed even if everything else about it is fine.
+    let claim: NonceClaim | undefined;
     const refuse = async (denial: Denial, message: string, extra: Partial<AuditInput> = {}): Promise<never> => {
-      const auditId = await this.audit.record({ ...base, ...extra, outcome: 'denied', reason: denial }, ctx);
+      const { auditId, replayed } = await this.audit.recordClaiming(
+        { ...base, ...extra, outcome: 'denied', reason: denial },
+        ctx,
+        claim,
+      );
+      if (replayed) throw new AccessDeniedError('NonceReplayed', REPLAYED, auditId);
       throw new AccessDeniedError(denial, message, auditId);
     };
 
@@ -131,15 +152,12 @@ export class ReadRecordUseCase {
       signatureRecovered: signerAddress !== undefined,
     });
     if (pre && !pre.allowed) return refuse(pre.denial, pre.message);
-    // The ciphertext is fetched while the nonce and the chain are asked; it is decrypted only once allowed.
-    const ciphertext = row ? settle(this.blobs.getRaw(row.blob_key)) : undefined;
-    const chainRecord = settle(this.cache.record(recordChainId));
-    // A replayed request is refused even if everything else about it is fine.
-    if (
-      !(await this.audit.claimNonce(signerAddress!, cmd.request.nonce, new Date((cmd.request.expiry + 3600) * 1000)))
-    ) {
-      return refuse('NonceReplayed', 'this signed request was already used');
-    }
+    claim = {
+      signer: signerAddress!,
+      nonce: cmd.request.nonce,
+      expiresAt: new Date((cmd.request.expiry + 3600) * 1000),
+    };
+    const chainRecord = settle(timing.span('chain-record', this.cache.record(recordChainId)));
     if (!row) return refuse('RecordNotFound', `no record ${recordId}`);
 
     // 2. What the chain says about the record (fail closed when it cannot be asked).
@@ -170,20 +188,28 @@ export class ReadRecordUseCase {
           'the database row does not match its anchor',
         );
       }
+      const record = onChain;
+      const [relationshipActive, grant] = await timing.span(
+        'chain-permission',
+        Promise.all([
+          this.cache.relationshipActive(record.patientId, record.providerId, signer!.chainId),
+          this.cache.grantFor(
+            cmd.request.grantId,
+            signerAddress!,
+            recordChainId,
+            categoryCode(row.category),
+            purposeCode(cmd.request.purpose),
+            signer!.chainId,
+            record,
+          ),
+        ]),
+      );
       decision = decidePermission({
         readerIdentityChainId: signer!.chainId,
         namedGrant: cmd.request.grantId.toLowerCase() !== ZERO_BYTES32,
-        record: onChain,
-        relationshipActive: await this.cache.relationshipActive(onChain.patientId, onChain.providerId, signer!.chainId),
-        grant: await this.cache.grantFor(
-          cmd.request.grantId,
-          signerAddress!,
-          recordChainId,
-          categoryCode(row.category),
-          purposeCode(cmd.request.purpose),
-          signer!.chainId,
-          onChain,
-        ),
+        record,
+        relationshipActive,
+        grant,
       });
     } catch (err) {
       if (err instanceof DomainError) throw err;
@@ -199,7 +225,8 @@ export class ReadRecordUseCase {
     //    Done before a limited grant is spent, so a storage outage or a tampered blob does not use it up.
     let plaintext: Buffer;
     try {
-      plaintext = this.reader.open(row.blob_key, unwrap(await ciphertext!), onChain.contentHash);
+      const stored = unwrap((await ciphertext)!);
+      plaintext = timing.measure('open', () => this.reader.open(row.blob_key, stored, onChain.contentHash));
     } catch (err) {
       if (err instanceof BlobTamperedError) {
         return this.integrityViolation(
@@ -228,12 +255,21 @@ export class ReadRecordUseCase {
     }
     // 4. A limited grant is spent on-chain before anything is served (the plaintext is dropped if it is refused).
     if (decision.consume) {
-      const used = await this.grantUse.consume({
-        grantId: decision.grantId!,
-        reader: signerAddress!,
-        recordId: recordChainId,
-        category: categoryCode(row.category),
-      });
+      // The nonce first, so a replayed request never spends a use.
+      const spent = claim;
+      claim = undefined;
+      if (!(await timing.span('nonce', this.audit.claimNonce(spent.signer, spent.nonce, spent.expiresAt)))) {
+        return refuse('NonceReplayed', REPLAYED);
+      }
+      const used = await timing.span(
+        'consume',
+        this.grantUse.consume({
+          grantId: decision.grantId!,
+          reader: signerAddress!,
+          recordId: recordChainId,
+          category: categoryCode(row.category),
+        }),
+      );
       if (!used.ok) {
         return refuse(
           used.reason === 'ChainUnavailable' ? 'ChainUnavailable' : 'GrantExhausted',
@@ -242,7 +278,11 @@ export class ReadRecordUseCase {
       }
     }
 
-    const auditId = await this.audit.record({ ...base, outcome: 'allowed', reason: null }, ctx);
+    const { auditId, replayed } = await timing.span(
+      'audit',
+      this.audit.recordClaiming({ ...base, outcome: 'allowed', reason: null }, ctx, claim),
+    );
+    if (replayed) throw new AccessDeniedError('NonceReplayed', REPLAYED, auditId);
     return {
       recordId,
       auditId,
