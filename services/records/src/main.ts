@@ -1,7 +1,6 @@
 import { runService } from '@uhr/platform';
 import { recordsConfig } from './config.js';
-import { RecordsModule } from './records.module.js';
+import { RECORDS_APP_OPTIONS, RecordsModule } from './records.module.js';
 
 const config = recordsConfig();
-// FHIR documents and scanned reports: up to 10 MB as JSON (base64 for files).
-await runService(RecordsModule.forRoot(config), config, { bodyLimit: '10mb' });
+await runService(RecordsModule.forRoot(config), config, RECORDS_APP_OPTIONS);

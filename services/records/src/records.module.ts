@@ -1,5 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import {
+  type ServiceAppOptions,
   EncryptedBlobStore,
   KeyRing,
   LOGGER,
@@ -42,6 +43,10 @@ class BucketBootstrap implements OnApplicationBootstrap {
     return attempt(1);
   }
 }
+
+/** How the records HTTP app is built, in production and in tests alike: FHIR documents, scanned reports and
+ * bulk batches (up to 1,000 records of a few KiB) as JSON, base64 for files — up to 10 MB a request. */
+export const RECORDS_APP_OPTIONS: ServiceAppOptions = { bodyLimit: '10mb' };
 
 @Module({})
 export class RecordsModule {

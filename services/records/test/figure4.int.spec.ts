@@ -20,6 +20,18 @@ const rec = (token: string, method: string, path: string, body?: unknown) =>
 const con = (token: string, method: string, path: string, body?: unknown) =>
   call(s.consentUrl, token, method, path, body);
 
+/** A plain S3 client past the records service: the operator, or an intruder, editing stored bytes. */
+function rawS3(): Client {
+  const url = new URL(s.env.UHR_S3_ENDPOINT!);
+  return new Client({
+    endPoint: url.hostname,
+    port: Number(url.port),
+    useSSL: false,
+    accessKey: s.env.UHR_S3_ACCESS_KEY!,
+    secretKey: s.env.UHR_S3_SECRET_KEY!,
+  });
+}
+
 /** The hospital's lab report for a patient, anchored on-chain (status `pending`). */
 async function addLabReport(patient: Party, author: Party = p.hospital, category = 'laboratory') {
   const up = await rec(author.token, 'POST', '/records', {
@@ -161,14 +173,7 @@ describe('Figure 4: upload → accept → one-time share → read once', () => {
       true,
     );
     // S3 holds only ciphertext.
-    const url = new URL(s.env.UHR_S3_ENDPOINT!);
-    const minio = new Client({
-      endPoint: url.hostname,
-      port: Number(url.port),
-      useSSL: false,
-      accessKey: s.env.UHR_S3_ACCESS_KEY!,
-      secretKey: s.env.UHR_S3_SECRET_KEY!,
-    });
+    const minio = rawS3();
     const [row] = await s.recordsDb.query('select blob_key from records where id = $1', [recordId]);
     const chunks: Buffer[] = [];
     for await (const c of await minio.getObject('uhr-records-test', row.blob_key)) chunks.push(c as Buffer);
@@ -649,18 +654,111 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
   });
 });
 
+describe('bulk ingest: one pack in S3, one transaction, each record anchored, read and verified on its own', () => {
+  const observation = (patient: Party, i: number) => ({
+    patientId: patient.identityId,
+    providerId: p.hospital.identityId,
+    category: 'laboratory',
+    title: `Glucose ${i}`,
+    fhir: {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '2345-7', display: 'Glucose' }] },
+      subject: { reference: `Patient/${patient.identityId}` },
+      valueQuantity: { value: 90 + i, unit: 'mg/dL' },
+    },
+  });
+  let ids: string[] = [];
+
+  it('stores a batch as one packed object; each record is anchored, accepted and read back', async () => {
+    const up = await rec(p.hospital.token, 'POST', '/records/batch', {
+      records: [observation(p.alice, 0), observation(p.bob, 1), observation(p.alice, 2)],
+    });
+    expect(up.status).toBe(201);
+    ids = up.body.records.map((r: { id: string }) => r.id);
+    expect(ids).toHaveLength(3);
+    const rows: Array<{ id: string; blob_key: string; status: string }> = await s.recordsDb.query(
+      'select id, blob_key, status from records where id = any($1::uuid[])',
+      [ids],
+    );
+    const packs = new Set(rows.map((r) => r.blob_key.split('#')[0]));
+    expect(packs.size).toBe(1);
+    expect(rows.every((r) => /^packs\/.+#\d+\+\d+$/.test(r.blob_key) && r.status === 'uploaded')).toBe(true);
+    // Until accepted, only the author and the patient see a record: Bob is not told of Alice's.
+    expect((await rec(p.bob.token, 'GET', `/records/${ids[0]}`)).status).toBe(403);
+
+    for (const [i, id] of ids.entries()) {
+      const t = await rec(p.hospital.token, 'GET', `/records/${id}/anchor-request`);
+      expect(t.status).toBe(200);
+      const anchored = await rec(p.hospital.token, 'POST', `/records/${id}/anchor`, {
+        nonce: t.body.message.nonce,
+        deadline: t.body.message.deadline,
+        signature: await signTyped(p.hospital.wallet, t.body),
+      });
+      expect(anchored.status).toBe(202);
+      await until(
+        `record ${i} anchored`,
+        async () => (await rec(p.hospital.token, 'GET', `/records/${id}`)).body.status === 'pending',
+      );
+    }
+    await accept(p.alice, ids[0]!);
+    await accept(p.bob, ids[1]!);
+    await accept(p.alice, ids[2]!);
+    const r0 = await read(p.alice, ids[0]!, 'self-care');
+    expect(r0.status).toBe(200);
+    expect(r0.body.resource.valueQuantity.value).toBe(90);
+    const r1 = await read(p.bob, ids[1]!, 'self-care');
+    expect(r1.status).toBe(200);
+    expect(r1.body.resource.subject.reference).toBe(`Patient/${p.bob.identityId}`);
+    // A neighbour in the same pack is still another patient's record: Bob cannot read Alice's.
+    expect((await read(p.bob, ids[0]!, 'self-care')).status).toBe(403);
+  });
+
+  it('a byte changed in one frame of the pack: that record is refused as tampered, its neighbours still served', async () => {
+    const [row] = await s.recordsDb.query('select blob_key from records where id = $1', [ids[2]]);
+    const [objectKey, range] = (row.blob_key as string).split('#') as [string, string];
+    const [offset, length] = range.split('+').map(Number) as [number, number];
+    const minio = rawS3();
+    const chunks: Buffer[] = [];
+    for await (const c of await minio.getObject('uhr-records-test', objectKey)) chunks.push(c as Buffer);
+    const bytes = Buffer.concat(chunks);
+    bytes[offset + length - 1] ^= 0x01;
+    await minio.putObject('uhr-records-test', objectKey, bytes);
+
+    const tampered = await read(p.alice, ids[2]!, 'self-care');
+    expect({ status: tampered.status, error: tampered.body.error }).toEqual({
+      status: 409,
+      error: 'IntegrityViolation',
+    });
+    expect((await read(p.alice, ids[0]!, 'self-care')).status).toBe(200);
+    expect((await read(p.bob, ids[1]!, 'self-care')).status).toBe(200);
+  });
+
+  it('refuses a batch with an invalid record as a whole, naming it (nothing stored)', async () => {
+    const before = await s.recordsDb.query('select count(*)::int as n from records');
+    const bad = { ...observation(p.alice, 5), fhir: { resourceType: 'Observation', subject: { reference: 'x' } } };
+    const res = await rec(p.hospital.token, 'POST', '/records/batch', {
+      records: [observation(p.alice, 4), bad],
+    });
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body.fields).some((k) => k.startsWith('records[1].'))).toBe(true);
+    const after = await s.recordsDb.query('select count(*)::int as n from records');
+    expect(after[0].n).toBe(before[0].n);
+    const tooMany = await rec(p.hospital.token, 'POST', '/records/batch', {
+      records: Array.from({ length: 1001 }, (_, i) => observation(p.alice, i)),
+    });
+    expect(tooMany.status).toBe(400);
+    expect((await rec(p.alice.token, 'POST', '/records/batch', { records: [observation(p.alice, 6)] })).status).toBe(
+      403,
+    );
+  });
+});
+
 describe('tampering is detected, never served', () => {
   it('a blob altered directly in S3', async () => {
     const recordId = await addLabReport(p.alice);
     const [row] = await s.recordsDb.query('select blob_key from records where id = $1', [recordId]);
-    const url = new URL(s.env.UHR_S3_ENDPOINT!);
-    const minio = new Client({
-      endPoint: url.hostname,
-      port: Number(url.port),
-      useSSL: false,
-      accessKey: s.env.UHR_S3_ACCESS_KEY!,
-      secretKey: s.env.UHR_S3_SECRET_KEY!,
-    });
+    const minio = rawS3();
     const chunks: Buffer[] = [];
     for await (const c of await minio.getObject('uhr-records-test', row.blob_key)) chunks.push(c as Buffer);
     const bytes = Buffer.concat(chunks);

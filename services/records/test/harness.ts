@@ -13,7 +13,7 @@ import { consentConfig } from '../../consent/src/config.js';
 import { ConsentModule } from '../../consent/src/consent.module.js';
 import { recordsConfig } from '../src/config.js';
 import { enrol, type Party } from '../src/demo/client.js';
-import { RecordsModule } from '../src/records.module.js';
+import { RECORDS_APP_OPTIONS, RecordsModule } from '../src/records.module.js';
 
 export const ADMIN_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 // anvil account 7 (m/44'/60'/0'/0/7, 0x14dC…9955).
@@ -84,7 +84,7 @@ export async function startStack(): Promise<Stack> {
     UHR_CONSENT_EXPIRY_SWEEP_MS: '300',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
-  const records = await createServiceApp(RecordsModule.forRoot(rc), rc);
+  const records = await createServiceApp(RecordsModule.forRoot(rc), rc, RECORDS_APP_OPTIONS);
   await records.listen(0, '127.0.0.1');
   const consent = await createServiceApp(ConsentModule.forRoot(cc), cc);
   await consent.listen(0, '127.0.0.1');
@@ -100,14 +100,14 @@ export async function startStack(): Promise<Stack> {
     gatekeeperDomain: { chainId: deployment.chainId, verifyingContract: c.Relationships! },
     recordsDatabase,
     async startReplica() {
-      const replica = await createServiceApp(RecordsModule.forRoot(rc, { workers: false }), rc);
+      const replica = await createServiceApp(RecordsModule.forRoot(rc, { workers: false }), rc, RECORDS_APP_OPTIONS);
       await replica.listen(0, '127.0.0.1');
       return { url: (await replica.getUrl()).replace('[::1]', '127.0.0.1'), close: () => replica.close() };
     },
     async restart(which) {
       if (which === 'records') {
         await stack.records.close();
-        stack.records = await createServiceApp(RecordsModule.forRoot(rc), rc);
+        stack.records = await createServiceApp(RecordsModule.forRoot(rc), rc, RECORDS_APP_OPTIONS);
         await stack.records.listen(0, '127.0.0.1');
         stack.recordsUrl = (await stack.records.getUrl()).replace('[::1]', '127.0.0.1');
         stack.recordsDb = stack.records.get(DataSource);

@@ -86,7 +86,7 @@ export class UploadRecordsDto {
   @ApiProperty({ type: [UploadRecordDto], description: '1 to 200 records' })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(200)
+  @ArrayMaxSize(1000)
   @ValidateNested({ each: true })
   @Type(() => UploadRecordDto)
   records!: UploadRecordDto[];

@@ -13,6 +13,8 @@ import {
 
 export const RECORD_TOPIC = topicOf('records', 'record', 1);
 
+export type UploadCommand = Extract<RecordCommand, { type: 'UploadRecord' }>;
+
 export interface RecordRow {
   id: string;
   patient_id: string;
@@ -93,10 +95,28 @@ export class RecordRepository {
     });
   }
 
-  /** Several records' commands in one transaction (bulk ingest): all commit or none. */
+  /** Several records' commands in one transaction: all commit or none. */
   async executeMany(items: Array<{ id: string; command: RecordCommand }>, ctx: EventContext): Promise<void> {
     await this.ds.transaction(async (m) => {
       for (const it of items) await this.executeIn(m, it.id, it.command, ctx);
+    });
+  }
+
+  /**
+   * Bulk ingest of new records: every upload decided against an empty stream (ids are fresh UUIDs; one taken
+   * after all fails the batch with ConcurrencyError), then ALL their events + outbox rows in one statement and
+   * all their projection rows in another — one transaction, four round trips, whatever the batch size.
+   */
+  async insertUploads(uploads: ReadonlyArray<UploadCommand>, ctx: EventContext): Promise<EventEnvelope[]> {
+    const streams = uploads.map((u) => ({
+      streamId: u.recordId,
+      expectedVersion: 0,
+      events: withRecordId(decide(u, initialRecord), u.recordId),
+    }));
+    return this.ds.transaction(async (m) => {
+      const envelopes = await this.store.appendMany(m, streams, ctx, RECORD_TOPIC);
+      await this.projectUploads(m, envelopes);
+      return envelopes;
     });
   }
 
@@ -120,33 +140,9 @@ export class RecordRepository {
         ...params,
       ]);
     switch (e.type) {
-      case 'records.RecordUploaded': {
-        const p = e.payload;
-        await m.query(
-          `insert into records (id, patient_id, provider_id, patient_subject, provider_subject, category, title, kind,
-             resource_type, content_type, blob_key, content_hash, pointer_hash, size, status, version, created_at, updated_at)
-           values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'uploaded',$15,$16,$16)`,
-          [
-            env.aggregateId,
-            p.patientId,
-            p.providerId,
-            p.patientSubject,
-            p.providerSubject,
-            p.category,
-            p.title,
-            p.content.kind,
-            p.content.resourceType,
-            p.content.contentType,
-            p.content.blobKey,
-            p.content.contentHash,
-            p.content.pointerHash,
-            p.content.size,
-            env.sequence,
-            at,
-          ],
-        );
+      case 'records.RecordUploaded':
+        await this.projectUploads(m, [env]);
         break;
-      }
       case 'records.RecordAnchorRequested':
         await set(`status = 'anchoring', chain_error = null, anchor_nonce = $4`, [e.payload.nonce]);
         break;
@@ -169,6 +165,43 @@ export class RecordRepository {
         await set(`status = 'pending', chain_error = $4`, [e.payload.reason]);
         break;
     }
+  }
+
+  /** The `records` rows of RecordUploaded envelopes, all in one statement. */
+  private async projectUploads(m: EntityManager, envelopes: readonly EventEnvelope[]): Promise<void> {
+    const ups = envelopes.filter((env) => env.type === 'records.RecordUploaded');
+    if (ups.length === 0) return;
+    const col = <T>(f: (p: Extract<RecordEvent, { type: 'records.RecordUploaded' }>['payload']) => T) =>
+      ups.map((env) => f(env.payload as Extract<RecordEvent, { type: 'records.RecordUploaded' }>['payload']));
+    await m.query(
+      `insert into records (id, patient_id, provider_id, patient_subject, provider_subject, category, title, kind,
+         resource_type, content_type, blob_key, content_hash, pointer_hash, size, status, version, created_at, updated_at)
+       select id, patient_id, provider_id, patient_subject, provider_subject, category, title, kind, resource_type,
+              content_type, blob_key, content_hash, pointer_hash, size, 'uploaded', version, at, at
+         from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                     $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::int[],
+                     $16::timestamptz[])
+           as t(id, patient_id, provider_id, patient_subject, provider_subject, category, title, kind, resource_type,
+                content_type, blob_key, content_hash, pointer_hash, size, version, at)`,
+      [
+        ups.map((env) => env.aggregateId),
+        col((p) => p.patientId),
+        col((p) => p.providerId),
+        col((p) => p.patientSubject),
+        col((p) => p.providerSubject),
+        col((p) => p.category),
+        col((p) => p.title),
+        col((p) => p.content.kind),
+        col((p) => p.content.resourceType),
+        col((p) => p.content.contentType),
+        col((p) => p.content.blobKey),
+        col((p) => p.content.contentHash),
+        col((p) => p.content.pointerHash),
+        col((p) => p.content.size),
+        ups.map((env) => env.sequence),
+        ups.map((env) => env.occurredAt),
+      ],
+    );
   }
 
   async row(id: string): Promise<RecordRow | undefined> {

@@ -1,6 +1,4 @@
-import { AbiCoder, id, keccak256 } from 'ethers';
-
-const coder = AbiCoder.defaultAbiCoder();
+import { id, keccak256 } from 'ethers';
 
 /** A category as the Consent contract's bytes32 scope item. */
 export const categoryCode = (category: string): string => id(`uhr.category:${category}`);
@@ -21,11 +19,27 @@ export function pointerHashOf(p: {
   resourceType: string;
 }): string {
   return keccak256(
-    coder.encode(
-      ['string', 'string', 'string', 'string', 'string', 'string'],
-      ['uhr.record-pointer.v1', p.blobKey, p.category, p.contentType, p.kind, p.resourceType],
-    ),
+    abiEncodeStrings(['uhr.record-pointer.v1', p.blobKey, p.category, p.contentType, p.kind, p.resourceType]),
   );
+}
+
+/**
+ * `abi.encode(string, string, …)` — byte for byte what ethers' AbiCoder (and Solidity) produce, written out
+ * because the generic coder cost ~0.2 ms a record, a third of a bulk ingest's CPU. The head holds each string's
+ * offset; the tail, each string's length and its UTF-8 bytes padded to 32.
+ */
+export function abiEncodeStrings(values: readonly string[]): Uint8Array {
+  const bytes = values.map((v) => Buffer.from(v, 'utf8'));
+  const tails = bytes.map((b) => 32 + Math.ceil(b.length / 32) * 32);
+  const out = Buffer.alloc(32 * values.length + tails.reduce((a, b) => a + b, 0));
+  let offset = 32 * values.length;
+  for (const [i, b] of bytes.entries()) {
+    out.writeUInt32BE(offset, 32 * i + 28);
+    out.writeUInt32BE(b.length, offset + 28);
+    b.copy(out, offset + 32);
+    offset += tails[i]!;
+  }
+  return out;
 }
 
 /** 0x-prefixed bytes32 form of a hex sha256. */

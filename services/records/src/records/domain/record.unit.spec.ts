@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { fhirProblems } from './fhir.js';
-import { pointerHashOf } from './on-chain.js';
+import { AbiCoder, keccak256 } from 'ethers';
+import { abiEncodeStrings, pointerHashOf } from './on-chain.js';
 import {
   decide,
   evolve,
@@ -141,5 +142,36 @@ describe('pointer hash', () => {
     })) {
       expect(pointerHashOf({ ...base, [k]: v })).not.toBe(h);
     }
+  });
+
+  it('is keccak256(abi.encode(strings)) exactly as the ABI coder (and Solidity) encode it', () => {
+    const coder = AbiCoder.defaultAbiCoder();
+    const samples = [
+      ['uhr.record-pointer.v1', 'packs/2026-11-25/a#0+4512', 'laboratory', 'application/fhir+json', 'fhir', 'Obs'],
+      ['', 'x'.repeat(31), 'y'.repeat(32), 'z'.repeat(33), 'ünïcødé ✓ 病歴', 'k'.repeat(300)],
+      ['one'],
+    ];
+    for (const values of samples) {
+      const expected = coder.encode(
+        values.map(() => 'string'),
+        values,
+      );
+      expect(Buffer.from(abiEncodeStrings(values)).toString('hex')).toBe(expected.slice(2));
+    }
+    const p = {
+      blobKey: 'patients/p/records/r',
+      category: 'laboratory',
+      contentType: 'application/pdf',
+      kind: 'file',
+      resourceType: 'DocumentReference',
+    };
+    expect(pointerHashOf(p)).toBe(
+      keccak256(
+        coder.encode(
+          ['string', 'string', 'string', 'string', 'string', 'string'],
+          ['uhr.record-pointer.v1', p.blobKey, p.category, p.contentType, p.kind, p.resourceType],
+        ),
+      ),
+    );
   });
 });

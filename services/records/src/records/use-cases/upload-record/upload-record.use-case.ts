@@ -13,8 +13,8 @@ import {
 import { Contracts } from '../../../chain/contracts.js';
 import { documentReferenceOf, FILE_CONTENT_TYPES, fhirProblems } from '../../domain/fhir.js';
 import { contentHashOf, pointerHashOf } from '../../domain/on-chain.js';
-import type { RecordCategory, RecordCommand, RecordContent } from '../../domain/record.js';
-import { RecordRepository, toView, type RecordRow } from '../../record.repository.js';
+import type { RecordCategory, RecordContent } from '../../domain/record.js';
+import { RecordRepository, toView, type RecordRow, type UploadCommand } from '../../record.repository.js';
 import { blobStoreAsHttp } from '../../../unavailable.js';
 import { refusalsAsHttp } from '../rule-violation.js';
 import { relationshipsTypedData, type TypedDataRequest } from '@uhr/contracts';
@@ -29,7 +29,6 @@ export interface UploadRecord {
 }
 
 const SIGNATURE_TTL_S = 3600;
-const BLOB_CONCURRENCY = 4;
 
 interface Prepared {
   cmd: UploadRecord;
@@ -76,8 +75,9 @@ export class UploadRecordUseCase {
 
   /**
    * Bulk ingest (an EHR's backlog, a lab's batch): all records validated first (field errors named
-   * `records[i].…`), sealed into S3 a few at a time, then committed with their events in one transaction.
-   * Each record's AddRecord message is fetched when the author is ready to sign (GET /records/:id/anchor-request).
+   * `records[i].…`); then each sealed under its own data key into ONE S3 object (a pack, a single PUT), and all
+   * committed with their events in one transaction of two statements. Each record's AddRecord message is fetched
+   * when the author is ready to sign (GET /records/:id/anchor-request).
    */
   async executeBatch(cmds: UploadRecord[], p: Principal, ctx: EventContext) {
     const identities = new Map<string, Promise<KnownIdentity | undefined>>();
@@ -94,22 +94,15 @@ export class UploadRecordUseCase {
       }
     }
     if (Object.keys(fields).length > 0) throw invalid('some records are invalid', fields);
-    const uploads: Extract<RecordCommand, { type: 'UploadRecord' }>[] = new Array(prepared.length);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(BLOB_CONCURRENCY, prepared.length) }, async () => {
-        while (next < prepared.length) {
-          const i = next++;
-          uploads[i] = await this.seal(prepared[i]!);
-        }
-      }),
-    );
-    await refusalsAsHttp(() =>
-      this.records.executeMany(
-        uploads.map((u) => ({ id: u.recordId, command: u })),
-        ctx,
+    const packKey = `packs/${ctx.occurredAt.toISOString().slice(0, 10)}/${randomUUID()}`;
+    const stored = await blobStoreAsHttp(() =>
+      this.blobs.putMany(
+        packKey,
+        prepared.map((x) => ({ plaintext: x.body, contentType: x.contentType })),
       ),
     );
+    const uploads = prepared.map((x, i) => this.uploadCommand(x, randomUUID(), stored[i]!.key, stored[i]!.sha256));
+    await refusalsAsHttp(() => this.records.insertUploads(uploads, ctx));
     return {
       records: uploads.map((u) => ({
         id: u.recordId,
@@ -181,11 +174,15 @@ export class UploadRecordUseCase {
     return { cmd, provider, patient, principal: p.subject, body, kind, resourceType, contentType };
   }
 
-  /** Encrypts into S3 and returns the command that records it (hashes included). */
-  private async seal(x: Prepared): Promise<Extract<RecordCommand, { type: 'UploadRecord' }>> {
+  /** Encrypts into S3 (an object of its own) and returns the command that records it (hashes included). */
+  private async seal(x: Prepared): Promise<UploadCommand> {
     const recordId = randomUUID();
     const blobKey = `patients/${x.patient.id}/records/${recordId}`;
     const stored = await blobStoreAsHttp(() => this.blobs.put(blobKey, x.body, x.contentType));
+    return this.uploadCommand(x, recordId, blobKey, stored.sha256);
+  }
+
+  private uploadCommand(x: Prepared, recordId: string, blobKey: string, sha256: string): UploadCommand {
     return {
       type: 'UploadRecord',
       recordId,
@@ -200,7 +197,7 @@ export class UploadRecordUseCase {
         resourceType: x.resourceType,
         contentType: x.contentType,
         blobKey,
-        contentHash: contentHashOf(stored.sha256),
+        contentHash: contentHashOf(sha256),
         pointerHash: pointerHashOf({
           blobKey,
           category: x.cmd.category,
