@@ -654,10 +654,10 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
   });
 });
 
-describe('bulk ingest: one pack in S3, one transaction, each record anchored, read and verified on its own', () => {
+describe('bulk ingest (the clinic’s backlog): one pack in S3, one transaction, each record anchored, read and verified on its own', () => {
   const observation = (patient: Party, i: number) => ({
     patientId: patient.identityId,
-    providerId: p.hospital.identityId,
+    providerId: p.clinic.identityId,
     category: 'laboratory',
     title: `Glucose ${i}`,
     fhir: {
@@ -671,7 +671,7 @@ describe('bulk ingest: one pack in S3, one transaction, each record anchored, re
   let ids: string[] = [];
 
   it('stores a batch as one packed object; each record is anchored, accepted and read back', async () => {
-    const up = await rec(p.hospital.token, 'POST', '/records/batch', {
+    const up = await rec(p.clinic.token, 'POST', '/records/batch', {
       records: [observation(p.alice, 0), observation(p.bob, 1), observation(p.alice, 2)],
     });
     expect(up.status).toBe(201);
@@ -688,17 +688,17 @@ describe('bulk ingest: one pack in S3, one transaction, each record anchored, re
     expect((await rec(p.bob.token, 'GET', `/records/${ids[0]}`)).status).toBe(403);
 
     for (const [i, id] of ids.entries()) {
-      const t = await rec(p.hospital.token, 'GET', `/records/${id}/anchor-request`);
+      const t = await rec(p.clinic.token, 'GET', `/records/${id}/anchor-request`);
       expect(t.status).toBe(200);
-      const anchored = await rec(p.hospital.token, 'POST', `/records/${id}/anchor`, {
+      const anchored = await rec(p.clinic.token, 'POST', `/records/${id}/anchor`, {
         nonce: t.body.message.nonce,
         deadline: t.body.message.deadline,
-        signature: await signTyped(p.hospital.wallet, t.body),
+        signature: await signTyped(p.clinic.wallet, t.body),
       });
       expect(anchored.status).toBe(202);
       await until(
         `record ${i} anchored`,
-        async () => (await rec(p.hospital.token, 'GET', `/records/${id}`)).body.status === 'pending',
+        async () => (await rec(p.clinic.token, 'GET', `/records/${id}`)).body.status === 'pending',
       );
     }
     await accept(p.alice, ids[0]!);
@@ -737,14 +737,14 @@ describe('bulk ingest: one pack in S3, one transaction, each record anchored, re
   it('refuses a batch with an invalid record as a whole, naming it (nothing stored)', async () => {
     const before = await s.recordsDb.query('select count(*)::int as n from records');
     const bad = { ...observation(p.alice, 5), fhir: { resourceType: 'Observation', subject: { reference: 'x' } } };
-    const res = await rec(p.hospital.token, 'POST', '/records/batch', {
+    const res = await rec(p.clinic.token, 'POST', '/records/batch', {
       records: [observation(p.alice, 4), bad],
     });
     expect(res.status).toBe(400);
     expect(Object.keys(res.body.fields).some((k) => k.startsWith('records[1].'))).toBe(true);
     const after = await s.recordsDb.query('select count(*)::int as n from records');
     expect(after[0].n).toBe(before[0].n);
-    const tooMany = await rec(p.hospital.token, 'POST', '/records/batch', {
+    const tooMany = await rec(p.clinic.token, 'POST', '/records/batch', {
       records: Array.from({ length: 1001 }, (_, i) => observation(p.alice, i)),
     });
     expect(tooMany.status).toBe(400);
