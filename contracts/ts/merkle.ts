@@ -1,10 +1,26 @@
-import { AbiCoder, concat, getBytes, hexlify, keccak256 } from 'ethers';
+import { concat, getBytes, hexlify, keccak256 } from 'ethers';
 
-const coder = AbiCoder.defaultAbiCoder();
+const UINT64_MAX = (1n << 64n) - 1n;
 
-/** The Anchors leaf: keccak256(bytes.concat(keccak256(abi.encode(stream, seq, dataHash)))). */
+/**
+ * The Anchors leaf: keccak256(bytes.concat(keccak256(abi.encode(stream, seq, dataHash)))).
+ * abi.encode(bytes32, uint64, bytes32) is three 32-byte words (the uint64 right-aligned), written out directly:
+ * the generic ABI coder made a 250-entry audit batch block the gatekeeper's event loop for ~70 ms.
+ */
 export function anchorLeaf(stream: string, seq: bigint | number, dataHash: string): string {
-  return keccak256(keccak256(coder.encode(['bytes32', 'uint64', 'bytes32'], [stream, seq, dataHash])));
+  const s = BigInt(seq);
+  if (s < 0n || s > UINT64_MAX) throw new RangeError(`seq ${seq} is not a uint64`);
+  const words = new Uint8Array(96);
+  words.set(bytes32(stream, 'stream'), 0);
+  new DataView(words.buffer).setBigUint64(56, s);
+  words.set(bytes32(dataHash, 'dataHash'), 64);
+  return keccak256(keccak256(words));
+}
+
+function bytes32(hex: string, name: string): Uint8Array {
+  const b = getBytes(hex);
+  if (b.length !== 32) throw new RangeError(`${name} must be 32 bytes, got ${b.length}`);
+  return b;
 }
 
 function hashPair(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -29,7 +29,7 @@ export class OutboxRelay {
     private readonly kafka: Kafka,
     private readonly waker: Waker,
     private readonly logger: Logger,
-    private readonly opts: { batchSize?: number; idlePollMs?: number } = {},
+    private readonly opts: { batchSize?: number; idlePollMs?: number; minIntervalMs?: number } = {},
   ) {}
 
   start(): void {
@@ -53,9 +53,18 @@ export class OutboxRelay {
     return Number(rows[0]?.n ?? 0);
   }
 
+  /**
+   * Publishes as soon as woken; then, while events keep coming, at most one partial batch per `minIntervalMs`
+   * (default 25 ms): an idle service's event leaves at once, a busy one's travel several to a Kafka request
+   * instead of one each (a gatekeeper read publishes an event: one relay round trip per read was a fifth of the
+   * service's CPU). A full batch is followed at once by the next.
+   */
   private async run(): Promise<void> {
+    const limit = this.opts.batchSize ?? 200;
+    const minInterval = this.opts.minIntervalMs ?? 25;
     while (this.running) {
       let published = 0;
+      const started = Date.now();
       try {
         published = await this.publishBatch();
         this.failures = 0;
@@ -70,6 +79,10 @@ export class OutboxRelay {
         continue;
       }
       if (published === 0) await this.waker.sleep(this.opts.idlePollMs ?? 1000);
+      else if (published < limit) {
+        const wait = minInterval - (Date.now() - started);
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
     }
   }
 

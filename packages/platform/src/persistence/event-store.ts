@@ -73,7 +73,7 @@ export class EventStore {
    * Appends to several streams at once (bulk ingest) — events, their outbox rows and the relay's wake-up in ONE
    * statement, so a command costs one round trip to PostgreSQL however many events it has. Atomic on its own,
    * and part of the caller's transaction when there is one. Any stream that moved on fails the whole statement
-   * with ConcurrencyError (naming the first stream).
+   * with ConcurrencyError (naming that stream).
    */
   async appendMany(
     manager: EntityManager,
@@ -81,54 +81,88 @@ export class EventStore {
     ctx: EventContext,
     topic: string,
   ): Promise<EventEnvelope[]> {
-    const envelopes = streams.flatMap((st) =>
-      st.events.map((e, i) => envelopeOf(e, st.streamId, st.expectedVersion + i + 1, ctx)),
-    );
+    const envelopes = envelopesOf(streams, ctx);
     if (envelopes.length === 0) return envelopes;
-    const col = <T>(f: (e: EventEnvelope) => T) => envelopes.map(f);
-    try {
-      await manager.query(
-        `with input as (
-           select * from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::text[],
-                                $8::text[], $9::text[], $10::timestamptz[], $11::jsonb[])
+    const part = appendSql(envelopes, topic, { name: 'app', firstParam: 1 });
+    await withConcurrencyErrors(streams, () =>
+      manager.query(`with ${part.ctes} select pg_notify('${OUTBOX_CHANNEL}', '')`, part.params),
+    );
+    return envelopes;
+  }
+}
+
+/** Envelopes for appending `events` after each stream's expected version. */
+export function envelopesOf(
+  streams: ReadonlyArray<{ streamId: string; expectedVersion: number; events: readonly DomainEvent[] }>,
+  ctx: EventContext,
+): EventEnvelope[] {
+  return streams.flatMap((st) => st.events.map((e, i) => envelopeOf(e, st.streamId, st.expectedVersion + i + 1, ctx)));
+}
+
+/**
+ * The common table expressions that append `envelopes` (events + outbox rows, in order), for a repository that
+ * writes its own rows in the same statement — one round trip for a whole command. `when` (SQL) appends only if
+ * true, so one statement can carry alternatives (an allowed read or, if its nonce was already spent, a denial).
+ * Parameters are numbered from `firstParam`; the statement should end with `select pg_notify('uhr_outbox', '')`.
+ */
+export function appendSql(
+  envelopes: readonly EventEnvelope[],
+  topic: string,
+  opts: { name: string; firstParam: number; when?: string },
+): { ctes: string; params: unknown[] } {
+  const col = <T>(f: (e: EventEnvelope) => T) => envelopes.map(f);
+  const $ = (i: number) => `$${opts.firstParam + i}`;
+  const n = opts.name;
+  const when = opts.when ? `where ${opts.when}` : '';
+  return {
+    ctes: `${n}_in as (
+           select * from unnest(${$(0)}::uuid[], ${$(1)}::text[], ${$(2)}::int[], ${$(3)}::text[], ${$(4)}::int[],
+                                ${$(5)}::jsonb[], ${$(6)}::text[], ${$(7)}::text[], ${$(8)}::text[],
+                                ${$(9)}::timestamptz[], ${$(10)}::jsonb[])
              with ordinality as t(id, stream_id, sequence, type, version, payload, actor, correlation_id,
                                   causation_id, occurred_at, message, ord)
          ),
-         ev as (
+         ${n}_ev as (
            insert into uhr_events (id, stream_id, sequence, type, version, payload, actor, correlation_id,
              causation_id, occurred_at)
            select id, stream_id, sequence, type, version, payload, actor, correlation_id, causation_id, occurred_at
-             from input order by ord
+             from ${n}_in ${when} order by ord
          ),
-         ob as (
+         ${n}_ob as (
            insert into uhr_outbox (event_id, topic, key, message)
-           select id, $12, stream_id, message from input order by ord
-         )
-         select pg_notify('${OUTBOX_CHANNEL}', '')`,
-        [
-          col((e) => e.id),
-          col((e) => e.aggregateId),
-          col((e) => e.sequence),
-          col((e) => e.type),
-          col((e) => e.version),
-          col((e) => JSON.stringify(e.payload)),
-          col((e) => e.actor),
-          col((e) => e.correlationId),
-          col((e) => e.causationId),
-          col((e) => e.occurredAt),
-          col((e) => JSON.stringify(e)),
-          topic,
-        ],
-      );
-    } catch (err) {
-      const e = err as { code?: string; detail?: string };
-      if (e.code === '23505') {
-        const taken = /\(stream_id, sequence\)=\((.*), \d+\)/.exec(e.detail ?? '')?.[1];
-        const stream = streams.find((st) => st.streamId === taken) ?? streams[0]!;
-        throw new ConcurrencyError(stream.streamId, stream.expectedVersion);
-      }
-      throw err;
+           select id, ${$(11)}, stream_id, message from ${n}_in ${when} order by ord
+         )`,
+    params: [
+      col((e) => e.id),
+      col((e) => e.aggregateId),
+      col((e) => e.sequence),
+      col((e) => e.type),
+      col((e) => e.version),
+      col((e) => JSON.stringify(e.payload)),
+      col((e) => e.actor),
+      col((e) => e.correlationId),
+      col((e) => e.causationId),
+      col((e) => e.occurredAt),
+      col((e) => JSON.stringify(e)),
+      topic,
+    ],
+  };
+}
+
+/** Runs `write`, turning a (stream_id, sequence) unique violation into ConcurrencyError for that stream. */
+export async function withConcurrencyErrors<T>(
+  streams: ReadonlyArray<{ streamId: string; expectedVersion: number }>,
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    const e = err as { code?: string; detail?: string };
+    if (e.code === '23505' && /\(stream_id, sequence\)/.test(e.detail ?? '')) {
+      const taken = /\(stream_id, sequence\)=\((.*), \d+\)/.exec(e.detail ?? '')?.[1];
+      const stream = streams.find((st) => st.streamId === taken) ?? streams[0];
+      if (stream) throw new ConcurrencyError(stream.streamId, stream.expectedVersion);
     }
-    return envelopes;
+    throw err;
   }
 }

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EventStore, topicOf, type EventContext } from '@uhr/platform';
+import {
+  appendSql,
+  envelopesOf,
+  OUTBOX_CHANNEL,
+  topicOf,
+  type DomainEvent,
+  type EventContext,
+  type EventEnvelope,
+} from '@uhr/platform';
 import { keccak256, toUtf8Bytes } from 'ethers';
 import { DataSource } from 'typeorm';
 import { RECORD_TOPIC } from '../../records/record.repository.js';
@@ -77,19 +85,16 @@ const toView = (r: Row): AuditEntryView => ({
  */
 @Injectable()
 export class AuditRepository {
-  constructor(
-    private readonly ds: DataSource,
-    private readonly store: EventStore,
-  ) {}
+  constructor(private readonly ds: DataSource) {}
 
   async record(input: AuditInput, ctx: EventContext): Promise<string> {
     return (await this.recordClaiming(input, ctx)).auditId;
   }
 
   /**
-   * The audit entry, and — with `claim` — the signed request's nonce in the same transaction (one commit on the
-   * read path instead of two). A nonce seen before turns the entry into a `NonceReplayed` denial: `replayed`
-   * tells the caller not to serve.
+   * The audit entry and its events — and, with `claim`, the signed request's nonce — in ONE statement: a single
+   * round trip on the read path. A nonce seen before turns the entry into a `NonceReplayed` denial (the statement
+   * carries both outcomes and keeps the one that applies); `replayed` tells the caller not to serve.
    */
   async recordClaiming(
     entry: AuditInput,
@@ -98,92 +103,85 @@ export class AuditRepository {
   ): Promise<{ auditId: string; replayed: boolean }> {
     const id = randomUUID();
     const recordedAt = ctx.occurredAt.toISOString();
-    let replayed = false;
-    await this.ds.transaction(async (m) => {
-      let input = entry;
-      if (claim) {
-        const claimed: unknown[] = await m.query(
-          `insert into read_nonces (signer, nonce, expires_at) values ($1,$2,$3) on conflict do nothing returning nonce`,
-          [claim.signer, claim.nonce, claim.expiresAt],
-        );
-        if (claimed.length === 0) {
-          replayed = true;
-          input = { ...entry, outcome: 'denied', reason: 'NonceReplayed', basis: null };
-          delete input.integrity;
-        }
-      }
-      const json = JSON.stringify(auditEventOf({ ...input, id, recordedAt }));
-      const dataHash = keccak256(toUtf8Bytes(json));
-      await m.query(
-        `insert into audit_entries (id, recorded_at, record_id, patient_subject, reader_subject, outcome, reason, grant_id,
-           audit_json, data_hash) values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-        [
-          id,
-          recordedAt,
-          input.recordId,
-          input.patientSubject,
-          input.readerSubject,
-          input.outcome,
-          input.reason,
-          input.grantId,
-          json,
-          dataHash,
-        ],
-      );
-      const event =
-        input.outcome === 'allowed'
-          ? {
-              type: 'records.RecordRead',
-              version: 1,
-              payload: {
-                auditId: id,
-                recordId: input.recordId,
-                patientSubject: input.patientSubject,
-                readerSubject: input.readerSubject,
-                grantId: input.grantId,
-                basis: input.basis,
-                purpose: input.purpose,
-              },
-            }
-          : {
-              type: 'records.AccessDenied',
-              version: 1,
-              payload: {
-                auditId: id,
-                recordId: input.recordId,
-                patientSubject: input.patientSubject,
-                readerSubject: input.readerSubject,
-                grantId: input.grantId,
-                reason: input.reason ?? 'denied',
-                purpose: input.purpose,
-              },
-            };
-      await this.store.append(m, id, 0, [event], ctx, ACCESS_TOPIC);
-      if (input.integrity) {
-        await this.store.append(
-          m,
-          `integrity-${id}`,
-          0,
-          [
-            {
-              type: 'records.IntegrityViolationDetected',
-              version: 1,
-              payload: {
-                auditId: id,
-                recordId: input.recordId,
-                patientSubject: input.patientSubject,
-                readerSubject: input.readerSubject,
-                expectedHash: input.integrity.expectedHash,
-                actualHash: input.integrity.actualHash,
-              },
+    const replay: AuditInput = { ...entry, outcome: 'denied', reason: 'NonceReplayed', basis: null };
+    delete replay.integrity;
+    const fresh = this.variant(entry, id, recordedAt, ctx);
+    const replayed = claim ? this.variant(replay, id, recordedAt, ctx) : fresh;
+
+    const params: unknown[] = claim ? [claim.signer, claim.nonce, claim.expiresAt] : [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const ctes: string[] = [
+      claim
+        ? `claim as (insert into read_nonces (signer, nonce, expires_at) select $1, $2, $3::timestamptz
+             on conflict do nothing returning 1),
+           fresh as (select exists (select 1 from claim) as ok)`
+        : `fresh as (select true as ok)`,
+      `entry as (
+         insert into audit_entries (id, recorded_at, record_id, patient_subject, reader_subject, outcome, reason,
+           grant_id, audit_json, data_hash)
+         select ${p(id)}::uuid, ${p(recordedAt)}::timestamptz, ${p(entry.recordId)}::uuid, ${p(entry.patientSubject)}::text,
+           ${p(entry.readerSubject)}::text,
+           case when ok then ${p(entry.outcome)}::text else ${p(replay.outcome)}::text end,
+           case when ok then ${p(entry.reason)}::text else ${p(replay.reason)}::text end,
+           ${p(entry.grantId)}::text,
+           case when ok then ${p(fresh.json)}::text else ${p(replayed.json)}::text end,
+           case when ok then ${p(fresh.dataHash)}::text else ${p(replayed.dataHash)}::text end
+         from fresh)`,
+    ];
+    const add = (name: string, envs: EventEnvelope[], topic: string, when: string) => {
+      if (envs.length === 0) return;
+      const part = appendSql(envs, topic, { name, firstParam: params.length + 1, when });
+      params.push(...part.params);
+      ctes.push(part.ctes);
+    };
+    add('ok_access', fresh.access, ACCESS_TOPIC, '(select ok from fresh)');
+    add('ok_integrity', fresh.integrity, RECORD_TOPIC, '(select ok from fresh)');
+    if (claim) add('replay_access', replayed.access, ACCESS_TOPIC, 'not (select ok from fresh)');
+    const rows: Array<{ ok: boolean }> = await this.ds.query(
+      `with ${ctes.join(',\n')} select (select ok from fresh) as ok, pg_notify('${OUTBOX_CHANNEL}', '')`,
+      params,
+    );
+    return { auditId: id, replayed: rows[0]?.ok === false };
+  }
+
+  /** One possible outcome of an audit write: the AuditEvent JSON, its hash, and the events to publish. */
+  private variant(input: AuditInput, id: string, recordedAt: string, ctx: EventContext) {
+    const json = JSON.stringify(auditEventOf({ ...input, id, recordedAt }));
+    const dataHash = keccak256(toUtf8Bytes(json));
+    const base = {
+      auditId: id,
+      recordId: input.recordId,
+      patientSubject: input.patientSubject,
+      readerSubject: input.readerSubject,
+      grantId: input.grantId,
+      purpose: input.purpose,
+    };
+    const access: DomainEvent =
+      input.outcome === 'allowed'
+        ? { type: 'records.RecordRead', version: 1, payload: { ...base, basis: input.basis } }
+        : { type: 'records.AccessDenied', version: 1, payload: { ...base, reason: input.reason ?? 'denied' } };
+    const integrity: DomainEvent[] = input.integrity
+      ? [
+          {
+            type: 'records.IntegrityViolationDetected',
+            version: 1,
+            payload: {
+              auditId: id,
+              recordId: input.recordId,
+              patientSubject: input.patientSubject,
+              readerSubject: input.readerSubject,
+              expectedHash: input.integrity.expectedHash,
+              actualHash: input.integrity.actualHash,
             },
-          ],
-          ctx,
-          RECORD_TOPIC,
-        );
-      }
-    });
-    return { auditId: id, replayed };
+          },
+        ]
+      : [];
+    return {
+      json,
+      dataHash,
+      access: envelopesOf([{ streamId: id, expectedVersion: 0, events: [access] }], ctx),
+      integrity: envelopesOf([{ streamId: `integrity-${id}`, expectedVersion: 0, events: integrity }], ctx),
+    };
   }
 
   /** True the first time a (signer, nonce) is seen. */

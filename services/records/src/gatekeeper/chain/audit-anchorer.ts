@@ -9,6 +9,7 @@ import type { RecordsConfig } from '../../config.js';
 
 export const AUDIT_ANCHOR_JOB = 'records.audit-anchor';
 const MAX_BATCH = 2000;
+const LEAVES_PER_SLICE = 32;
 
 interface AnchorJob {
   batchId: string;
@@ -104,8 +105,7 @@ export class AuditAnchorer implements OnApplicationBootstrap, OnApplicationShutd
         [this.stream],
       )) as Array<{ last: string; n: string }>;
       const firstSeq = BigInt(last!.last) + 1n;
-      const leaves = entries.map((e, i) => anchorLeaf(this.stream, firstSeq + BigInt(i), e.data_hash));
-      const tree = new MerkleTree(leaves);
+      const tree = new MerkleTree(await this.leavesOf(entries, firstSeq));
       const lastSeq = firstSeq + BigInt(entries.length - 1);
       const [batch] = (await m.query(
         `insert into audit_batches (stream, batch_index, first_seq, last_seq, root) values ($1,$2,$3,$4,$5) returning id`,
@@ -126,6 +126,19 @@ export class AuditAnchorer implements OnApplicationBootstrap, OnApplicationShutd
       } satisfies AnchorJob);
       return entries.length;
     });
+  }
+
+  /**
+   * The Merkle leaves of consecutive entries, hashed a slice at a time with the event loop let go in between:
+   * this runs beside the gatekeeper's reads, which must not wait behind a whole batch's hashing.
+   */
+  private async leavesOf(entries: ReadonlyArray<{ data_hash: string }>, firstSeq: bigint): Promise<string[]> {
+    const leaves: string[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      if (i > 0 && i % LEAVES_PER_SLICE === 0) await new Promise((r) => setImmediate(r));
+      leaves.push(anchorLeaf(this.stream, firstSeq + BigInt(i), entries[i]!.data_hash));
+    }
+    return leaves;
   }
 
   /** The inclusion proof of one entry, checked against the root the Anchors contract holds. */
@@ -150,7 +163,7 @@ export class AuditAnchorer implements OnApplicationBootstrap, OnApplicationShutd
       [entry.batch_id],
     );
     const first = BigInt(entry.first_seq);
-    const tree = new MerkleTree(members.map((x, i) => anchorLeaf(this.stream, first + BigInt(i), x.data_hash)));
+    const tree = new MerkleTree(await this.leavesOf(members, first));
     const index = Number(BigInt(entry.anchor_seq) - first);
     const leaf = anchorLeaf(this.stream, BigInt(entry.anchor_seq), entry.data_hash);
     const proof = tree.proof(index);
