@@ -27,6 +27,7 @@ import { RecordsController } from './records/records.controller.js';
 import { RespondToRecordUseCase } from './records/use-cases/respond-to-record/respond-to-record.use-case.js';
 import { SignRecordAnchorUseCase } from './records/use-cases/sign-record-anchor/sign-record-anchor.use-case.js';
 import { UploadRecordUseCase } from './records/use-cases/upload-record/upload-record.use-case.js';
+import { UploadPacker } from './records/use-cases/upload-record/upload-packer.js';
 
 /** Creates the bucket at boot; S3 being down then only delays readiness of uploads, retried in the background. */
 class BucketBootstrap implements OnApplicationBootstrap {
@@ -89,6 +90,7 @@ export class RecordsModule {
         RecordRepository,
         RecordChainAdapter,
         UploadRecordUseCase,
+        UploadPacker,
         SignRecordAnchorUseCase,
         RespondToRecordUseCase,
         AuditRepository,

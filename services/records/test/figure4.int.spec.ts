@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { tokenFor } from '@uhr/platform/testing';
 import { consentAt } from '@uhr/contracts';
-import { readDeployment } from '@uhr/platform';
+import { parseBlobRef, readDeployment } from '@uhr/platform';
 import { Wallet } from 'ethers';
 import { Client } from 'minio';
 import { DataSource } from 'typeorm';
@@ -20,7 +20,7 @@ const rec = (token: string, method: string, path: string, body?: unknown) =>
 const con = (token: string, method: string, path: string, body?: unknown) =>
   call(s.consentUrl, token, method, path, body);
 
-/** A plain S3 client past the records service: the operator, or an intruder, editing stored bytes. */
+/** A plain S3 client past the records service: the operator, or an intruder, reading and editing stored bytes. */
 function rawS3(): Client {
   const url = new URL(s.env.UHR_S3_ENDPOINT!);
   return new Client({
@@ -30,6 +30,23 @@ function rawS3(): Client {
     accessKey: s.env.UHR_S3_ACCESS_KEY!,
     secretKey: s.env.UHR_S3_SECRET_KEY!,
   });
+}
+
+/** The S3 object a record's blob lives in, and where its bytes are in it (a whole object, or a pack's frame). */
+async function storedBytesOf(recordId: string) {
+  const [row] = await s.recordsDb.query('select blob_key from records where id = $1', [recordId]);
+  const { objectKey, range } = parseBlobRef(row.blob_key);
+  const chunks: Buffer[] = [];
+  for await (const c of await rawS3().getObject('uhr-records-test', objectKey)) chunks.push(c as Buffer);
+  const object = Buffer.concat(chunks);
+  return { objectKey, object, frame: range ? object.subarray(range.offset, range.offset + range.length) : object };
+}
+
+/** Flips the last byte of a record's stored frame, directly in S3. */
+async function tamperWith(recordId: string) {
+  const { objectKey, object, frame } = await storedBytesOf(recordId);
+  frame[frame.length - 1] ^= 0x01; // frame is a view into object
+  await rawS3().putObject('uhr-records-test', objectKey, object);
 }
 
 /** The hospital's lab report for a patient, anchored on-chain (status `pending`). */
@@ -173,11 +190,7 @@ describe('Figure 4: upload → accept → one-time share → read once', () => {
       true,
     );
     // S3 holds only ciphertext.
-    const minio = rawS3();
-    const [row] = await s.recordsDb.query('select blob_key from records where id = $1', [recordId]);
-    const chunks: Buffer[] = [];
-    for await (const c of await minio.getObject('uhr-records-test', row.blob_key)) chunks.push(c as Buffer);
-    expect(Buffer.concat(chunks).toString('latin1')).not.toContain('58410-2');
+    expect((await storedBytesOf(recordId)).object.toString('latin1')).not.toContain('58410-2');
   });
 
   it('until accepted, only the author and the patient may see it', async () => {
@@ -715,15 +728,7 @@ describe('bulk ingest (the clinic’s backlog): one pack in S3, one transaction,
   });
 
   it('a byte changed in one frame of the pack: that record is refused as tampered, its neighbours still served', async () => {
-    const [row] = await s.recordsDb.query('select blob_key from records where id = $1', [ids[2]]);
-    const [objectKey, range] = (row.blob_key as string).split('#') as [string, string];
-    const [offset, length] = range.split('+').map(Number) as [number, number];
-    const minio = rawS3();
-    const chunks: Buffer[] = [];
-    for await (const c of await minio.getObject('uhr-records-test', objectKey)) chunks.push(c as Buffer);
-    const bytes = Buffer.concat(chunks);
-    bytes[offset + length - 1] ^= 0x01;
-    await minio.putObject('uhr-records-test', objectKey, bytes);
+    await tamperWith(ids[2]!);
 
     const tampered = await read(p.alice, ids[2]!, 'self-care');
     expect({ status: tampered.status, error: tampered.body.error }).toEqual({
@@ -757,13 +762,7 @@ describe('bulk ingest (the clinic’s backlog): one pack in S3, one transaction,
 describe('tampering is detected, never served', () => {
   it('a blob altered directly in S3', async () => {
     const recordId = await addLabReport(p.alice);
-    const [row] = await s.recordsDb.query('select blob_key from records where id = $1', [recordId]);
-    const minio = rawS3();
-    const chunks: Buffer[] = [];
-    for await (const c of await minio.getObject('uhr-records-test', row.blob_key)) chunks.push(c as Buffer);
-    const bytes = Buffer.concat(chunks);
-    bytes[bytes.length - 1] ^= 0x01;
-    await minio.putObject('uhr-records-test', row.blob_key, bytes);
+    await tamperWith(recordId);
     const res = await read(p.alice, recordId, 'self-care');
     expect(res.status).toBe(409);
     expect(res.body.error).toBe('IntegrityViolation');

@@ -37,6 +37,14 @@ const toEnvelope = (r: EventRow): EventEnvelope => ({
   payload: r.payload,
 });
 
+/** Events for one stream, after `expectedVersion`; `ctx` when this stream's command had its own (group commit). */
+export interface AppendStream {
+  streamId: string;
+  expectedVersion: number;
+  events: readonly DomainEvent[];
+  ctx?: EventContext;
+}
+
 /** Wakes the outbox relay right after commit instead of waiting for its next poll. */
 export const OUTBOX_CHANNEL = 'uhr_outbox';
 
@@ -77,7 +85,7 @@ export class EventStore {
    */
   async appendMany(
     manager: EntityManager,
-    streams: ReadonlyArray<{ streamId: string; expectedVersion: number; events: readonly DomainEvent[] }>,
+    streams: ReadonlyArray<AppendStream>,
     ctx: EventContext,
     topic: string,
   ): Promise<EventEnvelope[]> {
@@ -93,10 +101,10 @@ export class EventStore {
 
 /** Envelopes for appending `events` after each stream's expected version. */
 export function envelopesOf(
-  streams: ReadonlyArray<{ streamId: string; expectedVersion: number; events: readonly DomainEvent[] }>,
+  streams: ReadonlyArray<AppendStream>,
   ctx: EventContext,
 ): EventEnvelope[] {
-  return streams.flatMap((st) => st.events.map((e, i) => envelopeOf(e, st.streamId, st.expectedVersion + i + 1, ctx)));
+  return streams.flatMap((st) => st.events.map((e, i) => envelopeOf(e, st.streamId, st.expectedVersion + i + 1, st.ctx ?? ctx)));
 }
 
 /**

@@ -103,18 +103,20 @@ export class RecordRepository {
   }
 
   /**
-   * Bulk ingest of new records: every upload decided against an empty stream (ids are fresh UUIDs; one taken
-   * after all fails the batch with ConcurrencyError), then ALL their events + outbox rows in one statement and
-   * all their projection rows in another — one transaction, four round trips, whatever the batch size.
+   * New records, many at once (bulk ingest, or single uploads committed as a group): every upload decided
+   * against an empty stream (ids are fresh UUIDs; one taken after all fails the whole call with
+   * ConcurrencyError), then ALL their events + outbox rows in one statement and all their projection rows in
+   * another — one transaction, four round trips, whatever the number. Each keeps its own request's context.
    */
-  async insertUploads(uploads: ReadonlyArray<UploadCommand>, ctx: EventContext): Promise<EventEnvelope[]> {
-    const streams = uploads.map((u) => ({
-      streamId: u.recordId,
+  async insertUploads(items: ReadonlyArray<{ upload: UploadCommand; ctx: EventContext }>): Promise<EventEnvelope[]> {
+    const streams = items.map(({ upload, ctx }) => ({
+      streamId: upload.recordId,
       expectedVersion: 0,
-      events: withRecordId(decide(u, initialRecord), u.recordId),
+      events: withRecordId(decide(upload, initialRecord), upload.recordId),
+      ctx,
     }));
     return this.ds.transaction(async (m) => {
-      const envelopes = await this.store.appendMany(m, streams, ctx, RECORD_TOPIC);
+      const envelopes = await this.store.appendMany(m, streams, items[0]!.ctx, RECORD_TOPIC);
       await this.projectUploads(m, envelopes);
       return envelopes;
     });

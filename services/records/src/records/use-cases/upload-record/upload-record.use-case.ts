@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import {
-  EncryptedBlobStore,
   ForbiddenError,
   UnprocessableError,
   type EventContext,
@@ -15,8 +14,7 @@ import { documentReferenceOf, FILE_CONTENT_TYPES, fhirProblems } from '../../dom
 import { contentHashOf, pointerHashOf } from '../../domain/on-chain.js';
 import type { RecordCategory, RecordContent } from '../../domain/record.js';
 import { RecordRepository, toView, type RecordRow, type UploadCommand } from '../../record.repository.js';
-import { blobStoreAsHttp } from '../../../unavailable.js';
-import { refusalsAsHttp } from '../rule-violation.js';
+import { UploadPacker, type PackEntry } from './upload-packer.js';
 import { relationshipsTypedData, type TypedDataRequest } from '@uhr/contracts';
 
 export interface UploadRecord {
@@ -55,14 +53,13 @@ export class UploadRecordUseCase {
   constructor(
     private readonly records: RecordRepository,
     private readonly directory: IdentityDirectory,
-    private readonly blobs: EncryptedBlobStore,
+    private readonly packer: UploadPacker,
     private readonly contracts: Contracts,
   ) {}
 
   async execute(cmd: UploadRecord, p: Principal, ctx: EventContext) {
     const prepared = await this.prepare(cmd, p, new Map());
-    const upload = await this.seal(prepared);
-    await refusalsAsHttp(() => this.records.execute(upload.recordId, upload, ctx));
+    const upload = await this.packer.submit(this.entryOf(prepared, ctx));
     const row = await this.records.rowOrThrow(upload.recordId);
     return {
       record: toView(row),
@@ -94,15 +91,7 @@ export class UploadRecordUseCase {
       }
     }
     if (Object.keys(fields).length > 0) throw invalid('some records are invalid', fields);
-    const packKey = `packs/${ctx.occurredAt.toISOString().slice(0, 10)}/${randomUUID()}`;
-    const stored = await blobStoreAsHttp(() =>
-      this.blobs.putMany(
-        packKey,
-        prepared.map((x) => ({ plaintext: x.body, contentType: x.contentType })),
-      ),
-    );
-    const uploads = prepared.map((x, i) => this.uploadCommand(x, randomUUID(), stored[i]!.key, stored[i]!.sha256));
-    await refusalsAsHttp(() => this.records.insertUploads(uploads, ctx));
+    const uploads = await this.packer.storeAll(prepared.map((x) => this.entryOf(x, ctx)));
     return {
       records: uploads.map((u) => ({
         id: u.recordId,
@@ -174,12 +163,15 @@ export class UploadRecordUseCase {
     return { cmd, provider, patient, principal: p.subject, body, kind, resourceType, contentType };
   }
 
-  /** Encrypts into S3 (an object of its own) and returns the command that records it (hashes included). */
-  private async seal(x: Prepared): Promise<UploadCommand> {
+  /** What the packer stores: the plaintext, and the command once its blob ref and hash are known. */
+  private entryOf(x: Prepared, ctx: EventContext): PackEntry {
     const recordId = randomUUID();
-    const blobKey = `patients/${x.patient.id}/records/${recordId}`;
-    const stored = await blobStoreAsHttp(() => this.blobs.put(blobKey, x.body, x.contentType));
-    return this.uploadCommand(x, recordId, blobKey, stored.sha256);
+    return {
+      plaintext: x.body,
+      contentType: x.contentType,
+      ctx,
+      command: (blobKey, sha256) => this.uploadCommand(x, recordId, blobKey, sha256),
+    };
   }
 
   private uploadCommand(x: Prepared, recordId: string, blobKey: string, sha256: string): UploadCommand {
