@@ -100,11 +100,10 @@ export class EventStore {
 }
 
 /** Envelopes for appending `events` after each stream's expected version. */
-export function envelopesOf(
-  streams: ReadonlyArray<AppendStream>,
-  ctx: EventContext,
-): EventEnvelope[] {
-  return streams.flatMap((st) => st.events.map((e, i) => envelopeOf(e, st.streamId, st.expectedVersion + i + 1, st.ctx ?? ctx)));
+export function envelopesOf(streams: ReadonlyArray<AppendStream>, ctx: EventContext): EventEnvelope[] {
+  return streams.flatMap((st) =>
+    st.events.map((e, i) => envelopeOf(e, st.streamId, st.expectedVersion + i + 1, st.ctx ?? ctx)),
+  );
 }
 
 /**
