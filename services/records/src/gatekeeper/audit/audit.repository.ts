@@ -93,8 +93,9 @@ export class AuditRepository {
 
   /**
    * The audit entry and its events — and, with `claim`, the signed request's nonce — in ONE statement: a single
-   * round trip on the read path. A nonce seen before turns the entry into a `NonceReplayed` denial (the statement
-   * carries both outcomes and keeps the one that applies); `replayed` tells the caller not to serve.
+   * round trip on the read path. If the nonce was seen before, nothing of the entry is written by it; a
+   * `NonceReplayed` denial is recorded instead (a second statement, on that rare path) and `replayed` tells the
+   * caller not to serve.
    */
   async recordClaiming(
     entry: AuditInput,
@@ -103,11 +104,7 @@ export class AuditRepository {
   ): Promise<{ auditId: string; replayed: boolean }> {
     const id = randomUUID();
     const recordedAt = ctx.occurredAt.toISOString();
-    const replay: AuditInput = { ...entry, outcome: 'denied', reason: 'NonceReplayed', basis: null };
-    delete replay.integrity;
-    const fresh = this.variant(entry, id, recordedAt, ctx);
-    const replayed = claim ? this.variant(replay, id, recordedAt, ctx) : fresh;
-
+    const written = this.variant(entry, id, recordedAt, ctx);
     const params: unknown[] = claim ? [claim.signer, claim.nonce, claim.expiresAt] : [];
     const p = (v: unknown) => `$${params.push(v)}`;
     const ctes: string[] = [
@@ -119,29 +116,27 @@ export class AuditRepository {
       `entry as (
          insert into audit_entries (id, recorded_at, record_id, patient_subject, reader_subject, outcome, reason,
            grant_id, audit_json, data_hash)
-         select ${p(id)}::uuid, ${p(recordedAt)}::timestamptz, ${p(entry.recordId)}::uuid, ${p(entry.patientSubject)}::text,
-           ${p(entry.readerSubject)}::text,
-           case when ok then ${p(entry.outcome)}::text else ${p(replay.outcome)}::text end,
-           case when ok then ${p(entry.reason)}::text else ${p(replay.reason)}::text end,
-           ${p(entry.grantId)}::text,
-           case when ok then ${p(fresh.json)}::text else ${p(replayed.json)}::text end,
-           case when ok then ${p(fresh.dataHash)}::text else ${p(replayed.dataHash)}::text end
-         from fresh)`,
+         select ${p(id)}::uuid, ${p(recordedAt)}::timestamptz, ${p(entry.recordId)}::uuid,
+           ${p(entry.patientSubject)}::text, ${p(entry.readerSubject)}::text, ${p(entry.outcome)}::text,
+           ${p(entry.reason)}::text, ${p(entry.grantId)}::text, ${p(written.json)}::text, ${p(written.dataHash)}::text
+         from fresh where ok)`,
     ];
-    const add = (name: string, envs: EventEnvelope[], topic: string, when: string) => {
+    const add = (name: string, envs: EventEnvelope[], topic: string) => {
       if (envs.length === 0) return;
-      const part = appendSql(envs, topic, { name, firstParam: params.length + 1, when });
+      const part = appendSql(envs, topic, { name, firstParam: params.length + 1, when: '(select ok from fresh)' });
       params.push(...part.params);
       ctes.push(part.ctes);
     };
-    add('ok_access', fresh.access, ACCESS_TOPIC, '(select ok from fresh)');
-    add('ok_integrity', fresh.integrity, RECORD_TOPIC, '(select ok from fresh)');
-    if (claim) add('replay_access', replayed.access, ACCESS_TOPIC, 'not (select ok from fresh)');
+    add('access', written.access, ACCESS_TOPIC);
+    add('integrity', written.integrity, RECORD_TOPIC);
     const rows: Array<{ ok: boolean }> = await this.ds.query(
       `with ${ctes.join(',\n')} select (select ok from fresh) as ok, pg_notify('${OUTBOX_CHANNEL}', '')`,
       params,
     );
-    return { auditId: id, replayed: rows[0]?.ok === false };
+    if (rows[0]?.ok !== false) return { auditId: id, replayed: false };
+    const replay: AuditInput = { ...entry, outcome: 'denied', reason: 'NonceReplayed', basis: null };
+    delete replay.integrity;
+    return { auditId: (await this.recordClaiming(replay, ctx)).auditId, replayed: true };
   }
 
   /** One possible outcome of an audit write: the AuditEvent JSON, its hash, and the events to publish. */

@@ -1,10 +1,22 @@
 import { id, keccak256 } from 'ethers';
 
+/** keccak256 of a short label, remembered (categories and purposes are few; bounded anyway). */
+const codes = new Map<string, string>();
+const codeOf = (label: string): string => {
+  let code = codes.get(label);
+  if (code === undefined) {
+    if (codes.size >= 10_000) codes.clear();
+    code = id(label);
+    codes.set(label, code);
+  }
+  return code;
+};
+
 /** A category as the Consent contract's bytes32 scope item. */
-export const categoryCode = (category: string): string => id(`uhr.category:${category}`);
+export const categoryCode = (category: string): string => codeOf(`uhr.category:${category}`);
 
 /** A purpose of use as bytes32 (Consent grants and read requests carry it). */
-export const purposeCode = (purpose: string): string => id(`uhr.purpose:${purpose}`);
+export const purposeCode = (purpose: string): string => codeOf(`uhr.purpose:${purpose}`);
 
 /**
  * The pointer anchored beside the content hash: where the blob lives and the metadata that steers access
