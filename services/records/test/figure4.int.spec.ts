@@ -739,6 +739,18 @@ describe('bulk ingest (the clinic’s backlog): one pack in S3, one transaction,
     expect((await read(p.bob, ids[1]!, 'self-care')).status).toBe(200);
   });
 
+  it('answers a single upload with the record exactly as stored (committed with whatever else was waiting)', async () => {
+    const ups = await Promise.all(
+      [7, 8, 9].map((i) => rec(p.clinic.token, 'POST', '/records', observation(p.alice, i))),
+    );
+    for (const up of ups) {
+      expect(up.status).toBe(201);
+      const stored = await rec(p.clinic.token, 'GET', `/records/${up.body.record.id}`);
+      expect(stored.body).toEqual(up.body.record);
+      expect(up.body.toSign.message.contentHash).toBe(stored.body.contentHash);
+    }
+  });
+
   it('refuses a batch with an invalid record as a whole, naming it (nothing stored)', async () => {
     const before = await s.recordsDb.query('select count(*)::int as n from records');
     const bad = { ...observation(p.alice, 5), fhir: { resourceType: 'Observation', subject: { reference: 'x' } } };

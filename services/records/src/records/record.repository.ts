@@ -73,6 +73,31 @@ export const toView = (r: RecordRow): RecordView => ({
   updatedAt: new Date(r.updated_at).toISOString(),
 });
 
+/** The projection row a just-committed upload has (what `projectUploads` wrote), without reading it back. */
+export const rowOf = (u: UploadCommand, ctx: EventContext): RecordRow => ({
+  id: u.recordId,
+  patient_id: u.patientId,
+  provider_id: u.providerId,
+  patient_subject: u.patientSubject,
+  provider_subject: u.providerSubject,
+  category: u.category,
+  title: u.title,
+  kind: u.content.kind,
+  resource_type: u.content.resourceType,
+  content_type: u.content.contentType,
+  blob_key: u.content.blobKey,
+  content_hash: u.content.contentHash,
+  pointer_hash: u.content.pointerHash,
+  size: u.content.size,
+  status: 'uploaded',
+  anchor_tx_hash: null,
+  response_tx_hash: null,
+  chain_error: null,
+  version: 1,
+  created_at: ctx.occurredAt,
+  updated_at: ctx.occurredAt,
+});
+
 /** The only place the records service touches its PostgreSQL tables for records: event stream + projection. */
 @Injectable()
 export class RecordRepository {

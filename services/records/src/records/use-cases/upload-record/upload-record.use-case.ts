@@ -13,7 +13,7 @@ import { Contracts } from '../../../chain/contracts.js';
 import { documentReferenceOf, FILE_CONTENT_TYPES, fhirProblems } from '../../domain/fhir.js';
 import { contentHashOf, pointerHashOf } from '../../domain/on-chain.js';
 import type { RecordCategory, RecordContent } from '../../domain/record.js';
-import { RecordRepository, toView, type RecordRow, type UploadCommand } from '../../record.repository.js';
+import { RecordRepository, rowOf, toView, type RecordRow, type UploadCommand } from '../../record.repository.js';
 import { UploadPacker, type PackEntry } from './upload-packer.js';
 import { relationshipsTypedData, type TypedDataRequest } from '@uhr/contracts';
 
@@ -60,7 +60,7 @@ export class UploadRecordUseCase {
   async execute(cmd: UploadRecord, p: Principal, ctx: EventContext) {
     const prepared = await this.prepare(cmd, p, new Map());
     const upload = await this.packer.submit(this.entryOf(prepared, ctx));
-    const row = await this.records.rowOrThrow(upload.recordId);
+    const row = rowOf(upload, ctx);
     return {
       record: toView(row),
       ...(upload.content.kind === 'file'
@@ -127,11 +127,11 @@ export class UploadRecordUseCase {
         }),
       );
     }
-    const provider = await identities.get(providerKey)!;
+    if (!identities.has(cmd.patientId)) identities.set(cmd.patientId, this.directory.byId(cmd.patientId));
+    // Both look-ups at once; the provider's answer is judged first.
+    const [provider, patient] = await Promise.all([identities.get(providerKey)!, identities.get(cmd.patientId)!]);
     if (!provider)
       throw new ForbiddenError('NoProviderIdentity', 'no registered provider identity is bound to your login');
-    if (!identities.has(cmd.patientId)) identities.set(cmd.patientId, this.directory.byId(cmd.patientId));
-    const patient = await identities.get(cmd.patientId)!;
     if (!patient || patient.kind !== 'patient' || patient.status !== 'active' || !patient.subject) {
       throw new UnprocessableError('UnknownPatient', `no active patient identity ${cmd.patientId}`);
     }
