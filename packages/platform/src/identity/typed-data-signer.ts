@@ -1,6 +1,10 @@
+import { keccak_256 } from '@noble/hashes/sha3';
 import {
   concat,
   getAddress,
+  getBytes,
+  hexlify,
+  id,
   keccak256,
   Signature,
   TypedDataEncoder,
@@ -21,15 +25,33 @@ import { recover } from 'tiny-secp256k1';
 export class TypedDataSigner {
   private readonly encoder: TypedDataEncoder;
   private readonly domainSeparator: string;
+  /** For a flat struct (one type, fields of the common atomic kinds): encoded here without ethers' machinery. */
+  private readonly flat?: { typeHash: Uint8Array; fields: ReadonlyArray<{ name: string; type: string }> };
+  private readonly prefix: Uint8Array;
 
   constructor(domain: TypedDataDomain, types: Record<string, readonly TypedDataField[]>) {
     const mutable = Object.fromEntries(Object.entries(types).map(([k, v]) => [k, [...v]]));
     this.encoder = TypedDataEncoder.from(mutable);
     this.domainSeparator = TypedDataEncoder.hashDomain(domain);
+    this.prefix = getBytes(concat(['0x1901', this.domainSeparator]));
+    const names = Object.keys(mutable);
+    const fields = names.length === 1 ? mutable[names[0]!]! : [];
+    if (fields.length > 0 && fields.every((f) => FLAT.test(f.type))) {
+      this.flat = { typeHash: getBytes(id(this.encoder.encodeType(names[0]!))), fields };
+    }
   }
 
   /** The EIP-712 digest the signer signed: keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(message)). */
   digest(message: Record<string, unknown>): string {
+    if (this.flat) {
+      const words = new Uint8Array(32 * (this.flat.fields.length + 1));
+      words.set(this.flat.typeHash, 0);
+      this.flat.fields.forEach((f, i) => words.set(encodeAtomic(f.type, message[f.name]), 32 * (i + 1)));
+      const out = new Uint8Array(66);
+      out.set(this.prefix, 0);
+      out.set(keccak_256(words), 34);
+      return hexlify(keccak_256(out));
+    }
     return keccak256(concat(['0x1901', this.domainSeparator, this.encoder.hash(message)]));
   }
 
@@ -37,6 +59,43 @@ export class TypedDataSigner {
   recover(message: Record<string, unknown>, signature: string): string {
     return recoverDigestSigner(this.digest(message), signature);
   }
+}
+
+const FLAT = /^(bytes32|uint(8|16|32|64|128|256)|address|bool|string)$/;
+
+/** One EIP-712 atomic value as its 32-byte word, refusing what ethers' encoder refuses (range, length, form). */
+function encodeAtomic(type: string, value: unknown): Uint8Array {
+  if (type === 'string') {
+    if (typeof value !== 'string') throw new TypeError('expected a string');
+    return keccak_256(Buffer.from(value, 'utf8'));
+  }
+  if (type === 'bytes32') {
+    const b = getBytes(value as string | Uint8Array);
+    if (b.length !== 32) throw new TypeError('expected bytes32');
+    return b;
+  }
+  if (type === 'address') {
+    if (typeof value !== 'string') throw new TypeError('expected an address');
+    return getBytes('0x' + getAddress(value).slice(2).toLowerCase().padStart(64, '0'));
+  }
+  let n: bigint;
+  if (type === 'bool') {
+    n = value ? 1n : 0n; // as ethers encodes it
+  } else {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint')
+      throw new TypeError('expected an integer');
+    if (typeof value === 'string' && !/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(value)) throw new TypeError('not an integer');
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new TypeError('not a safe integer');
+    n = BigInt(value);
+    const bits = BigInt(Number(type.slice(4)));
+    if (n < 0n || n >= 1n << bits) throw new RangeError(`out of range for ${type}`);
+  }
+  const word = new Uint8Array(32);
+  for (let i = 31; i >= 0 && n > 0n; i--) {
+    word[i] = Number(n & 0xffn);
+    n >>= 8n;
+  }
+  return word;
 }
 
 /** The address whose key produced `signature` over the 32-byte `digest`. */

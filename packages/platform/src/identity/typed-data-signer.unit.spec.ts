@@ -1,4 +1,4 @@
-import { Signature, Wallet, verifyTypedData } from 'ethers';
+import { Signature, TypedDataEncoder, Wallet, verifyTypedData } from 'ethers';
 import { recoverDigestSigner, recoverTypedDataSigner, TypedDataSigner } from './typed-data-signer.js';
 
 const domain = { name: 'UHR Test', version: '1', chainId: 31337, verifyingContract: '0x' + '11'.repeat(20) };
@@ -57,5 +57,62 @@ describe('TypedDataSigner', () => {
     const digest = signer.digest(message(4));
     const sig = wallet.signingKey.sign(digest).serialized;
     expect(recoverDigestSigner(digest, sig)).toBe(wallet.address);
+  });
+
+  it('hashes flat structs itself exactly as ethers does, and falls back to ethers for arrays', () => {
+    const b32 = (n: number) => '0x' + n.toString(16).padStart(64, '0');
+    const cases: Array<[Record<string, Array<{ name: string; type: string }>>, Record<string, unknown>]> = [
+      [
+        {
+          AddRecord: [
+            { name: 'providerId', type: 'bytes32' },
+            { name: 'recordId', type: 'bytes32' },
+            { name: 'nonce', type: 'uint256' },
+            { name: 'deadline', type: 'uint256' },
+          ],
+        },
+        { providerId: b32(1), recordId: b32(2), nonce: '0', deadline: 1_800_000_000 },
+      ],
+      [
+        {
+          RespondToRecord: [
+            { name: 'recordId', type: 'bytes32' },
+            { name: 'accept', type: 'bool' },
+            { name: 'nonce', type: 'uint256' },
+          ],
+        },
+        { recordId: b32(3), accept: false, nonce: (2n ** 255n).toString() },
+      ],
+      [
+        {
+          Mixed: [
+            { name: 'who', type: 'address' },
+            { name: 'note', type: 'string' },
+            { name: 'small', type: 'uint32' },
+            { name: 'hex', type: 'uint64' },
+          ],
+        },
+        { who: '0x' + 'ab'.repeat(20), note: 'ünïcødé ✓', small: 4_294_967_295, hex: '0xff' },
+      ],
+      [
+        {
+          Grant: [
+            { name: 'grantId', type: 'bytes32' },
+            { name: 'recordIds', type: 'bytes32[]' },
+          ],
+        },
+        { grantId: b32(4), recordIds: [b32(5), b32(6)] },
+      ],
+    ];
+    for (const [t, m] of cases) {
+      expect(new TypedDataSigner(domain, t).digest(m)).toBe(TypedDataEncoder.hash(domain, t, m));
+    }
+    const u32 = new TypedDataSigner(domain, { T: [{ name: 'v', type: 'uint32' }] });
+    for (const bad of [2 ** 32, -1, '1.5', 'x']) {
+      expect(() => u32.digest({ v: bad })).toThrow();
+      expect(() => TypedDataEncoder.hash(domain, { T: [{ name: 'v', type: 'uint32' }] }, { v: bad })).toThrow();
+    }
+    const bytes = new TypedDataSigner(domain, { T: [{ name: 'v', type: 'bytes32' }] });
+    expect(() => bytes.digest({ v: '0x1234' })).toThrow();
   });
 });
