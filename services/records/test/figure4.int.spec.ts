@@ -667,6 +667,38 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
   });
 });
 
+describe('audit anchoring survives a refused batch', () => {
+  afterAll(() => s.setAnchorer(true));
+
+  it('gives a refused batch’s entries back and anchors them once the chain accepts again (no gap)', async () => {
+    const recordId = await addLabReport(p.alice);
+    await accept(p.alice, recordId);
+    await s.setAnchorer(false);
+    const first = await read(p.alice, recordId, 'self-care');
+    expect(first.status).toBe(200);
+    const auditId = first.body.auditId as string;
+    await until('the batch holding the read refused by the chain', async () => {
+      const rows: Array<{ status: string; error: string | null }> = await s.recordsDb.query(
+        `select b.status, b.error from audit_batches b where b.status = 'rejected'
+           and exists (select 1 from audit_entries a where a.id = $1 and a.batch_id is null)`,
+        [auditId],
+      );
+      return rows.length > 0;
+    });
+    expect((await rec(p.alice.token, 'GET', `/access-log/${auditId}/proof`)).status).toBe(404);
+
+    await s.setAnchorer(true);
+    const second = await read(p.alice, recordId, 'self-care');
+    for (const id of [auditId, second.body.auditId as string]) {
+      const proof = await until(`entry ${id} anchored after the refusal`, async () => {
+        const r = await rec(p.alice.token, 'GET', `/access-log/${id}/proof`);
+        return r.status === 200 && r.body.verifiedOnChain ? r.body : undefined;
+      });
+      expect(proof.status).toBe('confirmed');
+    }
+  });
+});
+
 describe('bulk ingest (the clinic’s backlog): one pack in S3, one transaction, each record anchored, read and verified on its own', () => {
   const observation = (patient: Party, i: number) => ({
     patientId: patient.identityId,

@@ -48,6 +48,8 @@ export interface Stack {
   startReplica(): Promise<{ url: string; close(): Promise<void> }>;
   /** Stops a service (as a crash or a rolling update would) and starts it again on the same database. */
   restart(which: 'records' | 'consent'): Promise<void>;
+  /** Grants or revokes the records signer's ANCHORER role (an operator's mistake, a key being rotated). */
+  setAnchorer(allowed: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -99,6 +101,11 @@ export async function startStack(): Promise<Stack> {
     provider,
     gatekeeperDomain: { chainId: deployment.chainId, verifyingContract: c.Relationships! },
     recordsDatabase,
+    async setAnchorer(allowed) {
+      const anchors = anchorsAt(c.Anchors!, admin);
+      if (allowed) await ensureRole(anchors, ROLES.ANCHORER, recordsSigner);
+      else await (await anchors.revokeRole!(ROLES.ANCHORER, recordsSigner)).wait();
+    },
     async startReplica() {
       const replica = await createServiceApp(RecordsModule.forRoot(rc, { workers: false }), rc, RECORDS_APP_OPTIONS);
       await replica.listen(0, '127.0.0.1');

@@ -60,11 +60,18 @@ export class AuditAnchorer implements OnApplicationBootstrap, OnApplicationShutd
           job.blockNumber,
         ]);
       },
+      // A refused batch (role revoked, contract paused, a batch ahead of it refused) gives its entries back: the
+      // next tick numbers them again from the stream's true next sequence, so one refusal never leaves a gap that
+      // would block every later batch.
       onRejected: async (m, job, reason) => {
         await m.query(`update audit_batches set status = 'rejected', error = $2 where id = $1`, [
           job.request.batchId,
           reason,
         ]);
+        await m.query(`update audit_entries set anchor_seq = null, batch_id = null where batch_id = $1`, [
+          job.request.batchId,
+        ]);
+        this.logger.warn({ batchId: job.request.batchId, reason }, 'audit batch refused by the chain; re-cut next');
       },
     });
   }
@@ -101,7 +108,8 @@ export class AuditAnchorer implements OnApplicationBootstrap, OnApplicationShutd
       );
       if (entries.length === 0) return 0;
       const [last] = (await m.query(
-        `select coalesce(max(last_seq), 0)::text as last, count(*)::text as n from audit_batches where stream = $1`,
+        `select coalesce(max(last_seq), 0)::text as last, count(*)::text as n from audit_batches
+          where stream = $1 and status <> 'rejected'`,
         [this.stream],
       )) as Array<{ last: string; n: string }>;
       const firstSeq = BigInt(last!.last) + 1n;
