@@ -88,4 +88,26 @@ describe('EventStore (real PostgreSQL)', () => {
     ).rejects.toThrow('the command failed');
     expect(await store.load(id)).toEqual([]);
   });
+
+  it('executes a command: folds the stream, decides on the state, appends after it, projects each event', async () => {
+    const id = randomUUID();
+    type Ev = { type: 'test.Happened'; version: number; payload: { n: number } };
+    const counter = { initial: 0, evolve: (total: number, e: Ev) => total + e.payload.n, topic: 'uhr.test.v1' };
+    const projected: number[] = [];
+    const add = (n: number) => (total: number) => [
+      { type: 'test.Happened' as const, version: 1, payload: { n: total + n } },
+    ];
+    await store.execute(ds.manager, id, counter, add(1), ctx(), async (e) => void projected.push(e.sequence));
+    await store.execute(ds.manager, id, counter, add(1), ctx(), async (e) => void projected.push(e.sequence));
+    // The second decision saw the first event folded in (state 1 → payload 2).
+    expect((await store.load(id)).map((e) => (e.payload as { n: number }).n)).toEqual([1, 2]);
+    expect(projected).toEqual([1, 2]);
+    // Two commands deciding on the same state: the second to append loses with ConcurrencyError.
+    const both = await Promise.allSettled([
+      ds.transaction((m) => store.execute(m, id, counter, add(0), ctx(), async () => undefined)),
+      ds.transaction((m) => store.execute(m, id, counter, add(0), ctx(), async () => undefined)),
+    ]);
+    expect(both.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
+    for (const r of both) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ConcurrencyError);
+  });
 });

@@ -45,6 +45,13 @@ export interface AppendStream {
   ctx?: EventContext;
 }
 
+/** How an aggregate's events fold into its state, and the topic they are published on. */
+export interface AggregateFold<S, E extends DomainEvent> {
+  initial: S;
+  evolve: (state: S, event: E) => S;
+  topic: string;
+}
+
 /** Wakes the outbox relay right after commit instead of waiting for its next poll. */
 export const OUTBOX_CHANNEL = 'uhr_outbox';
 
@@ -60,6 +67,30 @@ export class EventStore {
       streamId,
     ]);
     return rows.map(toEnvelope);
+  }
+
+  /**
+   * One command on an event-sourced aggregate, in the caller's transaction: the stream loaded and folded into
+   * its state, `decide` asked for the events, those appended after what was loaded (a concurrent writer makes it
+   * a ConcurrencyError), and each handed to `project` for the service's read tables. What every service's
+   * repository did by hand.
+   */
+  async execute<S, E extends DomainEvent>(
+    manager: EntityManager,
+    streamId: string,
+    aggregate: AggregateFold<S, E>,
+    decide: (state: S) => readonly E[],
+    ctx: EventContext,
+    project: (envelope: EventEnvelope) => Promise<void>,
+  ): Promise<EventEnvelope[]> {
+    const history = await this.load(streamId, manager);
+    const state = history.reduce<S>(
+      (s, env) => aggregate.evolve(s, { type: env.type, version: env.version, payload: env.payload } as E),
+      aggregate.initial,
+    );
+    const envelopes = await this.append(manager, streamId, history.length, decide(state), ctx, aggregate.topic);
+    for (const env of envelopes) await project(env);
+    return envelopes;
   }
 
   /**

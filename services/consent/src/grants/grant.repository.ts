@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { EventStore, NotFoundError, topicOf, type EventContext, type EventEnvelope, chainIdOf } from '@uhr/platform';
+import {
+  type AggregateFold,
+  EventStore,
+  NotFoundError,
+  topicOf,
+  type EventContext,
+  type EventEnvelope,
+  chainIdOf,
+} from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   decide,
@@ -12,6 +20,7 @@ import {
 } from './domain/grant.js';
 
 export const GRANT_TOPIC = topicOf('consent', 'grant', 1);
+const GRANT_FOLD: AggregateFold<GrantState, GrantEvent> = { initial: initialGrant, evolve, topic: GRANT_TOPIC };
 
 export interface GrantRow {
   id: string;
@@ -93,12 +102,15 @@ export class GrantRepository {
   }
 
   async executeIn(m: EntityManager, id: string, command: GrantCommand, ctx: EventContext): Promise<EventEnvelope[]> {
-    const history = await this.store.load(id, m);
-    const state = history.reduce<GrantState>((s, e) => evolve(s, e as unknown as GrantEvent), initialGrant);
-    const events = decide(command, state, Math.floor(ctx.occurredAt.getTime() / 1000));
-    const envelopes = await this.store.append(m, id, history.length, events, ctx, GRANT_TOPIC);
-    for (const env of envelopes) await this.project(m, env);
-    return envelopes;
+    const now = Math.floor(ctx.occurredAt.getTime() / 1000);
+    return this.store.execute(
+      m,
+      id,
+      GRANT_FOLD,
+      (state) => decide(command, state, now),
+      ctx,
+      (env) => this.project(m, env),
+    );
   }
 
   private async project(m: EntityManager, env: EventEnvelope): Promise<void> {

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { EventStore, NotFoundError, topicOf, type EventContext, type EventEnvelope } from '@uhr/platform';
+import {
+  type AggregateFold,
+  EventStore,
+  NotFoundError,
+  topicOf,
+  type EventContext,
+  type EventEnvelope,
+} from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   decide,
@@ -12,6 +19,7 @@ import {
 } from './domain/record.js';
 
 export const RECORD_TOPIC = topicOf('records', 'record', 1);
+const RECORD_FOLD: AggregateFold<RecordState, RecordEvent> = { initial: initialRecord, evolve, topic: RECORD_TOPIC };
 
 export type UploadCommand = Extract<RecordCommand, { type: 'UploadRecord' }>;
 
@@ -120,13 +128,6 @@ export class RecordRepository {
     });
   }
 
-  /** Several records' commands in one transaction: all commit or none. */
-  async executeMany(items: Array<{ id: string; command: RecordCommand }>, ctx: EventContext): Promise<void> {
-    await this.ds.transaction(async (m) => {
-      for (const it of items) await this.executeIn(m, it.id, it.command, ctx);
-    });
-  }
-
   /**
    * New records, many at once (bulk ingest, or single uploads committed as a group): every upload decided
    * against an empty stream (ids are fresh UUIDs; one taken after all fails the whole call with
@@ -148,12 +149,14 @@ export class RecordRepository {
   }
 
   async executeIn(m: EntityManager, id: string, command: RecordCommand, ctx: EventContext): Promise<EventEnvelope[]> {
-    const history = await this.store.load(id, m);
-    const state = history.reduce<RecordState>((s, e) => evolve(s, e as unknown as RecordEvent), initialRecord);
-    const events = withRecordId(decide(command, state), id);
-    const envelopes = await this.store.append(m, id, history.length, events, ctx, RECORD_TOPIC);
-    for (const env of envelopes) await this.project(m, env);
-    return envelopes;
+    return this.store.execute(
+      m,
+      id,
+      RECORD_FOLD,
+      (state) => withRecordId(decide(command, state), id),
+      ctx,
+      (env) => this.project(m, env),
+    );
   }
 
   private async project(m: EntityManager, env: EventEnvelope): Promise<void> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  type AggregateFold,
   ConflictError,
   EventStore,
   NotFoundError,
@@ -8,9 +9,21 @@ import {
   type EventEnvelope,
 } from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
-import { decide, evolve, initialIdentity, type IdentityCommand, type IdentityEvent } from './domain/identity.js';
+import {
+  decide,
+  evolve,
+  initialIdentity,
+  type IdentityCommand,
+  type IdentityEvent,
+  type IdentityState,
+} from './domain/identity.js';
 
 export const IDENTITY_TOPIC = topicOf('registrar', 'identity', 1);
+const IDENTITY_FOLD: AggregateFold<IdentityState, IdentityEvent> = {
+  initial: initialIdentity,
+  evolve,
+  topic: IDENTITY_TOPIC,
+};
 
 export interface IdentityView {
   id: string;
@@ -99,12 +112,7 @@ export class IdentityRepository {
     decideFn: (s: typeof initialIdentity) => IdentityEvent[],
     ctx: EventContext,
   ): Promise<EventEnvelope[]> {
-    const history = await this.store.load(id, m);
-    const state = history.reduce((s, e) => evolve(s, e as unknown as IdentityEvent), initialIdentity);
-    const events = decideFn(state);
-    const envelopes = await this.store.append(m, id, history.length, events, ctx, IDENTITY_TOPIC);
-    for (const env of envelopes) await this.project(m, env);
-    return envelopes;
+    return this.store.execute(m, id, IDENTITY_FOLD, decideFn, ctx, (env) => this.project(m, env));
   }
 
   private async project(m: EntityManager, env: EventEnvelope): Promise<void> {
