@@ -3,14 +3,14 @@ pragma solidity ^0.8.24;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IRegistrar} from "./IRegistrar.sol";
-import {IRelationships} from "./IRelationships.sol";
 import {IConsent} from "./IConsent.sol";
 import {IdentitySigner} from "./IdentitySigner.sol";
 
 /// @title Consent
 /// @notice Grants are keyed by a caller-chosen id (so a relaying service knows it before the transaction is
-/// mined). A record is readable under a grant only if Relationships says it belongs to the grant's patient and
-/// was not rejected — a patient cannot grant access to somebody else's record by listing its id.
+/// mined). A record is readable under a grant only if it belongs to the grant's patient — a patient cannot grant
+/// access to somebody else's record by listing its id. Records live in Merkle batches (Relationships), so the
+/// gatekeeper proves the record's patient and category against the anchored root and passes them in.
 contract Consent is IConsent, IdentitySigner, AccessControlDefaultAdminRules {
     bytes32 public constant RELAYER_ROLE = keccak256("RELAYER_ROLE");
     bytes32 public constant GATEKEEPER_ROLE = keccak256("GATEKEEPER_ROLE");
@@ -26,8 +26,6 @@ contract Consent is IConsent, IdentitySigner, AccessControlDefaultAdminRules {
         "BreakGlass(bytes32 providerId,bytes32 patientId,bytes32 reasonCode,uint64 duration,uint256 nonce,uint256 deadline)"
     );
 
-    IRelationships private immutable _relationships;
-
     mapping(bytes32 grantId => Grant) private _grants;
     mapping(bytes32 grantId => mapping(bytes32 recordId => bool)) private _recordScope;
     mapping(bytes32 grantId => mapping(bytes32 category => bool)) private _categoryScope;
@@ -35,16 +33,19 @@ contract Consent is IConsent, IdentitySigner, AccessControlDefaultAdminRules {
     mapping(address grantee => bytes32[]) private _grantsTo;
     uint256 private _breakGlassCount;
 
-    constructor(address admin, uint48 adminDelay, IRegistrar registrar, IRelationships relationships)
+    constructor(address admin, uint48 adminDelay, IRegistrar registrar)
         IdentitySigner(registrar, "UHR Consent")
         AccessControlDefaultAdminRules(adminDelay, admin)
-    {
-        _relationships = relationships;
-    }
+    {}
 
     function grantBySig(GrantRequest calldata request, bytes calldata signature) external onlyRole(RELAYER_ROLE) {
         _checkSignature(
-            request.patientId, IRegistrar.IdentityKind.Patient, _grantStructHash(request), request.deadline, signature
+            request.patientId,
+            IRegistrar.IdentityKind.Patient,
+            _grantStructHash(request),
+            request.nonce,
+            request.deadline,
+            signature
         );
         bytes32 grantId = request.grantId;
         if (grantId == bytes32(0) || _grants[grantId].patientId != bytes32(0)) revert ConsentGrantExists(grantId);
@@ -77,10 +78,13 @@ contract Consent is IConsent, IdentitySigner, AccessControlDefaultAdminRules {
         _emitIssued(request);
     }
 
-    function revokeBySig(bytes32 grantId, uint256 deadline, bytes calldata signature) external onlyRole(RELAYER_ROLE) {
+    function revokeBySig(bytes32 grantId, uint256 nonce, uint256 deadline, bytes calldata signature)
+        external
+        onlyRole(RELAYER_ROLE)
+    {
         bytes32 patientId = _existing(grantId).patientId;
-        bytes32 structHash = keccak256(abi.encode(REVOKE_TYPEHASH, grantId, _currentNonce(patientId), deadline));
-        _checkSignature(patientId, IRegistrar.IdentityKind.Patient, structHash, deadline, signature);
+        bytes32 structHash = keccak256(abi.encode(REVOKE_TYPEHASH, grantId, nonce, deadline));
+        _checkSignature(patientId, IRegistrar.IdentityKind.Patient, structHash, nonce, deadline, signature);
         _revoke(grantId, patientId);
     }
 
@@ -92,11 +96,11 @@ contract Consent is IConsent, IdentitySigner, AccessControlDefaultAdminRules {
         _revoke(grantId, patientId);
     }
 
-    function consume(bytes32 grantId, address reader, bytes32 recordId, bytes32 category)
+    function consume(bytes32 grantId, address reader, bytes32 recordPatientId, bytes32 recordId, bytes32 category)
         external
         onlyRole(GATEKEEPER_ROLE)
     {
-        Verdict v = _verdict(grantId, reader, recordId, category);
+        Verdict v = _verdict(grantId, reader, recordPatientId, recordId, category);
         if (v != Verdict.Permitted) _revertFor(v, grantId, reader, recordId, category);
         Grant storage grant = _grants[grantId];
         uint32 uses = grant.uses + 1;
@@ -113,15 +117,13 @@ contract Consent is IConsent, IdentitySigner, AccessControlDefaultAdminRules {
         bytes32 patientId,
         bytes32 reasonCode,
         uint64 duration,
+        uint256 nonce,
         uint256 deadline,
         bytes calldata signature
     ) external onlyRole(RELAYER_ROLE) returns (bytes32) {
-        bytes32 structHash = keccak256(
-            abi.encode(
-                BREAK_GLASS_TYPEHASH, providerId, patientId, reasonCode, duration, _currentNonce(providerId), deadline
-            )
-        );
-        _checkSignature(providerId, IRegistrar.IdentityKind.Provider, structHash, deadline, signature);
+        bytes32 structHash =
+            keccak256(abi.encode(BREAK_GLASS_TYPEHASH, providerId, patientId, reasonCode, duration, nonce, deadline));
+        _checkSignature(providerId, IRegistrar.IdentityKind.Provider, structHash, nonce, deadline, signature);
         address grantee = _accountOf(providerId, IRegistrar.IdentityKind.Provider);
         return _breakGlass(providerId, grantee, patientId, reasonCode, duration);
     }
@@ -130,31 +132,33 @@ contract Consent is IConsent, IdentitySigner, AccessControlDefaultAdminRules {
         return _grants[grantId];
     }
 
-    function verdict(bytes32 grantId, address reader, bytes32 recordId, bytes32 category)
+    function verdict(bytes32 grantId, address reader, bytes32 recordPatientId, bytes32 recordId, bytes32 category)
         external
         view
         returns (Verdict)
     {
-        return _verdict(grantId, reader, recordId, category);
+        return _verdict(grantId, reader, recordPatientId, recordId, category);
     }
 
-    function isPermitted(bytes32 grantId, address reader, bytes32 recordId, bytes32 category)
+    function isPermitted(bytes32 grantId, address reader, bytes32 recordPatientId, bytes32 recordId, bytes32 category)
         external
         view
         returns (bool)
     {
-        return _verdict(grantId, reader, recordId, category) == Verdict.Permitted;
+        return _verdict(grantId, reader, recordPatientId, recordId, category) == Verdict.Permitted;
     }
 
     /// @dev Convenience for off-chain callers (eth_call): scans the reader's grants, so its cost grows with them.
-    function mayRead(address reader, bytes32 recordId, bytes32 category)
+    function mayRead(address reader, bytes32 recordPatientId, bytes32 recordId, bytes32 category)
         external
         view
         returns (bool permitted, bytes32 grantId)
     {
         bytes32[] storage ids = _grantsTo[reader];
         for (uint256 i = 0; i < ids.length; ++i) {
-            if (_verdict(ids[i], reader, recordId, category) == Verdict.Permitted) return (true, ids[i]);
+            if (_verdict(ids[i], reader, recordPatientId, recordId, category) == Verdict.Permitted) {
+                return (true, ids[i]);
+            }
         }
         return (false, bytes32(0));
     }
@@ -215,7 +219,7 @@ contract Consent is IConsent, IdentitySigner, AccessControlDefaultAdminRules {
         if (grant.patientId == bytes32(0)) revert ConsentGrantNotFound(grantId);
     }
 
-    function _verdict(bytes32 grantId, address reader, bytes32 recordId, bytes32 category)
+    function _verdict(bytes32 grantId, address reader, bytes32 recordPatientId, bytes32 recordId, bytes32 category)
         private
         view
         returns (Verdict)
@@ -227,11 +231,7 @@ contract Consent is IConsent, IdentitySigner, AccessControlDefaultAdminRules {
         if (block.timestamp >= grant.validUntil) return Verdict.Expired;
         if (grant.maxUses != 0 && grant.uses >= grant.maxUses) return Verdict.Exhausted;
         if (reader != grant.grantee) return Verdict.NotGrantee;
-        (bytes32 patientId,,,, IRelationships.RecordStatus status) = _relationships.recordOf(recordId);
-        if (
-            patientId != grant.patientId || status == IRelationships.RecordStatus.None
-                || status == IRelationships.RecordStatus.Rejected
-        ) return Verdict.RecordNotOfPatient;
+        if (recordPatientId != grant.patientId) return Verdict.RecordNotOfPatient;
         if (!inScope(grantId, recordId, category)) return Verdict.OutOfScope;
         return Verdict.Permitted;
     }
@@ -250,7 +250,7 @@ contract Consent is IConsent, IdentitySigner, AccessControlDefaultAdminRules {
         revert ConsentOutOfScope(grantId, recordId, category);
     }
 
-    function _grantStructHash(GrantRequest calldata r) private view returns (bytes32) {
+    function _grantStructHash(GrantRequest calldata r) private pure returns (bytes32) {
         return keccak256(
             abi.encode(
                 GRANT_TYPEHASH,
@@ -263,7 +263,7 @@ contract Consent is IConsent, IdentitySigner, AccessControlDefaultAdminRules {
                 r.validFrom,
                 r.validUntil,
                 r.maxUses,
-                _currentNonce(r.patientId),
+                r.nonce,
                 r.deadline
             )
         );

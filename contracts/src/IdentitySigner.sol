@@ -7,19 +7,20 @@ import {IRegistrar} from "./IRegistrar.sol";
 import {IIdentitySigner} from "./IIdentitySigner.sol";
 
 /// @title IdentitySigner
-/// @notice Shared EIP-712 plumbing: per-identity sequential nonces, deadlines and signer resolution
-/// through the Registrar. Nonces are keyed by identity id (not by address) so that they survive a rebind.
+/// @notice Shared EIP-712 plumbing: per-identity unordered nonces, deadlines and signer resolution through the
+/// Registrar. Nonces are keyed by identity id (not by address) so that they survive a rebind, and are a bitmap
+/// (Uniswap Permit2's layout) so that concurrent signatures by one key land in any order.
 abstract contract IdentitySigner is IIdentitySigner, EIP712 {
     IRegistrar internal immutable _registrar;
 
-    mapping(bytes32 identityId => uint256) private _nonces;
+    mapping(bytes32 identityId => mapping(uint256 word => uint256 bits)) private _nonceBitmap;
 
     constructor(IRegistrar registrar_, string memory name) EIP712(name, "1") {
         _registrar = registrar_;
     }
 
-    function nonces(bytes32 identityId) external view returns (uint256) {
-        return _nonces[identityId];
+    function nonceUsed(bytes32 identityId, uint256 nonce) external view returns (bool) {
+        return _nonceBitmap[identityId][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
     }
 
     /// @dev The active account of `identityId`, which must be of `kind`.
@@ -37,28 +38,27 @@ abstract contract IdentitySigner is IIdentitySigner, EIP712 {
         }
     }
 
-    /// @dev Checks the deadline and that `signature` over `structHash` (built by the caller with
-    /// `_currentNonce(identityId)`) came from the identity's bound account, then consumes the nonce.
+    /// @dev Checks the deadline, that `nonce` is unused, and that `signature` over `structHash` (which the caller
+    /// built with `nonce`) came from the identity's bound account; then marks the nonce used. The nonce is checked
+    /// before recovery so that a replay names itself (IdentitySignerNonceUsed) instead of looking like a bad key.
     function _checkSignature(
         bytes32 identityId,
         IRegistrar.IdentityKind kind,
         bytes32 structHash,
+        uint256 nonce,
         uint256 deadline,
         bytes calldata signature
     ) internal {
         if (block.timestamp > deadline) revert IdentitySignerExpired(deadline);
+        uint256 bit = 1 << (nonce & 0xff);
+        mapping(uint256 => uint256) storage bitmap = _nonceBitmap[identityId];
+        uint256 bits = bitmap[nonce >> 8];
+        if (bits & bit != 0) revert IdentitySignerNonceUsed(identityId, nonce);
         address account = _accountOf(identityId, kind);
         (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecover(_hashTypedDataV4(structHash), signature);
         if (err != ECDSA.RecoverError.NoError || recovered != account) {
             revert IdentitySignerInvalidSignature(identityId, recovered);
         }
-        unchecked {
-            ++_nonces[identityId];
-        }
-    }
-
-    /// @dev The nonce the next signature of `identityId` must carry.
-    function _currentNonce(bytes32 identityId) internal view returns (uint256) {
-        return _nonces[identityId];
+        bitmap[nonce >> 8] = bits | bit;
     }
 }

@@ -1,4 +1,5 @@
 import { Contract, type ContractRunner } from 'ethers';
+import type { RecordLeaf, ResponseLeaf } from './leaves.js';
 import { AnchorsAbi, ConsentAbi, RegistrarAbi, RelationshipsAbi } from '../generated/abis.js';
 
 /** Role ids, identical to the contracts' `keccak256("<NAME>_ROLE")` constants. */
@@ -16,13 +17,6 @@ export enum IdentityStatus {
   None = 0,
   Active = 1,
   Retired = 2,
-}
-/** Mirrors `IRelationships.RecordStatus`. */
-export enum RecordStatus {
-  None = 0,
-  Pending = 1,
-  Accepted = 2,
-  Rejected = 3,
 }
 /** Mirrors `IRelationships.RelationshipStatus`. */
 export enum RelationshipStatus {
@@ -51,3 +45,31 @@ export const consentAt = (address: string, runner?: ContractRunner | null): Cont
   new Contract(address, ConsentAbi, runner);
 export const anchorsAt = (address: string, runner?: ContractRunner | null): Contract =>
   new Contract(address, AnchorsAbi, runner);
+
+/** Mirrors `IRelationships.RelationshipKey`: a pair `anchorBatch` opens if it never existed. */
+export interface RelationshipKey {
+  patientId: string;
+  providerId: string;
+}
+
+/** The tuple `Relationships.anchorBatch` expects for each opened pair. */
+export const relationshipKeyTuple = (k: RelationshipKey): [string, string] => [k.patientId, k.providerId];
+
+/** The tuple `Relationships.verifyRecord` / `recordLeaf` expect, in struct order. */
+export const recordLeafTuple = (l: RecordLeaf): string[] => [
+  l.providerId,
+  l.patientId,
+  l.recordId,
+  l.category,
+  l.contentHash,
+  l.pointerHash,
+  l.authHash,
+];
+
+/** The tuple `Relationships.verifyResponse` / `responseLeaf` expect, in struct order. */
+export const responseLeafTuple = (l: ResponseLeaf): [string, string, boolean, string] => [
+  l.patientId,
+  l.recordId,
+  l.accept,
+  l.authHash,
+];

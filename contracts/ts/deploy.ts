@@ -67,7 +67,7 @@ export async function deployAll(signer: Signer, opts: DeployOptions = {}): Promi
     delay,
     registrar,
   ]);
-  const consent = await deploy('Consent', ConsentAbi, ConsentBytecode, [admin, delay, registrar, relationships]);
+  const consent = await deploy('Consent', ConsentAbi, ConsentBytecode, [admin, delay, registrar]);
   const anchors = await deploy('Anchors', AnchorsAbi, AnchorsBytecode, [admin, delay]);
 
   const roles = opts.roles ?? {};

@@ -1,4 +1,4 @@
-import type { Signer, TypedDataDomain, TypedDataField } from 'ethers';
+import { type Signer, type TypedDataDomain, type TypedDataField, TypedDataEncoder, randomBytes, toBigInt } from 'ethers';
 
 /** The EIP-712 domain of a UHR contract: name, version "1", chain id, contract address. */
 export interface DomainInput {
@@ -24,7 +24,10 @@ export const consentDomain = (d: DomainInput): TypedDataDomain => ({
 const b32 = (name: string): TypedDataField => ({ name, type: 'bytes32' });
 const u256 = (name: string): TypedDataField => ({ name, type: 'uint256' });
 
-/** EIP-712 types verified by Relationships. */
+/**
+ * EIP-712 types of the Relationships domain. `AddRecord` and `RespondToRecords` are verified off-chain by the
+ * records service (their hashes go into the batch leaves as `authHash`); `EndRelationship` is verified on-chain.
+ */
 export const RELATIONSHIPS_TYPES = {
   AddRecord: [
     b32('providerId'),
@@ -35,7 +38,13 @@ export const RELATIONSHIPS_TYPES = {
     u256('nonce'),
     u256('deadline'),
   ],
-  RespondToRecord: [b32('recordId'), { name: 'accept', type: 'bool' }, u256('nonce'), u256('deadline')],
+  RespondToRecords: [
+    b32('patientId'),
+    { name: 'recordIds', type: 'bytes32[]' },
+    { name: 'accept', type: 'bool' },
+    u256('nonce'),
+    u256('deadline'),
+  ],
   EndRelationship: [b32('patientId'), b32('providerId'), u256('nonce'), u256('deadline')],
 } as const satisfies Record<string, TypedDataField[]>;
 
@@ -77,15 +86,17 @@ export interface AddRecordMessage extends Signed {
   contentHash: string;
   pointerHash: string;
 }
-export interface RespondToRecordMessage extends Signed {
-  recordId: string;
+/** One patient signature answering several records at once (all accepted or all rejected). */
+export interface RespondToRecordsMessage extends Signed {
+  patientId: string;
+  recordIds: string[];
   accept: boolean;
 }
 export interface EndRelationshipMessage extends Signed {
   patientId: string;
   providerId: string;
 }
-/** The request struct passed to `Consent.grantBySig` (without the nonce, which the contract supplies). */
+/** The request struct passed to `Consent.grantBySig`, field for field the signed EIP-712 `Grant` struct. */
 export interface GrantRequest {
   grantId: string;
   patientId: string;
@@ -96,11 +107,11 @@ export interface GrantRequest {
   validFrom: Num;
   validUntil: Num;
   maxUses: Num;
+  /** An unordered nonce: any value the patient has not used in Consent (see `randomNonce`). */
+  nonce: Num;
   deadline: Num;
 }
-export interface GrantMessage extends GrantRequest {
-  nonce: Num;
-}
+export type GrantMessage = GrantRequest;
 export interface RevokeMessage extends Signed {
   grantId: string;
 }
@@ -121,8 +132,8 @@ const sign = (
 
 export const signAddRecord = (signer: Signer, d: DomainInput, m: AddRecordMessage): Promise<string> =>
   sign(signer, relationshipsDomain(d), 'AddRecord', RELATIONSHIPS_TYPES, m);
-export const signRespondToRecord = (signer: Signer, d: DomainInput, m: RespondToRecordMessage): Promise<string> =>
-  sign(signer, relationshipsDomain(d), 'RespondToRecord', RELATIONSHIPS_TYPES, m);
+export const signRespondToRecords = (signer: Signer, d: DomainInput, m: RespondToRecordsMessage): Promise<string> =>
+  sign(signer, relationshipsDomain(d), 'RespondToRecords', RELATIONSHIPS_TYPES, m);
 export const signEndRelationship = (signer: Signer, d: DomainInput, m: EndRelationshipMessage): Promise<string> =>
   sign(signer, relationshipsDomain(d), 'EndRelationship', RELATIONSHIPS_TYPES, m);
 export const signGrant = (signer: Signer, d: DomainInput, m: GrantMessage): Promise<string> =>
@@ -143,8 +154,39 @@ export const grantRequestTuple = (r: GrantRequest) => [
   r.validFrom,
   r.validUntil,
   r.maxUses,
+  r.nonce,
   r.deadline,
 ];
+
+/**
+ * A fresh unordered nonce: 256 random bits. The contracts keep a bitmap per identity (Permit2's layout), so any
+ * value can be used once, in any order; random values never collide between concurrent signatures of one key.
+ */
+export const randomNonce = (): bigint => toBigInt(randomBytes(32));
+
+/** The EIP-712 digest of `message` as `primaryType` (only that type's fields), the hash the signer signs. */
+export function typedDataDigest(
+  domain: TypedDataDomain,
+  primaryType: string,
+  fields: readonly TypedDataField[],
+  message: Record<string, unknown>,
+): string {
+  return TypedDataEncoder.hash(domain, { [primaryType]: [...fields] }, message);
+}
+
+/** The digest of a Relationships-domain message, e.g. an `AddRecord` or `RespondToRecords` verified off-chain. */
+export const relationshipsDigest = (
+  d: DomainInput,
+  primaryType: keyof typeof RELATIONSHIPS_TYPES,
+  message: Record<string, unknown>,
+): string => typedDataDigest(relationshipsDomain(d), primaryType, RELATIONSHIPS_TYPES[primaryType], message);
+
+/** The digest of a Consent-domain message. */
+export const consentDigest = (
+  d: DomainInput,
+  primaryType: keyof typeof CONSENT_TYPES,
+  message: Record<string, unknown>,
+): string => typedDataDigest(consentDomain(d), primaryType, CONSENT_TYPES[primaryType], message);
 
 /**
  * What a service hands a client to sign with `signer.signTypedData(domain, types, message)`: JSON-safe (the
