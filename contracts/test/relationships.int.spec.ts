@@ -1,14 +1,38 @@
-import { type Contract, type Wallet, TypedDataEncoder, ZeroHash, keccak256, toUtf8Bytes } from 'ethers';
+import fc from 'fast-check';
+import {
+  AbiCoder,
+  type Contract,
+  Signature,
+  TypedDataEncoder,
+  Wallet,
+  ZeroHash,
+  hexlify,
+  id,
+  keccak256,
+  recoverAddress,
+  toUtf8Bytes,
+} from 'ethers';
 import {
   IdentityKind,
+  MerkleTree,
+  RECORD_LEAF_TAG,
   RELATIONSHIPS_TYPES,
-  RecordStatus,
+  RESPONSE_LEAF_TAG,
   RelationshipStatus,
   ROLES,
+  randomNonce,
+  recordLeaf,
+  recordLeafTuple,
+  relationshipKeyTuple,
+  relationshipsDigest,
+  responseLeaf,
+  responseLeafTuple,
   signAddRecord,
   signEndRelationship,
-  signRespondToRecord,
+  signRespondToRecords,
   type DomainInput,
+  type RecordLeaf,
+  type ResponseLeaf,
 } from '../ts/index.js';
 import {
   type Chain,
@@ -24,6 +48,44 @@ import {
 } from './support/harness.js';
 
 const FAR = 10n ** 12n; // deadline far in the future: other suites may move a shared chain's clock
+
+// A fixed vector, its leaves computed once from the contract (recordLeaf / responseLeaf) and pasted here: if the
+// TS encoding and the contract ever drift together, this still fails.
+const FIXED_RECORD: RecordLeaf = {
+  providerId: id('fixed.provider'),
+  patientId: id('fixed.patient'),
+  recordId: id('fixed.record'),
+  category: '0x6c61622d726573756c7473000000000000000000000000000000000000000000', // "lab-results"
+  contentHash: id('fixed.content'),
+  pointerHash: id('fixed.pointer'),
+  authHash: id('fixed.auth'),
+};
+const FIXED_RECORD_LEAF = '0x759bbe0ba564798763a6182fecaf6b9b7d1ba44adee27d12e6fc690b873089e7';
+const FIXED_RESPONSE: ResponseLeaf = {
+  patientId: id('fixed.patient'),
+  recordId: id('fixed.record'),
+  accept: true,
+  authHash: id('fixed.response.auth'),
+};
+const FIXED_RESPONSE_LEAF = '0x2a32a0698d24f5ef28708c4b27eb0e412dcc1c0562a76acac77cbbc0e54a7abf';
+
+const randomRecord = (over: Partial<RecordLeaf> = {}): RecordLeaf => ({
+  providerId: randomId(),
+  patientId: randomId(),
+  recordId: randomId(),
+  category: randomId(),
+  contentHash: randomId(),
+  pointerHash: randomId(),
+  authHash: randomId(),
+  ...over,
+});
+const randomResponse = (over: Partial<ResponseLeaf> = {}): ResponseLeaf => ({
+  patientId: randomId(),
+  recordId: randomId(),
+  accept: Math.random() < 0.5,
+  authHash: randomId(),
+  ...over,
+});
 
 describe('Relationships', () => {
   let chain: Chain;
@@ -51,348 +113,416 @@ describe('Relationships', () => {
   let nextPerson = 0;
   async function identity(kind: IdentityKind): Promise<{ id: string; wallet: Wallet }> {
     const wallet = people[nextPerson++]!;
-    const id = randomId();
-    await mined(registrar.register(id, kind, randomId(), wallet.address));
-    return { id, wallet };
+    const identityId = randomId();
+    await mined(registrar.register(identityId, kind, randomId(), wallet.address));
+    return { id: identityId, wallet };
   }
   const as = (w: Wallet) => rel.connect(w) as Contract;
-  const nonce = (id: string): Promise<bigint> => rel.nonces(id);
+  const anchor = (root: string, count: number, opened: { patientId: string; providerId: string }[] = []) =>
+    mined(asRelayer.anchorBatch(root, count, opened.map(relationshipKeyTuple)));
+  /** A registered patient and provider with an active relationship opened by a batch. */
+  async function related() {
+    const patient = await identity(IdentityKind.Patient);
+    const provider = await identity(IdentityKind.Provider);
+    await anchor(randomId(), 1, [{ patientId: patient.id, providerId: provider.id }]);
+    const relId: string = await rel.relationshipIdOf(patient.id, provider.id);
+    return { patient, provider, relId };
+  }
 
-  it('exposes the role and the EIP-712 domain', async () => {
+  it('exposes the role, the leaf tags and the EIP-712 domain', async () => {
     expect(await rel.RELAYER_ROLE()).toBe(ROLES.RELAYER);
     expect(await rel.hasRole(ROLES.RELAYER, relayer.address)).toBe(true);
+    expect(await rel.RECORD_LEAF_TAG()).toBe(RECORD_LEAF_TAG);
+    expect(await rel.RESPONSE_LEAF_TAG()).toBe(RESPONSE_LEAF_TAG);
+    expect(RECORD_LEAF_TAG).toBe(keccak256(toUtf8Bytes('uhr.relationships.record.v1')));
+    expect(RESPONSE_LEAF_TAG).toBe(keccak256(toUtf8Bytes('uhr.relationships.response.v1')));
     const d = await rel.eip712Domain();
     expect(d.name).toBe('UHR Relationships');
     expect(d.version).toBe('1');
     expect(d.chainId).toBe(chain.chainId);
   });
 
-  it('TS typed-data definitions hash to the contract type hashes', async () => {
-    for (const [name, constant] of [
-      ['AddRecord', 'ADD_RECORD_TYPEHASH'],
-      ['RespondToRecord', 'RESPOND_TYPEHASH'],
-      ['EndRelationship', 'END_RELATIONSHIP_TYPEHASH'],
-    ] as const) {
-      const encoded = TypedDataEncoder.from({ [name]: [...RELATIONSHIPS_TYPES[name]] }).encodeType(name);
-      expect(keccak256(toUtf8Bytes(encoded))).toBe(await rel[constant]());
-    }
-  });
-
-  it('a provider adds records directly; the first opens the relationship; the Summary lists it', async () => {
-    const patient = await identity(IdentityKind.Patient);
-    const provider = await identity(IdentityKind.Provider);
-    const [r1, r2, c1, c2, p1] = [randomId(), randomId(), randomId(), randomId(), randomId()];
-    const relId = await rel.relationshipIdOf(patient.id, provider.id);
-
-    const first = await mined(as(provider.wallet).addRecord(patient.id, r1, c1, p1));
-    expect(eventsOf(first, rel, 'RelationshipOpened')).toEqual([[relId, patient.id, provider.id]]);
-    expect(eventsOf(first, rel, 'RecordAdded')).toEqual([[r1, relId, c1, p1]]);
-    const second = await mined(as(provider.wallet).addRecord(patient.id, r2, c2, ZeroHash));
-    expect(eventsOf(second, rel, 'RelationshipOpened')).toEqual([]);
-    expect(eventsOf(second, rel, 'RecordAdded')).toEqual([[r2, relId, c2, ZeroHash]]);
-
-    expect([...(await rel.recordOf(r1))]).toEqual([patient.id, provider.id, c1, p1, BigInt(RecordStatus.Pending)]);
-    expect([...(await rel.relationshipOf(relId))]).toEqual([
-      patient.id,
-      provider.id,
-      BigInt(RelationshipStatus.Active),
-      2n,
-    ]);
-    expect([...(await rel.relationshipsOf(patient.id))]).toEqual([relId]);
-    expect([...(await rel.relationshipsOf(provider.id))]).toEqual([relId]);
-    expect([...(await rel.recordsOf(relId))]).toEqual([r1, r2]);
-  });
-
-  it('addRecord reverts for non-providers, inactive patients, duplicates and empty records', async () => {
-    const patient = await identity(IdentityKind.Patient);
-    const provider = await identity(IdentityKind.Provider);
-    const other = await identity(IdentityKind.ThirdParty);
-    const r = randomId();
-    await expectRevert(
-      as(patient.wallet).addRecord(patient.id, randomId(), randomId(), randomId()),
-      'IdentitySignerWrongIdentity',
-      [patient.id, 2n],
+  it('TS typed-data definitions: EndRelationship = the contract type hash; off-chain types as specified', async () => {
+    const encode = (name: keyof typeof RELATIONSHIPS_TYPES) =>
+      TypedDataEncoder.from({ [name]: [...RELATIONSHIPS_TYPES[name]] }).encodeType(name);
+    expect(keccak256(toUtf8Bytes(encode('EndRelationship')))).toBe(await rel.END_RELATIONSHIP_TYPEHASH());
+    expect(encode('EndRelationship')).toBe(
+      'EndRelationship(bytes32 patientId,bytes32 providerId,uint256 nonce,uint256 deadline)',
     );
-    await expectRevert(
-      as(other.wallet).addRecord(patient.id, randomId(), randomId(), randomId()),
-      'IdentitySignerWrongIdentity',
+    expect(encode('AddRecord')).toBe(
+      'AddRecord(bytes32 providerId,bytes32 patientId,bytes32 recordId,bytes32 contentHash,bytes32 pointerHash,uint256 nonce,uint256 deadline)',
     );
-    await expectRevert(
-      as(stranger).addRecord(patient.id, randomId(), randomId(), randomId()),
-      'IdentitySignerWrongIdentity',
-      [ZeroHash, 2n],
-    );
-    await expectRevert(
-      as(provider.wallet).addRecord(other.id, randomId(), randomId(), randomId()),
-      'IdentitySignerWrongIdentity',
-      [other.id, 1n],
-    );
-    await expectRevert(
-      as(provider.wallet).addRecord(randomId(), randomId(), randomId(), randomId()),
-      'IdentitySignerWrongIdentity',
-    );
-    await expectRevert(
-      as(provider.wallet).addRecord(patient.id, ZeroHash, randomId(), randomId()),
-      'RelationshipsInvalidRecord',
-    );
-    await expectRevert(
-      as(provider.wallet).addRecord(patient.id, randomId(), ZeroHash, randomId()),
-      'RelationshipsInvalidRecord',
-    );
-    await mined(as(provider.wallet).addRecord(patient.id, r, randomId(), randomId()));
-    await expectRevert(
-      as(provider.wallet).addRecord(patient.id, r, randomId(), randomId()),
-      'RelationshipsRecordExists',
-      [r],
+    expect(encode('RespondToRecords')).toBe(
+      'RespondToRecords(bytes32 patientId,bytes32[] recordIds,bool accept,uint256 nonce,uint256 deadline)',
     );
   });
 
-  describe('addRecordBySig (relayed, provider-signed)', () => {
-    it('adds the record and consumes the provider nonce', async () => {
-      const patient = await identity(IdentityKind.Patient);
-      const provider = await identity(IdentityKind.Provider);
-      const msg = {
-        providerId: provider.id,
-        patientId: patient.id,
-        recordId: randomId(),
-        contentHash: randomId(),
-        pointerHash: randomId(),
-        nonce: await nonce(provider.id),
-        deadline: FAR,
-      };
-      const sig = await signAddRecord(provider.wallet, domain, msg);
-      const receipt = await mined(
-        asRelayer.addRecordBySig(
-          msg.providerId,
-          msg.patientId,
-          msg.recordId,
-          msg.contentHash,
-          msg.pointerHash,
-          msg.deadline,
-          sig,
+  it('off-chain signatures (AddRecord, RespondToRecords) recover to the signer from relationshipsDigest', async () => {
+    const signer = Wallet.createRandom();
+    const add = {
+      providerId: randomId(),
+      patientId: randomId(),
+      recordId: randomId(),
+      contentHash: randomId(),
+      pointerHash: randomId(),
+      nonce: randomNonce(),
+      deadline: FAR,
+    };
+    const addSig = await signAddRecord(signer, domain, add);
+    expect(recoverAddress(relationshipsDigest(domain, 'AddRecord', add), Signature.from(addSig))).toBe(signer.address);
+    const respond = {
+      patientId: randomId(),
+      recordIds: [randomId(), randomId()],
+      accept: true,
+      nonce: 7n,
+      deadline: FAR,
+    };
+    const respondSig = await signRespondToRecords(signer, domain, respond);
+    expect(recoverAddress(relationshipsDigest(domain, 'RespondToRecords', respond), respondSig)).toBe(signer.address);
+    const flipped = { ...respond, accept: false };
+    expect(recoverAddress(relationshipsDigest(domain, 'RespondToRecords', flipped), respondSig)).not.toBe(
+      signer.address,
+    );
+  });
+
+  describe('leaves', () => {
+    it('TS recordLeaf / responseLeaf equal the contract for a fixed vector and its pasted hex', async () => {
+      expect(await rel.recordLeaf(recordLeafTuple(FIXED_RECORD))).toBe(FIXED_RECORD_LEAF);
+      expect(recordLeaf(FIXED_RECORD)).toBe(FIXED_RECORD_LEAF);
+      expect(await rel.responseLeaf(responseLeafTuple(FIXED_RESPONSE))).toBe(FIXED_RESPONSE_LEAF);
+      expect(responseLeaf(FIXED_RESPONSE)).toBe(FIXED_RESPONSE_LEAF);
+      // and the generic ABI coder agrees with the hand-written words
+      const abi = AbiCoder.defaultAbiCoder();
+      const r = FIXED_RECORD;
+      expect(
+        keccak256(
+          keccak256(
+            abi.encode(
+              ['bytes32', 'bytes32', 'bytes32', 'bytes32', 'bytes32', 'bytes32', 'bytes32', 'bytes32'],
+              [
+                RECORD_LEAF_TAG,
+                r.providerId,
+                r.patientId,
+                r.recordId,
+                r.category,
+                r.contentHash,
+                r.pointerHash,
+                r.authHash,
+              ],
+            ),
+          ),
         ),
-      );
-      expect(eventsOf(receipt, rel, 'RecordAdded')).toHaveLength(1);
-      expect(await nonce(provider.id)).toBe(msg.nonce + 1n);
-      // replay of the same signature fails: the nonce moved on
-      await expectRevert(
-        asRelayer.addRecordBySig(
-          msg.providerId,
-          msg.patientId,
-          randomId(),
-          msg.contentHash,
-          msg.pointerHash,
-          msg.deadline,
-          sig,
+      ).toBe(FIXED_RECORD_LEAF);
+      const q = FIXED_RESPONSE;
+      expect(
+        keccak256(
+          keccak256(
+            abi.encode(
+              ['bytes32', 'bytes32', 'bytes32', 'bool', 'bytes32'],
+              [RESPONSE_LEAF_TAG, q.patientId, q.recordId, q.accept, q.authHash],
+            ),
+          ),
         ),
-        'IdentitySignerInvalidSignature',
-      );
-      await expectRevert(
-        asRelayer.addRecordBySig(
-          msg.providerId,
-          msg.patientId,
-          msg.recordId,
-          msg.contentHash,
-          msg.pointerHash,
-          msg.deadline,
-          sig,
+      ).toBe(FIXED_RESPONSE_LEAF);
+      const rejected = { ...FIXED_RESPONSE, accept: false };
+      expect(responseLeaf(rejected)).toBe(await rel.responseLeaf(responseLeafTuple(rejected)));
+      expect(responseLeaf(rejected)).not.toBe(FIXED_RESPONSE_LEAF);
+    });
+
+    it('property: TS leaves equal the contract for random fields', async () => {
+      const word = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => hexlify(b));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            providerId: word,
+            patientId: word,
+            recordId: word,
+            category: word,
+            contentHash: word,
+            pointerHash: word,
+            authHash: word,
+          }),
+          fc.record({ patientId: word, recordId: word, accept: fc.boolean(), authHash: word }),
+          async (record, response) => {
+            expect(recordLeaf(record)).toBe(await rel.recordLeaf(recordLeafTuple(record)));
+            expect(responseLeaf(response)).toBe(await rel.responseLeaf(responseLeafTuple(response)));
+          },
         ),
-        'IdentitySignerInvalidSignature',
+        { numRuns: 20 },
       );
     });
-    it('rejects a wrong signer, an expired deadline, a tampered field, a missing RELAYER_ROLE', async () => {
-      const patient = await identity(IdentityKind.Patient);
-      const provider = await identity(IdentityKind.Provider);
-      const base = {
-        providerId: provider.id,
-        patientId: patient.id,
-        recordId: randomId(),
-        contentHash: randomId(),
-        pointerHash: randomId(),
-        nonce: await nonce(provider.id),
-        deadline: FAR,
-      };
-      const call = (c: Contract, m: typeof base, sig: string) =>
-        c.addRecordBySig(m.providerId, m.patientId, m.recordId, m.contentHash, m.pointerHash, m.deadline, sig);
-      const byPatient = await signAddRecord(patient.wallet, domain, base);
-      await expectRevert(call(asRelayer, base, byPatient), 'IdentitySignerInvalidSignature', [
-        provider.id,
-        patient.wallet.address,
-      ]);
-      const expired = { ...base, deadline: BigInt(await now(chain)) - 1n };
-      await expectRevert(
-        call(asRelayer, expired, await signAddRecord(provider.wallet, domain, expired)),
-        'IdentitySignerExpired',
-      );
-      const good = await signAddRecord(provider.wallet, domain, base);
-      await expectRevert(call(asRelayer, { ...base, contentHash: randomId() }, good), 'IdentitySignerInvalidSignature');
-      await expectRevert(call(asRelayer, base, '0x1234'), 'IdentitySignerInvalidSignature');
-      await expectRevert(call(as(stranger), base, good), 'AccessControlUnauthorizedAccount', [
+
+    it('refuses fields that are not 32 bytes', () => {
+      expect(() => recordLeaf({ ...FIXED_RECORD, category: '0x1234' })).toThrow(/category/);
+      expect(() => responseLeaf({ ...FIXED_RESPONSE, authHash: ZeroHash + '00' })).toThrow(/authHash/);
+    });
+  });
+
+  describe('anchorBatch', () => {
+    it('stores the batch in one slot, emits RecordBatchAnchored; batchOf and isAnchored read it', async () => {
+      const root = randomId();
+      expect(await rel.isAnchored(root)).toBe(false);
+      expect([...(await rel.batchOf(root))]).toEqual([0n, 0n]);
+      const receipt = await anchor(root, 64);
+      expect(eventsOf(receipt, rel, 'RecordBatchAnchored')).toEqual([[root, 64n]]);
+      expect(eventsOf(receipt, rel, 'RelationshipOpened')).toEqual([]);
+      const block = await chain.provider.getBlock(receipt.blockNumber);
+      expect([...(await rel.batchOf(root))]).toEqual([BigInt(block!.timestamp), 64n]);
+      expect(await rel.isAnchored(root)).toBe(true);
+    });
+
+    it('reverts for a missing RELAYER_ROLE, a zero root or count, and an anchored root (roots are immutable)', async () => {
+      const root = randomId();
+      await expectRevert(as(stranger).anchorBatch(root, 1, []), 'AccessControlUnauthorizedAccount', [
         stranger.address,
         ROLES.RELAYER,
       ]);
-      const otherDomain = { ...domain, verifyingContract: randomAddress() };
-      await expectRevert(
-        call(asRelayer, base, await signAddRecord(provider.wallet, otherDomain, base)),
-        'IdentitySignerInvalidSignature',
-      );
-      await mined(call(asRelayer, base, good));
+      await expectRevert(as(gatekeeper).anchorBatch(root, 1, []), 'AccessControlUnauthorizedAccount');
+      await expectRevert(asRelayer.anchorBatch(ZeroHash, 1, []), 'RelationshipsInvalidBatch', []);
+      await expectRevert(asRelayer.anchorBatch(root, 0, []), 'RelationshipsInvalidBatch', []);
+      const first = await anchor(root, 3);
+      const block = await chain.provider.getBlock(first.blockNumber);
+      await expectRevert(asRelayer.anchorBatch(root, 3, []), 'RelationshipsBatchExists', [root]);
+      await expectRevert(asRelayer.anchorBatch(root, 9, [[randomId(), randomId()]]), 'RelationshipsBatchExists', [
+        root,
+      ]);
+      expect([...(await rel.batchOf(root))]).toEqual([BigInt(block!.timestamp), 3n]);
     });
-    it('after a rebind the lost key can no longer sign, the new key can', async () => {
+
+    it('opens each new pair once, lists it in both Summaries, and skips active or ended pairs without reverting', async () => {
       const patient = await identity(IdentityKind.Patient);
-      const provider = await identity(IdentityKind.Provider);
-      const newKey = people[nextPerson++]!;
-      await mined(registrar.rebind(provider.id, newKey.address));
-      const m = {
-        providerId: provider.id,
-        patientId: patient.id,
-        recordId: randomId(),
-        contentHash: randomId(),
-        pointerHash: randomId(),
-        nonce: await nonce(provider.id),
-        deadline: FAR,
-      };
-      const call = (sig: string) =>
-        asRelayer.addRecordBySig(m.providerId, m.patientId, m.recordId, m.contentHash, m.pointerHash, m.deadline, sig);
-      await expectRevert(call(await signAddRecord(provider.wallet, domain, m)), 'IdentitySignerInvalidSignature');
-      await mined(call(await signAddRecord(newKey, domain, m)));
+      const [p1, p2, p3] = [randomId(), randomId(), randomId()];
+      const ids = await Promise.all([p1, p2, p3].map((p) => rel.relationshipIdOf(patient.id, p)));
+      expect(ids[0]).toBe(keccak256(hexConcat(patient.id, p1)));
+
+      const pair = (providerId: string) => ({ patientId: patient.id, providerId });
+      // the same pair twice in one batch opens once
+      const r1 = await anchor(randomId(), 4, [pair(p1), pair(p2), pair(p1)]);
+      expect(eventsOf(r1, rel, 'RelationshipOpened')).toEqual([
+        [ids[0], patient.id, p1],
+        [ids[1], patient.id, p2],
+      ]);
+      expect([...(await rel.relationshipOf(ids[0]))]).toEqual([patient.id, p1, BigInt(RelationshipStatus.Active)]);
+      expect([...(await rel.relationshipsOf(patient.id))]).toEqual([ids[0], ids[1]]);
+      expect([...(await rel.relationshipsOf(p1))]).toEqual([ids[0]]);
+      expect([...(await rel.relationshipsOf(p2))]).toEqual([ids[1]]);
+
+      // an ended pair stays ended; an active one is not reopened; a new one in the same batch still opens
+      await mined(as(patient.wallet).endRelationship(p2));
+      const r2 = await anchor(randomId(), 3, [pair(p1), pair(p2), pair(p3)]);
+      expect(eventsOf(r2, rel, 'RelationshipOpened')).toEqual([[ids[2], patient.id, p3]]);
+      expect(eventsOf(r2, rel, 'RecordBatchAnchored')).toHaveLength(1);
+      expect((await rel.relationshipOf(ids[1]))[2]).toBe(BigInt(RelationshipStatus.Ended));
+      expect([...(await rel.relationshipsOf(patient.id))]).toEqual(ids);
+      expect([...(await rel.relationshipOf(randomId()))]).toEqual([ZeroHash, ZeroHash, 0n]);
     });
   });
 
-  describe('patient answers', () => {
-    async function pending() {
-      const patient = await identity(IdentityKind.Patient);
-      const provider = await identity(IdentityKind.Provider);
-      const recordId = randomId();
-      await mined(as(provider.wallet).addRecord(patient.id, recordId, randomId(), randomId()));
-      return { patient, provider, recordId };
+  describe('verifyRecord / verifyResponse', () => {
+    /** A batch mixing record and response leaves of several providers and patients, as the records service builds. */
+    function batch(size: number) {
+      const items = Array.from({ length: size }, (_, i) =>
+        i % 3 === 2 ? { response: randomResponse({ accept: i % 2 === 0 }) } : { record: randomRecord() },
+      );
+      const leaves = items.map((it) => ('record' in it ? recordLeaf(it.record!) : responseLeaf(it.response!)));
+      return { items, tree: new MerkleTree(leaves) };
     }
+    const verify = (root: string, it: { record?: RecordLeaf; response?: ResponseLeaf }, proof: string[]) =>
+      it.record
+        ? rel.verifyRecord(root, recordLeafTuple(it.record), proof)
+        : rel.verifyResponse(root, responseLeafTuple(it.response!), proof);
 
-    it('respondBySig accepts and rejects, emitting RecordAccepted / RecordRejected', async () => {
-      const { patient, provider, recordId } = await pending();
-      const other = randomId();
-      await mined(as(provider.wallet).addRecord(patient.id, other, randomId(), randomId()));
-      const m1 = { recordId, accept: true, nonce: await nonce(patient.id), deadline: FAR };
-      const r1 = await mined(
-        asRelayer.respondBySig(recordId, true, FAR, await signRespondToRecord(patient.wallet, domain, m1)),
-      );
-      expect(eventsOf(r1, rel, 'RecordAccepted')).toEqual([[recordId, patient.id]]);
-      expect((await rel.recordOf(recordId))[4]).toBe(BigInt(RecordStatus.Accepted));
-      const m2 = { recordId: other, accept: false, nonce: await nonce(patient.id), deadline: FAR };
-      const r2 = await mined(
-        asRelayer.respondBySig(other, false, FAR, await signRespondToRecord(patient.wallet, domain, m2)),
-      );
-      expect(eventsOf(r2, rel, 'RecordRejected')).toEqual([[other, patient.id]]);
-      expect((await rel.recordOf(other))[4]).toBe(BigInt(RecordStatus.Rejected));
-      const m3 = { recordId, accept: false, nonce: await nonce(patient.id), deadline: FAR };
+    it.each([1, 2, 3, 64, 65])('every leaf of an anchored tree of %i verifies', async (size) => {
+      const { items, tree } = batch(size);
+      // not anchored yet: false even with a correct proof
+      expect(await verify(tree.root, items[0]!, tree.proof(0))).toBe(false);
+      await anchor(tree.root, size);
+      const results = await Promise.all(items.map((it, i) => verify(tree.root, it, tree.proof(i))));
+      expect(results).toEqual(items.map(() => true));
+    });
+
+    it('a tampered field, a wrong proof, a leaf of the other kind and an un-anchored root are refused', async () => {
+      const { items, tree } = batch(6); // leaves 2 and 5 are responses
+      await anchor(tree.root, 6);
+      const record = items[0]!.record!;
+      const response = items[2]!.response!;
+      for (const field of Object.keys(record) as (keyof RecordLeaf)[]) {
+        const tampered = { ...record, [field]: randomId() };
+        expect(await rel.verifyRecord(tree.root, recordLeafTuple(tampered), tree.proof(0))).toBe(false);
+      }
+      for (const tampered of [
+        { ...response, patientId: randomId() },
+        { ...response, recordId: randomId() },
+        { ...response, accept: !response.accept },
+        { ...response, authHash: randomId() },
+      ]) {
+        expect(await rel.verifyResponse(tree.root, responseLeafTuple(tampered), tree.proof(2))).toBe(false);
+      }
+      expect(await rel.verifyRecord(tree.root, recordLeafTuple(record), tree.proof(1))).toBe(false);
+      expect(await rel.verifyRecord(tree.root, recordLeafTuple(record), [])).toBe(false);
+      expect(await rel.verifyRecord(tree.root, recordLeafTuple(record), [...tree.proof(0), randomId()])).toBe(false);
+      // a response's fields presented as a record (and the reverse) do not verify: the tags differ
+      expect(await rel.verifyResponse(tree.root, responseLeafTuple(response), tree.proof(0))).toBe(false);
+      const other = batch(6);
+      expect(
+        await rel.verifyRecord(other.tree.root, recordLeafTuple(other.items[0]!.record!), other.tree.proof(0)),
+      ).toBe(false);
+      expect(await rel.verifyRecord(tree.root, recordLeafTuple(record), tree.proof(0))).toBe(true);
+    });
+  });
+
+  describe('endRelationshipBySig (relayed, patient-signed, unordered nonces)', () => {
+    const end = (patientId: string, providerId: string, nonce: bigint, deadline: bigint, sig: string, c = asRelayer) =>
+      c.endRelationshipBySig(patientId, providerId, nonce, deadline, sig);
+
+    it('ends the relationship (RelationshipEnded), marks the nonce; a replay or a reused nonce reverts NonceUsed', async () => {
+      const { patient, provider, relId } = await related();
+      const m = { patientId: patient.id, providerId: provider.id, nonce: randomNonce(), deadline: FAR };
+      expect(await rel.nonceUsed(patient.id, m.nonce)).toBe(false);
+      const sig = await signEndRelationship(patient.wallet, domain, m);
+      const receipt = await mined(end(patient.id, provider.id, m.nonce, FAR, sig));
+      expect(eventsOf(receipt, rel, 'RelationshipEnded')).toEqual([[relId, patient.id, provider.id]]);
+      expect((await rel.relationshipOf(relId))[2]).toBe(BigInt(RelationshipStatus.Ended));
+      expect(await rel.nonceUsed(patient.id, m.nonce)).toBe(true);
+      expect(await rel.nonceUsed(provider.id, m.nonce)).toBe(false);
+      await expectRevert(end(patient.id, provider.id, m.nonce, FAR, sig), 'IdentitySignerNonceUsed', [
+        patient.id,
+        m.nonce,
+      ]);
+      // the same nonce on a different message of the same patient
+      const second = await identity(IdentityKind.Provider);
+      await anchor(randomId(), 1, [{ patientId: patient.id, providerId: second.id }]);
+      const reuse = { ...m, providerId: second.id };
       await expectRevert(
-        asRelayer.respondBySig(recordId, false, FAR, await signRespondToRecord(patient.wallet, domain, m3)),
-        'RelationshipsRecordNotPending',
-        [recordId],
+        end(patient.id, second.id, m.nonce, FAR, await signEndRelationship(patient.wallet, domain, reuse)),
+        'IdentitySignerNonceUsed',
+        [patient.id, m.nonce],
+      );
+      // ending it again with a fresh nonce: not active
+      const again = { ...m, nonce: randomNonce() };
+      await expectRevert(
+        end(patient.id, provider.id, again.nonce, FAR, await signEndRelationship(patient.wallet, domain, again)),
+        'RelationshipsRelationshipNotActive',
+        [relId],
       );
     });
 
-    it('respondBySig rejects replay, wrong signer, flipped answer, expired deadline, unknown record, missing role', async () => {
-      const { patient, provider, recordId } = await pending();
-      const m = { recordId, accept: true, nonce: await nonce(patient.id), deadline: FAR };
-      const sig = await signRespondToRecord(patient.wallet, domain, m);
+    it('two signatures made at the same moment with different nonces both land, in reverse order', async () => {
+      const { patient, provider: a, relId: relA } = await related();
+      const b = await identity(IdentityKind.Provider);
+      await anchor(randomId(), 2, [{ patientId: patient.id, providerId: b.id }]);
+      const relB = await rel.relationshipIdOf(patient.id, b.id);
+      const mA = { patientId: patient.id, providerId: a.id, nonce: randomNonce(), deadline: FAR };
+      const mB = { patientId: patient.id, providerId: b.id, nonce: randomNonce(), deadline: FAR };
+      const [sigA, sigB] = await Promise.all([
+        signEndRelationship(patient.wallet, domain, mA),
+        signEndRelationship(patient.wallet, domain, mB),
+      ]);
+      await mined(end(patient.id, b.id, mB.nonce, FAR, sigB));
+      await mined(end(patient.id, a.id, mA.nonce, FAR, sigA));
+      expect((await rel.relationshipOf(relA))[2]).toBe(BigInt(RelationshipStatus.Ended));
+      expect((await rel.relationshipOf(relB))[2]).toBe(BigInt(RelationshipStatus.Ended));
+    });
+
+    it('nonces share a bitmap word without colliding (0, 1, 255, 256, 2^256-1)', async () => {
+      const patient = await identity(IdentityKind.Patient);
+      const nonces = [1n, 0n, 255n, 256n, 2n ** 256n - 1n];
+      for (const n of nonces) {
+        const provider = randomId();
+        await anchor(randomId(), 1, [{ patientId: patient.id, providerId: provider }]);
+        const m = { patientId: patient.id, providerId: provider, nonce: n, deadline: FAR };
+        await mined(end(patient.id, provider, n, FAR, await signEndRelationship(patient.wallet, domain, m)));
+      }
+      for (const n of nonces) expect(await rel.nonceUsed(patient.id, n)).toBe(true);
+      for (const n of [2n, 254n, 257n, 512n, 2n ** 256n - 2n]) expect(await rel.nonceUsed(patient.id, n)).toBe(false);
+    });
+
+    it('rejects a wrong signer, a bad signature, another domain, an expired deadline, a missing RELAYER_ROLE — without spending the nonce', async () => {
+      const { patient, provider } = await related();
+      const m = { patientId: patient.id, providerId: provider.id, nonce: randomNonce(), deadline: FAR };
       await expectRevert(
-        asRelayer.respondBySig(recordId, true, FAR, await signRespondToRecord(provider.wallet, domain, m)),
+        end(patient.id, provider.id, m.nonce, FAR, await signEndRelationship(provider.wallet, domain, m)),
         'IdentitySignerInvalidSignature',
         [patient.id, provider.wallet.address],
       );
-      await expectRevert(asRelayer.respondBySig(recordId, false, FAR, sig), 'IdentitySignerInvalidSignature');
-      const past = BigInt(await now(chain)) - 1n;
+      await expectRevert(end(patient.id, provider.id, m.nonce, FAR, '0x1234'), 'IdentitySignerInvalidSignature');
+      const otherDomain = { ...domain, verifyingContract: randomAddress() };
       await expectRevert(
-        asRelayer.respondBySig(
-          recordId,
-          true,
-          past,
-          await signRespondToRecord(patient.wallet, domain, { ...m, deadline: past }),
-        ),
-        'IdentitySignerExpired',
-        [past],
-      );
-      await expectRevert(asRelayer.respondBySig(randomId(), true, FAR, sig), 'RelationshipsRecordNotFound');
-      await expectRevert(as(stranger).respondBySig(recordId, true, FAR, sig), 'AccessControlUnauthorizedAccount');
-      await mined(asRelayer.respondBySig(recordId, true, FAR, sig));
-      // replay on a second pending record of the same patient
-      const second = randomId();
-      await mined(as(provider.wallet).addRecord(patient.id, second, randomId(), randomId()));
-      const again = { ...m, recordId: second };
-      await expectRevert(
-        asRelayer.respondBySig(second, true, FAR, await signRespondToRecord(patient.wallet, domain, again)),
+        end(patient.id, provider.id, m.nonce, FAR, await signEndRelationship(patient.wallet, otherDomain, m)),
         'IdentitySignerInvalidSignature',
       );
-    });
-
-    it('respond directly from the patient account; other accounts are refused', async () => {
-      const { patient, provider, recordId } = await pending();
-      await expectRevert(as(provider.wallet).respond(recordId, true), 'IdentitySignerWrongIdentity');
-      const otherPatient = await identity(IdentityKind.Patient);
-      await expectRevert(as(otherPatient.wallet).respond(recordId, true), 'IdentitySignerWrongIdentity', [
-        patient.id,
-        1n,
-      ]);
-      await expectRevert(as(patient.wallet).respond(randomId(), true), 'RelationshipsRecordNotFound');
-      const receipt = await mined(as(patient.wallet).respond(recordId, false));
-      expect(eventsOf(receipt, rel, 'RecordRejected')).toHaveLength(1);
-    });
-
-    it('the patient ends a relationship (signed or direct); the provider can add no more records', async () => {
-      const { patient, provider } = await pending();
-      const relId = await rel.relationshipIdOf(patient.id, provider.id);
-      const m = { patientId: patient.id, providerId: provider.id, nonce: await nonce(patient.id), deadline: FAR };
-      await expectRevert(
-        asRelayer.endRelationshipBySig(
-          patient.id,
-          provider.id,
-          FAR,
-          await signEndRelationship(provider.wallet, domain, m),
-        ),
-        'IdentitySignerInvalidSignature',
-      );
-      await expectRevert(
-        as(stranger).endRelationshipBySig(
-          patient.id,
-          provider.id,
-          FAR,
-          await signEndRelationship(patient.wallet, domain, m),
-        ),
-        'AccessControlUnauthorizedAccount',
-      );
+      const sig = await signEndRelationship(patient.wallet, domain, m);
+      // tampered nonce or deadline: the signature no longer matches
+      await expectRevert(end(patient.id, provider.id, m.nonce + 1n, FAR, sig), 'IdentitySignerInvalidSignature');
+      await expectRevert(end(patient.id, provider.id, m.nonce, FAR - 1n, sig), 'IdentitySignerInvalidSignature');
       const past = BigInt(await now(chain)) - 1n;
       await expectRevert(
-        asRelayer.endRelationshipBySig(
+        end(
           patient.id,
           provider.id,
+          m.nonce,
           past,
           await signEndRelationship(patient.wallet, domain, { ...m, deadline: past }),
         ),
         'IdentitySignerExpired',
+        [past],
       );
-      const sig = await signEndRelationship(patient.wallet, domain, m);
-      const receipt = await mined(asRelayer.endRelationshipBySig(patient.id, provider.id, FAR, sig));
-      expect(eventsOf(receipt, rel, 'RelationshipEnded')).toEqual([[relId, patient.id, provider.id]]);
-      expect((await rel.relationshipOf(relId))[2]).toBe(BigInt(RelationshipStatus.Ended));
       await expectRevert(
-        asRelayer.endRelationshipBySig(patient.id, provider.id, FAR, sig),
+        end(patient.id, provider.id, m.nonce, FAR, sig, as(stranger)),
+        'AccessControlUnauthorizedAccount',
+        [stranger.address, ROLES.RELAYER],
+      );
+      // a provider id in the patient slot: not a patient
+      await expectRevert(
+        end(provider.id, patient.id, m.nonce, FAR, await signEndRelationship(provider.wallet, domain, m)),
+        'IdentitySignerWrongIdentity',
+        [provider.id, 1n],
+      );
+      expect(await rel.nonceUsed(patient.id, m.nonce)).toBe(false);
+      await mined(end(patient.id, provider.id, m.nonce, FAR, sig));
+    });
+
+    it('after a rebind the lost key can no longer sign, the new key can', async () => {
+      const { patient, provider } = await related();
+      const newKey = people[nextPerson++]!;
+      await mined(registrar.rebind(patient.id, newKey.address));
+      const m = { patientId: patient.id, providerId: provider.id, nonce: randomNonce(), deadline: FAR };
+      await expectRevert(
+        end(patient.id, provider.id, m.nonce, FAR, await signEndRelationship(patient.wallet, domain, m)),
         'IdentitySignerInvalidSignature',
       );
-      await expectRevert(as(patient.wallet).endRelationship(provider.id), 'RelationshipsRelationshipNotActive', [
-        relId,
-      ]);
-      await expectRevert(
-        as(provider.wallet).addRecord(patient.id, randomId(), randomId(), randomId()),
-        'RelationshipsRelationshipEnded',
-        [relId],
-      );
+      await mined(end(patient.id, provider.id, m.nonce, FAR, await signEndRelationship(newKey, domain, m)));
+    });
 
-      const other = await pending();
-      await expectRevert(as(other.provider.wallet).endRelationship(other.provider.id), 'IdentitySignerWrongIdentity');
-      await expectRevert(as(other.patient.wallet).endRelationship(randomId()), 'RelationshipsRelationshipNotActive');
-      const direct = await mined(as(other.patient.wallet).endRelationship(other.provider.id));
-      expect(eventsOf(direct, rel, 'RelationshipEnded')).toHaveLength(1);
+    it('ending a relationship that was never opened reverts RelationshipsRelationshipNotActive', async () => {
+      const patient = await identity(IdentityKind.Patient);
+      const provider = randomId();
+      const m = { patientId: patient.id, providerId: provider, nonce: randomNonce(), deadline: FAR };
+      await expectRevert(
+        end(patient.id, provider, m.nonce, FAR, await signEndRelationship(patient.wallet, domain, m)),
+        'RelationshipsRelationshipNotActive',
+        [await rel.relationshipIdOf(patient.id, provider)],
+      );
     });
   });
+
+  it('endRelationship directly from the patient account; other accounts and unopened pairs are refused', async () => {
+    const { patient, provider, relId } = await related();
+    await expectRevert(as(provider.wallet).endRelationship(provider.id), 'IdentitySignerWrongIdentity', [
+      provider.id,
+      1n,
+    ]);
+    await expectRevert(as(stranger).endRelationship(provider.id), 'IdentitySignerWrongIdentity', [ZeroHash, 1n]);
+    const unopened = randomId();
+    await expectRevert(as(patient.wallet).endRelationship(unopened), 'RelationshipsRelationshipNotActive', [
+      await rel.relationshipIdOf(patient.id, unopened),
+    ]);
+    const receipt = await mined(as(patient.wallet).endRelationship(provider.id));
+    expect(eventsOf(receipt, rel, 'RelationshipEnded')).toEqual([[relId, patient.id, provider.id]]);
+    await expectRevert(as(patient.wallet).endRelationship(provider.id), 'RelationshipsRelationshipNotActive', [relId]);
+  });
 });
+
+function hexConcat(a: string, b: string): string {
+  return '0x' + a.slice(2) + b.slice(2);
+}

@@ -1,4 +1,11 @@
-import { type Signer, type TypedDataDomain, type TypedDataField, TypedDataEncoder, randomBytes, toBigInt } from 'ethers';
+import {
+  type Signer,
+  type TypedDataDomain,
+  type TypedDataField,
+  TypedDataEncoder,
+  randomBytes,
+  toBigInt,
+} from 'ethers';
 
 /** The EIP-712 domain of a UHR contract: name, version "1", chain id, contract address. */
 export interface DomainInput {
