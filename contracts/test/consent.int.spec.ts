@@ -14,6 +14,7 @@ import {
   ROLES,
   Verdict,
   grantRequestTuple,
+  randomNonce,
   signBreakGlass,
   signGrant,
   signRevoke,
@@ -49,7 +50,7 @@ describe('Consent', () => {
     stranger: Wallet,
     reader: Wallet;
   let people: Wallet[];
-  let registrar: Contract, rel: Contract, consent: Contract, asRelayer: Contract, asGatekeeper: Contract;
+  let registrar: Contract, consent: Contract, asRelayer: Contract, asGatekeeper: Contract;
   let domain: DomainInput;
 
   beforeAll(async () => {
@@ -57,7 +58,7 @@ describe('Consent', () => {
     [admin, registrarW, relayer, gatekeeper, anchorer, stranger, reader, ...people] = await fundedWallets(
       chain,
       300,
-      40,
+      60,
     );
     const sys = await deploySystem(admin!, {
       registrar: registrarW!,
@@ -66,7 +67,6 @@ describe('Consent', () => {
       anchorer: anchorer!,
     });
     registrar = sys.registrar.connect(registrarW!) as Contract;
-    rel = sys.relationships;
     consent = sys.consent;
     asRelayer = consent.connect(relayer!) as Contract;
     asGatekeeper = consent.connect(gatekeeper!) as Contract;
@@ -81,16 +81,14 @@ describe('Consent', () => {
     await mined(registrar.register(id, kind, randomId(), wallet.address));
     return { id, wallet };
   }
-  /** A patient with `n` records added by one provider (pending unless accepted). */
+  /**
+   * A patient, a provider and `n` record ids. Records live in anchored Merkle batches; the gatekeeper proves a
+   * record's patient and category against its batch off-chain, so here the record's patient is just passed in.
+   */
   async function aPatientWithRecords(n: number) {
     const patient = await identity(IdentityKind.Patient);
     const provider = await identity(IdentityKind.Provider);
-    const records: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const r = randomId();
-      await mined((rel.connect(provider.wallet) as Contract).addRecord(patient.id, r, randomId(), randomId()));
-      records.push(r);
-    }
+    const records = Array.from({ length: n }, randomId);
     return { patient, provider, records };
   }
   async function request(patientId: string, over: Partial<GrantRequest> = {}): Promise<GrantRequest> {
@@ -105,14 +103,12 @@ describe('Consent', () => {
       validFrom: t - 10n,
       validUntil: t + 3600n,
       maxUses: 0,
+      nonce: randomNonce(),
       deadline: FAR,
       ...over,
     };
   }
-  async function sign(signer: Wallet, r: GrantRequest, nonceOverride?: bigint) {
-    const nonce = nonceOverride ?? ((await consent.nonces(r.patientId)) as bigint);
-    return signGrant(signer, domain, { ...r, nonce });
-  }
+  const sign = (signer: Wallet, r: GrantRequest) => signGrant(signer, domain, r);
   async function issue(signer: Wallet, r: GrantRequest) {
     return mined(asRelayer.grantBySig(grantRequestTuple(r), await sign(signer, r)));
   }
@@ -137,10 +133,19 @@ describe('Consent', () => {
     }
   });
 
+  it('grantRequestTuple is in struct order, the nonce right before the deadline', async () => {
+    const r = await request(randomId());
+    const tuple = grantRequestTuple(r);
+    expect(tuple.slice(-2)).toEqual([r.nonce, r.deadline]);
+    const fn = consent.interface.getFunction('grantBySig')!;
+    expect(fn.inputs[0]!.components!.map((c) => c.name)).toEqual(CONSENT_TYPES.Grant.map((f) => f.name));
+  });
+
   describe('grantBySig', () => {
-    it('stores the grant, emits GrantIssued and indexes it per patient and grantee', async () => {
+    it('stores the grant, emits GrantIssued, marks the nonce and indexes the grant per patient and grantee', async () => {
       const { patient, records } = await aPatientWithRecords(1);
       const r = await request(patient.id, { recordIds: records, categories: [LAB, IMAGING], maxUses: 3 });
+      expect(await consent.nonceUsed(patient.id, r.nonce)).toBe(false);
       const receipt = await issue(patient.wallet, r);
       expect(
         eventsOf(receipt, consent, 'GrantIssued').map((e) =>
@@ -166,10 +171,10 @@ describe('Consent', () => {
       expect(await consent.inScope(r.grantId, records[0], ZeroHash)).toBe(true);
       expect(await consent.inScope(r.grantId, randomId(), IMAGING)).toBe(true);
       expect(await consent.inScope(r.grantId, randomId(), TREATMENT)).toBe(false);
-      expect(await consent.nonces(patient.id)).toBe(1n);
+      expect(await consent.nonceUsed(patient.id, r.nonce)).toBe(true);
     });
 
-    it('rejects replay, wrong signer, tampering, expired deadline, missing role, non-patients', async () => {
+    it('rejects a replay (NonceUsed), wrong signer, tampering, expired deadline, missing role, non-patients', async () => {
       const { patient, provider } = await aPatientWithRecords(0);
       const r = await request(patient.id);
       const sig = await sign(patient.wallet, r);
@@ -184,6 +189,10 @@ describe('Consent', () => {
       );
       await expectRevert(
         asRelayer.grantBySig(grantRequestTuple({ ...r, categories: [IMAGING] }), sig),
+        'IdentitySignerInvalidSignature',
+      );
+      await expectRevert(
+        asRelayer.grantBySig(grantRequestTuple({ ...r, nonce: BigInt(r.nonce) ^ 1n }), sig),
         'IdentitySignerInvalidSignature',
       );
       await expectRevert(
@@ -202,14 +211,35 @@ describe('Consent', () => {
         'IdentitySignerWrongIdentity',
         [provider.id, 1n],
       );
+      // none of the failures spent the nonce
+      expect(await consent.nonceUsed(patient.id, r.nonce)).toBe(false);
       await mined(asRelayer.grantBySig(grantRequestTuple(r), sig));
-      await expectRevert(asRelayer.grantBySig(grantRequestTuple(r), sig), 'IdentitySignerInvalidSignature'); // replay
-      const sameId = { ...r, deadline: FAR - 1n };
+      await expectRevert(asRelayer.grantBySig(grantRequestTuple(r), sig), 'IdentitySignerNonceUsed', [
+        patient.id,
+        r.nonce,
+      ]);
+      // the same nonce in another, properly signed request
+      const reuse = await request(patient.id, { nonce: r.nonce });
+      await expectRevert(
+        asRelayer.grantBySig(grantRequestTuple(reuse), await sign(patient.wallet, reuse)),
+        'IdentitySignerNonceUsed',
+        [patient.id, r.nonce],
+      );
+      const sameId = { ...r, nonce: randomNonce() };
       await expectRevert(
         asRelayer.grantBySig(grantRequestTuple(sameId), await sign(patient.wallet, sameId)),
         'ConsentGrantExists',
         [r.grantId],
       );
+    });
+
+    it('two grants signed at the same moment with different nonces both land, in reverse order', async () => {
+      const { patient } = await aPatientWithRecords(0);
+      const [a, b] = [await request(patient.id), await request(patient.id)];
+      const [sigA, sigB] = await Promise.all([sign(patient.wallet, a), sign(patient.wallet, b)]);
+      await mined(asRelayer.grantBySig(grantRequestTuple(b), sigB));
+      await mined(asRelayer.grantBySig(grantRequestTuple(a), sigA));
+      expect([...(await consent.grantsOf(patient.id))]).toEqual([b.grantId, a.grantId]);
     });
 
     it('rejects a zero id, zero grantee, bad windows and bad scopes', async () => {
@@ -233,131 +263,199 @@ describe('Consent', () => {
     });
   });
 
-  describe('consume and the permission views', () => {
+  describe('consume and the permission views (the record patient comes from the gatekeeper)', () => {
     it('a one-time grant is consumed exactly once', async () => {
       const { patient, records } = await aPatientWithRecords(1);
+      const rec = records[0]!;
       const r = await request(patient.id, { recordIds: records, categories: [], maxUses: 1 });
       await issue(patient.wallet, r);
-      expect(await consent.isPermitted(r.grantId, reader.address, records[0], ZeroHash)).toBe(true);
-      const [ok, found] = await consent.mayRead(reader.address, records[0], ZeroHash);
+      expect(await consent.isPermitted(r.grantId, reader.address, patient.id, rec, ZeroHash)).toBe(true);
+      expect(await consent.verdict(r.grantId, reader.address, patient.id, rec, ZeroHash)).toBe(
+        BigInt(Verdict.Permitted),
+      );
+      const [ok, found] = await consent.mayRead(reader.address, patient.id, rec, ZeroHash);
       expect(ok).toBe(true);
       expect(found).toBe(r.grantId);
-      const receipt = await mined(asGatekeeper.consume(r.grantId, reader.address, records[0], ZeroHash));
-      expect(eventsOf(receipt, consent, 'GrantConsumed')).toEqual([[r.grantId, reader.address, records[0], 1n]]);
+      const receipt = await mined(asGatekeeper.consume(r.grantId, reader.address, patient.id, rec, ZeroHash));
+      expect(eventsOf(receipt, consent, 'GrantConsumed')).toEqual([[r.grantId, reader.address, rec, 1n]]);
       await expectRevert(
-        asGatekeeper.consume(r.grantId, reader.address, records[0], ZeroHash),
+        asGatekeeper.consume(r.grantId, reader.address, patient.id, rec, ZeroHash),
         'ConsentGrantExhausted',
         [r.grantId],
       );
-      expect(await consent.verdict(r.grantId, reader.address, records[0], ZeroHash)).toBe(BigInt(Verdict.Exhausted));
+      expect(await consent.verdict(r.grantId, reader.address, patient.id, rec, ZeroHash)).toBe(
+        BigInt(Verdict.Exhausted),
+      );
       expect((await consent.grantOf(r.grantId)).uses).toBe(1n);
     });
 
     it('an unlimited grant counts every use; category scope works', async () => {
       const { patient, records } = await aPatientWithRecords(1);
+      const rec = records[0]!;
       const r = await request(patient.id, { categories: [LAB] });
       await issue(patient.wallet, r);
       for (let i = 1n; i <= 3n; i++) {
-        const receipt = await mined(asGatekeeper.consume(r.grantId, reader.address, records[0], LAB));
+        const receipt = await mined(asGatekeeper.consume(r.grantId, reader.address, patient.id, rec, LAB));
         expect(eventsOf(receipt, consent, 'GrantConsumed')[0]![3]).toBe(i);
       }
-      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, records[0], IMAGING), 'ConsentOutOfScope', [
-        r.grantId,
-        records[0],
-        IMAGING,
-      ]);
+      await expectRevert(
+        asGatekeeper.consume(r.grantId, reader.address, patient.id, rec, IMAGING),
+        'ConsentOutOfScope',
+        [r.grantId, rec, IMAGING],
+      );
+      expect(await consent.verdict(r.grantId, reader.address, patient.id, rec, IMAGING)).toBe(
+        BigInt(Verdict.OutOfScope),
+      );
     });
 
-    it("denies the wrong reader, another patient's record, a rejected record, unknown grants, non-gatekeepers", async () => {
+    it("denies the wrong reader, another patient's record, unknown grants, non-gatekeepers", async () => {
       const { patient, provider, records } = await aPatientWithRecords(2);
       const other = await aPatientWithRecords(1);
-      const r = await request(patient.id, { recordIds: [...records, other.records[0]!], categories: [] });
+      const theirs = other.records[0]!;
+      // the patient lists another patient's record id: the gatekeeper proves it is theirs, so it is refused
+      const r = await request(patient.id, { recordIds: [...records, theirs], categories: [] });
       await issue(patient.wallet, r);
-      await expectRevert(asGatekeeper.consume(r.grantId, stranger.address, records[0], ZeroHash), 'ConsentNotGrantee', [
-        r.grantId,
-        stranger.address,
-      ]);
       await expectRevert(
-        asGatekeeper.consume(r.grantId, reader.address, other.records[0], ZeroHash),
-        'ConsentRecordNotOfPatient',
-        [r.grantId, other.records[0]],
+        asGatekeeper.consume(r.grantId, stranger.address, patient.id, records[0], ZeroHash),
+        'ConsentNotGrantee',
+        [r.grantId, stranger.address],
+      );
+      expect(await consent.verdict(r.grantId, stranger.address, patient.id, records[0], ZeroHash)).toBe(
+        BigInt(Verdict.NotGrantee),
       );
       await expectRevert(
-        asGatekeeper.consume(r.grantId, reader.address, randomId(), ZeroHash),
+        asGatekeeper.consume(r.grantId, reader.address, other.patient.id, theirs, ZeroHash),
+        'ConsentRecordNotOfPatient',
+        [r.grantId, theirs],
+      );
+      expect(await consent.verdict(r.grantId, reader.address, other.patient.id, theirs, ZeroHash)).toBe(
+        BigInt(Verdict.RecordNotOfPatient),
+      );
+      expect(await consent.isPermitted(r.grantId, reader.address, other.patient.id, theirs, ZeroHash)).toBe(false);
+      expect((await consent.mayRead(reader.address, other.patient.id, theirs, ZeroHash))[0]).toBe(false);
+      await expectRevert(
+        asGatekeeper.consume(r.grantId, reader.address, ZeroHash, records[0], ZeroHash),
         'ConsentRecordNotOfPatient',
       );
-      await mined((rel.connect(patient.wallet) as Contract).respond(records[1], false));
       await expectRevert(
-        asGatekeeper.consume(r.grantId, reader.address, records[1], ZeroHash),
-        'ConsentRecordNotOfPatient',
-      );
-      await expectRevert(
-        asGatekeeper.consume(randomId(), reader.address, records[0], ZeroHash),
+        asGatekeeper.consume(randomId(), reader.address, patient.id, records[0], ZeroHash),
         'ConsentGrantNotFound',
       );
+      expect(await consent.verdict(randomId(), reader.address, patient.id, records[0], ZeroHash)).toBe(
+        BigInt(Verdict.GrantNotFound),
+      );
       await expectRevert(
-        (consent.connect(provider.wallet) as Contract).consume(r.grantId, reader.address, records[0], ZeroHash),
+        (consent.connect(provider.wallet) as Contract).consume(
+          r.grantId,
+          reader.address,
+          patient.id,
+          records[0],
+          ZeroHash,
+        ),
         'AccessControlUnauthorizedAccount',
         [provider.wallet.address, ROLES.GATEKEEPER],
       );
-      expect(await consent.isPermitted(r.grantId, stranger.address, records[0], ZeroHash)).toBe(false);
-      const [ok] = await consent.mayRead(stranger.address, records[0], ZeroHash);
+      expect(await consent.isPermitted(r.grantId, stranger.address, patient.id, records[0], ZeroHash)).toBe(false);
+      const [ok] = await consent.mayRead(stranger.address, patient.id, records[0], ZeroHash);
       expect(ok).toBe(false);
+      await mined(asGatekeeper.consume(r.grantId, reader.address, patient.id, records[1], ZeroHash));
+    });
+
+    it('the checks run in order: revoked before window, window before uses, uses before reader, reader before record', async () => {
+      const { patient, records } = await aPatientWithRecords(1);
+      const rec = records[0]!;
+      const r = await request(patient.id, { recordIds: records, maxUses: 1 });
+      await issue(patient.wallet, r);
+      await mined(asGatekeeper.consume(r.grantId, reader.address, patient.id, rec, LAB));
+      // exhausted wins over wrong reader and wrong patient
+      expect(await consent.verdict(r.grantId, stranger.address, randomId(), rec, IMAGING)).toBe(
+        BigInt(Verdict.Exhausted),
+      );
+      const fresh = await request(patient.id, { recordIds: records });
+      await issue(patient.wallet, fresh);
+      // wrong reader wins over wrong patient, wrong patient over out of scope
+      expect(await consent.verdict(fresh.grantId, stranger.address, randomId(), randomId(), IMAGING)).toBe(
+        BigInt(Verdict.NotGrantee),
+      );
+      expect(await consent.verdict(fresh.grantId, reader.address, randomId(), randomId(), IMAGING)).toBe(
+        BigInt(Verdict.RecordNotOfPatient),
+      );
+      await mined((consent.connect(patient.wallet) as Contract).revoke(fresh.grantId));
+      expect(await consent.verdict(fresh.grantId, stranger.address, randomId(), randomId(), IMAGING)).toBe(
+        BigInt(Verdict.Revoked),
+      );
     });
 
     it('not-yet-valid and expired grants deny', async () => {
       const { patient, records } = await aPatientWithRecords(1);
+      const rec = records[0]!;
       const t = BigInt(await now(chain));
       const r = await request(patient.id, { validFrom: t + 1000n, validUntil: t + 2000n });
       await issue(patient.wallet, r);
-      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, records[0], LAB), 'ConsentGrantNotYetValid', [
-        r.grantId,
-      ]);
+      expect(await consent.verdict(r.grantId, reader.address, patient.id, rec, LAB)).toBe(BigInt(Verdict.NotYetValid));
+      await expectRevert(
+        asGatekeeper.consume(r.grantId, reader.address, patient.id, rec, LAB),
+        'ConsentGrantNotYetValid',
+        [r.grantId],
+      );
       await increaseTime(chain, 1100);
-      await mined(asGatekeeper.consume(r.grantId, reader.address, records[0], LAB));
+      await mined(asGatekeeper.consume(r.grantId, reader.address, patient.id, rec, LAB));
       await increaseTime(chain, 1000);
-      expect(await consent.verdict(r.grantId, reader.address, records[0], LAB)).toBe(BigInt(Verdict.Expired));
-      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, records[0], LAB), 'ConsentGrantExpired', [
+      expect(await consent.verdict(r.grantId, reader.address, patient.id, rec, LAB)).toBe(BigInt(Verdict.Expired));
+      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, patient.id, rec, LAB), 'ConsentGrantExpired', [
         r.grantId,
       ]);
     });
   });
 
   describe('revocation', () => {
-    it('revokeBySig revokes (GrantRevoked) and the grant denies from then on', async () => {
+    it('revokeBySig revokes (GrantRevoked) and the grant denies from then on; replay reverts NonceUsed', async () => {
       const { patient, provider, records } = await aPatientWithRecords(1);
+      const rec = records[0]!;
       const r = await request(patient.id);
       await issue(patient.wallet, r);
-      const m = { grantId: r.grantId, nonce: (await consent.nonces(patient.id)) as bigint, deadline: FAR };
+      const m = { grantId: r.grantId, nonce: randomNonce(), deadline: FAR };
+      const revoke = (c: Contract, grantId: string, nonce: bigint, deadline: bigint, sig: string) =>
+        c.revokeBySig(grantId, nonce, deadline, sig);
       await expectRevert(
-        asRelayer.revokeBySig(r.grantId, FAR, await signRevoke(provider.wallet, domain, m)),
+        revoke(asRelayer, r.grantId, m.nonce, FAR, await signRevoke(provider.wallet, domain, m)),
         'IdentitySignerInvalidSignature',
+        [patient.id, provider.wallet.address],
       );
       await expectRevert(
-        asRelayer.revokeBySig(randomId(), FAR, await signRevoke(patient.wallet, domain, m)),
+        revoke(asRelayer, randomId(), m.nonce, FAR, await signRevoke(patient.wallet, domain, m)),
         'ConsentGrantNotFound',
       );
       const past = BigInt(await now(chain)) - 1n;
       await expectRevert(
-        asRelayer.revokeBySig(r.grantId, past, await signRevoke(patient.wallet, domain, { ...m, deadline: past })),
+        revoke(asRelayer, r.grantId, m.nonce, past, await signRevoke(patient.wallet, domain, { ...m, deadline: past })),
         'IdentitySignerExpired',
+        [past],
       );
       const sig = await signRevoke(patient.wallet, domain, m);
+      await expectRevert(revoke(asRelayer, r.grantId, m.nonce + 1n, FAR, sig), 'IdentitySignerInvalidSignature');
       await expectRevert(
-        (consent.connect(stranger) as Contract).revokeBySig(r.grantId, FAR, sig),
+        revoke(consent.connect(stranger) as Contract, r.grantId, m.nonce, FAR, sig),
         'AccessControlUnauthorizedAccount',
+        [stranger.address, ROLES.RELAYER],
       );
-      const receipt = await mined(asRelayer.revokeBySig(r.grantId, FAR, sig));
+      const receipt = await mined(revoke(asRelayer, r.grantId, m.nonce, FAR, sig));
       expect(eventsOf(receipt, consent, 'GrantRevoked')).toEqual([[r.grantId, patient.id]]);
-      await expectRevert(asRelayer.revokeBySig(r.grantId, FAR, sig), 'IdentitySignerInvalidSignature'); // replay
-      expect(await consent.isPermitted(r.grantId, reader.address, records[0], LAB)).toBe(false);
-      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, records[0], LAB), 'ConsentGrantRevoked', [
+      expect(await consent.nonceUsed(patient.id, m.nonce)).toBe(true);
+      await expectRevert(revoke(asRelayer, r.grantId, m.nonce, FAR, sig), 'IdentitySignerNonceUsed', [
+        patient.id,
+        m.nonce,
+      ]);
+      expect(await consent.isPermitted(r.grantId, reader.address, patient.id, rec, LAB)).toBe(false);
+      expect(await consent.verdict(r.grantId, reader.address, patient.id, rec, LAB)).toBe(BigInt(Verdict.Revoked));
+      await expectRevert(asGatekeeper.consume(r.grantId, reader.address, patient.id, rec, LAB), 'ConsentGrantRevoked', [
         r.grantId,
       ]);
-      const m2 = { ...m, nonce: (await consent.nonces(patient.id)) as bigint };
+      const m2 = { ...m, nonce: randomNonce() };
       await expectRevert(
-        asRelayer.revokeBySig(r.grantId, FAR, await signRevoke(patient.wallet, domain, m2)),
+        revoke(asRelayer, r.grantId, m2.nonce, FAR, await signRevoke(patient.wallet, domain, m2)),
         'ConsentGrantRevoked',
+        [r.grantId],
       );
     });
 
@@ -369,9 +467,18 @@ describe('Consent', () => {
         (consent.connect(provider.wallet) as Contract).revoke(r.grantId),
         'IdentitySignerWrongIdentity',
       );
+      const otherPatient = await identity(IdentityKind.Patient);
+      await expectRevert(
+        (consent.connect(otherPatient.wallet) as Contract).revoke(r.grantId),
+        'IdentitySignerWrongIdentity',
+        [patient.id, 1n],
+      );
       await expectRevert((consent.connect(patient.wallet) as Contract).revoke(randomId()), 'ConsentGrantNotFound');
       const receipt = await mined((consent.connect(patient.wallet) as Contract).revoke(r.grantId));
-      expect(eventsOf(receipt, consent, 'GrantRevoked')).toHaveLength(1);
+      expect(eventsOf(receipt, consent, 'GrantRevoked')).toEqual([[r.grantId, patient.id]]);
+      await expectRevert((consent.connect(patient.wallet) as Contract).revoke(r.grantId), 'ConsentGrantRevoked', [
+        r.grantId,
+      ]);
     });
 
     it('property: a revoked grant never permits', async () => {
@@ -392,13 +499,16 @@ describe('Consent', () => {
         fc.asyncProperty(
           fc.constantFrom(...grants),
           fc.constantFrom(...readers),
+          fc.constantFrom(patient.id, randomId()),
           fc.constantFrom(...records, randomId()),
           fc.constantFrom(LAB, IMAGING, ZeroHash, randomId()),
-          async (grantId, who, recordId, category) => {
-            expect(await consent.isPermitted(grantId, who, recordId, category)).toBe(false);
-            const [ok] = await consent.mayRead(who, recordId, category);
+          async (grantId, who, recordPatientId, recordId, category) => {
+            expect(await consent.isPermitted(grantId, who, recordPatientId, recordId, category)).toBe(false);
+            const [ok] = await consent.mayRead(who, recordPatientId, recordId, category);
             expect(ok).toBe(false);
-            await expect(asGatekeeper.consume.staticCall(grantId, who, recordId, category)).rejects.toThrow();
+            await expect(
+              asGatekeeper.consume.staticCall(grantId, who, recordPatientId, recordId, category),
+            ).rejects.toThrow();
           },
         ),
         { numRuns: 25 },
@@ -421,12 +531,19 @@ describe('Consent', () => {
       const g = await consent.grantOf(grantId);
       expect(g.emergency).toBe(true);
       for (const rec of records)
-        expect(await consent.isPermitted(grantId, er.wallet.address, rec, ZeroHash)).toBe(true);
-      const use = await mined(asGatekeeper.consume(grantId, er.wallet.address, records[0], ZeroHash));
-      expect(eventsOf(use, consent, 'GrantConsumed')).toHaveLength(1);
-      expect(await consent.isPermitted(grantId, provider.wallet.address, records[0], ZeroHash)).toBe(false);
+        expect(await consent.isPermitted(grantId, er.wallet.address, patient.id, rec, ZeroHash)).toBe(true);
+      // all of this patient's records, none of another's
+      expect(await consent.verdict(grantId, er.wallet.address, randomId(), records[0], ZeroHash)).toBe(
+        BigInt(Verdict.RecordNotOfPatient),
+      );
+      const use = await mined(asGatekeeper.consume(grantId, er.wallet.address, patient.id, records[0], ZeroHash));
+      expect(eventsOf(use, consent, 'GrantConsumed')).toEqual([[grantId, er.wallet.address, records[0], 1n]]);
+      expect(await consent.isPermitted(grantId, provider.wallet.address, patient.id, records[0], ZeroHash)).toBe(false);
       await increaseTime(chain, 3601);
-      await expectRevert(asGatekeeper.consume(grantId, er.wallet.address, records[0], ZeroHash), 'ConsentGrantExpired');
+      await expectRevert(
+        asGatekeeper.consume(grantId, er.wallet.address, patient.id, records[0], ZeroHash),
+        'ConsentGrantExpired',
+      );
       expect([...(await consent.grantsOf(patient.id))]).toContain(grantId);
     });
 
@@ -452,7 +569,7 @@ describe('Consent', () => {
       expect(eventsOf(receipt, consent, 'BreakGlassUsed')).toHaveLength(1);
     });
 
-    it('breakGlassBySig: relayed with the provider signature, replay and wrong signer rejected', async () => {
+    it('breakGlassBySig: relayed with the provider signature; replay (NonceUsed), wrong signer, expiry rejected', async () => {
       const { patient, provider } = await aPatientWithRecords(0);
       const reason = encodeBytes32String('stroke');
       const m = {
@@ -460,33 +577,51 @@ describe('Consent', () => {
         patientId: patient.id,
         reasonCode: reason,
         duration: 600n,
-        nonce: (await consent.nonces(provider.id)) as bigint,
+        nonce: randomNonce(),
         deadline: FAR,
       };
-      const call = (c: Contract, sig: string) => c.breakGlassBySig(provider.id, patient.id, reason, 600, FAR, sig);
+      const call = (c: Contract, sig: string, nonce = m.nonce, deadline = FAR) =>
+        c.breakGlassBySig(provider.id, patient.id, reason, 600, nonce, deadline, sig);
       await expectRevert(
         call(asRelayer, await signBreakGlass(patient.wallet, domain, m)),
         'IdentitySignerInvalidSignature',
+        [provider.id, patient.wallet.address],
       );
       const sig = await signBreakGlass(provider.wallet, domain, m);
       await expectRevert(call(consent.connect(stranger) as Contract, sig), 'AccessControlUnauthorizedAccount');
+      await expectRevert(call(asRelayer, sig, m.nonce + 1n), 'IdentitySignerInvalidSignature');
       const past = BigInt(await now(chain)) - 1n;
       await expectRevert(
-        asRelayer.breakGlassBySig(
-          provider.id,
-          patient.id,
-          reason,
-          600,
-          past,
-          await signBreakGlass(provider.wallet, domain, { ...m, deadline: past }),
-        ),
+        call(asRelayer, await signBreakGlass(provider.wallet, domain, { ...m, deadline: past }), m.nonce, past),
         'IdentitySignerExpired',
+        [past],
       );
       const receipt = await mined(call(asRelayer, sig));
       const [event] = eventsOf(receipt, consent, 'BreakGlassUsed');
       expect(event![2]).toBe(provider.id);
       expect(event![3]).toBe(provider.wallet.address); // the provider, not the relayer, is the grantee
-      await expectRevert(call(asRelayer, sig), 'IdentitySignerInvalidSignature');
+      await expectRevert(call(asRelayer, sig), 'IdentitySignerNonceUsed', [provider.id, m.nonce]);
+      expect(await consent.nonceUsed(provider.id, m.nonce)).toBe(true);
+    });
+
+    it('two break-glass signatures with different nonces both land, in reverse order', async () => {
+      const { patient, provider } = await aPatientWithRecords(0);
+      const reason = encodeBytes32String('sepsis');
+      const msgs = [randomNonce(), randomNonce()].map((nonce) => ({
+        providerId: provider.id,
+        patientId: patient.id,
+        reasonCode: reason,
+        duration: 60n,
+        nonce,
+        deadline: FAR,
+      }));
+      const sigs = await Promise.all(msgs.map((m) => signBreakGlass(provider.wallet, domain, m)));
+      for (const i of [1, 0]) {
+        const receipt = await mined(
+          asRelayer.breakGlassBySig(provider.id, patient.id, reason, 60, msgs[i]!.nonce, FAR, sigs[i]!),
+        );
+        expect(eventsOf(receipt, consent, 'BreakGlassUsed')).toHaveLength(1);
+      }
     });
   });
 });
