@@ -1,5 +1,6 @@
 // Gas benchmark: gas per operation and per anchored record, compared with the committed gas-snapshot.json.
-// Uses UHR_CHAIN_RPC_URL, or starts (and stops) its own anvil on a free port. `--update` rewrites the snapshot.
+// Uses UHR_CHAIN_RPC_URL, or starts (and stops) its own anvil on a free port. `--update` rewrites the snapshot;
+// without it the bench exits 1 when an operation costs more than 1% above its snapshot (enforceable in CI).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,10 +14,13 @@ const {
   consentAt,
   deployAll,
   grantRequestTuple,
+  recordLeaf,
   registrarAt,
   relationshipsAt,
+  responseLeaf,
+  signBreakGlass,
+  signEndRelationship,
   signGrant,
-  signRespondToRecord,
   signRevoke,
 } = await import('../dist/ts/index.js').catch((err) => {
   console.error(`cannot load dist/ts/index.js (${err.message}); run \`npm run build -w @uhr/contracts\` first`);
@@ -29,6 +33,10 @@ const snapshotFile = join(here, '..', 'gas-snapshot.json');
 const update = process.argv.includes('--update');
 const BATCH_SIZES = [1, 64, 512, 4096];
 const FAR = 10n ** 12n;
+/** An operation may cost up to this much more than its snapshot before the bench fails. */
+const TOLERANCE = 0.01;
+/** Deterministic unordered nonces, so that calldata (and so gas) is the same on every run. */
+const nonceOf = (label) => BigInt(id(`bench.nonce.${label}`));
 
 async function freePort() {
   return new Promise((ok, fail) => {
@@ -101,22 +109,63 @@ try {
   await measure('rebind', registrar.rebind(spareId, admin.address));
   await measure('retire', registrar.retire(spareId));
 
-  const recordId = id('bench.record.1');
+  // Records in Merkle batches: one fresh slot per batch whatever its size; leaves mix records and answers.
+  const asRelayerR = relationships.connect(relayer);
+  const batchLeaves = (size, tag) =>
+    Array.from({ length: size }, (_, i) =>
+      i % 4 === 3
+        ? responseLeaf({ patientId, recordId: id(`${tag}.r.${i - 1}`), accept: true, authHash: id(`${tag}.a.${i}`) })
+        : recordLeaf({
+            providerId,
+            patientId,
+            recordId: id(`${tag}.r.${i}`),
+            category: encodeBytes32String('lab-results'),
+            contentHash: id(`${tag}.c.${i}`),
+            pointerHash: id(`${tag}.p.${i}`),
+            authHash: id(`${tag}.a.${i}`),
+          }),
+    );
+  const perRecordBatch = {};
+  for (const size of BATCH_SIZES) {
+    const tree = new MerkleTree(batchLeaves(size, `bench.batch.${size}`));
+    const name = `anchorBatch (${size} leaves, no relationship opened)`;
+    await measure(name, asRelayerR.anchorBatch(tree.root, size, []));
+    perRecordBatch[size] = gas[name] / size;
+  }
+  const openTree = new MerkleTree(batchLeaves(64, 'bench.batch.open'));
   await measure(
-    'addRecord (first, opens relationship)',
-    relationships.addRecord(patientId, recordId, id('c1'), id('p1')),
+    'anchorBatch (64 leaves, opens 1 relationship)',
+    asRelayerR.anchorBatch(openTree.root, 64, [[patientId, providerId]]),
   );
-  const record2 = id('bench.record.2');
-  await measure('addRecord', relationships.addRecord(patientId, record2, id('c2'), id('p2')));
-  const rNonce = await relationships.nonces(patientId);
-  const acceptSig = await signRespondToRecord(patientW, rDomain, {
-    recordId,
-    accept: true,
-    nonce: rNonce,
-    deadline: FAR,
-  });
-  await measure('accept (respondBySig)', relationships.connect(relayer).respondBySig(recordId, true, FAR, acceptSig));
+  const eightProviders = Array.from({ length: 8 }, (_, k) => id(`bench.provider.${k}`));
+  const eightTree = new MerkleTree(batchLeaves(64, 'bench.batch.open8'));
+  await measure(
+    'anchorBatch (64 leaves, opens 8 relationships)',
+    asRelayerR.anchorBatch(
+      eightTree.root,
+      64,
+      eightProviders.map((p) => [patientId, p]),
+    ),
+  );
+  const skipTree = new MerkleTree(batchLeaves(64, 'bench.batch.skip'));
+  await measure(
+    'anchorBatch (64 leaves, 1 pair already open)',
+    asRelayerR.anchorBatch(skipTree.root, 64, [[patientId, providerId]]),
+  );
+  const endMsg = { patientId, providerId: eightProviders[0], nonce: nonceOf('end'), deadline: FAR };
+  await measure(
+    'endRelationshipBySig',
+    asRelayerR.endRelationshipBySig(
+      patientId,
+      endMsg.providerId,
+      endMsg.nonce,
+      FAR,
+      await signEndRelationship(patientW, rDomain, endMsg),
+    ),
+  );
+  await measure('endRelationship (direct)', relationships.connect(patientW).endRelationship(eightProviders[1]));
 
+  const recordId = id('bench.batch.64.r.0');
   const block = await provider.getBlock('latest');
   const request = {
     grantId: id('bench.grant.1'),
@@ -128,23 +177,43 @@ try {
     validFrom: BigInt(block.timestamp) - 60n,
     validUntil: BigInt(block.timestamp) + 86_400n,
     maxUses: 0,
+    nonce: nonceOf('grant'),
     deadline: FAR,
   };
-  const grantSig = await signGrant(patientW, cDomain, { ...request, nonce: await consent.nonces(patientId) });
+  const grantSig = await signGrant(patientW, cDomain, request);
   await measure('grant (grantBySig, 1 record + 1 category)', consent.grantBySig(grantRequestTuple(request), grantSig));
   await measure(
     'consume',
-    consent.connect(gatekeeper).consume(request.grantId, readerW.address, recordId, request.categories[0]),
+    consent.connect(gatekeeper).consume(request.grantId, readerW.address, patientId, recordId, request.categories[0]),
   );
-  const revokeSig = await signRevoke(patientW, cDomain, {
-    grantId: request.grantId,
-    nonce: await consent.nonces(patientId),
-    deadline: FAR,
-  });
-  await measure('revoke (revokeBySig)', consent.revokeBySig(request.grantId, FAR, revokeSig));
+  const revokeMsg = { grantId: request.grantId, nonce: nonceOf('revoke'), deadline: FAR };
+  await measure(
+    'revoke (revokeBySig)',
+    consent.revokeBySig(request.grantId, revokeMsg.nonce, FAR, await signRevoke(patientW, cDomain, revokeMsg)),
+  );
   await measure(
     'breakGlass',
     consent.connect(providerW).breakGlass(patientId, encodeBytes32String('unconscious'), 3600),
+  );
+  const bgMsg = {
+    providerId,
+    patientId,
+    reasonCode: encodeBytes32String('stroke'),
+    duration: 3600n,
+    nonce: nonceOf('breakGlass'),
+    deadline: FAR,
+  };
+  await measure(
+    'breakGlassBySig',
+    consent.breakGlassBySig(
+      providerId,
+      patientId,
+      bgMsg.reasonCode,
+      3600,
+      bgMsg.nonce,
+      FAR,
+      await signBreakGlass(providerW, cDomain, bgMsg),
+    ),
   );
 
   // Anchors: a warm-up batch first, so each measured batch is the steady state of a running stream.
@@ -174,6 +243,8 @@ try {
   const coldStream = id('bench.stream.cold');
   await measure('anchor (first batch of a stream)', anchors.anchor(coldStream, 0, 511, 512, id('cold-root')));
   gas['anchor'] = gas['anchor (batch of 512)'];
+  for (const size of BATCH_SIZES)
+    gas[`anchorBatch gas per record @${size}`] = Math.round(perRecordBatch[size] * 100) / 100;
   for (const size of BATCH_SIZES) gas[`anchor gas per record @${size}`] = Math.round(perRecord[size] * 100) / 100;
   for (const size of [512, 4096])
     gas[`anchorMany gas per record @${size}`] = Math.round(perRecord[`many@${size}`] * 100) / 100;
@@ -182,6 +253,7 @@ try {
   const width = Math.max(...Object.keys(gas).map((k) => k.length));
   console.log(`${'operation'.padEnd(width)}  ${'gas'.padStart(10)}  ${'snapshot'.padStart(10)}  delta`);
   let changed = false;
+  const regressions = [];
   for (const [name, value] of Object.entries(gas)) {
     const before = snapshot[name];
     const delta =
@@ -191,10 +263,13 @@ try {
           ? '='
           : `${value - before > 0 ? '+' : ''}${Math.round((value - before) * 100) / 100}`;
     if (before !== value) changed = true;
+    if (before !== undefined && value > before * (1 + TOLERANCE)) regressions.push(`${name}: ${before} -> ${value}`);
     console.log(
       `${name.padEnd(width)}  ${String(value).padStart(10)}  ${String(before ?? '-').padStart(10)}  ${delta}`,
     );
   }
+  for (const name of Object.keys(snapshot))
+    if (!(name in gas)) console.log(`${name}: in the snapshot, no longer measured`);
   const single = perRecord[512] <= 100 && perRecord[4096] <= 100;
   const many = perRecord['many@512'] <= 100 && perRecord['many@4096'] <= 100;
   console.log(`\nanchoring target (<= 100 gas/record at 512+):`);
@@ -204,11 +279,21 @@ try {
   console.log(
     `  anchorMany, ${MANY} streams per tx: ${many ? 'met' : 'NOT met'} (${perRecord['many@512'].toFixed(1)} @512, ${perRecord['many@4096'].toFixed(1)} @4096)`,
   );
+  const records64 = perRecordBatch[64] <= 1000;
+  console.log(`records target (<= 1,000 gas/record at 64 leaves):`);
+  console.log(
+    `  anchorBatch: ${records64 ? 'met' : 'NOT met'} (${perRecordBatch[64].toFixed(1)} @64, ${perRecordBatch[512].toFixed(1)} @512, ${perRecordBatch[4096].toFixed(2)} @4096)`,
+  );
   if (update || !existsSync(snapshotFile)) {
     writeFileSync(snapshotFile, JSON.stringify(gas, null, 2) + '\n');
     console.log(`wrote ${snapshotFile}`);
+  } else if (regressions.length > 0) {
+    console.error(`\ngas rose more than ${TOLERANCE * 100}% above gas-snapshot.json:`);
+    for (const r of regressions) console.error(`  ${r}`);
+    console.error('fix it, or accept it with `npm run bench:gas -w @uhr/contracts -- --update`');
+    process.exitCode = 1;
   } else if (changed) {
-    console.log('gas differs from gas-snapshot.json; run `npm run bench:gas -w @uhr/contracts -- --update` to accept');
+    console.log('gas differs from gas-snapshot.json (within tolerance); `-- --update` to record it');
   }
 } finally {
   provider.destroy();
