@@ -4,6 +4,7 @@ export * from './persistence/database.js';
 export * from './persistence/event-store.js';
 export * from './persistence/waker.js';
 export * from './persistence/leadership.js';
+export * from './workers/periodic.js';
 export * from './persistence/returning.js';
 export * from './messaging/kafka.js';
 export * from './messaging/outbox-relay.js';

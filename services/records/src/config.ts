@@ -15,6 +15,8 @@ export function recordsConfig(env: NodeJS.ProcessEnv = process.env) {
       kekActive: z.string().min(1),
       auditAnchorIntervalMs: z.coerce.number().int().min(100),
       readRequestMaxTtlSeconds: z.coerce.number().int().min(5).max(3600),
+      batchIntervalMs: z.coerce.number().int().min(10).max(60_000),
+      batchMaxLeaves: z.coerce.number().int().min(1).max(65_536),
     },
     extraEnv: {
       s3Endpoint: 'UHR_S3_ENDPOINT',
@@ -25,6 +27,8 @@ export function recordsConfig(env: NodeJS.ProcessEnv = process.env) {
       kekActive: 'UHR_RECORDS_KEK_ACTIVE',
       auditAnchorIntervalMs: 'UHR_AUDIT_ANCHOR_INTERVAL_MS',
       readRequestMaxTtlSeconds: 'UHR_READ_REQUEST_MAX_TTL_S',
+      batchIntervalMs: 'UHR_RECORDS_BATCH_INTERVAL_MS',
+      batchMaxLeaves: 'UHR_RECORDS_BATCH_MAX_LEAVES',
     },
     defaults: {
       ...localDefaults,
@@ -41,6 +45,8 @@ export function recordsConfig(env: NodeJS.ProcessEnv = process.env) {
       kekActive: 'dev-1',
       auditAnchorIntervalMs: '2000',
       readRequestMaxTtlSeconds: '300',
+      batchIntervalMs: '250',
+      batchMaxLeaves: '4096',
     },
   });
 }

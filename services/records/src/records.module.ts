@@ -20,7 +20,8 @@ import { GatekeeperController } from './gatekeeper/gatekeeper.controller.js';
 import { GrantIndex } from './gatekeeper/grant-index.js';
 import { PermissionCache } from './gatekeeper/permission-cache.js';
 import { ReadRecordUseCase } from './gatekeeper/use-cases/read-record/read-record.use-case.js';
-import { RecordChainAdapter } from './records/chain/record-chain.adapter.js';
+import { RecordBatchRepository } from './records/batches/record-batch.repository.js';
+import { RecordBatcher } from './records/batches/record-batcher.js';
 import { recordMigrations } from './records/record.migrations.js';
 import { RECORD_TOPIC, RecordRepository } from './records/record.repository.js';
 import { RecordsController } from './records/records.controller.js';
@@ -88,7 +89,8 @@ export class RecordsModule {
         Contracts,
         IdentityDirectory,
         RecordRepository,
-        RecordChainAdapter,
+        RecordBatchRepository,
+        RecordBatcher,
         UploadRecordUseCase,
         UploadPacker,
         SignRecordAnchorUseCase,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ConsentAbi, consentTypedData } from '@uhr/contracts';
+import { ConsentAbi, consentTypedData, randomNonce } from '@uhr/contracts';
 import {
   ChainWriter,
   enqueueChainJob,
@@ -39,6 +39,7 @@ interface Job {
   patientId: string;
   reasonCode: string;
   duration: string;
+  nonce: string;
   deadline: string;
   signature: string;
   correlationId: string;
@@ -69,6 +70,7 @@ export class BreakGlassService {
           r.patientId,
           r.reasonCode,
           r.duration,
+          r.nonce,
           r.deadline,
           r.signature,
         ]),
@@ -86,7 +88,7 @@ export class BreakGlassService {
   async prepare(t: BreakGlassTerms, p: Principal) {
     const provider = await this.providerOf(t.providerId, p);
     await this.patientOf(t.patientId);
-    const nonce = await this.contracts.consentNonce(provider.chainId);
+    const nonce = randomNonce();
     const deadline = String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S);
     return { nonce: nonce.toString(), deadline, toSign: this.typed(t, nonce.toString(), deadline) };
   }
@@ -143,6 +145,7 @@ export class BreakGlassService {
         patientId: patient.chainId,
         reasonCode: reasonCodeOf(t.reasonCode),
         duration: String(t.durationSeconds),
+        nonce: t.nonce,
         deadline: t.deadline,
         signature: t.signature,
         correlationId: ctx.correlationId,

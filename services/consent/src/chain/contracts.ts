@@ -20,8 +20,4 @@ export class Contracts {
     this.consentDomain = { chainId: deployment.chainId, verifyingContract: this.consent.target as string };
     this.relationshipsDomain = { chainId: deployment.chainId, verifyingContract: this.relationships.target as string };
   }
-
-  async consentNonce(identityChainId: string): Promise<bigint> {
-    return (await this.consent.nonces!(identityChainId)) as bigint;
-  }
 }

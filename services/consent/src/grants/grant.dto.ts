@@ -19,6 +19,8 @@ import {
 } from '../break-glass/domain/break-glass.js';
 
 const UINT = /^[0-9]{1,30}$/;
+/** A uint256 in decimal: signatures carry random nonces of up to 256 bits. */
+const NONCE = /^[0-9]{1,78}$/;
 const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
 export const CATEGORIES = [
   'laboratory',
@@ -58,14 +60,14 @@ export class GrantTermsDto {
 }
 
 export class SignedDto {
-  @ApiProperty() @Matches(UINT, { message: 'nonce must be a decimal integer' }) nonce!: string;
+  @ApiProperty() @Matches(NONCE, { message: 'nonce must be a decimal integer' }) nonce!: string;
   @ApiProperty() @Matches(UINT, { message: 'deadline must be a decimal integer' }) deadline!: string;
   @ApiProperty() @Matches(SIGNATURE, { message: 'signature must be a 65-byte 0x hex signature' }) signature!: string;
 }
 
 export class IssueGrantDto extends GrantTermsDto {
   @ApiProperty({ description: 'from POST /grants/prepare' }) @IsUUID() grantId!: string;
-  @ApiProperty() @Matches(UINT, { message: 'nonce must be a decimal integer' }) nonce!: string;
+  @ApiProperty() @Matches(NONCE, { message: 'nonce must be a decimal integer' }) nonce!: string;
   @ApiProperty() @Matches(UINT, { message: 'deadline must be a decimal integer' }) deadline!: string;
   @ApiProperty() @Matches(SIGNATURE, { message: 'signature must be a 65-byte 0x hex signature' }) signature!: string;
   @ApiPropertyOptional({ description: 'the access request this grant answers' })
@@ -114,7 +116,7 @@ export class BreakGlassDto extends BreakGlassTermsDto {
   @IsString()
   @Length(10, 500)
   reason!: string;
-  @ApiProperty() @Matches(UINT, { message: 'nonce must be a decimal integer' }) nonce!: string;
+  @ApiProperty() @Matches(NONCE, { message: 'nonce must be a decimal integer' }) nonce!: string;
   @ApiProperty() @Matches(UINT, { message: 'deadline must be a decimal integer' }) deadline!: string;
   @ApiProperty() @Matches(SIGNATURE, { message: 'signature must be a 65-byte 0x hex signature' }) signature!: string;
 }

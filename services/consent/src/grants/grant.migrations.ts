@@ -89,4 +89,9 @@ export const grantMigrations: Migration[] = [
     id: 'consent-0003-grant-nonces',
     sql: `alter table grants add column last_nonce numeric;`,
   },
+  {
+    // Signatures carry random, unordered nonces (ADR 0008): nothing to track per patient any more.
+    id: 'consent-0005-drop-grant-nonces',
+    sql: `alter table grants drop column if exists last_nonce;`,
+  },
 ];

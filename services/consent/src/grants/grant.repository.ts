@@ -128,8 +128,8 @@ export class GrantRepository {
         await m.query(
           `insert into grants (id, chain_id, patient_id, patient_subject, grantee_id, grantee_subject, grantee_address,
              record_ids, categories, purpose, valid_from, valid_until, max_uses, access_request_id, status, version,
-             created_at, updated_at, last_nonce)
-           values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'requested',$15,$16,$16,$17)`,
+             created_at, updated_at)
+           values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,'requested',$15,$16,$16)`,
           [
             env.aggregateId,
             chainIdOf(env.aggregateId),
@@ -147,7 +147,6 @@ export class GrantRepository {
             p.accessRequestId,
             env.sequence,
             env.occurredAt,
-            p.nonce,
           ],
         );
         break;
@@ -159,7 +158,7 @@ export class GrantRepository {
         await set(`status = 'rejected', chain_error = $4`, [e.payload.reason]);
         break;
       case 'consent.GrantRevocationRequested':
-        await set(`status = 'revoking', chain_error = null, last_nonce = $4`, [e.payload.nonce]);
+        await set(`status = 'revoking', chain_error = null`, []);
         break;
       case 'consent.GrantRevoked':
         await set(`status = 'revoked', revoke_tx_hash = $4`, [e.payload.txHash]);
@@ -193,22 +192,5 @@ export class GrantRepository {
       [now, limit],
     );
     return rows.map((r) => r.id);
-  }
-
-  /**
-   * The nonce the patient's next Consent signature must carry: after the chain's, and after every signature of
-   * theirs still in flight (queued, or mined but not yet settled here — then both agree).
-   */
-  async nextNonce(patientId: string, chainNonce: bigint): Promise<bigint> {
-    const rows: Array<{ n: string | null }> = await this.ds.query(
-      `select max(last_nonce)::text as n from grants where patient_id = $1 and status in ('requested','revoking')`,
-      [patientId],
-    );
-    const inFlight = rows[0]?.n;
-    return inFlight === null || inFlight === undefined
-      ? chainNonce
-      : BigInt(inFlight) + 1n > chainNonce
-        ? BigInt(inFlight) + 1n
-        : chainNonce;
   }
 }

@@ -11,7 +11,7 @@ export class RelationshipDto {
 }
 
 export class EndRelationshipDto extends RelationshipDto {
-  @ApiProperty() @Matches(/^[0-9]{1,30}$/, { message: 'nonce must be a decimal integer' }) nonce!: string;
+  @ApiProperty() @Matches(/^[0-9]{1,78}$/, { message: 'nonce must be a decimal integer' }) nonce!: string;
   @ApiProperty() @Matches(/^[0-9]{1,30}$/, { message: 'deadline must be a decimal integer' }) deadline!: string;
   @ApiProperty()
   @Matches(/^0x[0-9a-fA-F]{130}$/, { message: 'signature must be a 65-byte 0x hex signature' })

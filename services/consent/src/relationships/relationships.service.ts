@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { RelationshipsAbi, relationshipsTypedData } from '@uhr/contracts';
+import { RelationshipsAbi, randomNonce, relationshipsTypedData } from '@uhr/contracts';
 import {
   ChainWriter,
   enqueueChainJob,
@@ -29,6 +29,7 @@ interface Job {
   id: string;
   patientId: string;
   providerId: string;
+  nonce: string;
   deadline: string;
   signature: string;
   correlationId: string;
@@ -56,6 +57,7 @@ export class RelationshipsService {
         data: this.iface.encodeFunctionData('endRelationshipBySig', [
           r.patientId,
           r.providerId,
+          r.nonce,
           r.deadline,
           r.signature,
         ]),
@@ -72,9 +74,9 @@ export class RelationshipsService {
     for (const me of await this.directory.bySubject(p.subject)) {
       const ids = (await this.contracts.relationships.relationshipsOf!(me.chainId)) as string[];
       for (const relationshipId of ids) {
-        const [patientId, providerId, status, recordCount] = (await this.contracts.relationships.relationshipOf!(
+        const [patientId, providerId, status] = (await this.contracts.relationships.relationshipOf!(
           relationshipId,
-        )) as [string, string, bigint, bigint];
+        )) as [string, string, bigint];
         const [patient, provider] = await Promise.all([
           this.directory.byChainId(patientId),
           this.directory.byChainId(providerId),
@@ -84,7 +86,6 @@ export class RelationshipsService {
           patientId: patient?.id ?? patientId,
           providerId: provider?.id ?? providerId,
           status: STATUS[Number(status)],
-          recordCount: Number(recordCount),
         });
       }
     }
@@ -93,7 +94,7 @@ export class RelationshipsService {
 
   async prepareEnd(patientId: string, providerId: string, p: Principal) {
     const patient = await this.patientOf(patientId, p);
-    const nonce = (await this.contracts.relationships.nonces!(patient.chainId)) as bigint;
+    const nonce = randomNonce();
     const deadline = String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S);
     return { nonce: nonce.toString(), deadline, toSign: this.typed(patientId, providerId, nonce.toString(), deadline) };
   }
@@ -139,6 +140,7 @@ export class RelationshipsService {
         id,
         patientId: patient.chainId,
         providerId: provider.chainId,
+        nonce: cmd.nonce,
         deadline: cmd.deadline,
         signature: cmd.signature,
         correlationId: ctx.correlationId,

@@ -13,6 +13,7 @@ export class Contracts {
   readonly relationshipsDomain: DomainInput;
   readonly consentDomain: DomainInput;
   readonly chainId: number;
+  private readonly anchoredRoots = new Set<string>();
 
   constructor(
     @Inject(DEPLOYMENT) deployment: Deployment,
@@ -28,29 +29,23 @@ export class Contracts {
     this.consentDomain = { chainId: deployment.chainId, verifyingContract: this.consent.target as string };
   }
 
-  async recordOf(recordChainId: string): Promise<OnChainRecord> {
-    const [patientId, providerId, contentHash, pointerHash, status] = (await this.relationships.recordOf!(
-      recordChainId,
-    )) as [string, string, string, string, bigint];
-    return { patientId, providerId, contentHash, pointerHash, status: Number(status) };
+  /** Whether a batch root is on-chain; a root once anchored never changes, so a yes is remembered. */
+  async isAnchored(root: string): Promise<boolean> {
+    const key = root.toLowerCase();
+    if (this.anchoredRoots.has(key)) return true;
+    const yes = (await this.relationships.isAnchored!(root)) as boolean;
+    if (yes) {
+      if (this.anchoredRoots.size >= MAX_REMEMBERED_ROOTS) this.anchoredRoots.clear();
+      this.anchoredRoots.add(key);
+    }
+    return yes;
   }
 
   async relationshipStatus(patientId: string, providerId: string): Promise<number> {
     const relId = (await this.relationships.relationshipIdOf!(patientId, providerId)) as string;
-    const [, , status] = (await this.relationships.relationshipOf!(relId)) as [string, string, bigint, bigint];
+    const [, , status] = (await this.relationships.relationshipOf!(relId)) as [string, string, bigint];
     return Number(status);
   }
-
-  async relationshipsNonce(identityChainId: string): Promise<bigint> {
-    return (await this.relationships.nonces!(identityChainId)) as bigint;
-  }
 }
 
-export interface OnChainRecord {
-  patientId: string;
-  providerId: string;
-  contentHash: string;
-  pointerHash: string;
-  /** IRelationships.RecordStatus: 0 None, 1 Pending, 2 Accepted, 3 Rejected. */
-  status: number;
-}
+const MAX_REMEMBERED_ROOTS = 100_000;

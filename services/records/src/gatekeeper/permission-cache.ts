@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { RecordStatus } from '@uhr/contracts';
-import { Contracts, type OnChainRecord } from '../chain/contracts.js';
+import { verifyProof } from '@uhr/contracts';
+import { chainIdOf } from '@uhr/platform';
+import { Contracts } from '../chain/contracts.js';
+import { proofOf } from '../records/batches/domain/batch.js';
+import { pointerHashOf, pointerOf, recordLeafOf, responseLeafOf } from '../records/domain/on-chain.js';
+import type { RecordRow } from '../records/record.repository.js';
 import { ZERO_BYTES32 } from './domain/read-request.js';
 import { GrantIndex, verdictOf } from './grant-index.js';
 
@@ -12,33 +16,57 @@ interface GrantFacts {
   purposeMatches: boolean;
 }
 
+/** A record as its anchored batches prove it. status: 0 not anchored, 1 pending, 2 accepted, 3 rejected. */
+export interface AnchoredRecord {
+  patientId: string;
+  providerId: string;
+  contentHash: string;
+  status: number;
+}
+
+/** What the anchors say of a row: proven, not (yet) anchored, or a row that is not the one anchored. */
+export type AnchorCheck =
+  | { kind: 'anchored'; record: AnchoredRecord }
+  | { kind: 'unanchored' }
+  | { kind: 'mismatch'; root: string; leaf: string };
+
 /**
- * The chain facts a read decision needs. Grant decisions come from the event-fed GrantIndex while it is fresh;
- * what it does not know (a grant issued since its last poll) or any stale moment goes to the chain. What can never change once set is cached for good: a record's
- * patient, author, hashes, and a terminal status (accepted/rejected). Whatever can change at any moment —
- * pending status, a grant's verdict (revocation, expiry, uses), the relationship — is asked of the chain on
- * every read, so a revocation binds every instance as soon as it is mined, and an unreachable node denies.
+ * The chain facts a read decision needs. A record is proven by its row alone: the leaf recomputed from the row's
+ * fields (the pointer hash from its blob key, category and types) must be in the batch root the row names, and
+ * that root must be anchored in Relationships — a root never changes once anchored, so the yes is cached and a
+ * proof costs a dozen hashes. The same goes for the patient's answer. Grant decisions come from the event-fed
+ * GrantIndex while it is fresh; what it does not know (a grant issued since its last poll) or any stale moment
+ * goes to the chain, and so does the relationship on an author's read: a revocation binds every instance as
+ * soon as it is mined, and an unreachable node denies.
  */
 @Injectable()
 export class PermissionCache {
-  private readonly records = new Map<string, OnChainRecord>();
-  private static readonly MAX_ENTRIES = 100_000;
-
   constructor(
     private readonly contracts: Contracts,
     private readonly index: GrantIndex,
   ) {}
 
-  async record(recordChainId: string): Promise<OnChainRecord> {
-    const hit = this.records.get(recordChainId);
-    if (hit) return hit;
-    const rec = await this.contracts.recordOf(recordChainId);
-    const normalized = { ...rec, patientId: rec.patientId.toLowerCase(), providerId: rec.providerId.toLowerCase() };
-    if (rec.status === RecordStatus.Accepted || rec.status === RecordStatus.Rejected) {
-      if (this.records.size >= PermissionCache.MAX_ENTRIES) this.records.clear();
-      this.records.set(recordChainId, normalized);
+  async anchorOf(row: RecordRow): Promise<AnchorCheck> {
+    if (row.anchor_root === null || !(await this.contracts.isAnchored(row.anchor_root))) return { kind: 'unanchored' };
+    const leaf = recordLeafOf(row, pointerHashOf(pointerOf(row)));
+    if (!verifyProof(row.anchor_root, leaf, proofOf(row.anchor_proof))) {
+      return { kind: 'mismatch', root: row.anchor_root, leaf };
     }
-    return normalized;
+    const record = {
+      patientId: chainIdOf(row.patient_id),
+      providerId: chainIdOf(row.provider_id),
+      contentHash: row.content_hash,
+      status: await this.answerOf(row),
+    };
+    return { kind: 'anchored', record };
+  }
+
+  /** 2 accepted / 3 rejected when the patient's signed answer is in an anchored batch; else 1, pending. */
+  private async answerOf(row: RecordRow): Promise<number> {
+    if (row.response_root === null || row.response_accept === null) return 1;
+    if (!verifyProof(row.response_root, responseLeafOf(row), proofOf(row.response_proof))) return 1;
+    if (!(await this.contracts.isAnchored(row.response_root))) return 1;
+    return row.response_accept ? 2 : 3;
   }
 
   /** Only the author's reads depend on the relationship; others skip the call. */
@@ -55,7 +83,7 @@ export class PermissionCache {
     category: string,
     purpose: string,
     readerChainId: string,
-    rec: OnChainRecord,
+    rec: AnchoredRecord,
   ): Promise<GrantFacts | undefined> {
     const me = readerChainId.toLowerCase();
     const named = namedGrantId.toLowerCase() !== ZERO_BYTES32;
@@ -66,12 +94,12 @@ export class PermissionCache {
     let grantId = namedGrantId;
     let verdict: number;
     if (grantId.toLowerCase() === ZERO_BYTES32) {
-      const [permitted, found] = (await consent.mayRead!(reader, recordChainId, category)) as [boolean, string];
+      const [permitted, found] = (await consent.mayRead!(reader, rec.patientId, recordChainId, category)) as [boolean, string];
       if (!permitted) return undefined;
       grantId = found;
       verdict = 0;
     } else {
-      verdict = Number(await consent.verdict!(grantId, reader, recordChainId, category));
+      verdict = Number(await consent.verdict!(grantId, reader, rec.patientId, recordChainId, category));
     }
     const g = (await consent.grantOf!(grantId)) as { emergency: boolean; maxUses: bigint; purpose: string };
     return {
@@ -90,7 +118,7 @@ export class PermissionCache {
     recordChainId: string,
     category: string,
     purpose: string,
-    rec: OnChainRecord,
+    rec: AnchoredRecord,
   ): GrantFacts | undefined {
     if (!this.index.fresh) return undefined;
     const now = Math.floor(Date.now() / 1000);

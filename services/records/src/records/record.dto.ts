@@ -19,6 +19,8 @@ import { FILE_CONTENT_TYPES } from './domain/fhir.js';
 import { RECORD_CATEGORIES, type RecordCategory } from './domain/record.js';
 
 const UINT = /^[0-9]{1,30}$/;
+/** A uint256 in decimal: signatures carry random nonces of up to 256 bits. */
+const NONCE = /^[0-9]{1,78}$/;
 const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
 
 export class FileDto {
@@ -64,7 +66,7 @@ export class UploadRecordDto {
 
 export class SignatureDto {
   @ApiProperty({ description: 'the nonce the message was signed with (decimal)' })
-  @Matches(UINT, { message: 'nonce must be a decimal integer' })
+  @Matches(NONCE, { message: 'nonce must be a decimal integer' })
   nonce!: string;
 
   @ApiProperty({ description: 'unix seconds (decimal)' })
@@ -90,4 +92,30 @@ export class UploadRecordsDto {
   @ValidateNested({ each: true })
   @Type(() => UploadRecordDto)
   records!: UploadRecordDto[];
+}
+
+export class ResponsesRequestDto {
+  @ApiProperty({ type: [String], description: 'the records to answer (1 to 500, all of one patient: you)' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  recordIds!: string[];
+
+  @ApiProperty()
+  @IsBoolean()
+  accept!: boolean;
+}
+
+export class RespondManyDto extends SignatureDto {
+  @ApiProperty({ type: [String], description: 'exactly the records the RespondToRecords message lists' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  recordIds!: string[];
+
+  @ApiProperty()
+  @IsBoolean()
+  accept!: boolean;
 }

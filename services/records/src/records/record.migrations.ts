@@ -36,4 +36,36 @@ export const recordMigrations: Migration[] = [
     id: 'records-0003-anchor-nonce',
     sql: `alter table records add column anchor_nonce numeric;`,
   },
+  {
+    // Records are anchored in Merkle batches (ADR 0008): each row keeps the leaf's authorisation and, once cut
+    // into a batch, its root and inclusion proof, so the gatekeeper proves a row against an anchored root alone.
+    id: 'records-0004-merkle-batches',
+    sql: `
+      drop index if exists records_provider_anchoring;
+      alter table records drop column if exists anchor_nonce;
+      alter table records
+        add column anchor_auth_hash text,
+        add column anchor_root text,
+        add column anchor_proof text,
+        add column response_accept boolean,
+        add column response_auth_hash text,
+        add column response_root text,
+        add column response_proof text;
+      create index records_to_anchor on records (created_at) where status = 'anchoring' and anchor_root is null;
+      create index records_to_answer on records (updated_at) where status = 'responding' and response_root is null;
+      create index records_anchor_root on records (anchor_root) where anchor_root is not null;
+      create index records_response_root on records (response_root) where response_root is not null;
+      create table record_batches (
+        root text primary key,
+        leaf_count integer not null,
+        records integer not null,
+        responses integer not null,
+        status text not null,
+        tx_hash text,
+        error text,
+        created_at timestamptz not null default now(),
+        settled_at timestamptz
+      );
+    `,
+  },
 ];

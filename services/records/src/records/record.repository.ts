@@ -7,6 +7,7 @@ import {
   type EventContext,
   type EventEnvelope,
 } from '@uhr/platform';
+import { keccak256 } from 'ethers';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   decide,
@@ -42,6 +43,16 @@ export interface RecordRow {
   anchor_tx_hash: string | null;
   response_tx_hash: string | null;
   chain_error: string | null;
+  /** keccak256 of the author's AddRecord signature (the leaf's authHash); set once the signature is accepted. */
+  anchor_auth_hash: string | null;
+  /** The Merkle batch the record was cut into, and its inclusion proof. */
+  anchor_root: string | null;
+  /** The sibling hashes, comma-separated (empty for a batch of one). */
+  anchor_proof: string | null;
+  response_accept: boolean | null;
+  response_auth_hash: string | null;
+  response_root: string | null;
+  response_proof: string | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -59,7 +70,13 @@ export interface RecordView {
   size: number;
   contentHash: string;
   status: string;
-  chain: { anchorTxHash: string | null; responseTxHash: string | null; error: string | null };
+  chain: {
+    anchorTxHash: string | null;
+    batchRoot: string | null;
+    responseTxHash: string | null;
+    responseBatchRoot: string | null;
+    error: string | null;
+  };
   createdAt: string;
   updatedAt: string;
 }
@@ -76,7 +93,13 @@ export const toView = (r: RecordRow): RecordView => ({
   size: r.size,
   contentHash: r.content_hash,
   status: r.status,
-  chain: { anchorTxHash: r.anchor_tx_hash, responseTxHash: r.response_tx_hash, error: r.chain_error },
+  chain: {
+    anchorTxHash: r.anchor_tx_hash,
+    batchRoot: r.anchor_root,
+    responseTxHash: r.response_tx_hash,
+    responseBatchRoot: r.response_root,
+    error: r.chain_error,
+  },
   createdAt: new Date(r.created_at).toISOString(),
   updatedAt: new Date(r.updated_at).toISOString(),
 });
@@ -101,6 +124,13 @@ export const rowOf = (u: UploadCommand, ctx: EventContext): RecordRow => ({
   anchor_tx_hash: null,
   response_tx_hash: null,
   chain_error: null,
+  anchor_auth_hash: null,
+  anchor_root: null,
+  anchor_proof: null,
+  response_accept: null,
+  response_auth_hash: null,
+  response_root: null,
+  response_proof: null,
   version: 1,
   created_at: ctx.occurredAt,
   updated_at: ctx.occurredAt,
@@ -174,16 +204,24 @@ export class RecordRepository {
         await this.projectUploads(m, [env]);
         break;
       case 'records.RecordAnchorRequested':
-        await set(`status = 'anchoring', chain_error = null, anchor_nonce = $4`, [e.payload.nonce]);
+        await set(`status = 'anchoring', chain_error = null, anchor_auth_hash = $4, anchor_root = null`, [
+          keccak256(e.payload.signature),
+        ]);
         break;
       case 'records.RecordAdded':
         await set(`status = 'pending', anchor_tx_hash = $4`, [e.payload.txHash]);
         break;
       case 'records.RecordAnchorRejected':
-        await set(`status = 'anchor-rejected', chain_error = $4`, [e.payload.reason]);
+        await set(`status = 'anchor-rejected', chain_error = $4, anchor_root = null, anchor_proof = null`, [
+          e.payload.reason,
+        ]);
         break;
       case 'records.RecordResponseRequested':
-        await set(`status = 'responding', chain_error = null`, []);
+        await set(
+          `status = 'responding', chain_error = null, response_accept = $4, response_auth_hash = $5,
+           response_root = null`,
+          [e.payload.accept, keccak256(e.payload.signature)],
+        );
         break;
       case 'records.RecordAccepted':
         await set(`status = 'accepted', response_tx_hash = $4`, [e.payload.txHash]);
@@ -192,7 +230,9 @@ export class RecordRepository {
         await set(`status = 'rejected', response_tx_hash = $4`, [e.payload.txHash]);
         break;
       case 'records.RecordResponseFailed':
-        await set(`status = 'pending', chain_error = $4`, [e.payload.reason]);
+        await set(`status = 'pending', chain_error = $4, response_root = null, response_proof = null`, [
+          e.payload.reason,
+        ]);
         break;
     }
   }
@@ -252,21 +292,6 @@ export class RecordRepository {
       [subject, limit],
     );
     return rows.map(toView);
-  }
-
-  /**
-   * The nonce the author's next AddRecord signature must carry: after the chain's, and after every signature of
-   * theirs still in flight (queued, or mined but not yet settled here — then both agree).
-   */
-  async nextAnchorNonce(providerId: string, chainNonce: bigint): Promise<bigint> {
-    const rows: Array<{ n: string | null }> = await this.ds.query(
-      `select max(anchor_nonce)::text as n from records where provider_id = $1 and status = 'anchoring'`,
-      [providerId],
-    );
-    const inFlight = rows[0]?.n;
-    if (inFlight === null || inFlight === undefined) return chainNonce;
-    const after = BigInt(inFlight) + 1n;
-    return after > chainNonce ? after : chainNonce;
   }
 
   async history(id: string): Promise<EventEnvelope[]> {

@@ -1,8 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, ParseBoolPipe, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ForbiddenError, Roles, type Principal } from '@uhr/platform';
+import { ConflictError, CurrentPrincipal, ForbiddenError, Roles, chainIdOf, type Principal } from '@uhr/platform';
+import { proofOf } from './batches/domain/batch.js';
+import { recordLeafFieldsOf } from './domain/on-chain.js';
 import { ctxOf } from '../context.js';
-import { RespondDto, SignatureDto, UploadRecordDto, UploadRecordsDto } from './record.dto.js';
+import {
+  RespondDto,
+  RespondManyDto,
+  ResponsesRequestDto,
+  SignatureDto,
+  UploadRecordDto,
+  UploadRecordsDto,
+} from './record.dto.js';
 import { RecordRepository, toView, type RecordRow } from './record.repository.js';
 import { RespondToRecordUseCase } from './use-cases/respond-to-record/respond-to-record.use-case.js';
 import { SignRecordAnchorUseCase } from './use-cases/sign-record-anchor/sign-record-anchor.use-case.js';
@@ -12,6 +21,29 @@ import { UploadRecordUseCase } from './use-cases/upload-record/upload-record.use
 function assertPartyTo(p: Principal, row: RecordRow): RecordRow {
   if (row.patient_subject === p.subject || row.provider_subject === p.subject) return row;
   throw new ForbiddenError('NotAPartyToRecord', 'only the patient and the author see this record');
+}
+
+/** What a patient or author needs to prove a record (and its answer) against the chain on their own. */
+function proofView(row: RecordRow) {
+  const anchored = row.status !== 'uploaded' && row.status !== 'anchoring' && row.anchor_root !== null;
+  if (!anchored) throw new ConflictError('RecordNotAnchored', `record is ${row.status}: its batch is not on-chain yet`);
+  const answered = (row.status === 'accepted' || row.status === 'rejected') && row.response_root !== null;
+  return {
+    recordId: row.id,
+    record: { root: row.anchor_root, leaf: recordLeafFieldsOf(row), proof: proofOf(row.anchor_proof) },
+    response: answered
+      ? {
+          root: row.response_root,
+          leaf: {
+            patientId: chainIdOf(row.patient_id),
+            recordId: chainIdOf(row.id),
+            accept: row.response_accept === true,
+            authHash: row.response_auth_hash,
+          },
+          proof: proofOf(row.response_proof),
+        }
+      : null,
+  };
 }
 
 @ApiTags('records')
@@ -72,15 +104,42 @@ export class RecordsController {
     @Query('accept', new ParseBoolPipe()) accept: boolean,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.respond.typedData(id, accept, p);
+    return this.respond.typedData([id], accept, p);
   }
 
-  /** The patient's signed accept/reject, relayed to Relationships (202; status turns accepted/rejected). */
+  /** The patient's signed accept/reject of one record (202; accepted/rejected once its batch is anchored). */
   @Post(':id/response')
   @HttpCode(202)
   @Roles('patient')
-  answer(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RespondDto, @CurrentPrincipal() p: Principal) {
-    return this.respond.execute(id, dto, p, ctxOf(p));
+  async answer(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: RespondDto,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    const { records } = await this.respond.execute({ ...dto, recordIds: [id] }, p, ctxOf(p));
+    return records[0];
+  }
+
+  /** The RespondToRecords message answering several records with one signature. */
+  @Post('responses/request')
+  @HttpCode(200)
+  @Roles('patient')
+  responsesRequest(@Body() dto: ResponsesRequestDto, @CurrentPrincipal() p: Principal) {
+    return this.respond.typedData(dto.recordIds, dto.accept, p);
+  }
+
+  /** One signature, many answers (202; each accepted/rejected once its batch is anchored). */
+  @Post('responses')
+  @HttpCode(202)
+  @Roles('patient')
+  answerMany(@Body() dto: RespondManyDto, @CurrentPrincipal() p: Principal) {
+    return this.respond.execute(dto, p, ctxOf(p));
+  }
+
+  /** The record's inclusion proof: check it with Relationships.verifyRecord(root, leaf, proof). */
+  @Get(':id/proof')
+  async proof(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    return proofView(assertPartyTo(p, await this.records.rowOrThrow(id)));
   }
 
   @Get(':id/history')

@@ -11,10 +11,11 @@ export const REVOKE_JOB = 'consent.revoke';
 
 export interface GrantJob {
   grantId: string;
-  request: Omit<GrantRequest, 'validFrom' | 'validUntil' | 'maxUses' | 'deadline'> & {
+  request: Omit<GrantRequest, 'validFrom' | 'validUntil' | 'maxUses' | 'nonce' | 'deadline'> & {
     validFrom: string;
     validUntil: string;
     maxUses: number;
+    nonce: string;
     deadline: string;
   };
   signature: string;
@@ -24,6 +25,7 @@ export interface GrantJob {
 export interface RevokeJob {
   grantId: string;
   grantChainId: string;
+  nonce: string;
   deadline: string;
   signature: string;
   correlationId: string;
@@ -48,6 +50,7 @@ export class ConsentChainAdapter {
             ...r.request,
             validFrom: BigInt(r.request.validFrom),
             validUntil: BigInt(r.request.validUntil),
+            nonce: BigInt(r.request.nonce),
             deadline: BigInt(r.request.deadline),
           }),
           r.signature,
@@ -63,7 +66,7 @@ export class ConsentChainAdapter {
     writer.register<RevokeJob>(REVOKE_JOB, {
       build: (r) => ({
         to,
-        data: this.iface.encodeFunctionData('revokeBySig', [r.grantChainId, r.deadline, r.signature]),
+        data: this.iface.encodeFunctionData('revokeBySig', [r.grantChainId, r.nonce, r.deadline, r.signature]),
       }),
       alreadyApplied: async (r) =>
         ((await this.contracts.consent.grantOf!(r.grantChainId)) as { revoked: boolean }).revoked,

@@ -11,6 +11,8 @@ export const CONSUME_JOB = 'records.consume';
 interface ConsumeJob {
   grantId: string;
   reader: string;
+  /** The record's patient, as its anchored leaf proves it (Consent checks it against the grant's patient). */
+  recordPatientId: string;
   recordId: string;
   category: string;
 }
@@ -35,7 +37,7 @@ export class GrantUseAdapter {
     writer.decodeErrorsWith(ConsentAbi).register<ConsumeJob>(CONSUME_JOB, {
       build: (r) => ({
         to,
-        data: this.iface.encodeFunctionData('consume', [r.grantId, r.reader, r.recordId, r.category]),
+        data: this.iface.encodeFunctionData('consume', [r.grantId, r.reader, r.recordPatientId, r.recordId, r.category]),
       }),
       onConfirmed: async () => undefined,
       onRejected: async () => undefined,

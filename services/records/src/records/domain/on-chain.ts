@@ -1,3 +1,5 @@
+import { recordLeaf, responseLeaf } from '@uhr/contracts';
+import { chainIdOf } from '@uhr/platform';
 import { id, keccak256 } from 'ethers';
 
 /** keccak256 of a short label, remembered (categories and purposes are few; bounded anyway). */
@@ -54,5 +56,60 @@ export function abiEncodeStrings(values: readonly string[]): Uint8Array {
   return out;
 }
 
+/** The pointer fields of a projection row. */
+export const pointerOf = (r: {
+  blob_key: string;
+  category: string;
+  content_type: string;
+  kind: string;
+  resource_type: string;
+}) => ({ blobKey: r.blob_key, category: r.category, contentType: r.content_type, kind: r.kind, resourceType: r.resource_type });
+
 /** 0x-prefixed bytes32 form of a hex sha256. */
 export const contentHashOf = (sha256hex: string): string => '0x' + sha256hex.replace(/^0x/, '').toLowerCase();
+
+/** The row fields a record's leaf commits to. */
+export interface LeafRow {
+  id: string;
+  patient_id: string;
+  provider_id: string;
+  category: string;
+  content_hash: string;
+  pointer_hash: string;
+  anchor_auth_hash: string | null;
+}
+
+/**
+ * The leaf of a record in its Merkle batch (Relationships.recordLeaf): ids as bytes32, the category as its code,
+ * and the pointer hash given by the caller — the stored one when cutting a batch, one recomputed from the row's
+ * fields when the gatekeeper checks a row against its anchor.
+ */
+export const recordLeafOf = (r: LeafRow, pointerHash = r.pointer_hash): string =>
+  recordLeaf(recordLeafFieldsOf(r, pointerHash));
+
+/** The RecordLeaf struct of a row, as Relationships.verifyRecord takes it. */
+export const recordLeafFieldsOf = (r: LeafRow, pointerHash = r.pointer_hash) => ({
+  providerId: chainIdOf(r.provider_id),
+  patientId: chainIdOf(r.patient_id),
+  recordId: chainIdOf(r.id),
+  category: categoryCode(r.category),
+  contentHash: r.content_hash,
+  pointerHash,
+  authHash: r.anchor_auth_hash ?? ZERO_HASH,
+});
+
+/** The leaf of a patient's answer in its batch (Relationships.responseLeaf). */
+export const responseLeafOf = (r: {
+  id: string;
+  patient_id: string;
+  response_accept: boolean | null;
+  response_auth_hash: string | null;
+}): string =>
+  responseLeaf({
+    patientId: chainIdOf(r.patient_id),
+    recordId: chainIdOf(r.id),
+    accept: r.response_accept === true,
+    authHash: r.response_auth_hash ?? ZERO_HASH,
+  });
+
+const ZERO_HASH = '0x' + '00'.repeat(32);

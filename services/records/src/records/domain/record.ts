@@ -1,6 +1,7 @@
 /**
- * The Record aggregate: one clinical document a provider adds for a patient. Its bytes live encrypted in S3,
- * its hash and pointer on-chain (Relationships); the patient accepts or rejects it with a signature.
+ * The Record aggregate: one clinical document a provider adds for a patient. Its bytes live encrypted in S3;
+ * its hash and pointer, with the author's signature, become one leaf of a Merkle batch whose root is anchored
+ * on-chain (Relationships.anchorBatch); the patient's signed accept or reject becomes a leaf of a later batch.
  * Pure: decide(command, state) → events, evolve(state, event) → state.
  */
 
@@ -61,18 +62,33 @@ export type RecordEvent =
         category: RecordCategory;
         title: string;
         txHash: string | null;
+        batchRoot: string;
       };
     }
   | { type: 'records.RecordAnchorRejected'; version: 1; payload: { recordId: string; reason: string } }
   | {
       type: 'records.RecordResponseRequested';
       version: 1;
-      payload: { recordId: string; accept: boolean; nonce: string; deadline: string; signature: string };
+      payload: {
+        recordId: string;
+        accept: boolean;
+        /** Every record (bytes32 ids) the one RespondToRecords signature answers. */
+        signedRecordIds: string[];
+        nonce: string;
+        deadline: string;
+        signature: string;
+      };
     }
   | {
       type: 'records.RecordAccepted' | 'records.RecordRejected';
       version: 1;
-      payload: { recordId: string; patientSubject: string; providerSubject: string; txHash: string | null };
+      payload: {
+        recordId: string;
+        patientSubject: string;
+        providerSubject: string;
+        txHash: string | null;
+        batchRoot: string;
+      };
     }
   | { type: 'records.RecordResponseFailed'; version: 1; payload: { recordId: string; reason: string } };
 
@@ -89,10 +105,18 @@ export type RecordCommand =
       content: RecordContent;
     }
   | { type: 'RequestAnchor'; by: string; signer: string; nonce: string; deadline: string; signature: string }
-  | { type: 'ConfirmAnchor'; txHash: string | null }
+  | { type: 'ConfirmAnchor'; txHash: string | null; batchRoot: string }
   | { type: 'RejectAnchor'; reason: string }
-  | { type: 'Respond'; by: string; accept: boolean; nonce: string; deadline: string; signature: string }
-  | { type: 'ConfirmResponse'; accept: boolean; txHash: string | null }
+  | {
+      type: 'Respond';
+      by: string;
+      accept: boolean;
+      signedRecordIds: string[];
+      nonce: string;
+      deadline: string;
+      signature: string;
+    }
+  | { type: 'ConfirmResponse'; accept: boolean; txHash: string | null; batchRoot: string }
   | { type: 'FailResponse'; reason: string };
 
 export interface RecordState {
@@ -167,6 +191,7 @@ export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
             category: s.category!,
             title: s.title!,
             txHash: cmd.txHash,
+            batchRoot: cmd.batchRoot,
           },
         },
       ];
@@ -181,7 +206,14 @@ export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
         {
           type: 'records.RecordResponseRequested',
           version: 1,
-          payload: { recordId, accept: cmd.accept, nonce: cmd.nonce, deadline: cmd.deadline, signature: cmd.signature },
+          payload: {
+            recordId,
+            accept: cmd.accept,
+            signedRecordIds: cmd.signedRecordIds,
+            nonce: cmd.nonce,
+            deadline: cmd.deadline,
+            signature: cmd.signature,
+          },
         },
       ];
     case 'ConfirmResponse':
@@ -194,6 +226,7 @@ export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
             patientSubject: s.patientSubject!,
             providerSubject: s.providerSubject!,
             txHash: cmd.txHash,
+            batchRoot: cmd.batchRoot,
           },
         },
       ];

@@ -11,7 +11,7 @@ import {
   assertSignedBy,
 } from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
-import { consentTypedData, type TypedDataRequest } from '@uhr/contracts';
+import { consentTypedData, randomNonce, type TypedDataRequest } from '@uhr/contracts';
 import { ConsentChainAdapter } from '../../chain/consent-chain.adapter.js';
 import { categoryCode, purposeCode } from '../../domain/codes.js';
 import { AccessRequestRepository } from '../../../access-requests/access-request.repository.js';
@@ -50,12 +50,12 @@ export class IssueGrantUseCase {
     private readonly accessRequests: AccessRequestRepository,
   ) {}
 
-  /** Picks a grant id and the patient's next nonce, and returns the Grant message to sign. */
+  /** Picks a grant id and a fresh random nonce (ADR 0008: no sequence), and returns the Grant message to sign. */
   async prepare(terms: GrantTerms, p: Principal) {
     const patient = await this.patientOf(terms.patientId, p);
     const grantee = await this.granteeOf(terms.granteeId);
     const grantId = randomUUID();
-    const nonce = await this.grants.nextNonce(patient.id, await this.contracts.consentNonce(patient.chainId));
+    const nonce = randomNonce();
     const deadline = String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S);
     return {
       grantId,
@@ -125,6 +125,7 @@ export class IssueGrantUseCase {
               validFrom: String(cmd.validFrom),
               validUntil: String(cmd.validUntil),
               maxUses: cmd.maxUses,
+              nonce: cmd.nonce,
               deadline: cmd.deadline,
             },
             signature: cmd.signature,

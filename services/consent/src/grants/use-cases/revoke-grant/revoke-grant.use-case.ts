@@ -8,7 +8,7 @@ import {
   assertSignedBy,
 } from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
-import { consentTypedData } from '@uhr/contracts';
+import { consentTypedData, randomNonce } from '@uhr/contracts';
 import { ConsentChainAdapter } from '../../chain/consent-chain.adapter.js';
 import { GrantRepository, toView, type GrantRow } from '../../grant.repository.js';
 import { refusalsAsHttp } from '../rule-violation.js';
@@ -35,10 +35,7 @@ export class RevokeGrantUseCase {
     const row = await this.grants.rowOrThrow(grantId);
     if (row.patient_subject !== p.subject)
       throw new ForbiddenError('NotThePatient', 'only the patient revokes a grant');
-    const nonce = await this.grants.nextNonce(
-      row.patient_id,
-      await this.contracts.consentNonce(chainIdOf(row.patient_id)),
-    );
+    const nonce = randomNonce();
     const deadline = String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S);
     return { nonce: nonce.toString(), deadline, toSign: this.typed(row, nonce.toString(), deadline) };
   }
@@ -57,6 +54,7 @@ export class RevokeGrantUseCase {
         this.chain.enqueueRevoke(m, envs[0]!.id, {
           grantId,
           grantChainId: row.chain_id,
+          nonce: cmd.nonce,
           deadline: cmd.deadline,
           signature: cmd.signature,
           correlationId: ctx.correlationId,

@@ -21,11 +21,11 @@ import type { Logger } from 'pino';
 import type { RecordsConfig } from '../../../config.js';
 import { Contracts } from '../../../chain/contracts.js';
 import { documentReferenceOf } from '../../../records/domain/fhir.js';
-import { categoryCode, pointerHashOf, purposeCode } from '../../../records/domain/on-chain.js';
+import { categoryCode, purposeCode } from '../../../records/domain/on-chain.js';
 import { RecordRepository, type RecordRow } from '../../../records/record.repository.js';
 import { AuditRepository, type AuditInput, type NonceClaim } from '../../audit/audit.repository.js';
 import { GrantUseAdapter } from '../../chain/grant-use.adapter.js';
-import { PermissionCache } from '../../permission-cache.js';
+import { PermissionCache, type AnchoredRecord } from '../../permission-cache.js';
 import { BlobReader } from '../../blob-reader.js';
 import { checkRequest, decidePermission, type AccessDecision, type Denial } from '../../domain/access-decision.js';
 import {
@@ -54,7 +54,6 @@ export class AccessDeniedError extends DomainError {
   }
 }
 
-const NOT_FOUND_STATUS = 0;
 const REPLAYED = 'this signed request was already used';
 const MAX_BLOB_KEY_HINTS = 50_000;
 
@@ -168,37 +167,28 @@ export class ReadRecordUseCase {
       nonce: cmd.request.nonce,
       expiresAt: new Date((cmd.request.expiry + 3600) * 1000),
     };
-    const chainRecord = settle(timing.span('chain-record', this.cache.record(recordChainId)));
     if (!row) return refuse('RecordNotFound', `no record ${recordId}`);
 
     // 2. What the chain says about the record (fail closed when it cannot be asked).
     let decision: AccessDecision;
-    let onChain;
+    let onChain: AnchoredRecord;
     try {
-      onChain = unwrap(await chainRecord);
-      if (onChain.status === NOT_FOUND_STATUS) return refuse('RecordNotFound', `record ${recordId} is not anchored`);
-      // The database row must be the one anchored: its pointer (blob key, category, type) and content hash.
-      const rowPointer = pointerHashOf({
-        blobKey: row.blob_key,
-        category: row.category,
-        contentType: row.content_type,
-        kind: row.kind,
-        resourceType: row.resource_type,
-      });
-      if (
-        rowPointer !== onChain.pointerHash ||
-        row.content_hash.toLowerCase() !== onChain.contentHash.toLowerCase() ||
-        chainIdOf(row.patient_id) !== onChain.patientId.toLowerCase()
-      ) {
+      // The database row must be the one anchored: its leaf (ids, category, hashes, pointer) in its batch root.
+      const anchor = await timing.span('anchor', this.cache.anchorOf(row));
+      if (anchor.kind === 'unanchored') {
+        return refuse('RecordNotFound', `record ${recordId} is not anchored yet`);
+      }
+      if (anchor.kind === 'mismatch') {
         return this.integrityViolation(
           base,
           ctx,
           row,
-          onChain.pointerHash,
-          rowPointer,
+          anchor.root,
+          anchor.leaf,
           'the database row does not match its anchor',
         );
       }
+      onChain = anchor.record;
       const record = onChain;
       const [relationshipActive, grant] = await timing.span(
         'chain-permission',
@@ -277,6 +267,7 @@ export class ReadRecordUseCase {
         this.grantUse.consume({
           grantId: decision.grantId!,
           reader: signerAddress!,
+          recordPatientId: onChain.patientId,
           recordId: recordChainId,
           category: categoryCode(row.category),
         }),

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
+  ConflictError,
   ForbiddenError,
   type EventContext,
   type Principal,
@@ -7,70 +9,84 @@ import {
   IdentityDirectory,
   assertSignedBy,
 } from '@uhr/platform';
+import { relationshipsTypedData, type TypedDataRequest } from '@uhr/contracts';
+import { DataSource } from 'typeorm';
 import { Contracts } from '../../../chain/contracts.js';
-import { RecordChainAdapter } from '../../chain/record-chain.adapter.js';
 import { RecordRepository, toView, type RecordRow } from '../../record.repository.js';
 import { refusalsAsHttp } from '../rule-violation.js';
-import { relationshipsTypedData, type TypedDataRequest } from '@uhr/contracts';
 
-export interface RespondToRecord {
+export interface RespondToRecords {
+  recordIds: string[];
   accept: boolean;
   nonce: string;
   deadline: string;
   signature: string;
 }
 
+export const MAX_RESPONSES = 500;
 const SIGNATURE_TTL_S = 3600;
 
-/** The patient accepts or rejects a record with a RespondToRecord signature, relayed to Relationships. */
+/**
+ * The patient accepts or rejects records — one or many — with ONE RespondToRecords signature, checked here
+ * against the patient's bound key; each answer becomes a leaf of the next Merkle batch (ADR 0008), so 50
+ * answers cost the patient one signature and the chain a share of one transaction.
+ */
 @Injectable()
 export class RespondToRecordUseCase {
   constructor(
     private readonly records: RecordRepository,
     private readonly directory: IdentityDirectory,
     private readonly contracts: Contracts,
-    private readonly chain: RecordChainAdapter,
+    private readonly ds: DataSource,
   ) {}
 
-  /** The message to sign (only the record's patient may ask: it reveals nothing but ids, yet BOLA is BOLA). */
-  async typedData(recordId: string, accept: boolean, p: Principal): Promise<TypedDataRequest> {
-    const row = await this.records.rowOrThrow(recordId);
-    if (row.patient_subject !== p.subject)
-      throw new ForbiddenError('NotThePatient', 'only the patient answers a record');
-    const nonce = await this.contracts.relationshipsNonce(chainIdOf(row.patient_id));
-    return this.typed(row, accept, nonce.toString(), String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S));
+  /** The message to sign (only the records' patient may ask: it reveals nothing but ids, yet BOLA is BOLA). */
+  async typedData(recordIds: string[], accept: boolean, p: Principal): Promise<TypedDataRequest> {
+    const rows = await this.rowsOfPatient(recordIds, p);
+    const nonce = BigInt('0x' + randomBytes(8).toString('hex')).toString();
+    return this.typed(rows, accept, nonce, String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S));
   }
 
-  async execute(recordId: string, cmd: RespondToRecord, p: Principal, ctx: EventContext) {
-    const row = await this.records.rowOrThrow(recordId);
-    await assertSignedBy(
-      this.directory,
-      row.patient_id,
-      p.subject,
-      this.typed(row, cmd.accept, cmd.nonce, cmd.deadline),
-      cmd.signature,
-    );
+  async execute(cmd: RespondToRecords, p: Principal, ctx: EventContext) {
+    const rows = await this.rowsOfPatient(cmd.recordIds, p);
+    if (Number(cmd.deadline) < Math.floor(ctx.occurredAt.getTime() / 1000)) {
+      throw new ConflictError('SignatureExpired', 'the RespondToRecords signature has passed its deadline');
+    }
+    const typed = this.typed(rows, cmd.accept, cmd.nonce, cmd.deadline);
+    await assertSignedBy(this.directory, rows[0]!.patient_id, p.subject, typed, cmd.signature);
+    const signedRecordIds = rows.map((r) => chainIdOf(r.id));
     await refusalsAsHttp(() =>
-      this.records.execute(recordId, { type: 'Respond', by: p.subject, ...cmd }, ctx, (m, envs) =>
-        this.chain.enqueueRespond(m, envs[0]!.id, {
-          recordId,
-          recordChainId: chainIdOf(row.id),
-          accept: cmd.accept,
-          deadline: cmd.deadline,
-          signature: cmd.signature,
-          correlationId: ctx.correlationId,
-        }),
-      ),
+      this.ds.transaction(async (m) => {
+        for (const row of rows) {
+          await this.records.executeIn(
+            m,
+            row.id,
+            { type: 'Respond', by: p.subject, signedRecordIds, ...pick(cmd) },
+            ctx,
+          );
+        }
+      }),
     );
-    return toView(await this.records.rowOrThrow(recordId));
+    return { records: rows.map((r) => toView({ ...r, status: 'responding' })) };
   }
 
-  private typed(row: RecordRow, accept: boolean, nonce: string, deadline: string) {
-    return relationshipsTypedData(this.contracts.relationshipsDomain, 'RespondToRecord', {
-      recordId: chainIdOf(row.id),
+  /** Every record named, all of one patient — the caller. */
+  private async rowsOfPatient(recordIds: string[], p: Principal): Promise<RecordRow[]> {
+    const rows = await Promise.all([...new Set(recordIds)].map((id) => this.records.rowOrThrow(id)));
+    if (rows.length === 0 || rows.some((r) => r.patient_subject !== p.subject || r.patient_id !== rows[0]!.patient_id))
+      throw new ForbiddenError('NotThePatient', 'only the patient answers a record, one patient per signature');
+    return rows;
+  }
+
+  private typed(rows: RecordRow[], accept: boolean, nonce: string, deadline: string) {
+    return relationshipsTypedData(this.contracts.relationshipsDomain, 'RespondToRecords', {
+      patientId: chainIdOf(rows[0]!.patient_id),
+      recordIds: rows.map((r) => chainIdOf(r.id)),
       accept,
       nonce,
       deadline,
     });
   }
 }
+
+const pick = (c: RespondToRecords) => ({ accept: c.accept, nonce: c.nonce, deadline: c.deadline, signature: c.signature });

@@ -1,10 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { type EventContext, type Principal, chainIdOf, IdentityDirectory, assertSignedBy } from '@uhr/platform';
-import { Contracts } from '../../../chain/contracts.js';
-import { RecordChainAdapter } from '../../chain/record-chain.adapter.js';
-import { RecordRepository, toView } from '../../record.repository.js';
-import { refusalsAsHttp } from '../rule-violation.js';
+import {
+  ConflictError,
+  type EventContext,
+  type Principal,
+  chainIdOf,
+  IdentityDirectory,
+  assertSignedBy,
+} from '@uhr/platform';
 import { relationshipsTypedData } from '@uhr/contracts';
+import { Contracts } from '../../../chain/contracts.js';
+import { RecordRepository, toView, type RecordRow } from '../../record.repository.js';
+import { refusalsAsHttp } from '../rule-violation.js';
 
 export interface SignRecordAnchor {
   nonce: string;
@@ -12,47 +18,51 @@ export interface SignRecordAnchor {
   signature: string;
 }
 
-/** The author's AddRecord signature: checked here, relayed to Relationships by the chain writer (202). */
+const RELATIONSHIP_ENDED = 2;
+
+/**
+ * The author's AddRecord signature: checked here against the key the Registrar binds to the provider (the
+ * contract no longer sees it: ADR 0008), kept on the record, and its leaf anchored with the next Merkle batch
+ * (202; status `anchoring` → `pending` once the batch is mined). Signatures carry no sequence: any number of
+ * them, made at once by one key, are all accepted.
+ */
 @Injectable()
 export class SignRecordAnchorUseCase {
   constructor(
     private readonly records: RecordRepository,
     private readonly directory: IdentityDirectory,
     private readonly contracts: Contracts,
-    private readonly chain: RecordChainAdapter,
   ) {}
 
   async execute(recordId: string, cmd: SignRecordAnchor, p: Principal, ctx: EventContext) {
     const row = await this.records.rowOrThrow(recordId);
+    if (Number(cmd.deadline) < Math.floor(ctx.occurredAt.getTime() / 1000)) {
+      throw new ConflictError('SignatureExpired', 'the AddRecord signature has passed its deadline: sign again');
+    }
     const typed = relationshipsTypedData(this.contracts.relationshipsDomain, 'AddRecord', {
-      providerId: chainIdOf(row.provider_id),
-      patientId: chainIdOf(row.patient_id),
-      recordId: chainIdOf(row.id),
-      contentHash: row.content_hash,
-      pointerHash: row.pointer_hash,
+      ...addRecordFields(row),
       nonce: cmd.nonce,
       deadline: cmd.deadline,
     });
-    const signer = await assertSignedBy(this.directory, row.provider_id, p.subject, typed, cmd.signature);
-    await refusalsAsHttp(() =>
-      this.records.execute(
-        recordId,
-        { type: 'RequestAnchor', by: p.subject, signer: signer.address, ...cmd },
-        ctx,
-        (m, envs) =>
-          this.chain.enqueueAdd(m, envs[0]!.id, {
-            recordId,
-            recordChainId: chainIdOf(row.id),
-            providerId: chainIdOf(row.provider_id),
-            patientId: chainIdOf(row.patient_id),
-            contentHash: row.content_hash,
-            pointerHash: row.pointer_hash,
-            deadline: cmd.deadline,
-            signature: cmd.signature,
-            correlationId: ctx.correlationId,
-          }),
-      ),
+    const [signer, relationship] = await Promise.all([
+      assertSignedBy(this.directory, row.provider_id, p.subject, typed, cmd.signature),
+      this.contracts.relationshipStatus(chainIdOf(row.patient_id), chainIdOf(row.provider_id)),
+    ]);
+    if (relationship === RELATIONSHIP_ENDED) {
+      throw new ConflictError('RelationshipEnded', 'the patient ended this relationship: no record can be added');
+    }
+    const [env] = await refusalsAsHttp(() =>
+      this.records.execute(recordId, { type: 'RequestAnchor', by: p.subject, signer: signer.address, ...cmd }, ctx),
     );
-    return toView(await this.records.rowOrThrow(recordId));
+    return toView({ ...row, status: 'anchoring', version: env!.sequence, updated_at: ctx.occurredAt });
   }
 }
+
+/** The AddRecord fields a row fixes (the author adds nonce and deadline). */
+export const addRecordFields = (row: RecordRow) => ({
+  providerId: chainIdOf(row.provider_id),
+  patientId: chainIdOf(row.patient_id),
+  recordId: chainIdOf(row.id),
+  contentHash: row.content_hash,
+  pointerHash: row.pointer_hash,
+});

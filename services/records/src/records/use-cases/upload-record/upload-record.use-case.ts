@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import {
   ForbiddenError,
   UnprocessableError,
   type EventContext,
   type Principal,
-  chainIdOf,
   IdentityDirectory,
   type KnownIdentity,
 } from '@uhr/platform';
@@ -14,6 +13,7 @@ import { documentReferenceOf, FILE_CONTENT_TYPES, fhirProblems } from '../../dom
 import { contentHashOf, pointerHashOf } from '../../domain/on-chain.js';
 import type { RecordCategory, RecordContent } from '../../domain/record.js';
 import { RecordRepository, rowOf, toView, type RecordRow, type UploadCommand } from '../../record.repository.js';
+import { addRecordFields } from '../sign-record-anchor/sign-record-anchor.use-case.js';
 import { UploadPacker, type PackEntry } from './upload-packer.js';
 import { relationshipsTypedData, type TypedDataRequest } from '@uhr/contracts';
 
@@ -66,7 +66,7 @@ export class UploadRecordUseCase {
       ...(upload.content.kind === 'file'
         ? { documentReference: this.documentReference(row, row.content_hash.slice(2)) }
         : {}),
-      toSign: await this.addRecordTypedData(row),
+      toSign: this.addRecordTypedData(row),
     };
   }
 
@@ -216,20 +216,14 @@ export class UploadRecordUseCase {
     });
   }
 
-  /** The AddRecord message for the author to sign; its nonce follows the author's signatures still in flight. */
-  async addRecordTypedData(row: RecordRow): Promise<TypedDataRequest> {
-    const providerChainId = chainIdOf(row.provider_id);
-    const nonce = await this.records.nextAnchorNonce(
-      row.provider_id,
-      await this.contracts.relationshipsNonce(providerChainId),
-    );
+  /**
+   * The AddRecord message for the author to sign. Its nonce is random: the record id already makes the message
+   * one of a kind, and signatures carry no sequence, so uploads in flight together never collide (ADR 0008).
+   */
+  addRecordTypedData(row: RecordRow): TypedDataRequest {
     return relationshipsTypedData(this.contracts.relationshipsDomain, 'AddRecord', {
-      providerId: providerChainId,
-      patientId: chainIdOf(row.patient_id),
-      recordId: chainIdOf(row.id),
-      contentHash: row.content_hash,
-      pointerHash: row.pointer_hash,
-      nonce: nonce.toString(),
+      ...addRecordFields(row),
+      nonce: BigInt('0x' + randomBytes(8).toString('hex')).toString(),
       deadline: String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S),
     });
   }
