@@ -1,0 +1,226 @@
+// Records at national scale (ADR 0008): parallel uploads by one key all anchored in Merkle batches, none refused;
+// providers and patients interleaved; one signature answering 50 records; the gatekeeper refusing a row whose
+// batch root is missing or altered; a restart in the middle of batching losing and doubling nothing.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { relationshipsAt } from '@uhr/contracts';
+import { readDeployment } from '@uhr/platform';
+import type { Contract } from 'ethers';
+import { call, signedRead, signTyped, until, type Party } from '../src/demo/client.js';
+import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';
+
+let s: Stack;
+let p: Record<PartyName, Party>;
+let relationships: Contract;
+
+const rec = (token: string, method: string, path: string, body?: unknown) =>
+  call(s.recordsUrl, token, method, path, body);
+
+const observation = (patient: Party, n: number) => ({
+  resourceType: 'Observation',
+  status: 'final',
+  code: { coding: [{ system: 'http://loinc.org', code: '2345-7', display: 'Glucose' }] },
+  subject: { reference: `Patient/${patient.identityId}` },
+  valueQuantity: { value: n, unit: 'mmol/L' },
+});
+
+/** Uploads one record and signs its anchor; resolves with its id once the signature was accepted (202). */
+async function uploadAndSign(author: Party, patient: Party, n: number): Promise<string> {
+  const up = await rec(author.token, 'POST', '/records', {
+    patientId: patient.identityId,
+    providerId: author.identityId,
+    category: 'laboratory',
+    title: `Glucose ${n}`,
+    fhir: observation(patient, n),
+  });
+  expect(up.status).toBe(201);
+  const { record, toSign } = up.body;
+  const signed = await rec(author.token, 'POST', `/records/${record.id}/anchor`, {
+    nonce: toSign.message.nonce,
+    deadline: toSign.message.deadline,
+    signature: await signTyped(author.wallet, toSign),
+  });
+  expect(signed.status).toBe(202);
+  return record.id as string;
+}
+
+/** Runs `count` jobs with at most `inFlight` at once. */
+async function inParallel<T>(count: number, inFlight: number, job: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < count; i = next++) out[i] = await job(i);
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return out;
+}
+
+const statusesOf = async (ids: string[]): Promise<Record<string, number>> => {
+  const rows: Array<{ status: string; n: string }> = await s.recordsDb.query(
+    'select status, count(*)::text as n from records where id = any($1::uuid[]) group by status',
+    [ids],
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+};
+
+const allIn = (ids: string[], status: string) =>
+  until(
+    `${ids.length} records ${status}`,
+    async () => ((await statusesOf(ids))[status] ?? 0) === ids.length,
+    60_000,
+  );
+
+/** The record's proof as the API gives it, checked by the contract's own view. */
+async function provenOnChain(author: Party, recordId: string): Promise<boolean> {
+  const proof = await rec(author.token, 'GET', `/records/${recordId}/proof`);
+  expect(proof.status).toBe(200);
+  const { root, leaf, proof: path } = proof.body.record;
+  return (await relationships.verifyRecord!(root, leaf, path)) as boolean;
+}
+
+beforeAll(async () => {
+  s = await startStack();
+  p = await enrolParties(s.env);
+  const d = readDeployment(s.env.UHR_DEPLOYMENTS_FILE!);
+  relationships = relationshipsAt(d.contracts.Relationships, s.provider);
+});
+
+afterAll(async () => {
+  await s?.close();
+});
+
+describe('uploads anchored in Merkle batches', () => {
+  it('anchors 200 uploads by one provider with 32 in flight: none refused, each provable on-chain', async () => {
+    const ids = await inParallel(200, 32, (i) => uploadAndSign(p.hospital, p.alice, i));
+    await allIn(ids, 'pending');
+    expect(await statusesOf(ids)).toEqual({ pending: 200 });
+    const batches: Array<{ n: string }> = await s.recordsDb.query(
+      `select count(distinct anchor_root)::text as n from records where id = any($1::uuid[])`,
+      [ids],
+    );
+    expect(Number(batches[0]!.n)).toBeLessThan(200); // shared transactions, not one each
+    for (const id of [ids[0]!, ids[99]!, ids[199]!]) expect(await provenOnChain(p.hospital, id)).toBe(true);
+  });
+
+  it('keeps two providers and two patients apart when their uploads interleave', async () => {
+    const pairs: Array<[Party, Party]> = [
+      [p.hospital, p.alice],
+      [p.clinic, p.bob],
+      [p.clinic, p.alice],
+      [p.hospital, p.bob],
+    ];
+    const ids = await inParallel(40, 16, (i) => uploadAndSign(pairs[i % 4]![0], pairs[i % 4]![1], i));
+    await allIn(ids, 'pending');
+    const rows: Array<{ id: string; patient_id: string; provider_id: string }> = await s.recordsDb.query(
+      'select id, patient_id, provider_id from records where id = any($1::uuid[])',
+      [ids],
+    );
+    for (const [i, id] of ids.entries()) {
+      const row = rows.find((r) => r.id === id)!;
+      expect([row.provider_id, row.patient_id]).toEqual([pairs[i % 4]![0].identityId, pairs[i % 4]![1].identityId]);
+    }
+    const bobsView = (await rec(p.bob.token, 'GET', '/records?limit=500')).body as Array<{ id: string }>;
+    const bobs = ids.filter((_, i) => pairs[i % 4]![1] === p.bob);
+    expect(bobsView.map((r) => r.id)).toEqual(expect.arrayContaining(bobs));
+    expect(bobsView.some((r) => ids.filter((x) => !bobs.includes(x)).includes(r.id))).toBe(false);
+    const alicesProof = await rec(p.bob.token, 'GET', `/records/${ids[0]}/proof`);
+    expect(alicesProof.status).toBe(403);
+    // The Summary: each patient's relationships on-chain name both providers.
+    const summary = (await relationships.relationshipsOf!(chainIdOf(p.bob))) as string[];
+    expect(summary.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('lets a patient accept 50 records with one signature', async () => {
+    const ids = await inParallel(50, 16, (i) => uploadAndSign(p.clinic, p.bob, 1000 + i));
+    await allIn(ids, 'pending');
+    const t = await rec(p.bob.token, 'POST', '/records/responses/request', { recordIds: ids, accept: true });
+    expect(t.status).toBe(200);
+    expect(t.body.primaryType).toBe('RespondToRecords');
+    const signature = await signTyped(p.bob.wallet, t.body);
+    const body = { recordIds: ids, accept: true, nonce: t.body.message.nonce, deadline: t.body.message.deadline };
+    // The signature covers exactly the list: one record fewer is another message.
+    const fewer = await rec(p.bob.token, 'POST', '/records/responses', { ...body, recordIds: ids.slice(1), signature });
+    expect(fewer.status).toBe(403);
+    // Another patient's login cannot relay it.
+    const foreign = await rec(p.alice.token, 'POST', '/records/responses', { ...body, signature });
+    expect(foreign.status).toBe(403);
+    const answered = await rec(p.bob.token, 'POST', '/records/responses', { ...body, signature });
+    expect(answered.status).toBe(202);
+    await allIn(ids, 'accepted');
+    const proof = (await rec(p.bob.token, 'GET', `/records/${ids[7]}/proof`)).body;
+    expect(await relationships.verifyResponse!(proof.response.root, proof.response.leaf, proof.response.proof)).toBe(
+      true,
+    );
+    const again = await rec(p.bob.token, 'POST', '/records/responses', { ...body, signature });
+    expect(again.status).toBe(409); // answered already: not pending
+  });
+});
+
+describe('the gatekeeper and the anchored root', () => {
+  const read = (reader: Party, recordId: string) =>
+    signedRead(reader.wallet, s.gatekeeperDomain, recordId, 'treatment').then((signed) =>
+      rec(reader.token, 'POST', `/records/${recordId}/read`, signed),
+    );
+
+  it('refuses a row whose batch root is missing, not anchored or altered, and serves it once restored', async () => {
+    const [id] = await inParallel(1, 1, (i) => uploadAndSign(p.hospital, p.alice, 5000 + i));
+    await allIn([id!], 'pending');
+    expect((await read(p.alice, id!)).status).toBe(200);
+    const [row] = await s.recordsDb.query('select anchor_root, anchor_proof from records where id = $1', [id]);
+    const set = (root: string | null, proof: string | null) =>
+      s.recordsDb.query('update records set anchor_root = $2, anchor_proof = $3 where id = $1', [id, root, proof]);
+
+    await set(null, row.anchor_proof);
+    const missing = await read(p.alice, id!);
+    expect([missing.status, missing.body.error]).toEqual([404, 'RecordNotFound']);
+
+    await set('0x' + 'ab'.repeat(32), row.anchor_proof); // a root the chain never saw
+    const unanchored = await read(p.alice, id!);
+    expect([unanchored.status, unanchored.body.error]).toEqual([404, 'RecordNotFound']);
+
+    await set(row.anchor_root, ['0x' + '01'.repeat(32), ...(row.anchor_proof || '').split(',')].filter(Boolean).join(','));
+    const altered = await read(p.alice, id!);
+    expect([altered.status, altered.body.error]).toEqual([409, 'IntegrityViolation']);
+
+    await set(row.anchor_root, row.anchor_proof);
+    expect((await read(p.alice, id!)).status).toBe(200);
+  });
+
+  it('does not serve a record to a third party before its batch is anchored', async () => {
+    const up = await rec(p.hospital.token, 'POST', '/records', {
+      patientId: p.alice.identityId,
+      providerId: p.hospital.identityId,
+      category: 'laboratory',
+      title: 'Unsigned',
+      fhir: observation(p.alice, 1),
+    });
+    expect(up.status).toBe(201);
+    const r = await read(p.pharmacy, up.body.record.id);
+    expect(r.status).toBe(404);
+    expect(r.body.error).toBe('RecordNotFound');
+  });
+});
+
+describe('restarts', () => {
+  it('loses and doubles nothing when the records service restarts while batches are cut and sent', async () => {
+    const ids = await inParallel(100, 16, (i) => uploadAndSign(p.clinic, p.alice, 2000 + i));
+    await s.restart('records');
+    await allIn(ids, 'pending');
+    const added: Array<{ n: string }> = await s.recordsDb.query(
+      `select count(*)::text as n from uhr_events where stream_id = any($1::text[]) and type = 'records.RecordAdded'`,
+      [ids],
+    );
+    expect(Number(added[0]!.n)).toBe(100);
+    const roots: Array<{ root: string; status: string }> = await s.recordsDb.query(
+      `select distinct b.root, b.status from record_batches b join records r on r.anchor_root = b.root
+        where r.id = any($1::uuid[])`,
+      [ids],
+    );
+    expect(roots.every((b) => b.status === 'anchored')).toBe(true);
+    for (const b of roots) expect(await relationships.isAnchored!(b.root)).toBe(true);
+    expect(await provenOnChain(p.clinic, ids[50]!)).toBe(true);
+  });
+});
+
+function chainIdOf(party: Party): string {
+  return '0x' + party.identityId.replace(/-/g, '').padStart(64, '0');
+}
