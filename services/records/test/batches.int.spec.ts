@@ -63,11 +63,7 @@ const statusesOf = async (ids: string[]): Promise<Record<string, number>> => {
 };
 
 const allIn = (ids: string[], status: string) =>
-  until(
-    `${ids.length} records ${status}`,
-    async () => ((await statusesOf(ids))[status] ?? 0) === ids.length,
-    60_000,
-  );
+  until(`${ids.length} records ${status}`, async () => ((await statusesOf(ids))[status] ?? 0) === ids.length, 60_000);
 
 /** The record's proof as the API gives it, checked by the contract's own view. */
 async function provenOnChain(author: Party, recordId: string): Promise<boolean> {
@@ -177,7 +173,10 @@ describe('the gatekeeper and the anchored root', () => {
     const unanchored = await read(p.alice, id!);
     expect([unanchored.status, unanchored.body.error]).toEqual([404, 'RecordNotFound']);
 
-    await set(row.anchor_root, ['0x' + '01'.repeat(32), ...(row.anchor_proof || '').split(',')].filter(Boolean).join(','));
+    await set(
+      row.anchor_root,
+      ['0x' + '01'.repeat(32), ...(row.anchor_proof || '').split(',')].filter(Boolean).join(','),
+    );
     const altered = await read(p.alice, id!);
     expect([altered.status, altered.body.error]).toEqual([409, 'IntegrityViolation']);
 

@@ -83,14 +83,16 @@ it('records restarted after accepting an anchor and a response: each reaches the
     async () => (await rec(p.alice.token, 'GET', `/records/${record.id}`)).body.status === 'accepted',
   );
   expect(await settledOnce(s.recordsDb, 'records.RecordAccepted', record.id)).toBe(1);
-  const jobs: Array<{ kind: string; status: string }> = await s.recordsDb.query(
-    `select kind, status from uhr_chain_tx where kind in ('records.add','records.respond') and request::text like $1`,
-    [`%${record.id}%`],
+  // Each of the two leaves went on-chain in one batch, sent once: one confirmed job per root.
+  const [row] = await s.recordsDb.query('select anchor_root, response_root from records where id = $1', [record.id]);
+  const jobs: Array<{ root: string; status: string }> = await s.recordsDb.query(
+    `select request->>'root' as root, status from uhr_chain_tx where kind = 'records.batch'
+      and request->>'root' = any($1::text[])`,
+    [[row.anchor_root, row.response_root]],
   );
-  expect(jobs.map((j) => `${j.kind}:${j.status}`).sort()).toEqual([
-    'records.add:confirmed',
-    'records.respond:confirmed',
-  ]);
+  expect(jobs.map((j) => `${j.root}:${j.status}`).sort()).toEqual(
+    [`${row.anchor_root}:confirmed`, `${row.response_root}:confirmed`].sort(),
+  );
 
   // consent restarted right after accepting a grant: the grant still becomes active, once; the read works.
   const now = Math.floor(Date.now() / 1000);

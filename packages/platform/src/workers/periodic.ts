@@ -12,7 +12,12 @@ export interface Periodic {
  * ended, a failure logged and retried at the next tick — on timers that do not keep the process alive. The one
  * loop every service's sweepers, anchorers and pollers share.
  */
-export function startPeriodic(name: string, intervalMs: number, task: () => Promise<unknown>, logger: Logger): Periodic {
+export function startPeriodic(
+  name: string,
+  intervalMs: number,
+  task: () => Promise<unknown>,
+  logger: Logger,
+): Periodic {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running = false;

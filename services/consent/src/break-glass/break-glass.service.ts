@@ -86,7 +86,7 @@ export class BreakGlassService {
   }
 
   async prepare(t: BreakGlassTerms, p: Principal) {
-    const provider = await this.providerOf(t.providerId, p);
+    await this.providerOf(t.providerId, p);
     await this.patientOf(t.patientId);
     const nonce = randomNonce();
     const deadline = String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S);

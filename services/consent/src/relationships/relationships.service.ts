@@ -93,7 +93,7 @@ export class RelationshipsService {
   }
 
   async prepareEnd(patientId: string, providerId: string, p: Principal) {
-    const patient = await this.patientOf(patientId, p);
+    await this.patientOf(patientId, p);
     const nonce = randomNonce();
     const deadline = String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S);
     return { nonce: nonce.toString(), deadline, toSign: this.typed(patientId, providerId, nonce.toString(), deadline) };

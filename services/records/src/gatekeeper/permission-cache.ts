@@ -94,7 +94,10 @@ export class PermissionCache {
     let grantId = namedGrantId;
     let verdict: number;
     if (grantId.toLowerCase() === ZERO_BYTES32) {
-      const [permitted, found] = (await consent.mayRead!(reader, rec.patientId, recordChainId, category)) as [boolean, string];
+      const [permitted, found] = (await consent.mayRead!(reader, rec.patientId, recordChainId, category)) as [
+        boolean,
+        string,
+      ];
       if (!permitted) return undefined;
       grantId = found;
       verdict = 0;

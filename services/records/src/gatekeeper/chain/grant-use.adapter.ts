@@ -37,7 +37,13 @@ export class GrantUseAdapter {
     writer.decodeErrorsWith(ConsentAbi).register<ConsumeJob>(CONSUME_JOB, {
       build: (r) => ({
         to,
-        data: this.iface.encodeFunctionData('consume', [r.grantId, r.reader, r.recordPatientId, r.recordId, r.category]),
+        data: this.iface.encodeFunctionData('consume', [
+          r.grantId,
+          r.reader,
+          r.recordPatientId,
+          r.recordId,
+          r.category,
+        ]),
       }),
       onConfirmed: async () => undefined,
       onRejected: async () => undefined,

@@ -83,7 +83,7 @@ export interface PermissionFacts {
   readerIdentityChainId: string;
   /** The signed request names a grant: the reader declared its basis, so only that grant is evaluated. */
   namedGrant: boolean;
-  /** From Relationships.recordOf: status 0 None, 1 Pending, 2 Accepted, 3 Rejected. */
+  /** As its anchored batches prove it (PermissionCache.anchorOf): 0 not anchored, 1 pending, 2 accepted, 3 rejected. */
   record: { patientId: string; providerId: string; status: number };
   relationshipActive: boolean;
   /** The grant the request relies on (named, or found by Consent.mayRead); undefined when none applies. */

@@ -54,7 +54,10 @@ export class RecordBatchRepository {
    * disjoint batches) into one tree; stores each row's root and proof, and calls `alsoIn` (the chain job) in the
    * same transaction.
    */
-  async cut(max: number, alsoIn: (m: EntityManager, b: OpenedBatch) => Promise<void>): Promise<OpenedBatch | undefined> {
+  async cut(
+    max: number,
+    alsoIn: (m: EntityManager, b: OpenedBatch) => Promise<void>,
+  ): Promise<OpenedBatch | undefined> {
     return this.ds.transaction(async (m) => {
       const records: BatchRow[] = await m.query(
         `select ${COLUMNS} from records where status = 'anchoring' and anchor_root is null

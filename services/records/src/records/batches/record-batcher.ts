@@ -41,7 +41,12 @@ export class RecordBatcher implements OnApplicationBootstrap, OnApplicationShutd
       build: (b) => ({ to, data: this.iface.encodeFunctionData('anchorBatch', [b.root, b.leafCount, b.pairs]) }),
       alreadyApplied: (b) => this.contracts.isAnchored(b.root),
       onConfirmed: async (m, job) => {
-        const ctx = { actor: 'records-chain', correlationId: job.jobKey, causationId: job.jobKey, occurredAt: new Date() };
+        const ctx = {
+          actor: 'records-chain',
+          correlationId: job.jobKey,
+          causationId: job.jobKey,
+          occurredAt: new Date(),
+        };
         await this.batches.settle(m, job.request.root, job.txHash, ctx);
         for (const p of job.request.pairs) this.opened.add(`${p.patientId}:${p.providerId}`);
       },

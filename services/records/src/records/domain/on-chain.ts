@@ -63,7 +63,13 @@ export const pointerOf = (r: {
   content_type: string;
   kind: string;
   resource_type: string;
-}) => ({ blobKey: r.blob_key, category: r.category, contentType: r.content_type, kind: r.kind, resourceType: r.resource_type });
+}) => ({
+  blobKey: r.blob_key,
+  category: r.category,
+  contentType: r.content_type,
+  kind: r.kind,
+  resourceType: r.resource_type,
+});
 
 /** 0x-prefixed bytes32 form of a hex sha256. */
 export const contentHashOf = (sha256hex: string): string => '0x' + sha256hex.replace(/^0x/, '').toLowerCase();

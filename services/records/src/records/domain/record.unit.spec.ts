@@ -32,6 +32,7 @@ const upload: RecordCommand = {
   },
 };
 const sig = { nonce: '0', deadline: '1', signature: '0xsig' };
+const answer = { ...sig, signedRecordIds: ['0x01'] };
 
 /** Folds commands into state, like the repository does. */
 function given(...cmds: RecordCommand[]): RecordState {
@@ -54,15 +55,15 @@ describe('Record aggregate', () => {
     const s = given(
       upload,
       { type: 'RequestAnchor', by: 'hospital', signer: '0xabc', ...sig },
-      { type: 'ConfirmAnchor', txHash: '0xt' },
-      { type: 'Respond', by: 'alice', accept: true, ...sig },
-      { type: 'ConfirmResponse', accept: true, txHash: '0xu' },
+      { type: 'ConfirmAnchor', txHash: '0xt', batchRoot: '0xroot' },
+      { type: 'Respond', by: 'alice', accept: true, ...answer },
+      { type: 'ConfirmResponse', accept: true, txHash: '0xu', batchRoot: '0xroot' },
     );
     expect(s.status).toBe('accepted');
   });
   it('announces RecordAdded to the patient only once anchored', () => {
     const s = given(upload, { type: 'RequestAnchor', by: 'hospital', signer: '0xabc', ...sig });
-    expect(decide({ type: 'ConfirmAnchor', txHash: null }, s)[0]).toMatchObject({
+    expect(decide({ type: 'ConfirmAnchor', txHash: null, batchRoot: '0xroot' }, s)[0]).toMatchObject({
       type: 'records.RecordAdded',
       payload: { patientSubject: 'alice', providerSubject: 'hospital', category: 'laboratory', title: 'CBC' },
     });
@@ -72,21 +73,23 @@ describe('Record aggregate', () => {
     expect(refusal(() => decide({ type: 'RequestAnchor', by: 'alice', signer: '0x', ...sig }, uploaded))).toBe(
       'NotTheAuthor',
     );
-    expect(refusal(() => decide({ type: 'Respond', by: 'alice', accept: true, ...sig }, uploaded))).toBe(
+    expect(refusal(() => decide({ type: 'Respond', by: 'alice', accept: true, ...answer }, uploaded))).toBe(
       'RecordNotPending',
     );
     const pending = given(
       upload,
       { type: 'RequestAnchor', by: 'hospital', signer: '0x', ...sig },
-      { type: 'ConfirmAnchor', txHash: null },
+      { type: 'ConfirmAnchor', txHash: null, batchRoot: '0xroot' },
     );
-    expect(refusal(() => decide({ type: 'Respond', by: 'bob', accept: true, ...sig }, pending))).toBe('NotThePatient');
+    expect(refusal(() => decide({ type: 'Respond', by: 'bob', accept: true, ...answer }, pending))).toBe(
+      'NotThePatient',
+    );
     const accepted = given(
       upload,
       { type: 'RequestAnchor', by: 'hospital', signer: '0x', ...sig },
-      { type: 'ConfirmAnchor', txHash: null },
-      { type: 'Respond', by: 'alice', accept: true, ...sig },
-      { type: 'ConfirmResponse', accept: true, txHash: null },
+      { type: 'ConfirmAnchor', txHash: null, batchRoot: '0xroot' },
+      { type: 'Respond', by: 'alice', accept: true, ...answer },
+      { type: 'ConfirmResponse', accept: true, txHash: null, batchRoot: '0xroot' },
     );
     expect(refusal(() => decide({ type: 'Respond', by: 'alice', accept: false, ...sig }, accepted))).toBe(
       'RecordNotPending',

@@ -52,7 +52,7 @@ export class IssueGrantUseCase {
 
   /** Picks a grant id and a fresh random nonce (ADR 0008: no sequence), and returns the Grant message to sign. */
   async prepare(terms: GrantTerms, p: Principal) {
-    const patient = await this.patientOf(terms.patientId, p);
+    await this.patientOf(terms.patientId, p);
     const grantee = await this.granteeOf(terms.granteeId);
     const grantId = randomUUID();
     const nonce = randomNonce();

@@ -1,12 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  ForbiddenError,
-  type EventContext,
-  type Principal,
-  chainIdOf,
-  IdentityDirectory,
-  assertSignedBy,
-} from '@uhr/platform';
+import { ForbiddenError, type EventContext, type Principal, IdentityDirectory, assertSignedBy } from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
 import { consentTypedData, randomNonce } from '@uhr/contracts';
 import { ConsentChainAdapter } from '../../chain/consent-chain.adapter.js';

@@ -37,6 +37,7 @@ export const proofOf = (stored: string | null): string[] => (stored ? stored.spl
 /** The relationships a batch's records need open on-chain: each (patient, provider) pair once. */
 export function pairsOf(rows: ReadonlyArray<{ patientId: string; providerId: string }>) {
   const seen = new Map<string, { patientId: string; providerId: string }>();
-  for (const r of rows) seen.set(`${r.patientId}:${r.providerId}`, { patientId: r.patientId, providerId: r.providerId });
+  for (const r of rows)
+    seen.set(`${r.patientId}:${r.providerId}`, { patientId: r.patientId, providerId: r.providerId });
   return [...seen.values()];
 }

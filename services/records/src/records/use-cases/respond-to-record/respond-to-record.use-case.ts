@@ -89,4 +89,9 @@ export class RespondToRecordUseCase {
   }
 }
 
-const pick = (c: RespondToRecords) => ({ accept: c.accept, nonce: c.nonce, deadline: c.deadline, signature: c.signature });
+const pick = (c: RespondToRecords) => ({
+  accept: c.accept,
+  nonce: c.nonce,
+  deadline: c.deadline,
+  signature: c.signature,
+});
