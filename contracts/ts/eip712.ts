@@ -32,7 +32,7 @@ const b32 = (name: string): TypedDataField => ({ name, type: 'bytes32' });
 const u256 = (name: string): TypedDataField => ({ name, type: 'uint256' });
 
 /**
- * EIP-712 types of the Relationships domain. `AddRecord` and `RespondToRecords` are verified off-chain by the
+ * EIP-712 types of the Relationships domain. `AddRecord`, `AddRecords` and `RespondToRecords` are verified off-chain by the
  * records service (their hashes go into the batch leaves as `authHash`); `EndRelationship` is verified on-chain.
  */
 export const RELATIONSHIPS_TYPES = {
@@ -42,6 +42,17 @@ export const RELATIONSHIPS_TYPES = {
     b32('recordId'),
     b32('contentHash'),
     b32('pointerHash'),
+    u256('nonce'),
+    u256('deadline'),
+  ],
+  // One signature over a bulk batch: the i-th record is (recordIds[i], patientIds[i], contentHashes[i],
+  // pointerHashes[i]); each record's leaf carries the hash of this one signature.
+  AddRecords: [
+    b32('providerId'),
+    { name: 'recordIds', type: 'bytes32[]' },
+    { name: 'patientIds', type: 'bytes32[]' },
+    { name: 'contentHashes', type: 'bytes32[]' },
+    { name: 'pointerHashes', type: 'bytes32[]' },
     u256('nonce'),
     u256('deadline'),
   ],

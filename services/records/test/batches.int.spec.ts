@@ -125,6 +125,36 @@ describe('uploads anchored in Merkle batches', () => {
     expect(summary.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('anchors a bulk batch with one AddRecords signature over all its records', async () => {
+    const up = await rec(p.hospital.token, 'POST', '/records/batch', {
+      records: Array.from({ length: 300 }, (_, i) => ({
+        patientId: (i % 2 ? p.alice : p.bob).identityId,
+        providerId: p.hospital.identityId,
+        category: 'laboratory',
+        title: `Bulk ${i}`,
+        fhir: observation(i % 2 ? p.alice : p.bob, i),
+      })),
+    });
+    expect(up.status).toBe(201);
+    const ids = (up.body.records as Array<{ id: string }>).map((r) => r.id);
+    const { toSign } = up.body;
+    expect(toSign.primaryType).toBe('AddRecords');
+    const body = { recordIds: ids, nonce: toSign.message.nonce, deadline: toSign.message.deadline };
+    const signature = await signTyped(p.hospital.wallet, toSign);
+    const reordered = [ids[1]!, ids[0]!, ...ids.slice(2)];
+    expect(
+      (await rec(p.hospital.token, 'POST', '/records/batch/anchor', { ...body, recordIds: reordered, signature }))
+        .status,
+    ).toBe(403);
+    expect((await rec(p.clinic.token, 'POST', '/records/batch/anchor', { ...body, signature })).status).toBe(403);
+    const anchored = await rec(p.hospital.token, 'POST', '/records/batch/anchor', { ...body, signature });
+    expect(anchored.status).toBe(202);
+    await allIn(ids, 'pending');
+    expect(await provenOnChain(p.hospital, ids[123]!)).toBe(true);
+    const again = await rec(p.hospital.token, 'POST', '/records/batch/anchor', { ...body, signature });
+    expect(again.status).toBe(409); // signed already
+  });
+
   it('lets a patient accept 50 records with one signature', async () => {
     const ids = await inParallel(50, 16, (i) => uploadAndSign(p.clinic, p.bob, 1000 + i));
     await allIn(ids, 'pending');

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
   IsArray,
   IsBase64,
   IsBoolean,
@@ -94,11 +95,22 @@ export class UploadRecordsDto {
   records!: UploadRecordDto[];
 }
 
+export class AnchorManyDto extends SignatureDto {
+  @ApiProperty({ type: [String], description: 'exactly the records the AddRecords message lists, in its order' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  recordIds!: string[];
+}
+
 export class ResponsesRequestDto {
   @ApiProperty({ type: [String], description: 'the records to answer (1 to 500, all of one patient: you)' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
+  @ArrayUnique()
   @IsUUID('all', { each: true })
   recordIds!: string[];
 
@@ -112,6 +124,7 @@ export class RespondManyDto extends SignatureDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
+  @ArrayUnique()
   @IsUUID('all', { each: true })
   recordIds!: string[];
 

@@ -136,6 +136,21 @@ export const rowOf = (u: UploadCommand, ctx: EventContext): RecordRow => ({
   updated_at: ctx.occurredAt,
 });
 
+/**
+ * The aggregate's state as its projection row holds it (written in the same transaction as every event): what
+ * bulk commands decide on instead of folding a thousand streams one by one.
+ */
+export const stateOfRow = (
+  r: Pick<RecordRow, 'status' | 'patient_subject' | 'provider_subject' | 'category' | 'title'>,
+): RecordState => ({
+  exists: true,
+  status: r.status as RecordState['status'],
+  patientSubject: r.patient_subject,
+  providerSubject: r.provider_subject,
+  category: r.category as RecordState['category'],
+  title: r.title,
+});
+
 /** The only place the records service touches its PostgreSQL tables for records: event stream + projection. */
 @Injectable()
 export class RecordRepository {
@@ -175,6 +190,32 @@ export class RecordRepository {
       const envelopes = await this.store.appendMany(m, streams, items[0]!.ctx, RECORD_TOPIC);
       await this.projectUploads(m, envelopes);
       return envelopes;
+    });
+  }
+
+  /**
+   * One signature anchoring many records (a bulk batch's AddRecords): each record decided on its row's state
+   * (locked), all events in one statement, all rows in another.
+   */
+  async requestAnchors(
+    ids: readonly string[],
+    cmd: Extract<RecordCommand, { type: 'RequestAnchor' }>,
+    ctx: EventContext,
+  ): Promise<RecordRow[]> {
+    return this.ds.transaction(async (m) => {
+      const rows: RecordRow[] = await m.query('select * from records where id = any($1::uuid[]) for update', [ids]);
+      const streams = rows.map((r) => ({
+        streamId: r.id,
+        expectedVersion: r.version,
+        events: withRecordId(decide(cmd, stateOfRow(r)), r.id),
+      }));
+      await this.store.appendMany(m, streams, ctx, RECORD_TOPIC);
+      await m.query(
+        `update records set status = 'anchoring', chain_error = null, anchor_auth_hash = $2, anchor_root = null,
+           version = version + 1, updated_at = $3 where id = any($1::uuid[])`,
+        [rows.map((r) => r.id), keccak256(cmd.signature), ctx.occurredAt],
+      );
+      return rows.map((r) => ({ ...r, status: 'anchoring', version: r.version + 1 }));
     });
   }
 
@@ -283,6 +324,17 @@ export class RecordRepository {
     const row = await this.row(id);
     if (!row) throw new NotFoundError('RecordNotFound', `no record ${id}`);
     return row;
+  }
+
+  /** The rows of `ids`, in that order; 404 naming the first that does not exist. */
+  async rowsOrThrow(ids: readonly string[]): Promise<RecordRow[]> {
+    const rows: RecordRow[] = await this.ds.query('select * from records where id = any($1::uuid[])', [ids]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => {
+      const row = byId.get(id);
+      if (!row) throw new NotFoundError('RecordNotFound', `no record ${id}`);
+      return row;
+    });
   }
 
   /** Records a login may see in lists: those it is the patient of or the author of. */

@@ -5,6 +5,7 @@ import { proofOf } from './batches/domain/batch.js';
 import { recordLeafFieldsOf } from './domain/on-chain.js';
 import { ctxOf } from '../context.js';
 import {
+  AnchorManyDto,
   RespondDto,
   RespondManyDto,
   ResponsesRequestDto,
@@ -69,6 +70,14 @@ export class RecordsController {
   @Roles('provider', 'lab')
   addMany(@Body() dto: UploadRecordsDto, @CurrentPrincipal() p: Principal) {
     return this.upload.executeBatch(dto.records, p, ctxOf(p));
+  }
+
+  /** One AddRecords signature anchoring a whole bulk batch (202; `pending` once its Merkle batch is mined). */
+  @Post('batch/anchor')
+  @HttpCode(202)
+  @Roles('provider', 'lab')
+  anchorMany(@Body() dto: AnchorManyDto, @CurrentPrincipal() p: Principal) {
+    return this.signAnchor.executeMany(dto, p, ctxOf(p));
   }
 
   @Get()

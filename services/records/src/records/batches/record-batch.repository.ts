@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EventStore, chainIdOf, type EventContext } from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { recordLeafOf, responseLeafOf } from '../domain/on-chain.js';
-import { decide, withRecordId, type RecordCommand, type RecordState } from '../domain/record.js';
-import { RECORD_TOPIC, type RecordRow } from '../record.repository.js';
+import { decide, withRecordId, type RecordCommand } from '../domain/record.js';
+import { RECORD_TOPIC, stateOfRow, type RecordRow } from '../record.repository.js';
 import { cutBatch, pairsOf, type CutBatch } from './domain/batch.js';
 
 export interface OpenedBatch extends CutBatch {
@@ -31,15 +31,6 @@ type BatchRow = Pick<
 
 const COLUMNS = `id, patient_id, provider_id, patient_subject, provider_subject, category, title, status, content_hash,
   pointer_hash, anchor_auth_hash, response_accept, response_auth_hash, version`;
-
-const stateOf = (r: BatchRow): RecordState => ({
-  exists: true,
-  status: r.status as RecordState['status'],
-  patientSubject: r.patient_subject,
-  providerSubject: r.provider_subject,
-  category: r.category as RecordState['category'],
-  title: r.title,
-});
 
 /** The records service's Merkle batches: which rows a batch holds, and what its anchoring does to them. */
 @Injectable()
@@ -122,7 +113,7 @@ export class RecordBatchRepository {
     const streams = rows.map((r) => ({
       streamId: r.id,
       expectedVersion: r.version,
-      events: withRecordId(decide(commandOf(r), stateOf(r)), r.id),
+      events: withRecordId(decide(commandOf(r), stateOfRow(r)), r.id),
     }));
     await this.store.appendMany(m, streams, ctx, RECORD_TOPIC);
     await m.query(

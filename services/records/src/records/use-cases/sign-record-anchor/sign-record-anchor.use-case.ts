@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   ConflictError,
+  ForbiddenError,
   type EventContext,
   type Principal,
   chainIdOf,
@@ -56,7 +57,64 @@ export class SignRecordAnchorUseCase {
     );
     return toView({ ...row, status: 'anchoring', version: env!.sequence, updated_at: ctx.occurredAt });
   }
+
+  /**
+   * A bulk batch's one AddRecords signature (up to 1,000 records of one author): checked once, and every record
+   * in it queued for the next Merkle batch in one transaction. The records must all be the author's, awaiting
+   * their signature, and of relationships the patients have not ended — or none is taken.
+   */
+  async executeMany(cmd: SignRecordAnchor & { recordIds: string[] }, p: Principal, ctx: EventContext) {
+    const rows = await this.records.rowsOrThrow(cmd.recordIds);
+    const providerId = rows[0]!.provider_id;
+    if (rows.some((r) => r.provider_id !== providerId))
+      throw new ForbiddenError('NotTheAuthor', 'one AddRecords signature covers records of one author');
+    if (Number(cmd.deadline) < Math.floor(ctx.occurredAt.getTime() / 1000)) {
+      throw new ConflictError('SignatureExpired', 'the AddRecords signature has passed its deadline: sign again');
+    }
+    const typed = addRecordsTypedData(this.contracts.relationshipsDomain, rows, cmd.nonce, cmd.deadline);
+    const signer = await assertSignedBy(this.directory, providerId, p.subject, typed, cmd.signature);
+    await this.assertRelationshipsOpen(rows);
+    const anchoring = await refusalsAsHttp(() =>
+      this.records.requestAnchors(
+        rows.map((r) => r.id),
+        { type: 'RequestAnchor', by: p.subject, signer: signer.address, ...pick(cmd) },
+        ctx,
+      ),
+    );
+    return { records: anchoring.map((r) => ({ id: r.id, status: r.status })) };
+  }
+
+  private async assertRelationshipsOpen(rows: RecordRow[]): Promise<void> {
+    const pairs = new Map(rows.map((r) => [`${r.patient_id}:${r.provider_id}`, r]));
+    const statuses = await Promise.all(
+      [...pairs.values()].map((r) =>
+        this.contracts.relationshipStatus(chainIdOf(r.patient_id), chainIdOf(r.provider_id)),
+      ),
+    );
+    if (statuses.includes(RELATIONSHIP_ENDED)) {
+      throw new ConflictError('RelationshipEnded', 'a patient in this batch ended the relationship: none is taken');
+    }
+  }
 }
+
+const pick = (c: SignRecordAnchor) => ({ nonce: c.nonce, deadline: c.deadline, signature: c.signature });
+
+/** The AddRecords message of a bulk batch: the records in the order given. */
+export const addRecordsTypedData = (
+  domain: Contracts['relationshipsDomain'],
+  rows: readonly RecordRow[],
+  nonce: string,
+  deadline: string,
+) =>
+  relationshipsTypedData(domain, 'AddRecords', {
+    providerId: chainIdOf(rows[0]!.provider_id),
+    recordIds: rows.map((r) => chainIdOf(r.id)),
+    patientIds: rows.map((r) => chainIdOf(r.patient_id)),
+    contentHashes: rows.map((r) => r.content_hash),
+    pointerHashes: rows.map((r) => r.pointer_hash),
+    nonce,
+    deadline,
+  });
 
 /** The AddRecord fields a row fixes (the author adds nonce and deadline). */
 export const addRecordFields = (row: RecordRow) => ({

@@ -13,7 +13,7 @@ import { documentReferenceOf, FILE_CONTENT_TYPES, fhirProblems } from '../../dom
 import { contentHashOf, pointerHashOf } from '../../domain/on-chain.js';
 import type { RecordCategory, RecordContent } from '../../domain/record.js';
 import { RecordRepository, rowOf, toView, type RecordRow, type UploadCommand } from '../../record.repository.js';
-import { addRecordFields } from '../sign-record-anchor/sign-record-anchor.use-case.js';
+import { addRecordFields, addRecordsTypedData } from '../sign-record-anchor/sign-record-anchor.use-case.js';
 import { UploadPacker, type PackEntry } from './upload-packer.js';
 import { relationshipsTypedData, type TypedDataRequest } from '@uhr/contracts';
 
@@ -27,6 +27,7 @@ export interface UploadRecord {
 }
 
 const SIGNATURE_TTL_S = 3600;
+const randomNonceText = () => BigInt('0x' + randomBytes(8).toString('hex')).toString();
 
 interface Prepared {
   cmd: UploadRecord;
@@ -73,8 +74,9 @@ export class UploadRecordUseCase {
   /**
    * Bulk ingest (an EHR's backlog, a lab's batch): all records validated first (field errors named
    * `records[i].…`); then each sealed under its own data key into ONE S3 object (a pack, a single PUT), and all
-   * committed with their events in one transaction of two statements. Each record's AddRecord message is fetched
-   * when the author is ready to sign (GET /records/:id/anchor-request).
+   * committed with their events in one transaction of two statements. The answer carries ONE AddRecords message
+   * covering them all (POST /records/batch/anchor); each record's own AddRecord stays available
+   * (GET /records/:id/anchor-request).
    */
   async executeBatch(cmds: UploadRecord[], p: Principal, ctx: EventContext) {
     const identities = new Map<string, Promise<KnownIdentity | undefined>>();
@@ -99,6 +101,12 @@ export class UploadRecordUseCase {
         contentHash: u.content.contentHash,
         pointerHash: u.content.pointerHash,
       })),
+      toSign: addRecordsTypedData(
+        this.contracts.relationshipsDomain,
+        uploads.map((u) => rowOf(u, ctx)),
+        randomNonceText(),
+        String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S),
+      ),
     };
   }
 
@@ -223,7 +231,7 @@ export class UploadRecordUseCase {
   addRecordTypedData(row: RecordRow): TypedDataRequest {
     return relationshipsTypedData(this.contracts.relationshipsDomain, 'AddRecord', {
       ...addRecordFields(row),
-      nonce: BigInt('0x' + randomBytes(8).toString('hex')).toString(),
+      nonce: randomNonceText(),
       deadline: String(Math.floor(Date.now() / 1000) + SIGNATURE_TTL_S),
     });
   }
