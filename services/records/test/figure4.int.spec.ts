@@ -638,6 +638,30 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
       async () => (await con(p.bob.token, 'GET', `/relationships/endings/${ended.body.id}`)).body.status === 'ended',
     );
     await denied(await read(p.hospital, bobRecord, 'treatment'), 'RelationshipEnded');
+    // No record of the hospital's joins a batch any more: its anchor is refused when the batch is cut.
+    const up = await rec(p.hospital.token, 'POST', '/records', {
+      patientId: p.bob.identityId,
+      providerId: p.hospital.identityId,
+      category: 'laboratory',
+      title: 'After the end',
+      fhir: {
+        resourceType: 'Observation',
+        status: 'final',
+        code: { text: 'x' },
+        subject: { reference: `Patient/${p.bob.identityId}` },
+      },
+    });
+    const signed = await rec(p.hospital.token, 'POST', `/records/${up.body.record.id}/anchor`, {
+      nonce: up.body.toSign.message.nonce,
+      deadline: up.body.toSign.message.deadline,
+      signature: await signTyped(p.hospital.wallet, up.body.toSign),
+    });
+    expect(signed.status).toBe(202);
+    const refused = await until('anchor refused', async () => {
+      const r = (await rec(p.hospital.token, 'GET', `/records/${up.body.record.id}`)).body;
+      return r.status === 'anchor-rejected' ? r : undefined;
+    });
+    expect(refused.chain.error).toBe('RelationshipsRelationshipEnded');
     expect((await read(p.bob, bobRecord, 'self-care')).status).toBe(200);
   });
 

@@ -1,14 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EventStore, chainIdOf, type EventContext } from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { recordLeafOf, responseLeafOf } from '../domain/on-chain.js';
 import { decide, withRecordId, type RecordCommand } from '../domain/record.js';
-import { RECORD_TOPIC, stateOfRow, type RecordRow } from '../record.repository.js';
-import { cutBatch, pairsOf, type CutBatch } from './domain/batch.js';
+import { RECORD_TOPIC, RecordRepository, stateOfRow, type RecordRow } from '../record.repository.js';
+import { cutBatch, pairKey, pairsOf, type CutBatch, type Pair } from './domain/batch.js';
+
+const pairOf = (r: { patient_id: string; provider_id: string }): Pair => ({
+  patientId: chainIdOf(r.patient_id),
+  providerId: chainIdOf(r.provider_id),
+});
 
 export interface OpenedBatch extends CutBatch {
   /** The (patient, provider) pairs of the batch's records, as bytes32 ids. */
-  pairs: Array<{ patientId: string; providerId: string }>;
+  pairs: Pair[];
 }
 
 type BatchRow = Pick<
@@ -38,6 +44,7 @@ export class RecordBatchRepository {
   constructor(
     private readonly ds: DataSource,
     private readonly store: EventStore,
+    private readonly records: RecordRepository,
   ) {}
 
   /**
@@ -47,14 +54,16 @@ export class RecordBatchRepository {
    */
   async cut(
     max: number,
+    endedOf: (pairs: Pair[]) => Promise<Set<string>>,
     alsoIn: (m: EntityManager, b: OpenedBatch) => Promise<void>,
   ): Promise<OpenedBatch | undefined> {
     return this.ds.transaction(async (m) => {
-      const records: BatchRow[] = await m.query(
+      const candidates: BatchRow[] = await m.query(
         `select ${COLUMNS} from records where status = 'anchoring' and anchor_root is null
           order by created_at limit $1 for update skip locked`,
         [max],
       );
+      const records = await this.admit(m, candidates, endedOf);
       const responses: BatchRow[] = await m.query(
         `select ${COLUMNS} from records where status = 'responding' and response_root is null
           order by updated_at limit $1 for update skip locked`,
@@ -66,13 +75,30 @@ export class RecordBatchRepository {
       );
       if (!cut) return undefined;
       await this.place(m, cut, records.length, responses.length);
-      const pairs = pairsOf(
-        records.map((r) => ({ patientId: chainIdOf(r.patient_id), providerId: chainIdOf(r.provider_id) })),
-      );
-      const batch = { ...cut, pairs };
+      const batch = { ...cut, pairs: pairsOf(records.map(pairOf)) };
       await alsoIn(m, batch);
       return batch;
     });
+  }
+
+  /**
+   * The records whose relationship is still open (asked of the chain once per pair, as the batch is cut); a
+   * record of a relationship the patient ended is refused (`anchor-rejected`), alone — never its batch.
+   */
+  private async admit(m: EntityManager, rows: BatchRow[], endedOf: (pairs: Pair[]) => Promise<Set<string>>) {
+    if (rows.length === 0) return rows;
+    const ended = await endedOf(pairsOf(rows.map(pairOf)));
+    if (ended.size === 0) return rows;
+    const ctx = {
+      actor: 'records-batcher',
+      correlationId: randomUUID(),
+      causationId: 'batch-cut',
+      occurredAt: new Date(),
+    };
+    for (const r of rows.filter((x) => ended.has(pairKey(pairOf(x))))) {
+      await this.records.executeIn(m, r.id, { type: 'RejectAnchor', reason: 'RelationshipsRelationshipEnded' }, ctx);
+    }
+    return rows.filter((x) => !ended.has(pairKey(pairOf(x))));
   }
 
   private async place(m: EntityManager, cut: CutBatch, records: number, responses: number): Promise<void> {

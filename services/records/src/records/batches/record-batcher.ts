@@ -6,14 +6,16 @@ import { Interface } from 'ethers';
 import type { Logger } from 'pino';
 import { Contracts } from '../../chain/contracts.js';
 import type { RecordsConfig } from '../../config.js';
+import { pairKey, type Pair } from './domain/batch.js';
 import { RecordBatchRepository, type OpenedBatch } from './record-batch.repository.js';
 
 export const BATCH_JOB = 'records.batch';
+const RELATIONSHIP_ENDED = 2;
 
 interface BatchJob {
   root: string;
   leafCount: number;
-  pairs: Array<{ patientId: string; providerId: string }>;
+  pairs: Pair[];
 }
 
 /**
@@ -48,7 +50,7 @@ export class RecordBatcher implements OnApplicationBootstrap, OnApplicationShutd
           occurredAt: new Date(),
         };
         await this.batches.settle(m, job.request.root, job.txHash, ctx);
-        for (const p of job.request.pairs) this.opened.add(`${p.patientId}:${p.providerId}`);
+        for (const p of job.request.pairs) this.opened.add(pairKey(p));
       },
       onRejected: async (m, job, reason) => {
         this.logger.warn({ root: job.request.root, reason }, 'record batch refused by the chain; re-cut next');
@@ -65,15 +67,24 @@ export class RecordBatcher implements OnApplicationBootstrap, OnApplicationShutd
     this.worker?.stop();
   }
 
+  /** The pairs (keys) whose relationship the patient ended, asked of the chain now. */
+  private async endedOf(pairs: Pair[]): Promise<Set<string>> {
+    const statuses = await Promise.all(pairs.map((p) => this.contracts.relationshipStatus(p.patientId, p.providerId)));
+    return new Set(pairs.filter((_, i) => statuses[i] === RELATIONSHIP_ENDED).map(pairKey));
+  }
+
   /** Cuts one batch of whatever waits and queues its anchor; the batch, or undefined when nothing waited. */
   async cutOne(): Promise<OpenedBatch | undefined> {
-    return this.batches.cut(this.config.batchMaxLeaves, (m, b) =>
-      // A fresh job key per cut: a root refused once (its job failed) may be cut and sent again.
-      enqueueChainJob(m, `batch-${b.root}-${randomUUID()}`, BATCH_JOB, {
-        root: b.root,
-        leafCount: b.leafCount,
-        pairs: b.pairs.filter((p) => !this.opened.has(`${p.patientId}:${p.providerId}`)),
-      } satisfies BatchJob),
+    return this.batches.cut(
+      this.config.batchMaxLeaves,
+      (pairs) => this.endedOf(pairs),
+      (m, b) =>
+        // A fresh job key per cut: a root refused once (its job failed) may be cut and sent again.
+        enqueueChainJob(m, `batch-${b.root}-${randomUUID()}`, BATCH_JOB, {
+          root: b.root,
+          leafCount: b.leafCount,
+          pairs: b.pairs.filter((p) => !this.opened.has(pairKey(p))),
+        } satisfies BatchJob),
     );
   }
 }

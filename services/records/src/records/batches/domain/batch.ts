@@ -34,10 +34,17 @@ export function cutBatch(records: readonly BatchMember[], responses: readonly Ba
 /** The proof as the row stores it, back to the list a verifier takes. */
 export const proofOf = (stored: string | null): string[] => (stored ? stored.split(',') : []);
 
+/** A patient–provider relationship, as bytes32 identity ids. */
+export interface Pair {
+  patientId: string;
+  providerId: string;
+}
+
+export const pairKey = (p: Pair) => `${p.patientId}:${p.providerId}`.toLowerCase();
+
 /** The relationships a batch's records need open on-chain: each (patient, provider) pair once. */
-export function pairsOf(rows: ReadonlyArray<{ patientId: string; providerId: string }>) {
-  const seen = new Map<string, { patientId: string; providerId: string }>();
-  for (const r of rows)
-    seen.set(`${r.patientId}:${r.providerId}`, { patientId: r.patientId, providerId: r.providerId });
+export function pairsOf(rows: readonly Pair[]): Pair[] {
+  const seen = new Map<string, Pair>();
+  for (const r of rows) seen.set(pairKey(r), { patientId: r.patientId, providerId: r.providerId });
   return [...seen.values()];
 }

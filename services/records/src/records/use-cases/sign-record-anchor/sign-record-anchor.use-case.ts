@@ -19,13 +19,12 @@ export interface SignRecordAnchor {
   signature: string;
 }
 
-const RELATIONSHIP_ENDED = 2;
-
 /**
  * The author's AddRecord signature: checked here against the key the Registrar binds to the provider (the
  * contract no longer sees it: ADR 0008), kept on the record, and its leaf anchored with the next Merkle batch
- * (202; status `anchoring` → `pending` once the batch is mined). Signatures carry no sequence: any number of
- * them, made at once by one key, are all accepted.
+ * (202; status `anchoring` → `pending` once the batch is mined, or `anchor-rejected` if the patient has ended
+ * the relationship by then — checked when the batch is cut). Signatures carry no sequence: any number of them,
+ * made at once by one key, are all accepted.
  */
 @Injectable()
 export class SignRecordAnchorUseCase {
@@ -45,13 +44,7 @@ export class SignRecordAnchorUseCase {
       nonce: cmd.nonce,
       deadline: cmd.deadline,
     });
-    const [signer, relationship] = await Promise.all([
-      assertSignedBy(this.directory, row.provider_id, p.subject, typed, cmd.signature),
-      this.contracts.relationshipStatus(chainIdOf(row.patient_id), chainIdOf(row.provider_id)),
-    ]);
-    if (relationship === RELATIONSHIP_ENDED) {
-      throw new ConflictError('RelationshipEnded', 'the patient ended this relationship: no record can be added');
-    }
+    const signer = await assertSignedBy(this.directory, row.provider_id, p.subject, typed, cmd.signature);
     const [env] = await refusalsAsHttp(() =>
       this.records.execute(recordId, { type: 'RequestAnchor', by: p.subject, signer: signer.address, ...cmd }, ctx),
     );
@@ -60,8 +53,8 @@ export class SignRecordAnchorUseCase {
 
   /**
    * A bulk batch's one AddRecords signature (up to 1,000 records of one author): checked once, and every record
-   * in it queued for the next Merkle batch in one transaction. The records must all be the author's, awaiting
-   * their signature, and of relationships the patients have not ended — or none is taken.
+   * in it queued for the next Merkle batch in one transaction. The records must all be the author's and awaiting
+   * their signature — or none is taken.
    */
   async executeMany(cmd: SignRecordAnchor & { recordIds: string[] }, p: Principal, ctx: EventContext) {
     const rows = await this.records.rowsOrThrow(cmd.recordIds);
@@ -73,7 +66,6 @@ export class SignRecordAnchorUseCase {
     }
     const typed = addRecordsTypedData(this.contracts.relationshipsDomain, rows, cmd.nonce, cmd.deadline);
     const signer = await assertSignedBy(this.directory, providerId, p.subject, typed, cmd.signature);
-    await this.assertRelationshipsOpen(rows);
     const anchoring = await refusalsAsHttp(() =>
       this.records.requestAnchors(
         rows.map((r) => r.id),
@@ -82,18 +74,6 @@ export class SignRecordAnchorUseCase {
       ),
     );
     return { records: anchoring.map((r) => ({ id: r.id, status: r.status })) };
-  }
-
-  private async assertRelationshipsOpen(rows: RecordRow[]): Promise<void> {
-    const pairs = new Map(rows.map((r) => [`${r.patient_id}:${r.provider_id}`, r]));
-    const statuses = await Promise.all(
-      [...pairs.values()].map((r) =>
-        this.contracts.relationshipStatus(chainIdOf(r.patient_id), chainIdOf(r.provider_id)),
-      ),
-    );
-    if (statuses.includes(RELATIONSHIP_ENDED)) {
-      throw new ConflictError('RelationshipEnded', 'a patient in this batch ended the relationship: none is taken');
-    }
   }
 }
 
