@@ -88,3 +88,27 @@ export async function stack(...args: string[]): Promise<void> {
     ),
   );
 }
+
+/** What a deployment's ConfigMap holds (k8s/base/platform-config.yaml): endpoints, none of the secrets. */
+export const deploymentEndpoints = {
+  UHR_KAFKA_BROKERS: 'kafka:9092',
+  UHR_KEYCLOAK_URL: 'http://keycloak:8080',
+  UHR_CHAIN_RPC_URL: 'http://chain:8545',
+  UHR_DEPLOYMENTS_FILE: '/etc/uhr/deployments.json',
+  UHR_S3_ENDPOINT: 'http://s3:8333',
+};
+
+/** The message of the configuration error `load` throws, for asserting which variables it names. */
+export function configErrorOf(load: () => unknown): string {
+  try {
+    load();
+  } catch (err) {
+    if ((err as Error).name === 'ConfigError') return (err as Error).message;
+    throw err;
+  }
+  throw new Error('the configuration loaded: expected a ConfigError');
+}
+
+/** The line `loadConfig` writes for a secret missing outside the local stack. */
+export const missingSecret = (name: string) =>
+  `${name}: is not set (a secret: it has no default outside UHR_STACK=local)`;
