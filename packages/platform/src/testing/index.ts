@@ -112,3 +112,16 @@ export function configErrorOf(load: () => unknown): string {
 /** The line `loadConfig` writes for a secret missing outside the local stack. */
 export const missingSecret = (name: string) =>
   `${name}: is not set (a secret: it has no default outside UHR_STACK=local)`;
+
+/** A client-credentials token for one of the realm's confidential clients (a service account). */
+export async function serviceToken(clientId: string, secret = `${clientId}-dev-secret`): Promise<string> {
+  const env = loadStackEnv();
+  const url = `${env.UHR_KEYCLOAK_URL}/realms/${env.UHR_KEYCLOAK_REALM ?? 'uhr'}/protocol/openid-connect/token`;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
+  });
+  if (!res.ok) throw new Error(`Keycloak refused a token for client ${clientId}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
