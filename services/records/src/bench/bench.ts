@@ -5,7 +5,7 @@
 //    against the chain on each read), sequential, client-observed latency (HTTP + JWT + EIP-712 + chain + S3 +
 //    audit row).
 import http from 'node:http';
-import { loadStackEnv } from '@uhr/platform/testing';
+import { loadStackEnv, tokenFor } from '@uhr/platform/testing';
 import { parseServerTiming, readDeployment } from '@uhr/platform';
 import { addRecord, answerRecord, call, enrolStoryParties, issueGrant, signedRead } from '../demo/client.js';
 
@@ -179,7 +179,8 @@ async function main() {
   // seconds for their consumers, so a backlog from the ingest phases does not land in the read figures.
   if (PHASES.has('read') && (PHASES.has('ingest') || PHASES.has('bulk'))) {
     for (;;) {
-      const health = (await fetch(`${RECORDS}/health`).then((r) => r.json())) as {
+      const auditor = { authorization: `Bearer ${await tokenFor('auditor-1')}` };
+      const health = (await fetch(`${RECORDS}/health`, { headers: auditor }).then((r) => r.json())) as {
         info?: { kafka?: { outboxPending?: number } };
       };
       if ((health.info?.kafka?.outboxPending ?? 0) === 0) break;
