@@ -6,7 +6,7 @@ import { JwtVerifier } from './auth.js';
 const SERVICES = ['registrar', 'consent', 'records', 'notifications', 'drug-trace', 'organ-registry', 'billing'];
 const env = loadStackEnv();
 const realm = env.UHR_KEYCLOAK_REALM ?? 'uhr';
-const verifierFor = (service: string) => new JwtVerifier(env.UHR_KEYCLOAK_URL, realm, `uhr-${service}`);
+const verifierFor = (service: string) => new JwtVerifier(env.UHR_KEYCLOAK_URL!, realm, `uhr-${service}`);
 const admin = {
   user: env.UHR_KEYCLOAK_ADMIN ?? 'admin',
   password: env.UHR_KEYCLOAK_ADMIN_PASSWORD ?? 'admin-dev-password',
