@@ -107,17 +107,10 @@ export function loadConfig<E extends Shape>(opts: ConfigOptions<E>): PlatformCon
   const env = opts.env ?? process.env;
   const names: Record<string, string> = { ...platformEnv, ...(opts.extraEnv ?? {}) };
   const secrets = secretsOf(opts);
-  const defaults = {
-    ...platformDefaults,
-    ...(isLocalStack(env) ? localDefaults : {}),
-    serviceName: opts.service,
-    authAudience: `uhr-${opts.service}`,
-    ...opts.defaults,
-  };
-  const raw = readRaw(env, names, defaults, secrets);
+  const raw = readRaw(env, names, defaultsOf(opts, env), secrets);
   const issues = new Map<string, string>();
   for (const [key, devValue] of Object.entries(secrets)) {
-    const issue = secretIssue(raw, key, devValue, isLocalStack(env));
+    const issue = settleSecret(raw, key, devValue, isLocalStack(env));
     if (issue) issues.set(key, `${names[key] ?? key}: ${issue}`);
   }
   const parsed = platformConfigSchema.extend(opts.extra ?? ({} as E)).safeParse(raw);
@@ -127,6 +120,18 @@ export function loadConfig<E extends Shape>(opts: ConfigOptions<E>): PlatformCon
   }
   if (issues.size > 0 || !parsed.success) throw new ConfigError(opts.service, [...issues.values()]);
   return parsed.data as PlatformConfig & z.infer<z.ZodObject<E>>;
+}
+
+/** Plain defaults: the platform's, the local stack's endpoints when local, the service's name and audience, its own. */
+function defaultsOf<E extends Shape>(opts: ConfigOptions<E>, env: NodeJS.ProcessEnv): Values {
+  const local = isLocalStack(env) ? localDefaults : {};
+  return {
+    ...platformDefaults,
+    ...local,
+    serviceName: opts.service,
+    authAudience: `uhr-${opts.service}`,
+    ...opts.defaults,
+  };
 }
 
 /** Every secret of this service with its development value: the platform's (database, signer) and its own. */
@@ -145,7 +150,7 @@ function readRaw(env: NodeJS.ProcessEnv, names: Record<string, string>, defaults
 }
 
 /** Fills a secret from its development value on the local stack; elsewhere says why it is refused, if it is. */
-function secretIssue(raw: Values, key: string, devValue: string | undefined, local: boolean): string | undefined {
+function settleSecret(raw: Values, key: string, devValue: string | undefined, local: boolean): string | undefined {
   if (local) {
     raw[key] ??= devValue;
     return raw[key] === undefined ? 'is not set' : undefined;
