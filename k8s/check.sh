@@ -10,5 +10,7 @@ if [[ ! -x $BIN/kustomize ]]; then
 fi
 for dir in overlays/dev overlays/prod platform; do
   out=$("$BIN/kustomize" build "$ROOT/k8s/$dir")
+  # Development secrets apply only with UHR_STACK=local: no manifest may set it.
+  if grep -q 'UHR_STACK' <<<"$out"; then echo "k8s/check: $dir sets UHR_STACK (local stacks only)" >&2; exit 1; fi
   printf 'k8s/check: %-15s builds (%s objects)\n' "$dir" "$(grep -c '^kind:' <<<"$out")"
 done

@@ -189,8 +189,9 @@ install_keycloak() {
 up_keycloak() {
   install_keycloak
   local dist="$CACHE/keycloak-$KEYCLOAK_VERSION" url="http://127.0.0.1:$UHR_KEYCLOAK_PORT"
-  if port_open "$UHR_KEYCLOAK_PORT"; then log "keycloak already listening on $UHR_KEYCLOAK_PORT"; return; fi
-  # --import-realm reads <dist>/data/import; a realm that already exists in the database is left as it is.
+  if port_open "$UHR_KEYCLOAK_PORT"; then log "keycloak already listening on $UHR_KEYCLOAK_PORT"; sync_realm; return; fi
+  # --import-realm reads <dist>/data/import; a realm that already exists in the database is left as it is
+  # (sync_realm then adds what the file has gained since).
   mkdir -p "$dist/data/import"
   cp "$ROOT/infra/keycloak/uhr-realm.json" "$dist/data/import/"
   # The realm lives in Keycloak's own database in our PostgreSQL, so users and sessions survive restarts.
@@ -205,6 +206,14 @@ up_keycloak() {
     --db=postgres --db-url="jdbc:postgresql://127.0.0.1:$UHR_PG_PORT/keycloak" \
     --db-username="$UHR_PG_USER" --db-password="$UHR_PG_PASSWORD"
   wait_for keycloak 240 curl -fsS "$url/realms/uhr/.well-known/openid-configuration"
+  sync_realm
+}
+
+# Additive and idempotent: clients and protocol mappers (per-service audiences) the realm file has gained.
+sync_realm() {
+  KEYCLOAK_URL="http://127.0.0.1:$UHR_KEYCLOAK_PORT" KEYCLOAK_ADMIN="$UHR_KEYCLOAK_ADMIN" \
+    KEYCLOAK_ADMIN_PASSWORD="$UHR_KEYCLOAK_ADMIN_PASSWORD" node "$ROOT/scripts/keycloak-sync.mjs" >>"$LOGS/keycloak.log" 2>&1 \
+    || { tail -n 5 "$LOGS/keycloak.log" >&2; die "could not bring the realm up to date (see $LOGS/keycloak.log)"; }
 }
 
 # ---------------------------------------------------------------- S3 (S3Proxy, SigV4 enforced)
@@ -261,14 +270,17 @@ up_contracts() {
 up_service() { # name
   local name=$1 port; port=$(service_port "$1")
   if port_open "$port"; then log "$name already listening on $port"; return; fi
+  # UHR_STACK=local (in the env file too, for tests and in-process services): only then do the services take the
+  # development secrets; anywhere else a missing secret stops the boot. The wait uses the public, minimal probe.
   # shellcheck disable=SC1091
-  spawn "$name" bash -c "set -a; source '$UHR_HOME/env'; exec node '$ROOT/services/$name/dist/main.js'"
+  spawn "$name" bash -c "set -a; source '$UHR_HOME/env'; UHR_STACK=local; exec node '$ROOT/services/$name/dist/main.js'"
   wait_for "$name" 90 curl -fsS "http://127.0.0.1:$port/health/ready"
 }
 
 write_env() {
   cat >"$UHR_HOME/env" <<EOF
 # Written by scripts/stack.sh: the endpoints of the running platform. Tests and services read these.
+# UHR_STACK=local lets services take their development secrets (packages/platform/src/config); nowhere else.
 UHR_STACK=local
 UHR_PG_URL=postgres://$UHR_PG_USER:$UHR_PG_PASSWORD@127.0.0.1:$UHR_PG_PORT/postgres
 UHR_KAFKA_BROKERS=127.0.0.1:$UHR_KAFKA_PORT

@@ -10,7 +10,6 @@ describe('config', () => {
     UHR_KAFKA_BROKERS: 'a:9092, b:9092',
     UHR_KEYCLOAK_URL: 'http://127.0.0.1:8080',
     UHR_KEYCLOAK_REALM: 'uhr',
-    UHR_KEYCLOAK_AUDIENCE: 'uhr',
     UHR_CHAIN_RPC_URL: 'http://127.0.0.1:8545',
     UHR_DEPLOYMENTS_FILE: '/tmp/d.json',
     UHR_CHAIN_SIGNER_KEY: '0x' + '1'.repeat(64),

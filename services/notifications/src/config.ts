@@ -1,4 +1,4 @@
-import { loadConfig, localDefaults } from '@uhr/platform';
+import { loadConfig } from '@uhr/platform';
 import { z } from 'zod';
 
 const subjectList = z.string().transform((s) =>
@@ -14,6 +14,8 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadConfig({
     service: 'notifications',
     env,
+    // Writes nothing on chain (PlatformModule chain: false): no signer key.
+    chain: false,
     extra: {
       /** Kafka consumer group; processed-message ids are recorded under it. */
       consumerGroup: z.string().min(1),
@@ -61,29 +63,28 @@ export function notificationsConfig(env: NodeJS.ProcessEnv = process.env) {
       workerPollMs: 'UHR_NOTIFICATIONS_POLL_MS',
     },
     defaults: {
-      ...localDefaults,
       port: env.UHR_NOTIFICATIONS_PORT ?? '3004',
       database: 'uhr_notifications',
-      // Unused: notifications writes nothing on chain (PlatformModule chain: false); the shared schema still
-      // validates the key, so a harmless dev value stands in.
-      chainSignerKey: '0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e',
       consumerGroup: 'notifications',
       consumeFromBeginning: 'true',
       consumerInstances: '1',
       topicPrefix: '',
       auditorSubjects: '',
-      // infra/keycloak/uhr-realm.json's development secret; production injects its own.
-      keycloakClientSecret: 'uhr-notifications-dev-secret',
       auditorRole: 'auditor',
       webhookMaxAttempts: '8',
       webhookBackoffMs: '1000',
       webhookBackoffCapMs: '3600000',
       webhookTimeoutMs: '5000',
       webhookAllowPrivate: 'false',
-      // A development key (sha256 of a fixed phrase); production injects its own from a KMS.
-      secretKeys: 'dev1:PF/iDKGaOjOEsgOixpzfXZ15Ie6wNb1WWybkD207wlE=',
       secretActiveKid: 'dev1',
       workerPollMs: '1000',
+    },
+    // Only with UHR_STACK=local; a deployment injects each (the client secret may be set empty: no lookup).
+    localSecrets: {
+      // infra/keycloak/uhr-realm.json's development secret.
+      keycloakClientSecret: 'uhr-notifications-dev-secret',
+      // A development key (sha256 of a fixed phrase); a deployment's comes from a KMS.
+      secretKeys: 'dev1:PF/iDKGaOjOEsgOixpzfXZ15Ie6wNb1WWybkD207wlE=',
     },
   });
 }

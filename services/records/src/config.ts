@@ -1,4 +1,4 @@
-import { loadConfig, localDefaults } from '@uhr/platform';
+import { loadConfig } from '@uhr/platform';
 import { z } from 'zod';
 
 /** The records service's configuration, validated at boot (fails fast naming the variable at fault). */
@@ -31,22 +31,24 @@ export function recordsConfig(env: NodeJS.ProcessEnv = process.env) {
       batchMaxLeaves: 'UHR_RECORDS_BATCH_MAX_LEAVES',
     },
     defaults: {
-      ...localDefaults,
       port: env.UHR_RECORDS_PORT ?? '3003',
       database: 'uhr_records',
-      // anvil's account 3: RELAYER (Relationships), GATEKEEPER (Consent), ANCHORER (Anchors) in a local deployment.
-      chainSignerKey: '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
       s3Endpoint: 'http://127.0.0.1:59000',
-      s3AccessKey: 'uhr-dev-access',
-      s3SecretKey: 'uhr-dev-secret-key-change-me',
       bucket: 'uhr-records',
-      // Development KEK only; production injects the ring from a secret store (KeyRing.fromConfig format).
-      kekRing: 'dev-1:dWhyLWRldi1yZWNvcmRzLWtlay0zMi1ieXRlcy0hISE=',
       kekActive: 'dev-1',
       auditAnchorIntervalMs: '2000',
       readRequestMaxTtlSeconds: '300',
       batchIntervalMs: '250',
       batchMaxLeaves: '4096',
+    },
+    // Only with UHR_STACK=local; a deployment injects each from its secret store or the boot fails.
+    localSecrets: {
+      // anvil's account 3: RELAYER (Relationships), GATEKEEPER (Consent), ANCHORER (Anchors) in a local deployment.
+      chainSignerKey: '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
+      s3AccessKey: 'uhr-dev-access',
+      s3SecretKey: 'uhr-dev-secret-key-change-me',
+      // The KEK ring in KeyRing.fromConfig format.
+      kekRing: 'dev-1:dWhyLWRldi1yZWNvcmRzLWtlay0zMi1ieXRlcy0hISE=',
     },
   });
 }

@@ -1,4 +1,4 @@
-import { stack, waitFor } from '@uhr/platform/testing';
+import { stack, tokenFor, waitFor } from '@uhr/platform/testing';
 import { IdentityChainAdapter } from './identities/chain/identity-chain.adapter.js';
 import { chainIdOf } from '@uhr/platform';
 import { IdentityRepository } from './identities/identity.repository.js';
@@ -58,8 +58,11 @@ it('accepts commands while Kafka is down and delivers each exactly once when it 
     'select count(*)::text as n from uhr_outbox where published_at is null',
   );
   expect(Number(pending[0]!.n)).toBeGreaterThanOrEqual(10);
-  const health = await fetch(`${r.url}/health`);
+  const health = await fetch(`${r.url}/health`, {
+    headers: { authorization: `Bearer ${await tokenFor('auditor-1')}` },
+  });
   expect(health.status).toBe(503);
+  expect((await fetch(`${r.url}/health/ready`)).status).toBe(200);
 
   await stack('start', 'kafka');
   await allConfirmed(ids);

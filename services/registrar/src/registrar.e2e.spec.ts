@@ -6,7 +6,7 @@ const env = loadStackEnv();
 const base = env.UHR_REGISTRAR_URL ?? 'http://127.0.0.1:3001';
 
 it('a Keycloak token registers an identity that reaches confirmed on-chain', async () => {
-  const health = await fetch(`${base}/health`);
+  const health = await fetch(`${base}/health/ready`);
   expect(health.status).toBe(200);
 
   const token = await tokenFor('registrar-1');

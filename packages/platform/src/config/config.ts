@@ -22,10 +22,15 @@ export const platformConfigSchema = z.object({
   /** The issuer's base as users reach Keycloak, when services reach it by another name (compose, k8s). */
   keycloakPublicUrl: z.string().url().optional(),
   keycloakRealm: z.string().min(1),
-  keycloakAudience: z.string().min(1),
+  /** The `aud` a token must carry here: the service's own (`uhr-<service>`), so one service's token fails at another. */
+  authAudience: z.string().min(1),
   chainRpcUrl: z.string().url(),
   deploymentsFile: z.string().min(1),
-  chainSignerKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a 0x-prefixed 32-byte hex private key'),
+  /** Absent only in a service that signs nothing on-chain (`loadConfig({ chain: false })`). */
+  chainSignerKey: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, 'a 0x-prefixed 32-byte hex private key')
+    .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
@@ -47,51 +52,110 @@ export const platformEnv: Record<keyof PlatformConfig, string> = {
   keycloakUrl: 'UHR_KEYCLOAK_URL',
   keycloakPublicUrl: 'UHR_KEYCLOAK_PUBLIC_URL',
   keycloakRealm: 'UHR_KEYCLOAK_REALM',
-  keycloakAudience: 'UHR_KEYCLOAK_AUDIENCE',
+  authAudience: 'UHR_AUTH_AUDIENCE',
   chainRpcUrl: 'UHR_CHAIN_RPC_URL',
   deploymentsFile: 'UHR_DEPLOYMENTS_FILE',
   chainSignerKey: 'UHR_CHAIN_SIGNER_KEY',
   logLevel: 'LOG_LEVEL',
 };
 
-type Shape = z.ZodRawShape;
+/** Defaults that hold everywhere. */
+const platformDefaults = { keycloakRealm: 'uhr', logLevel: 'info' };
 
 /**
- * Reads `env` through the platform schema extended by `extra`. `envNames` maps the extra keys to variables;
- * `defaults` supplies development defaults (never secrets in production: the deployment sets them).
+ * Endpoints of the local stack (scripts/stack.sh), so `node dist/main.js` works after `stack.sh up`. Only with
+ * `UHR_STACK=local`: a deployment that forgets one fails at boot instead of dialling 127.0.0.1.
  */
-export function loadConfig<E extends Shape>(opts: {
+export const localDefaults = {
+  kafkaBrokers: '127.0.0.1:59092',
+  keycloakUrl: 'http://127.0.0.1:58080',
+  chainRpcUrl: 'http://127.0.0.1:58545',
+  deploymentsFile: '.uhr/deployments.json',
+};
+
+/** The local stack's database URL holds its password: a secret like the others, defaulted only when local. */
+const localPlatformSecrets = { pgUrl: 'postgres://uhr:uhr-dev-password@127.0.0.1:55432/postgres' };
+
+/** Development secrets apply only where `UHR_STACK=local` (stack.sh, docker-compose.yml, testcontainers). */
+export const isLocalStack = (env: NodeJS.ProcessEnv): boolean => env.UHR_STACK === 'local';
+
+type Shape = z.ZodRawShape;
+type Key<E extends Shape> = keyof PlatformConfig | (keyof E & string);
+type Values = Partial<Record<string, string>>;
+
+export interface ConfigOptions<E extends Shape> {
   service: string;
   extra?: E;
   extraEnv?: Record<keyof E, string>;
-  defaults?: Partial<Record<string, string>>;
+  /** Defaults for settings that are not secret (ports, intervals, names). */
+  defaults?: Partial<Record<Key<E>, string>>;
+  /**
+   * The service's secrets (keys, peppers, signer, credentials), each with the local stack's development value.
+   * The value applies only when `UHR_STACK=local`; anywhere else the variable must be set, and not to that value.
+   */
+  localSecrets?: Partial<Record<Key<E>, string>>;
+  /** False for a service that signs nothing on-chain: no `UHR_CHAIN_SIGNER_KEY` needed. */
+  chain?: boolean;
   env?: NodeJS.ProcessEnv;
-}): PlatformConfig & z.infer<z.ZodObject<E>> {
+}
+
+/**
+ * Reads `env` through the platform schema extended by `extra`, failing closed on secrets: every variable at
+ * fault (malformed, unset, or a development secret outside the local stack) is named in one `ConfigError`.
+ */
+export function loadConfig<E extends Shape>(opts: ConfigOptions<E>): PlatformConfig & z.infer<z.ZodObject<E>> {
   const env = opts.env ?? process.env;
   const names: Record<string, string> = { ...platformEnv, ...(opts.extraEnv ?? {}) };
-  const raw: Record<string, string | undefined> = {};
-  for (const [key, name] of Object.entries(names)) raw[key] = env[name] ?? opts.defaults?.[key];
-  raw.serviceName ??= opts.service;
-  const schema = platformConfigSchema.extend(opts.extra ?? ({} as E));
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => {
-      const key = String(i.path[0]);
-      return `${names[key] ?? key}: ${raw[key] === undefined ? 'is not set' : i.message}`;
-    });
-    throw new ConfigError(opts.service, issues);
+  const secrets = secretsOf(opts);
+  const raw = readRaw(env, names, defaultsOf(opts, env), secrets);
+  const issues = new Map<string, string>();
+  for (const [key, devValue] of Object.entries(secrets)) {
+    const issue = settleSecret(raw, key, devValue, isLocalStack(env));
+    if (issue) issues.set(key, `${names[key] ?? key}: ${issue}`);
   }
+  const parsed = platformConfigSchema.extend(opts.extra ?? ({} as E)).safeParse(raw);
+  for (const i of parsed.success ? [] : parsed.error.issues) {
+    const key = String(i.path[0]);
+    if (!issues.has(key)) issues.set(key, `${names[key] ?? key}: ${raw[key] === undefined ? 'is not set' : i.message}`);
+  }
+  if (issues.size > 0 || !parsed.success) throw new ConfigError(opts.service, [...issues.values()]);
   return parsed.data as PlatformConfig & z.infer<z.ZodObject<E>>;
 }
 
-/** Development defaults matching scripts/stack.sh, so `node dist/main.js` works after `stack.sh up`. */
-export const localDefaults = {
-  pgUrl: 'postgres://uhr:uhr-dev-password@127.0.0.1:55432/postgres',
-  kafkaBrokers: '127.0.0.1:59092',
-  keycloakUrl: 'http://127.0.0.1:58080',
-  keycloakRealm: 'uhr',
-  keycloakAudience: 'uhr',
-  chainRpcUrl: 'http://127.0.0.1:58545',
-  deploymentsFile: '.uhr/deployments.json',
-  logLevel: 'info',
-};
+/** Plain defaults: the platform's, the local stack's endpoints when local, the service's name and audience, its own. */
+function defaultsOf<E extends Shape>(opts: ConfigOptions<E>, env: NodeJS.ProcessEnv): Values {
+  const local = isLocalStack(env) ? localDefaults : {};
+  return {
+    ...platformDefaults,
+    ...local,
+    serviceName: opts.service,
+    authAudience: `uhr-${opts.service}`,
+    ...opts.defaults,
+  };
+}
+
+/** Every secret of this service with its development value: the platform's (database, signer) and its own. */
+function secretsOf<E extends Shape>(opts: ConfigOptions<E>): Values {
+  const own: Values = { ...localPlatformSecrets, ...opts.localSecrets };
+  if (opts.chain === false) delete own.chainSignerKey;
+  else if (!('chainSignerKey' in own)) own.chainSignerKey = undefined;
+  return own;
+}
+
+/** The environment over the defaults; a secret never takes a plain default, even one declared by mistake. */
+function readRaw(env: NodeJS.ProcessEnv, names: Record<string, string>, defaults: Values, secrets: Values): Values {
+  const raw: Values = {};
+  for (const [key, name] of Object.entries(names)) raw[key] = env[name] ?? (key in secrets ? undefined : defaults[key]);
+  return raw;
+}
+
+/** Fills a secret from its development value on the local stack; elsewhere says why it is refused, if it is. */
+function settleSecret(raw: Values, key: string, devValue: string | undefined, local: boolean): string | undefined {
+  if (local) {
+    raw[key] ??= devValue;
+    return raw[key] === undefined ? 'is not set' : undefined;
+  }
+  if (raw[key] === undefined) return 'is not set (a secret: it has no default outside UHR_STACK=local)';
+  if (raw[key] === devValue) return 'is the local development value (refused outside UHR_STACK=local)';
+  return undefined;
+}

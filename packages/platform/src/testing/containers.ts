@@ -91,7 +91,8 @@ export async function startContainers(
   started.push(chain);
 
   const env: Record<string, string> = {
-    UHR_STACK: 'testcontainers',
+    // A local stack like scripts/stack.sh's: the services' development secrets apply.
+    UHR_STACK: 'local',
     UHR_PG_URL: pgUrl,
     UHR_KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
     UHR_KEYCLOAK_URL: `http://${keycloak.getHost()}:${keycloak.getMappedPort(8080)}`,

@@ -88,3 +88,40 @@ export async function stack(...args: string[]): Promise<void> {
     ),
   );
 }
+
+/** What a deployment's ConfigMap holds (k8s/base/platform-config.yaml): endpoints, none of the secrets. */
+export const deploymentEndpoints = {
+  UHR_KAFKA_BROKERS: 'kafka:9092',
+  UHR_KEYCLOAK_URL: 'http://keycloak:8080',
+  UHR_CHAIN_RPC_URL: 'http://chain:8545',
+  UHR_DEPLOYMENTS_FILE: '/etc/uhr/deployments.json',
+  UHR_S3_ENDPOINT: 'http://s3:8333',
+};
+
+/** The message of the configuration error `load` throws, for asserting which variables it names. */
+export function configErrorOf(load: () => unknown): string {
+  try {
+    load();
+  } catch (err) {
+    if ((err as Error).name === 'ConfigError') return (err as Error).message;
+    throw err;
+  }
+  throw new Error('the configuration loaded: expected a ConfigError');
+}
+
+/** The line `loadConfig` writes for a secret missing outside the local stack. */
+export const missingSecret = (name: string) =>
+  `${name}: is not set (a secret: it has no default outside UHR_STACK=local)`;
+
+/** A client-credentials token for one of the realm's confidential clients (a service account). */
+export async function serviceToken(clientId: string, secret = `${clientId}-dev-secret`): Promise<string> {
+  const env = loadStackEnv();
+  const url = `${env.UHR_KEYCLOAK_URL}/realms/${env.UHR_KEYCLOAK_REALM ?? 'uhr'}/protocol/openid-connect/token`;
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
+  });
+  if (!res.ok) throw new Error(`Keycloak refused a token for client ${clientId}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}

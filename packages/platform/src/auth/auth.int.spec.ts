@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { loadStackEnv, serviceToken, tokenFor } from '../testing/index.js';
+import { JwtVerifier } from './auth.js';
+
+/** Every UHR service API: each accepts only tokens whose `aud` names it. */
+const SERVICES = ['registrar', 'consent', 'records', 'notifications', 'drug-trace', 'organ-registry', 'billing'];
+const env = loadStackEnv();
+const realm = env.UHR_KEYCLOAK_REALM ?? 'uhr';
+const verifierFor = (service: string) => new JwtVerifier(env.UHR_KEYCLOAK_URL!, realm, `uhr-${service}`);
+const admin = {
+  user: env.UHR_KEYCLOAK_ADMIN ?? 'admin',
+  password: env.UHR_KEYCLOAK_ADMIN_PASSWORD ?? 'admin-dev-password',
+};
+
+async function adminCall(method: string, path: string, body?: unknown): Promise<Response> {
+  const login = await fetch(`${env.UHR_KEYCLOAK_URL}/realms/master/protocol/openid-connect/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: 'admin-cli',
+      username: admin.user,
+      password: admin.password,
+    }),
+  });
+  const { access_token } = (await login.json()) as { access_token: string };
+  const res = await fetch(`${env.UHR_KEYCLOAK_URL}/admin/realms/${realm}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+/** A throwaway service account whose tokens carry exactly one service's audience (removed after the test). */
+async function clientFor(audience: string): Promise<{ clientId: string; secret: string; remove(): Promise<void> }> {
+  const clientId = `test-aud-${randomBytes(4).toString('hex')}`;
+  const secret = randomBytes(16).toString('hex');
+  const mapper = {
+    name: `audience-${audience}`,
+    protocol: 'openid-connect',
+    protocolMapper: 'oidc-audience-mapper',
+    config: { 'included.custom.audience': audience, 'access.token.claim': 'true' },
+  };
+  const created = await adminCall('POST', '/clients', {
+    clientId,
+    secret,
+    publicClient: false,
+    serviceAccountsEnabled: true,
+    standardFlowEnabled: false,
+    protocolMappers: [mapper],
+  });
+  const id = created.headers.get('location')!.split('/').pop()!;
+  return { clientId, secret, remove: async () => void (await adminCall('DELETE', `/clients/${id}`)) };
+}
+
+const refusal = (p: Promise<unknown>) => expect(p).rejects.toMatchObject({ status: 401 });
+
+describe('audiences per service', () => {
+  it('an end-user token (uhr-cli) is accepted by every service', async () => {
+    const token = await tokenFor('patient-alice');
+    for (const service of SERVICES) {
+      await expect(verifierFor(service).verify(token)).resolves.toMatchObject({ username: 'patient-alice' });
+    }
+  });
+
+  it('a token meant for one service is refused by every other', async () => {
+    const client = await clientFor('uhr-consent');
+    try {
+      const token = await serviceToken(client.clientId, client.secret);
+      await expect(verifierFor('consent').verify(token)).resolves.toMatchObject({ clientId: client.clientId });
+      for (const service of SERVICES.filter((s) => s !== 'consent')) await refusal(verifierFor(service).verify(token));
+    } finally {
+      await client.remove();
+    }
+  });
+
+  it("a service account that calls no UHR API gets no service's audience", async () => {
+    const token = await serviceToken('uhr-notifications');
+    for (const service of SERVICES) await refusal(verifierFor(service).verify(token));
+  });
+});
