@@ -133,6 +133,20 @@ describe('HttpErrorFilter', () => {
     expect(answer(new BadRequestException(edge.message, { cause: edge }))).toMatchObject(expected);
   });
 
+  it('names fields called constructor or __proto__ (own keys of the answer, not the prototype)', () => {
+    const edge = new EdgeInputError([
+      { path: 'constructor', reason: '"constructor" is a reserved name' },
+      { path: '__proto__', reason: '"__proto__" is a reserved name' },
+    ]);
+    const fields = answer(edge).body?.fields as Record<string, string[]>;
+    expect(Object.keys(fields)).toEqual(['constructor', '__proto__']);
+    expect(JSON.parse(JSON.stringify(fields))).toEqual(
+      JSON.parse(
+        '{"constructor":["\\"constructor\\" is a reserved name"],"__proto__":["\\"__proto__\\" is a reserved name"]}',
+      ),
+    );
+  });
+
   it('keeps domain errors and bugs as they were', () => {
     expect(answer(new NotFoundError('IdentityNotFound', 'no such identity'))).toMatchObject({
       status: 404,

@@ -25,9 +25,10 @@ export class EdgeInputError extends Error {
 
   /** `{ path: [reasons] }`, the shape of the ValidationPipe's `fields`. */
   fields(): Record<string, string[]> {
-    const out: Record<string, string[]> = {};
-    for (const p of this.problems) (out[p.path] ??= []).push(p.reason);
-    return out;
+    // A Map, not `{}`: the path may be "constructor" or "__proto__", which a plain object already has.
+    const byPath = new Map<string, string[]>();
+    for (const p of this.problems) byPath.set(p.path, [...(byPath.get(p.path) ?? []), p.reason]);
+    return Object.fromEntries(byPath);
   }
 }
 

@@ -7,11 +7,13 @@ import {
   type ExceptionFilter,
   type ValidationError,
 } from '@nestjs/common';
+import type { ValidatorOptions } from 'class-validator';
 import type { Logger } from 'pino';
 import { currentCorrelationId } from '../logging/logger.js';
 import { ConcurrencyError } from '../persistence/event-store.js';
 import { classifyDependencyError, DEPENDENCY_RETRY_AFTER_SECONDS } from './dependency-errors.js';
 import { EdgeInputError } from './edge-input.js';
+import { nestedShapeErrors } from './nested-shape.js';
 
 /**
  * Errors a use case raises on purpose. The HTTP layer maps them to a status with the reason; anything else is
@@ -44,19 +46,32 @@ export class UnprocessableError extends DomainError {
   readonly status = 422;
 }
 
-function fieldErrors(errors: ValidationError[], prefix = ''): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+function collectFieldErrors(errors: ValidationError[], prefix: string, out: Map<string, string[]>): void {
   for (const e of errors) {
     const path = prefix ? `${prefix}.${e.property}` : e.property;
-    if (e.constraints) out[path] = Object.values(e.constraints);
-    if (e.children?.length) Object.assign(out, fieldErrors(e.children, path));
+    if (e.constraints) out.set(path, [...(out.get(path) ?? []), ...Object.values(e.constraints)]);
+    if (e.children?.length) collectFieldErrors(e.children, path, out);
   }
-  return out;
+}
+
+/** `{ path: [reasons] }`; a Map first, so a path named "constructor" or "__proto__" is a field like any other. */
+function fieldErrors(errors: ValidationError[]): Record<string, string[]> {
+  const out = new Map<string, string[]>();
+  collectFieldErrors(errors, '', out);
+  return Object.fromEntries(out);
+}
+
+/** class-validator's checks, then the presence and shape of nested objects it lets through (nested-shape.ts). */
+class PlatformValidationPipe extends ValidationPipe {
+  protected override async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
+    const errors = await super.validate(object, options);
+    return [...nestedShapeErrors(object), ...errors];
+  }
 }
 
 /** 400 with `fields: { name: [reasons] }`; unknown fields are refused rather than silently dropped. */
 export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new PlatformValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -88,3 +88,7 @@ export async function stack(...args: string[]): Promise<void> {
     ),
   );
 }
+
+// .ts: jest's globalSetup loads this file without the moduleNameMapper (see global-setup.ts).
+export { attacksOn, BAD_STRINGS, fuzzService, openApiOf } from './edge-fuzz.ts';
+export type { EdgeFuzzOptions, FuzzFinding, FuzzTarget } from './edge-fuzz.ts';
