@@ -22,6 +22,15 @@ export interface FuzzFinding {
   body: string;
 }
 
+export interface FuzzReport {
+  /** Requests sent: fixed attacks plus the random runs (a vacuous run sends few). */
+  sent: number;
+  operations: number;
+  /** fast-check's seed: pass it back in the options to replay the random part. */
+  seed: number;
+  findings: FuzzFinding[];
+}
+
 export interface EdgeFuzzOptions {
   /** Realm users whose tokens the requests carry, in turn; null sends none. */
   users?: Array<string | null>;
@@ -225,6 +234,14 @@ async function sendAll(target: FuzzTarget, attacks: Attack[], opts: Required<Edg
   return findings;
 }
 
+/**
+ * Each attack as every user with a token: a role guard answers 403 before validation runs, so only the role the
+ * endpoint admits reaches the code under test. Anonymous (401 before anything else) one attack in five.
+ */
+function asEveryUser(d: AttackDraft, i: number, users: Array<string | null>): Attack[] {
+  return users.filter((u) => u !== null || i % 5 === 0).map((user) => ({ ...d, user }));
+}
+
 /** A safely encoded path segment from any generated string (lone surrogates become invalid UTF-8 bytes). */
 function segmentOf(s: string): string {
   try {
@@ -266,14 +283,14 @@ function randomAttack(ops: Operation[], users: Array<string | null>): fc.Arbitra
 async function fuzzRandom(target: FuzzTarget, ops: Operation[], opts: Required<EdgeFuzzOptions>) {
   const findings: FuzzFinding[] = [];
   const candidates = ops.filter((o) => o.hasBody || o.pathParams.length > 0);
-  if (candidates.length === 0) return findings;
+  if (candidates.length === 0) return { runs: 0, findings };
   const property = fc.asyncProperty(randomAttack(candidates, opts.users), async (a) => {
     const { status, body } = await send(target.url, a, opts.timeoutMs);
     if (isFinding(status)) findings.push(findingOf(target, a, status, body));
     return !isFinding(status);
   });
-  await fc.check(property, { numRuns: opts.numRuns, seed: opts.seed, endOnFailure: true });
-  return findings;
+  const details = await fc.check(property, { numRuns: opts.numRuns, seed: opts.seed, endOnFailure: true });
+  return { runs: details.numRuns, findings };
 }
 
 function fill(opts: EdgeFuzzOptions): Required<EdgeFuzzOptions> {
@@ -297,16 +314,23 @@ export async function openApiOf(url: string): Promise<OpenApiDocument> {
  * Fixed attacks on every operation, then the fast-check property over `numRuns` random ones; every answer ≥ 500
  * (or none at all) is a finding. Ends by checking the service still answers /health/ready.
  */
-export async function fuzzService(target: FuzzTarget, options: EdgeFuzzOptions = {}): Promise<FuzzFinding[]> {
+export async function fuzzService(target: FuzzTarget, options: EdgeFuzzOptions = {}): Promise<FuzzReport> {
   const opts = fill(options);
   // Tokens first, one user at a time: Keycloak may refuse a burst of first logins for the same user.
-  for (const user of opts.users)
+  for (const user of opts.users) {
     if (user) await waitFor(`a token for ${user}`, () => tokenFor(user), { timeoutMs: 20_000, intervalMs: 500 });
+  }
   const ops = operationsOf(await openApiOf(target.url));
-  const attacks = ops.flatMap(attacksOn).map((d, i) => ({ ...d, user: opts.users[i % opts.users.length] ?? null }));
-  const findings = [...(await sendAll(target, attacks, opts)), ...(await fuzzRandom(target, ops, opts))];
+  const attacks = ops.flatMap(attacksOn).flatMap((d, i) => asEveryUser(d, i, opts.users));
+  const fixed = await sendAll(target, attacks, opts);
+  const random = await fuzzRandom(target, ops, opts);
   await waitFor(`${target.service} healthy after fuzzing`, async () => (await fetch(`${target.url}/health/ready`)).ok, {
     timeoutMs: 10_000,
   });
-  return findings;
+  return {
+    sent: attacks.length + random.runs,
+    operations: ops.length,
+    seed: opts.seed,
+    findings: [...fixed, ...random.findings],
+  };
 }

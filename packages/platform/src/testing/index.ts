@@ -91,4 +91,4 @@ export async function stack(...args: string[]): Promise<void> {
 
 // .ts: jest's globalSetup loads this file without the moduleNameMapper (see global-setup.ts).
 export { attacksOn, BAD_STRINGS, fuzzService, openApiOf } from './edge-fuzz.ts';
-export type { EdgeFuzzOptions, FuzzFinding, FuzzTarget } from './edge-fuzz.ts';
+export type { EdgeFuzzOptions, FuzzFinding, FuzzReport, FuzzTarget } from './edge-fuzz.ts';
