@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { createServiceApp } from '@uhr/platform';
-import { fuzzService, loadStackEnv, tokenFor } from '@uhr/platform/testing';
-import pg from 'pg';
+import { dropTestDatabase, fuzzService, loadStackEnv, tokenFor } from '@uhr/platform/testing';
 import { notificationsConfig } from '../src/config.js';
 import { NotificationsModule } from '../src/notifications.module.js';
 
@@ -29,10 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  const admin = new pg.Client({ connectionString: env.UHR_PG_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists "${database}" with (force)`).catch(() => undefined);
-  await admin.end();
+  await dropTestDatabase(database);
 });
 
 describe('notifications edge', () => {

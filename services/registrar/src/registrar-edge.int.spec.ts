@@ -1,5 +1,4 @@
-import { fuzzService } from '@uhr/platform/testing';
-import pg from 'pg';
+import { dropTestDatabase, fuzzService } from '@uhr/platform/testing';
 import { aPatient, startRegistrar, type RegistrarUnderTest } from './test/registrar.harness.js';
 
 // The platform's edge checks, seen through the registrar booted in-process (this checkout's code): every bad
@@ -11,10 +10,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await r?.close();
-  const admin = new pg.Client({ connectionString: process.env.UHR_PG_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists "${database}" with (force)`).catch(() => undefined);
-  await admin.end();
+  await dropTestDatabase(database);
 });
 
 const BAD_CHECKSUM = '0x70997970c51812dc3A010C7d01b50e0d17dc79C8';
