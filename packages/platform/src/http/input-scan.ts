@@ -115,6 +115,16 @@ const BACKSLASH = 0x5c;
 const isOpener = (b: number) => b === 0x5b || b === 0x7b; // [ {
 const isCloser = (b: number) => b === 0x5d || b === 0x7d; // ] }
 
+/** Index of the quote closing the string opened at `start` (the buffer's length when none): native indexOf. */
+function stringEnd(buf: Uint8Array, start: number): number {
+  for (let i = buf.indexOf(QUOTE, start + 1); i !== -1; i = buf.indexOf(QUOTE, i + 1)) {
+    let backslashes = 0;
+    while (buf[i - 1 - backslashes] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return i;
+  }
+  return buf.length;
+}
+
 /**
  * The nesting depth of raw UTF-8 JSON, counted on the bytes before parsing, or stopped as soon as it passes
  * `max`: a body 20,000 levels deep is refused without building its 20,000 objects.
@@ -122,13 +132,9 @@ const isCloser = (b: number) => b === 0x5d || b === 0x7d; // ] }
 export function rawJsonDepth(buf: Uint8Array, max: number): number {
   let depth = 0;
   let deepest = 0;
-  let inString = false;
   for (let i = 0; i < buf.length && deepest <= max; i++) {
     const b = buf[i]!;
-    if (inString) {
-      if (b === BACKSLASH) i++;
-      else if (b === QUOTE) inString = false;
-    } else if (b === QUOTE) inString = true;
+    if (b === QUOTE) i = stringEnd(buf, i);
     else if (isOpener(b)) deepest = Math.max(deepest, ++depth);
     else if (isCloser(b)) depth--;
   }

@@ -66,6 +66,8 @@ describe('rawJsonDepth: depth on the bytes, before parsing', () => {
   it('counts brackets outside strings only', () => {
     expect(depth('{"a":[1,{"b":"[[[{{{"}]}')).toBe(3);
     expect(depth('"\\"[[["')).toBe(0);
+    expect(depth('["a\\\\",["b\\\\\\"[[["]]')).toBe(2);
+    expect(depth('["unterminated [[[')).toBe(1);
     expect(depth('[]')).toBe(1);
   });
 
