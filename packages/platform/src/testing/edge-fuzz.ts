@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import fc from 'fast-check';
+import type { Arbitrary } from 'fast-check';
 import { operationsOf, replaceAt, stringSlots, type OpenApiDocument, type Operation } from './openapi-operations.ts';
 import { tokenFor, waitFor } from './index.ts';
 
@@ -251,19 +251,23 @@ function segmentOf(s: string): string {
   }
 }
 
-const fuzzValue = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom(...Object.values(BAD_STRINGS)),
-  fc.constantFrom(...WRONG_TYPES),
-  fc.jsonValue({ maxDepth: 3 }),
-);
+// fast-check is a devDependency: loaded when a fuzz runs, so importing @uhr/platform/testing does not need it.
+type FastCheck = typeof import('fast-check');
+
+const fuzzValue = (fc: FastCheck) =>
+  fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.constantFrom(...Object.values(BAD_STRINGS)),
+    fc.constantFrom(...WRONG_TYPES),
+    fc.jsonValue({ maxDepth: 3 }),
+  );
 
 /** Random mutations of one operation's body and path; each body keeps an unknown key, so none is accepted. */
-function randomAttack(ops: Operation[], users: Array<string | null>): fc.Arbitrary<Attack> {
+function randomAttack(fc: FastCheck, ops: Operation[], users: Array<string | null>): Arbitrary<Attack> {
   const parts = {
     op: fc.constantFrom(...ops),
     slot: fc.nat(),
-    value: fuzzValue,
+    value: fuzzValue(fc),
     key: fc.string({ unit: 'binary', maxLength: 12 }),
     param: fc.string({ unit: 'binary', maxLength: 40 }),
     user: fc.constantFrom(...users),
@@ -284,7 +288,8 @@ async function fuzzRandom(target: FuzzTarget, ops: Operation[], opts: Required<E
   const findings: FuzzFinding[] = [];
   const candidates = ops.filter((o) => o.hasBody || o.pathParams.length > 0);
   if (candidates.length === 0) return { runs: 0, findings };
-  const property = fc.asyncProperty(randomAttack(candidates, opts.users), async (a) => {
+  const fc = await import('fast-check');
+  const property = fc.asyncProperty(randomAttack(fc, candidates, opts.users), async (a) => {
     const { status, body } = await send(target.url, a, opts.timeoutMs);
     if (isFinding(status)) findings.push(findingOf(target, a, status, body));
     return !isFinding(status);
