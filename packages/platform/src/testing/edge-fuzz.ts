@@ -78,6 +78,8 @@ const BAD_PATH_VALUES = [
 ];
 const BAD_QUERY_VALUES = ['%00', '%ED%A0%80', 'A'.repeat(5000), '-1', 'abc', '1e999', '1&$name=2'];
 const UNKNOWN_KEY = 'unexpectedFuzzField';
+const REFUSED_QUERY_KEYS = ['%00=1', 'a%00b=1', '__proto__=1'];
+const LENIENT_QUERY_KEYS = ['%ED%A0%80=1', 'constructor[prototype][x]=1'];
 
 const json = (what: string, op: Operation, path: string, value: unknown): AttackDraft => ({
   what,
@@ -169,14 +171,18 @@ function paramAttacks(op: Operation): AttackDraft[] {
 
 function queryAttacks(op: Operation): AttackDraft[] {
   const base = concretePath(op);
+  // A query the edge lets through (a lenient decode, "-1", a literal bracket) would run a state-changing call
+  // for real: other methods get only what the edge must refuse.
+  const reads = op.method === 'GET';
+  const values = reads ? BAD_QUERY_VALUES : ['%00', 'a%00b'];
   const perParam = op.queryParams.flatMap((name) =>
-    BAD_QUERY_VALUES.map((v) => ({
+    values.map((v) => ({
       what: `query ${name}=${v.slice(0, 20)}`,
       method: op.method,
       path: `${base}?${name}=${v.replace('$name', name)}`,
     })),
   );
-  const keys = ['%00=1', '%ED%A0%80=1', '__proto__=1', 'constructor[prototype][x]=1'];
+  const keys = reads ? [...REFUSED_QUERY_KEYS, ...LENIENT_QUERY_KEYS] : REFUSED_QUERY_KEYS;
   return [...perParam, ...keys.map((q) => ({ what: `query key ${q}`, method: op.method, path: `${base}?${q}` }))];
 }
 
