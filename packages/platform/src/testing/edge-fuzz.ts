@@ -7,7 +7,10 @@ import { tokenFor, waitFor } from './index.ts';
  * Drives every endpoint a service's OpenAPI document lists with input no client should send (text PostgreSQL
  * cannot store, huge strings, wrong types, 20,000-deep nesting, prototype keys, unknown keys, bad EIP-55
  * checksums, empty and non-JSON bodies, hostile path and query values) and collects every answer ≥ 500.
- * Generic on purpose: services change their endpoints, the document follows.
+ * Generic on purpose: services change their endpoints, the document follows. A fixed attack changes one thing
+ * in a sample built from the schema (examples, first enum members), so the rest may pass validation and the
+ * handler run: ids are fresh uuids that exist nowhere, and a state-changing call without a body gets only
+ * queries the edge must refuse.
  */
 
 export interface FuzzTarget {
@@ -32,7 +35,7 @@ export interface FuzzReport {
 }
 
 export interface EdgeFuzzOptions {
-  /** Realm users whose tokens the requests carry, in turn; null sends none. */
+  /** Realm users each fixed attack is sent as (null: no token, one attack in five); random runs pick one. */
   users?: Array<string | null>;
   /** Random requests per service on top of the fixed ones. */
   numRuns?: number;
@@ -201,7 +204,7 @@ async function headersFor(user: string | null, contentType?: string): Promise<Re
   return h;
 }
 
-/** Sends one attack; the answer's status (0 when the connection failed or timed out) and its start. */
+/** Sends one attack: the answer's status (0 when the connection failed or timed out) and its body's start. */
 async function send(url: string, a: Attack, timeoutMs: number): Promise<{ status: number; body: string }> {
   try {
     const res = await fetch(url + a.path, {
