@@ -64,6 +64,8 @@ export const BAD_STRINGS: Record<string, string> = {
   huge: 'A'.repeat(150_000),
   badChecksum: '0x70997970c51812dc3A010C7d01b50e0d17dc79C8',
   reservedName: '__proto__',
+  /** Decimal text past uint256: nonces and deadlines are decimal strings. */
+  pastUint256: '9'.repeat(100),
 };
 const WRONG_TYPES: unknown[] = [123, -1.5e308, true, null, [], {}, { $gt: '' }, ['a', 1]];
 const BAD_PATH_VALUES = [
