@@ -5,16 +5,20 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import type { PlatformConfig } from './config/config.js';
+import { installEdgeChecks } from './http/edge-input.js';
 import { HttpErrorFilter, validationPipe } from './http/errors.js';
+import type { InputLimits } from './http/input-scan.js';
 import { correlationMiddleware, PinoNestLogger } from './logging/logger.js';
 import { LOGGER } from './platform.module.js';
 
 type RootModule = Parameters<typeof NestFactory.create>[0];
 
-/** Builds a service's HTTP app the same way everywhere: logging, validation, error shape, OpenAPI at /docs. */
+/** Options of a service's HTTP app (built the same way everywhere: logging, edge checks, validation, error shape, OpenAPI at /docs). */
 export interface ServiceAppOptions {
   /** Largest JSON body accepted (express syntax, e.g. '10mb'); larger bodies get 413. Default '100kb'. */
   bodyLimit?: string;
+  /** Deepest JSON nesting and most problems reported; default 32 levels, 10 problems. */
+  inputLimits?: InputLimits;
 }
 
 export async function createServiceApp(
@@ -23,10 +27,11 @@ export async function createServiceApp(
   opts: ServiceAppOptions = {},
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(root, { bufferLogs: true });
-  if (opts.bodyLimit) app.useBodyParser('json', { limit: opts.bodyLimit });
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new PinoNestLogger(logger));
   app.use(correlationMiddleware());
+  // Before any DTO: text PostgreSQL cannot store, deep nesting, prototype keys → 400 naming the field.
+  installEdgeChecks(app, { bodyLimit: opts.bodyLimit ?? '100kb', limits: opts.inputLimits });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new HttpErrorFilter(logger));
   app.enableShutdownHooks();

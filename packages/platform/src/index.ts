@@ -21,3 +21,11 @@ export * from './identity/identity-directory.js';
 export * from './identity/signatures.js';
 export * from './identity/typed-data-signer.js';
 export * from './http/server-timing.js';
+export { IsEthAddress, isEthAddress } from './http/eth-address.js';
+export { EdgeInputError, type EdgeOptions } from './http/edge-input.js';
+export { DEFAULT_INPUT_LIMITS, textProblem, type InputLimits, type InputProblem } from './http/input-scan.js';
+export {
+  classifyDependencyError,
+  DEPENDENCY_RETRY_AFTER_SECONDS,
+  type DependencyFailure,
+} from './http/dependency-errors.js';

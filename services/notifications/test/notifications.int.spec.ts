@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { createServiceApp, type EventEnvelope } from '@uhr/platform';
-import { loadStackEnv, tokenFor, waitFor } from '@uhr/platform/testing';
-import pg from 'pg';
+import { dropTestDatabase, loadStackEnv, tokenFor, waitFor } from '@uhr/platform/testing';
 import { DataSource } from 'typeorm';
 import { notificationsConfig, type NotificationsConfig } from '../src/config.js';
 import { NotificationsConsumer } from '../src/delivery/notifications.consumer.js';
@@ -120,10 +119,7 @@ afterAll(async () => {
   await app?.close();
   await kafka?.close();
   await receiver.stop();
-  const admin = new pg.Client({ connectionString: env.UHR_PG_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists "${database}" with (force)`).catch(() => undefined);
-  await admin.end();
+  await dropTestDatabase(database);
 });
 
 describe('every event type reaches the right recipients, once', () => {

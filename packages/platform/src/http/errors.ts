@@ -7,9 +7,13 @@ import {
   type ExceptionFilter,
   type ValidationError,
 } from '@nestjs/common';
+import type { ValidatorOptions } from 'class-validator';
 import type { Logger } from 'pino';
 import { currentCorrelationId } from '../logging/logger.js';
 import { ConcurrencyError } from '../persistence/event-store.js';
+import { classifyDependencyError, DEPENDENCY_RETRY_AFTER_SECONDS } from './dependency-errors.js';
+import { EdgeInputError } from './edge-input.js';
+import { nestedShapeErrors } from './nested-shape.js';
 
 /**
  * Errors a use case raises on purpose. The HTTP layer maps them to a status with the reason; anything else is
@@ -42,29 +46,92 @@ export class UnprocessableError extends DomainError {
   readonly status = 422;
 }
 
-function fieldErrors(errors: ValidationError[], prefix = ''): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+function collectFieldErrors(errors: ValidationError[], prefix: string, out: Map<string, string[]>): void {
   for (const e of errors) {
     const path = prefix ? `${prefix}.${e.property}` : e.property;
-    if (e.constraints) out[path] = Object.values(e.constraints);
-    if (e.children?.length) Object.assign(out, fieldErrors(e.children, path));
+    if (e.constraints) out.set(path, [...(out.get(path) ?? []), ...Object.values(e.constraints)]);
+    if (e.children?.length) collectFieldErrors(e.children, path, out);
   }
-  return out;
+}
+
+/** `{ path: [reasons] }`; a Map first, so a path named "constructor" or "__proto__" is a field like any other. */
+function fieldErrors(errors: ValidationError[]): Record<string, string[]> {
+  const out = new Map<string, string[]>();
+  collectFieldErrors(errors, '', out);
+  return Object.fromEntries(out);
+}
+
+/** class-validator's checks, then the presence and shape of nested objects it lets through (nested-shape.ts). */
+class PlatformValidationPipe extends ValidationPipe {
+  protected override async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
+    const errors = await super.validate(object, options);
+    return [...nestedShapeErrors(object), ...errors];
+  }
 }
 
 /** 400 with `fields: { name: [reasons] }`; unknown fields are refused rather than silently dropped. */
 export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new PlatformValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) =>
-      new BadRequestException({
-        error: 'ValidationFailed',
-        message: 'request is invalid',
-        fields: fieldErrors(errors),
-      }),
+    exceptionFactory: (errors) => new BadRequestException(invalidFields(fieldErrors(errors))),
   });
+}
+
+/** The body of every 400 about fields, from the ValidationPipe and the edge checks alike. */
+function invalidFields(fields: Record<string, string[]>) {
+  return { error: 'ValidationFailed', message: 'request is invalid', fields };
+}
+
+type Reply = { status(n: number): Reply; setHeader(name: string, value: string): void; json(b: unknown): void };
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  retryAfterSeconds?: number;
+}
+
+/** The edge refusal, thrown in a handler's chain or handed on by Nest as an HttpException's cause. */
+function edgeErrorOf(exception: unknown): EdgeInputError | undefined {
+  if (exception instanceof EdgeInputError) return exception;
+  const cause = exception instanceof HttpException ? exception.cause : undefined;
+  return cause instanceof EdgeInputError ? cause : undefined;
+}
+
+function httpAnswer(exception: HttpException): Answer {
+  const body = exception.getResponse();
+  return {
+    status: exception.getStatus(),
+    body: typeof body === 'string' ? { error: exception.name, message: body } : { error: exception.name, ...body },
+  };
+}
+
+/** A dependency's outage is 503 with Retry-After, text the database refused 400; anything else is a bug. */
+function dependencyAnswer(exception: unknown): Answer | undefined {
+  const failure = classifyDependencyError(exception);
+  if (failure?.status === 400) return { status: 400, body: { error: 'UnstorableInput', message: failure.reason } };
+  if (failure?.status !== 503) return undefined;
+  return {
+    status: 503,
+    body: { error: 'DependencyUnavailable', message: `${failure.dependency} is unavailable; retry later` },
+    retryAfterSeconds: DEPENDENCY_RETRY_AFTER_SECONDS,
+  };
+}
+
+/** What the client is told about `exception`; undefined for a bug (500 without internals). */
+function answerOf(exception: unknown): Answer | undefined {
+  const edge = edgeErrorOf(exception);
+  if (edge) return { status: 400, body: invalidFields(edge.fields()) };
+  if (exception instanceof DomainError) {
+    const details = exception.details ? { details: exception.details } : {};
+    return { status: exception.status, body: { error: exception.code, message: exception.message, ...details } };
+  }
+  if (exception instanceof ConcurrencyError) {
+    return { status: 409, body: { error: 'ConcurrentModification', message: exception.message } };
+  }
+  if (exception instanceof HttpException) return httpAnswer(exception);
+  return dependencyAnswer(exception);
 }
 
 @Catch()
@@ -72,35 +139,18 @@ export class HttpErrorFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<{ status(n: number): { json(b: unknown): void } }>();
+    const res = host.switchToHttp().getResponse<Reply>();
     const correlationId = currentCorrelationId();
-    if (exception instanceof DomainError) {
-      res.status(exception.status).json({
-        statusCode: exception.status,
-        error: exception.code,
-        message: exception.message,
-        ...(exception.details ? { details: exception.details } : {}),
-        correlationId,
-      });
+    const answer = answerOf(exception);
+    if (!answer) {
+      this.logger.error({ err: exception }, 'unhandled error');
+      res.status(500).json({ statusCode: 500, error: 'InternalError', message: 'internal error', correlationId });
       return;
     }
-    if (exception instanceof ConcurrencyError) {
-      res
-        .status(409)
-        .json({ statusCode: 409, error: 'ConcurrentModification', message: exception.message, correlationId });
-      return;
+    if (answer.retryAfterSeconds !== undefined) {
+      this.logger.warn({ err: exception }, 'dependency unavailable');
+      res.setHeader('Retry-After', String(answer.retryAfterSeconds));
     }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const body = exception.getResponse();
-      const shaped =
-        typeof body === 'string'
-          ? { statusCode: status, error: exception.name, message: body }
-          : { statusCode: status, error: exception.name, ...(body as object) };
-      res.status(status).json({ ...shaped, correlationId });
-      return;
-    }
-    this.logger.error({ err: exception }, 'unhandled error');
-    res.status(500).json({ statusCode: 500, error: 'InternalError', message: 'internal error', correlationId });
+    res.status(answer.status).json({ statusCode: answer.status, ...answer.body, correlationId });
   }
 }

@@ -125,3 +125,19 @@ export async function serviceToken(clientId: string, secret = `${clientId}-dev-s
   if (!res.ok) throw new Error(`Keycloak refused a token for client ${clientId}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }
+
+// .ts: jest's globalSetup loads this file without the moduleNameMapper (see global-setup.ts).
+export { attacksOn, BAD_STRINGS, fuzzService, openApiOf } from './edge-fuzz.ts';
+export type { EdgeFuzzOptions, FuzzFinding, FuzzReport, FuzzTarget } from './edge-fuzz.ts';
+
+/** Drops a database a test created for itself (its own service database), even with connections still open. */
+export async function dropTestDatabase(database: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: loadStackEnv().UHR_PG_URL });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists "${database.replace(/"/g, '""')}" with (force)`);
+  } finally {
+    await admin.end();
+  }
+}

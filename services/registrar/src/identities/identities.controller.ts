@@ -4,12 +4,13 @@ import {
   CurrentPrincipal,
   ForbiddenError,
   InvalidRequestError,
+  isEthAddress,
   Roles,
   currentCorrelationId,
   type EventContext,
   type Principal,
 } from '@uhr/platform';
-import { getAddress, isAddress } from 'ethers';
+import { getAddress } from 'ethers';
 import {
   EditIdentityDto,
   FindIdentityDto,
@@ -81,7 +82,7 @@ export class IdentitiesController {
 
   @Get('by-address/:address')
   async byAddress(@Param('address') address: string, @CurrentPrincipal() p: Principal) {
-    if (!isAddress(address)) throw new InvalidRequestError('InvalidAddress', 'address must be an Ethereum address');
+    if (!isEthAddress(address)) throw new InvalidRequestError('InvalidAddress', 'address must be an Ethereum address');
     return assertMayRead(p, await this.identities.byAddress(getAddress(address)));
   }
 

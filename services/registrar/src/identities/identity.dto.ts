@@ -1,15 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEthAddress } from '@uhr/platform';
 import { Type } from 'class-transformer';
-import {
-  IsEthereumAddress,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { IDENTITY_KINDS, type IdentityKind } from './domain/identity.js';
 
 /** Identifier systems a registrar may vouch for (FHIR Identifier.system, short names). */
@@ -44,7 +36,7 @@ export class RegisterIdentityDto {
   identifier!: IdentifierDto;
 
   @ApiProperty({ example: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' })
-  @IsEthereumAddress()
+  @IsEthAddress()
   address!: string;
 
   @ApiPropertyOptional({ description: 'Keycloak user id (sub) of the person who signs in as this identity' })
@@ -73,7 +65,7 @@ export class RetireIdentityDto {
 
 export class RebindIdentityDto {
   @ApiProperty()
-  @IsEthereumAddress()
+  @IsEthAddress()
   newAddress!: string;
 
   @ApiProperty({ example: 'key lost; identity re-verified in person' })

@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { createServiceApp } from '@uhr/platform';
+import { dropTestDatabase, fuzzService, loadStackEnv, tokenFor } from '@uhr/platform/testing';
+import { notificationsConfig } from '../src/config.js';
+import { NotificationsModule } from '../src/notifications.module.js';
+
+// The platform's edge checks through the notifications service booted in-process (this checkout's code).
+const env = loadStackEnv();
+const runId = randomBytes(4).toString('hex');
+const database = `uhr_notifications_edge_${runId}`;
+let app: INestApplication;
+let url: string;
+
+beforeAll(async () => {
+  const config = notificationsConfig({
+    ...env,
+    PORT: '0',
+    UHR_DATABASE: database,
+    UHR_NOTIFICATIONS_GROUP: `notifications-edge-${runId}`,
+    UHR_NOTIFICATIONS_FROM_BEGINNING: 'false',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  });
+  app = await createServiceApp(NotificationsModule.forRoot(config), config);
+  await app.listen(0, '127.0.0.1');
+  url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+}, 90_000);
+
+afterAll(async () => {
+  await app?.close();
+  await dropTestDatabase(database);
+});
+
+describe('notifications edge', () => {
+  it('refuses preferences nested 20,000 deep with 400 (before: a 500 from a stack overflow)', async () => {
+    const res = await fetch(`${url}/preferences`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${await tokenFor('patient-alice')}`, 'content-type': 'application/json' },
+      body: '['.repeat(20_000) + ']'.repeat(20_000),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { fields: unknown }).fields).toEqual({ '(body)': ['nested deeper than 32 levels'] });
+  });
+
+  it('answers every generated bad input below 500 (OpenAPI-driven) and stays healthy', async () => {
+    const report = await fuzzService({ service: 'notifications', url }, { numRuns: 60 });
+    expect(report.operations).toBeGreaterThanOrEqual(10);
+    expect(report.findings).toEqual([]);
+  });
+});
