@@ -9,6 +9,9 @@ cd "$ROOT"
 bash scripts/stack.sh up
 bash scripts/check.sh
 set -a; source .uhr/env; set +a
+# Gas per operation against the committed snapshot: a rise of more than 1 % fails the run.
+npm run -s bench:gas >"$ROOT/.uhr/logs/bench-gas.log" 2>&1 || { tail -n 40 "$ROOT/.uhr/logs/bench-gas.log"; exit 1; }
+echo "test: gas within the snapshot"
 
 report="$ROOT/.uhr/test-report.json"
 rc=0

@@ -140,7 +140,7 @@ export async function until<T>(
   }
 }
 
-/** Provider adds a FHIR resource for a patient and signs its anchor; resolves once Relationships holds it. */
+/** Provider adds a FHIR resource for a patient and signs its anchor; resolves once its Merkle batch is mined. */
 export async function addRecord(
   recordsUrl: string,
   author: Party,
@@ -171,7 +171,7 @@ export async function addRecord(
   });
 }
 
-/** The patient accepts (or rejects) a record with a signed RespondToRecord. */
+/** The patient accepts (or rejects) a record with a signed RespondToRecords (a list of one). */
 export async function answerRecord(recordsUrl: string, patient: Party, recordId: string, accept = true) {
   const t = (await call(recordsUrl, patient.token, 'GET', `/records/${recordId}/response-request?accept=${accept}`))
     .body;

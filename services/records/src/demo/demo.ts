@@ -123,13 +123,14 @@ async function main() {
     const r = (await call(RECORDS, hospital.token, 'GET', `/records/${recordId}`)).body;
     return r.status === 'pending' ? r : undefined;
   });
-  say('provider-hospital adds a lab report (AES-256-GCM in S3, hash on-chain)', {
+  say('provider-hospital adds a lab report (AES-256-GCM in S3; its hash a leaf of a Merkle batch on-chain)', {
     record: recordId,
     contentHash: pending.contentHash,
-    'Relationships tx': pending.chain.anchorTxHash,
+    'batch root': pending.chain.batchRoot,
+    'anchorBatch tx': pending.chain.anchorTxHash,
   });
 
-  // The patient accepts it with an EIP-712 signature the records service relays.
+  // The patient accepts it with an EIP-712 signature; the answer is anchored with the next batch.
   const rr = must(
     await call(RECORDS, alice.token, 'GET', `/records/${recordId}/response-request?accept=true`),
     200,
@@ -149,8 +150,9 @@ async function main() {
     const r = (await call(RECORDS, alice.token, 'GET', `/records/${recordId}`)).body;
     return r.status === 'accepted' ? r : undefined;
   });
-  say('patient-alice accepts the record (signed RespondToRecord)', {
-    'Relationships tx': accepted.chain.responseTxHash,
+  say('patient-alice accepts the record (signed RespondToRecords; its answer a leaf of the next batch)', {
+    'batch root': accepted.chain.responseBatchRoot,
+    'anchorBatch tx': accepted.chain.responseTxHash,
   });
 
   const issue = async (
