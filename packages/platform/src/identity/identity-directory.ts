@@ -74,6 +74,7 @@ const toIdentity = (r: Row): KnownIdentity => ({
 export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly consumer: IdempotentConsumer;
   private stopped = false;
+  private readonly cache = new IdentityCache();
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
@@ -117,6 +118,7 @@ export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicat
   }
 
   async apply(env: EventEnvelope, m: EntityManager): Promise<void> {
+    this.cache.clear();
     const p = env.payload as Record<string, unknown>;
     switch (env.type) {
       case 'registrar.IdentityRegistered':
@@ -149,16 +151,17 @@ export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicat
   }
 
   async byAddress(address: string): Promise<KnownIdentity | undefined> {
-    const rows: Row[] = await this.ds.query(
-      `select * from known_identities where address = $1 order by (status = 'active') desc, updated_at desc limit 1`,
-      [getAddress(address)],
+    const a = getAddress(address);
+    return this.cache.one(`address:${a}`, () =>
+      this.ds.query(
+        `select * from known_identities where address = $1 order by (status = 'active') desc, updated_at desc limit 1`,
+        [a],
+      ),
     );
-    return rows[0] ? toIdentity(rows[0]) : undefined;
   }
 
   async byId(id: string): Promise<KnownIdentity | undefined> {
-    const rows: Row[] = await this.ds.query('select * from known_identities where id = $1', [id]);
-    return rows[0] ? toIdentity(rows[0]) : undefined;
+    return this.cache.one(`id:${id}`, () => this.ds.query('select * from known_identities where id = $1', [id]));
   }
 
   async byChainId(chainId: string): Promise<KnownIdentity | undefined> {
@@ -170,9 +173,38 @@ export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicat
 
   /** Every active identity bound to a login (a person may hold more than one over time). */
   async bySubject(subject: string): Promise<KnownIdentity[]> {
-    const rows: Row[] = await this.ds.query(`select * from known_identities where subject = $1 and status = 'active'`, [
-      subject,
-    ]);
-    return rows.map(toIdentity);
+    return this.cache.all(`subject:${subject}`, () =>
+      this.ds.query(`select * from known_identities where subject = $1 and status = 'active'`, [subject]),
+    );
+  }
+}
+
+/**
+ * Identities found, remembered for `ttlMs`: every upload and read looks its parties up, and those change rarely.
+ * What this instance's consumer applies clears it at once; a change applied by another replica shows within the
+ * TTL (on top of the event's own lag). Misses are not remembered, so a new identity is found as soon as it is
+ * projected.
+ */
+class IdentityCache {
+  private readonly entries = new Map<string, { at: number; value: KnownIdentity[] }>();
+
+  constructor(private readonly ttlMs = 1000) {}
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  async one(key: string, load: () => Promise<Row[]>): Promise<KnownIdentity | undefined> {
+    return (await this.all(key, load))[0];
+  }
+
+  async all(key: string, load: () => Promise<Row[]>): Promise<KnownIdentity[]> {
+    const hit = this.entries.get(key);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
+    const value = (await load()).map(toIdentity);
+    if (value.length === 0) return value;
+    if (this.entries.size >= 10_000) this.entries.clear();
+    this.entries.set(key, { at: Date.now(), value });
+    return value;
   }
 }

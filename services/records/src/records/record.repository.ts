@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import {
+  appendSql,
+  ConcurrencyError,
+  envelopesOf,
+  OUTBOX_CHANNEL,
+  withConcurrencyErrors,
   type AggregateFold,
   EventStore,
   NotFoundError,
@@ -191,6 +196,34 @@ export class RecordRepository {
       await this.projectUploads(m, envelopes);
       return envelopes;
     });
+  }
+
+  /**
+   * A single record's signed anchor, on the hot path: decided on the row's state and written — event, outbox
+   * row and projection — in ONE statement (no transaction round trips). The row update is guarded by the version
+   * the decision was made on, so a concurrent change makes it write nothing and answer ConcurrencyError.
+   */
+  async requestAnchor(
+    row: RecordRow,
+    cmd: Extract<RecordCommand, { type: 'RequestAnchor' }>,
+    ctx: EventContext,
+  ): Promise<EventEnvelope> {
+    const stream = { streamId: row.id, expectedVersion: row.version };
+    const [env] = envelopesOf([{ ...stream, events: withRecordId(decide(cmd, stateOfRow(row)), row.id) }], ctx);
+    const part = appendSql([env!], RECORD_TOPIC, { name: 'anchor', firstParam: 6, when: 'exists (select 1 from upd)' });
+    const rows: Array<{ n: number }> = await withConcurrencyErrors([stream], () =>
+      this.ds.query(
+        `with upd as (
+           update records set status = 'anchoring', chain_error = null, anchor_auth_hash = $3, anchor_root = null,
+                  version = version + 1, updated_at = $4
+            where id = $1 and version = $2 and status = $5 returning id
+         ), ${part.ctes}
+         select (select count(*)::int from upd) as n, pg_notify('${OUTBOX_CHANNEL}', '')`,
+        [row.id, row.version, keccak256(cmd.signature), ctx.occurredAt, row.status, ...part.params],
+      ),
+    );
+    if (rows[0]?.n !== 1) throw new ConcurrencyError(row.id, row.version);
+    return env!;
   }
 
   /**

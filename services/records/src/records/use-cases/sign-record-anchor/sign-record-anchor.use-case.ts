@@ -45,10 +45,14 @@ export class SignRecordAnchorUseCase {
       deadline: cmd.deadline,
     });
     const signer = await assertSignedBy(this.directory, row.provider_id, p.subject, typed, cmd.signature);
-    const [env] = await refusalsAsHttp(() =>
-      this.records.execute(recordId, { type: 'RequestAnchor', by: p.subject, signer: signer.address, ...cmd }, ctx),
+    const env = await refusalsAsHttp(() =>
+      this.records.requestAnchor(
+        row,
+        { type: 'RequestAnchor', by: p.subject, signer: signer.address, ...pick(cmd) },
+        ctx,
+      ),
     );
-    return toView({ ...row, status: 'anchoring', version: env!.sequence, updated_at: ctx.occurredAt });
+    return toView({ ...row, status: 'anchoring', version: env.sequence, updated_at: ctx.occurredAt });
   }
 
   /**
