@@ -1,3 +1,5 @@
+// First: every ethers hash in the process uses the WebAssembly Keccak from here on.
+export { keccak256Bytes } from './crypto/keccak.js';
 export * from './config/config.js';
 export * from './events/envelope.js';
 export * from './persistence/database.js';

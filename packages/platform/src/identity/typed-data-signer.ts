@@ -1,4 +1,3 @@
-import { keccak_256 } from '@noble/hashes/sha3';
 import {
   concat,
   getAddress,
@@ -12,6 +11,7 @@ import {
   type TypedDataField,
 } from 'ethers';
 import { recover } from 'tiny-secp256k1';
+import { keccak256Bytes as keccak_256 } from '../crypto/keccak.js';
 
 /**
  * Recovers the address that signed an EIP-712 message — the same answer as ethers' `verifyTypedData`, but with
