@@ -181,6 +181,25 @@ describe('uploads anchored in Merkle batches', () => {
   });
 });
 
+describe('one tenant never fails another', () => {
+  it("commits a provider's uploads while another sends unstorable text into the same group commit", async () => {
+    const bad = Array.from({ length: 5 }, (_, i) =>
+      rec(p.clinic.token, 'POST', '/records', {
+        patientId: p.bob.identityId,
+        providerId: p.clinic.identityId,
+        category: 'laboratory',
+        title: `bad\u0000title ${i}`,
+        fhir: observation(p.bob, i),
+      }),
+    );
+    const good = Array.from({ length: 5 }, (_, i) => uploadAndSign(p.hospital, p.alice, 7000 + i));
+    const refused = await Promise.all(bad);
+    expect(refused.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
+    const ids = await Promise.all(good);
+    await allIn(ids, 'pending');
+  });
+});
+
 describe('the gatekeeper and the anchored root', () => {
   const read = (reader: Party, recordId: string) =>
     signedRead(reader.wallet, s.gatekeeperDomain, recordId, 'treatment').then((signed) =>
