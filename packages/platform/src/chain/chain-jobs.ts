@@ -103,9 +103,7 @@ export class ChainJobStore {
 
   /** Sent and not settled, lowest nonce first (a re-broadcast must fill nonces in order). */
   submitted(limit: number): Promise<JobRow[]> {
-    return this.ds.query(`select * from uhr_chain_tx where status = 'submitted' order by nonce, id limit $1`, [
-      limit,
-    ]);
+    return this.ds.query(`select * from uhr_chain_tx where status = 'submitted' order by nonce, id limit $1`, [limit]);
   }
 
   async highestOpenNonce(): Promise<number | undefined> {
