@@ -185,6 +185,25 @@ it('hands over mid-batch: the leader loses its lock, a standby takes over, every
   await expectConsecutiveNonces(d);
 });
 
+/** The backup after one more transaction of `key`'s, sent by someone other than the writer. */
+async function withForeignTransaction(backup: string, key: string): Promise<string> {
+  const side = new OwnAnvil(await freePort());
+  await side.start(backup);
+  try {
+    const rpc = new JsonRpcBatch(side.url);
+    const wallet = new Wallet(key);
+    const nonce = await rpc.one<string>('eth_getTransactionCount', [wallet.address, 'latest']);
+    const gasPrice = await rpc.one<string>('eth_gasPrice', []);
+    const tx = { to: wallet.address, nonce: Number(nonce), gasLimit: 21_000, gasPrice, chainId: 31337 };
+    await rpc.one('eth_sendRawTransaction', [await wallet.signTransaction(tx)]);
+    const restored = `${backup}.restored.json`;
+    writeFileSync(restored, gunzipSync(Buffer.from((await rpc.one<string>('anvil_dumpState', [])).slice(2), 'hex')));
+    return restored;
+  } finally {
+    await side.kill();
+  }
+}
+
 describe('a chain that loses its last blocks under load', () => {
   let anvil: OwnAnvil;
   const rpc = () => new JsonRpcBatch(anvil.url);
@@ -196,28 +215,21 @@ describe('a chain that loses its last blocks under load', () => {
 
   it('a node restored from an older backup: vanished jobs are re-sent, a taken nonce re-signed, none twice', async () => {
     const d = await drill(anvil.url);
-    await enqueue(d, counterJobs(300));
     (await d.writer({ maxInFlight: 32 }, true)).start();
-    await waitFor('100 confirmed', async () => (await count(d, `status = 'confirmed'`)) >= 100, { timeoutMs: 60_000 });
+    await enqueue(d, counterJobs(100));
+    await settled(d, 100);
     const backup = join(tmpdir(), `uhr-anvil-${anvil.port}.json`);
     const dump = await rpc().one<string>('anvil_dumpState', []);
     writeFileSync(backup, gunzipSync(Buffer.from(dump.slice(2), 'hex')));
-    await waitFor('200 confirmed', async () => (await count(d, `status = 'confirmed'`)) >= 200, { timeoutMs: 60_000 });
+    await enqueue(d, counterJobs(100, 101));
+    await settled(d, 200);
+    // Under load: the last hundred are being signed and sent when the node dies.
+    await enqueue(d, counterJobs(100, 201));
+    await waitFor('some of the last sent', async () => (await count(d, `status <> 'pending'`)) > 210);
     await anvil.kill();
-    await anvil.start(backup);
-    // Before the writer is back, another transaction of the same signer takes the first freed nonce.
-    const wallet = new Wallet(d.key);
-    const nonce = await rpc().one<string>('eth_getTransactionCount', [wallet.address, 'latest']);
-    const gasPrice = await rpc().one<string>('eth_gasPrice', []);
-    await rpc().one('eth_sendRawTransaction', [
-      await wallet.signTransaction({
-        to: wallet.address,
-        nonce: Number(nonce),
-        gasLimit: 21_000,
-        gasPrice,
-        chainId: 31337,
-      }),
-    ]);
+    // While the node is down, its backup is restored and another transaction of the same signer takes the
+    // first freed nonce (done on a side port, so the writer cannot be first).
+    await anvil.start(await withForeignTransaction(backup, d.key));
     await confirmedOnChain(d, 300);
     await expectExactlyOnce(d, 300);
     const reverted: Array<{ n: string }> = await d.ds.query(
@@ -228,11 +240,14 @@ describe('a chain that loses its last blocks under load', () => {
 
   it('evm_revert under load: jobs of the reverted blocks are confirmed again, the service told once', async () => {
     const d = await drill(anvil.url);
-    await enqueue(d, counterJobs(200));
     (await d.writer({ maxInFlight: 32 })).start();
-    await waitFor('50 confirmed', async () => (await count(d, `status = 'confirmed'`)) >= 50, { timeoutMs: 60_000 });
+    await enqueue(d, counterJobs(50));
+    await settled(d, 50);
     const snapshot = await rpc().one<string>('evm_snapshot', []);
-    await waitFor('120 confirmed', async () => (await count(d, `status = 'confirmed'`)) >= 120, { timeoutMs: 60_000 });
+    await enqueue(d, counterJobs(70, 51));
+    await settled(d, 120);
+    await enqueue(d, counterJobs(80, 121));
+    await waitFor('some of the last sent', async () => (await count(d, `status <> 'pending'`)) > 125);
     expect(await rpc().one<boolean>('evm_revert', [snapshot])).toBe(true);
     await confirmedOnChain(d, 200);
     await expectExactlyOnce(d, 200);

@@ -147,8 +147,11 @@ export class ChainWriter {
   async tick(): Promise<number> {
     await this.followCanonicalChain();
     const fee = await this.provider.getFeeData();
-    const waiting = await this.resend(await this.store.submitted(this.maxInFlight), fee);
-    const room = this.maxInFlight - waiting.length;
+    const open = await this.store.submitted(this.maxInFlight + 1);
+    const waiting = await this.resend(open.slice(0, this.maxInFlight), fee);
+    // While more are open than fit in the window (after a rollback), nothing new is signed: a fresh nonce above
+    // open ones not yet re-sent could not be mined before them.
+    const room = open.length > this.maxInFlight ? 0 : this.maxInFlight - waiting.length;
     const sent = room > 0 ? await this.sendNew(await this.store.pending(room), fee) : [];
     return sent.length + (await this.settleMined([...waiting, ...sent]));
   }

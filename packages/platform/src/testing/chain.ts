@@ -52,7 +52,9 @@ export async function deployCounter(rpcUrl: string, key: string): Promise<string
 
 /** How many times the chain applied each key. */
 export async function countersOf(rpcUrl: string, address: string, keys: string[]): Promise<bigint[]> {
-  const answers = await new JsonRpcBatch(rpcUrl).many<string>(keys.map((k) => ['eth_getStorageAt', [address, k, 'latest']]));
+  const answers = await new JsonRpcBatch(rpcUrl).many<string>(
+    keys.map((k) => ['eth_getStorageAt', [address, k, 'latest']]),
+  );
   return answers.map((a) => {
     if (!a.ok) throw new Error(a.error.message);
     return BigInt(a.result);
@@ -136,10 +138,13 @@ export class OwnAnvil {
 
   async start(loadState?: string): Promise<void> {
     const args = ['--host', '127.0.0.1', '--port', String(this.port), '--chain-id', '31337', '--silent'];
-    this.child = spawn(join(repoRoot(), 'node_modules', '.bin', 'anvil'), [
-      ...args,
-      ...(loadState ? ['--load-state', loadState] : []),
-    ]);
+    // node_modules/.bin/anvil is a node wrapper around the platform's binary: the child leads its own process
+    // group so that kill() reaches the binary too.
+    this.child = spawn(
+      join(repoRoot(), 'node_modules', '.bin', 'anvil'),
+      [...args, ...(loadState ? ['--load-state', loadState] : [])],
+      { detached: true, stdio: 'ignore' },
+    );
     const rpc = new JsonRpcBatch(this.url);
     for (let i = 0; ; i++) {
       if (
@@ -160,7 +165,15 @@ export class OwnAnvil {
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
-      child.kill('SIGKILL');
+      process.kill(-child.pid!, 'SIGKILL');
     });
+    const rpc = new JsonRpcBatch(this.url);
+    while (
+      await rpc.one('eth_chainId', []).then(
+        () => true,
+        () => false,
+      )
+    )
+      await new Promise((r) => setTimeout(r, 20));
   }
 }
