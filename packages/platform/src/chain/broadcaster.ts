@@ -1,7 +1,8 @@
-import { keccak256, type FeeData, type TransactionRequest, type Wallet } from 'ethers';
+import { keccak256, type FeeData, type TransactionLike } from 'ethers';
 import type { Logger } from 'pino';
 import type { JobRow } from './chain-jobs.js';
 import type { JsonRpcBatch, RpcError } from './json-rpc-batch.js';
+import type { TransactionSigner } from './transaction-signer.js';
 
 /** A receipt as the node sends it (quantities in hex). */
 export interface RawReceipt {
@@ -29,7 +30,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class Broadcaster {
   constructor(
     private readonly rpc: JsonRpcBatch,
-    private readonly wallet: Wallet,
+    private readonly address: string,
+    private readonly signer: TransactionSigner,
     private readonly chainId: bigint,
     private readonly logger: Logger,
   ) {}
@@ -79,7 +81,7 @@ export class Broadcaster {
    */
   async fillNonceGaps(waiting: JobRow[], fee: FeeData): Promise<number> {
     if (waiting.length === 0) return 0;
-    const address = this.wallet.address;
+    const address = this.address;
     const latest = Number(await this.rpc.one<string>('eth_getTransactionCount', [address, 'latest']));
     const held = new Set(waiting.map((r) => Number(r.nonce)));
     const gaps: number[] = [];
@@ -88,15 +90,15 @@ export class Broadcaster {
     this.logger.warn({ gaps: gaps.length, from: gaps[0] }, 'chain writer: filling nonce gaps left by vanished txs');
     const fillers: SentTx[] = [];
     for (const nonce of gaps) {
-      const raw = await this.sign({ to: address, value: 0n, nonce, gasLimit: 21_000n }, fee);
+      const raw = this.sign({ to: address, value: 0n, nonce, gasLimit: 21_000n }, fee);
       fillers.push({ raw, hash: keccak256(raw) });
     }
     await this.broadcast(fillers);
     return gaps.length;
   }
 
-  sign(tx: TransactionRequest, fee: FeeData): Promise<string> {
-    return this.wallet.signTransaction({
+  sign(tx: TransactionLike<string>, fee: FeeData): string {
+    return this.signer.sign({
       ...tx,
       chainId: this.chainId,
       type: 2,

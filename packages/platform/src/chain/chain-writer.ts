@@ -15,6 +15,7 @@ import {
   type SignedJob,
 } from './chain-jobs.js';
 import { JsonRpcBatch } from './json-rpc-batch.js';
+import { TransactionSigner } from './transaction-signer.js';
 
 export { CHAIN_CHANNEL, enqueueChainJob, type ChainJob, type ChainJobHandler } from './chain-jobs.js';
 
@@ -76,7 +77,7 @@ export class ChainWriter {
     this.wallet = new Wallet(privateKey, this.provider);
     const rpc = new JsonRpcBatch(rpcUrl);
     this.store = new ChainJobStore(ds);
-    this.sender = new Broadcaster(rpc, this.wallet, this.chainId, logger);
+    this.sender = new Broadcaster(rpc, this.wallet.address, new TransactionSigner(privateKey), this.chainId, logger);
     this.watch = new CanonicalWatch(this.store, rpc);
     this.maxInFlight = opts.maxInFlight ?? 256;
   }
@@ -199,7 +200,7 @@ export class ChainWriter {
     const prepared = await this.prepare(pending);
     if (prepared.length === 0) return [];
     const first = await this.nonceToUse();
-    const signed = await this.sign(prepared, first, fee);
+    const signed = this.sign(prepared, first, fee);
     const stored = await this.store.storeSigned((sql, params) => this.leader.query(sql, params), signed);
     this.nextNonce = first + signed.length;
     const mine = signed.filter((s) => stored.has(s.row.id));
@@ -219,10 +220,10 @@ export class ChainWriter {
     return Math.max(onNode, highest === undefined ? 0 : highest + 1);
   }
 
-  private async sign(prepared: Prepared[], first: number, fee: FeeData): Promise<SignedJob[]> {
+  private sign(prepared: Prepared[], first: number, fee: FeeData): SignedJob[] {
     const signed: SignedJob[] = [];
     for (const [i, p] of prepared.entries()) {
-      const raw = await this.sender.sign({ ...p.call, nonce: first + i, gasLimit: p.gasLimit }, fee);
+      const raw = this.sender.sign({ ...p.call, nonce: first + i, gasLimit: p.gasLimit }, fee);
       signed.push({ row: p.row, nonce: first + i, raw, hash: keccak256(raw) });
     }
     return signed;
