@@ -4,6 +4,7 @@
 // the writer's start until the last is confirmed. Runs on dist/: `npm run build -w @uhr/platform` first.
 // Usage: npm run bench:chain [-- --count 3000 --runs 3 --in-flight 256]
 import { loadavg, cpus } from 'node:os';
+import { parseArgs } from 'node:util';
 import { enqueueChainJob } from '../dist/index.js';
 import { loadStackEnv } from '../dist/testing/index.js';
 import {
@@ -18,14 +19,9 @@ import {
   testChainWriter,
 } from '../dist/testing/chain.js';
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .join(' ')
-    .split('--')
-    .filter(Boolean)
-    .map((a) => a.trim().split(/\s+/)),
-);
+const { values: args } = parseArgs({
+  options: { count: { type: 'string' }, runs: { type: 'string' }, 'in-flight': { type: 'string' } },
+});
 const count = Number(args.count ?? 3000);
 const runs = Number(args.runs ?? 3);
 const maxInFlight = Number(args['in-flight'] ?? 256);
@@ -74,4 +70,6 @@ async function run() {
 const rates = [];
 for (let i = 0; i < runs; i++) rates.push(await run());
 rates.sort((a, b) => a - b);
-console.log(`median of ${runs}: ${rates[Math.floor(runs / 2)].toFixed(0)} tx/s per signer (load ${loadavg()[0].toFixed(2)})`);
+console.log(
+  `median of ${runs}: ${rates[Math.floor(runs / 2)].toFixed(0)} tx/s per signer (load ${loadavg()[0].toFixed(2)})`,
+);
