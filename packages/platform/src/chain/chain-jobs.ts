@@ -83,6 +83,12 @@ export type Settlement = ({ outcome: 'confirmed' } | { outcome: 'rejected'; reas
   at: Landing;
 };
 
+/** A block as the writer stored it: height and hash. */
+export interface StoredBlock {
+  n: number;
+  hash: string;
+}
+
 export interface SignedJob {
   row: JobRow;
   nonce: number;
@@ -173,25 +179,39 @@ export class ChainJobStore {
     return new Map(rows.map((r) => [r.id, r.announced]));
   }
 
-  /** The most recent blocks that confirmed jobs (below `below`), newest first, as this writer saw them. */
-  newestConfirmedBlocks(below: number | null, limit: number): Promise<Array<{ n: string; hash: string }>> {
-    return this.ds.query(
-      `select distinct block_number as n, block_hash as hash from uhr_chain_tx
-       where status = 'confirmed' and block_hash is not null and ($1::bigint is null or block_number < $1)
-       order by n desc limit $2`,
-      [below, limit],
+  /** The blocks that confirmed the newest `jobs` jobs (one row per block), newest first. */
+  async newestConfirmedBlocks(jobs: number): Promise<StoredBlock[]> {
+    const rows: Array<{ n: string; hash: string }> = await this.ds.query(
+      `select distinct n, hash from (select block_number as n, block_hash as hash from uhr_chain_tx
+         where status = 'confirmed' and block_hash is not null order by block_number desc limit $1) newest
+       order by n desc`,
+      [jobs],
     );
+    return rows.map(storedBlock);
   }
 
-  /** Jobs confirmed at or above `block` are open again: their transaction is looked for or sent anew. */
-  async reopenFrom(m: EntityManager, block: number): Promise<JobRow[]> {
+  /** Distinct confirming blocks at or below height `top`, newest first. */
+  async confirmedBlocksAtOrBelow(top: number, limit: number): Promise<StoredBlock[]> {
+    const rows: Array<{ n: string; hash: string }> = await this.ds.query(
+      `select distinct block_number as n, block_hash as hash from uhr_chain_tx
+       where status = 'confirmed' and block_hash is not null and block_number <= $1
+       order by n desc, hash limit $2`,
+      [top, limit],
+    );
+    return rows.map(storedBlock);
+  }
+
+  /** Jobs confirmed in these blocks are open again: their transaction is looked for or sent anew. */
+  async reopenIn(m: EntityManager, blockHashes: string[]): Promise<JobRow[]> {
     return returnedRows<JobRow>(
       await m.query(
         `update uhr_chain_tx set status = 'submitted', block_number = null, block_hash = null,
            last_error = 'its block left the canonical chain', updated_at = now()
-         where status = 'confirmed' and block_hash is not null and block_number >= $1 returning *`,
-        [block],
+         where status = 'confirmed' and block_hash = any($1::text[]) returning *`,
+        [blockHashes],
       ),
     );
   }
 }
+
+const storedBlock = (r: { n: string; hash: string }): StoredBlock => ({ n: Number(r.n), hash: r.hash });

@@ -129,12 +129,19 @@ async function offChain(d: Drill): Promise<string[]> {
     .map((r) => r.n);
 }
 
-/** All n jobs confirmed, and in blocks the chain still holds (the writer has followed the rollback). */
+/**
+ * All n jobs confirmed, and in blocks the chain still holds (the writer has followed the rollback). anvil's
+ * automine mines when a transaction arrives, and transactions its pool kept across an `evm_revert` or a state
+ * dump can wait there for the next one: a block mined each poll stands in for a real chain's block production.
+ */
 const confirmedOnChain = (d: Drill, n: number) =>
   waitFor(
     `all ${n} confirmed in canonical blocks`,
-    async () => (await count(d, `status = 'confirmed'`)) === n && (await offChain(d)).length === 0,
-    { timeoutMs: 120_000, intervalMs: 250 },
+    async () => {
+      await new JsonRpcBatch(d.rpcUrl).one('evm_mine', []);
+      return (await count(d, `status = 'confirmed'`)) === n && (await offChain(d)).length === 0;
+    },
+    { timeoutMs: 100_000, intervalMs: 250 },
   );
 
 it('keeps many transactions in flight: 500 jobs confirmed, each once on chain, nonces consecutive', async () => {
@@ -213,7 +220,7 @@ describe('a chain that loses its last blocks under load', () => {
   });
   afterAll(() => anvil.kill());
 
-  it('a node restored from an older backup: vanished jobs are re-sent, a taken nonce re-signed, none twice', async () => {
+  it('a node restored from an older backup: vanished jobs re-sent, a taken nonce re-signed, a gap filled, none twice', async () => {
     const d = await drill(anvil.url);
     (await d.writer({ maxInFlight: 32 }, true)).start();
     await enqueue(d, counterJobs(100));
@@ -221,17 +228,22 @@ describe('a chain that loses its last blocks under load', () => {
     const backup = join(tmpdir(), `uhr-anvil-${anvil.port}.json`);
     const dump = await rpc().one<string>('anvil_dumpState', []);
     writeFileSync(backup, gunzipSync(Buffer.from(dump.slice(2), 'hex')));
-    await enqueue(d, counterJobs(100, 101));
-    await settled(d, 200);
+    // A refusal mined in a block that will vanish leaves its nonce unused on the restored chain: a gap.
+    await enqueue(d, [...counterJobs(50, 101), ['mined-revert', { key: counterKey(0) }], ...counterJobs(50, 151)]);
+    await settled(d, 201);
     // Under load: the last hundred are being signed and sent when the node dies.
     await enqueue(d, counterJobs(100, 201));
-    await waitFor('some of the last sent', async () => (await count(d, `status <> 'pending'`)) > 210);
+    await waitFor('some of the last sent', async () => (await count(d, `status <> 'pending'`)) > 211);
     await anvil.kill();
     // While the node is down, its backup is restored and another transaction of the same signer takes the
     // first freed nonce (done on a side port, so the writer cannot be first).
     await anvil.start(await withForeignTransaction(backup, d.key));
     await confirmedOnChain(d, 300);
     await expectExactlyOnce(d, 300);
+    // Every nonce up to the highest the writer used is spent on the node: the refusal's vacated one was filled.
+    const [top] = await d.ds.query(`select max(nonce)::int as n from uhr_chain_tx`);
+    const spent = await rpc().one<string>('eth_getTransactionCount', [new Wallet(d.key).address, 'latest']);
+    expect(Number(spent)).toBe(top.n + 1);
     const reverted: Array<{ n: string }> = await d.ds.query(
       `select count(distinct job_key)::text as n from chain_effects where effect = 'reverted'`,
     );

@@ -159,12 +159,15 @@ export class ChainWriter {
 
   /** Jobs whose confirming block left the chain are submitted again: found mined anew, re-sent or re-signed. */
   private async followCanonicalChain(): Promise<void> {
-    const from = await this.watch.firstVanished();
-    if (from === undefined) return;
+    const gone = await this.watch.vanished();
+    if (gone.length === 0) return;
     this.nextNonce = undefined;
     await this.ds.transaction(async (m) => {
-      const rows = await this.store.reopenFrom(m, from);
-      this.logger.warn({ fromBlock: from, jobs: rows.length }, 'chain writer: confirmed blocks vanished; re-sending');
+      const rows = await this.store.reopenIn(m, gone);
+      this.logger.warn(
+        { blocks: gone.length, jobs: rows.length },
+        'chain writer: confirmed blocks vanished; re-sending',
+      );
       for (const row of rows) await this.handler(row.kind).onReverted?.(m, toJob(row));
     });
   }
@@ -311,6 +314,7 @@ export class ChainWriter {
     for (const s of batch) {
       const announced = moved.get(s.row.id);
       if (announced === undefined) continue; // settled by someone else meanwhile
+      if (s.at.block !== null && s.at.blockHash !== null) this.watch.saw({ n: s.at.block, hash: s.at.blockHash });
       const handler = this.handler(s.row.kind);
       const job = toJob({
         ...s.row,
