@@ -2,7 +2,7 @@
 // platform's anvil (scripts/stack.sh up) and PostgreSQL. Each run: a database of its own, a fresh signer funded
 // by anvil_setBalance (no other signer's nonces touched), a counter contract; N jobs queued, then timed from
 // the writer's start until the last is confirmed. Runs on dist/: `npm run build -w @uhr/platform` first.
-// Usage: npm run bench:chain [-- --count 3000 --runs 3 --in-flight 256]
+// Usage: npm run bench:chain [-- --count 1000 --runs 3 --in-flight 256]
 import { loadavg, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { enqueueChainJob } from '../dist/index.js';
@@ -22,7 +22,7 @@ import {
 const { values: args } = parseArgs({
   options: { count: { type: 'string' }, runs: { type: 'string' }, 'in-flight': { type: 'string' } },
 });
-const count = Number(args.count ?? 3000);
+const count = Number(args.count ?? 1000);
 const runs = Number(args.runs ?? 3);
 const maxInFlight = Number(args['in-flight'] ?? 256);
 const env = loadStackEnv();

@@ -57,7 +57,12 @@ export class Broadcaster {
     return { taken, failure };
   }
 
-  /** Polls receipts of all the rows together, from 5 ms up to 250 ms apart, until each is mined or time is up. */
+  /**
+   * Polls receipts of all the rows together, from 5 ms up to 250 ms apart, until each is mined or time is up.
+   * Once polls are 250 ms apart it stops waiting when the node no longer knows one of them (a rollback took it,
+   * its pool dropped it — anvil does so under load — leaving the later nonces queued behind the gap): the next
+   * pass re-broadcasts every unmined one.
+   */
   async receipts(rows: JobRow[], timeoutMs: number): Promise<Map<string, RawReceipt>> {
     const found = new Map<string, RawReceipt>();
     const deadline = Date.now() + timeoutMs;
@@ -69,9 +74,15 @@ export class Broadcaster {
       });
       waiting = waiting.filter((h) => !found.has(h));
       if (waiting.length === 0 || Date.now() + delay > deadline) break;
+      if (delay === 250 && (await this.anyDropped(waiting))) break;
       await sleep(delay);
     }
     return found;
+  }
+
+  private async anyDropped(hashes: string[]): Promise<boolean> {
+    const answers = await this.rpc.many<object | null>(hashes.map((h) => ['eth_getTransactionByHash', [h]]));
+    return answers.some((a) => a.ok && a.result === null);
   }
 
   /**

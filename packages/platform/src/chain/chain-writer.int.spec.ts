@@ -202,7 +202,8 @@ async function withForeignTransaction(backup: string, key: string): Promise<stri
     const nonce = await rpc.one<string>('eth_getTransactionCount', [wallet.address, 'latest']);
     const gasPrice = await rpc.one<string>('eth_gasPrice', []);
     const tx = { to: wallet.address, nonce: Number(nonce), gasLimit: 21_000, gasPrice, chainId: 31337 };
-    await rpc.one('eth_sendRawTransaction', [await wallet.signTransaction(tx)]);
+    const hash = await rpc.one<string>('eth_sendRawTransaction', [await wallet.signTransaction(tx)]);
+    await waitFor('the foreign transaction mined', () => rpc.one('eth_getTransactionReceipt', [hash]).then(Boolean));
     const restored = `${backup}.restored.json`;
     writeFileSync(restored, gunzipSync(Buffer.from((await rpc.one<string>('anvil_dumpState', [])).slice(2), 'hex')));
     return restored;
@@ -244,6 +245,8 @@ describe('a chain that loses its last blocks under load', () => {
     const [top] = await d.ds.query(`select max(nonce)::int as n from uhr_chain_tx`);
     const spent = await rpc().one<string>('eth_getTransactionCount', [new Wallet(d.key).address, 'latest']);
     expect(Number(spent)).toBe(top.n + 1);
+    // The job whose nonce the foreign transaction took was signed again.
+    expect(await count(d, `attempts > 1`)).toBeGreaterThan(0);
     const reverted: Array<{ n: string }> = await d.ds.query(
       `select count(distinct job_key)::text as n from chain_effects where effect = 'reverted'`,
     );
