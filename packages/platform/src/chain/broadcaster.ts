@@ -90,7 +90,7 @@ export class Broadcaster {
    * waiting unused, and the node then holds the waiting ones forever. Each such gap gets a zero-value transfer
    * to ourselves so the nonces after it can be mined.
    */
-  async fillNonceGaps(waiting: JobRow[], fee: FeeData): Promise<number> {
+  async fillNonceGaps(waiting: JobRow[], fee: () => Promise<FeeData>): Promise<number> {
     if (waiting.length === 0) return 0;
     const address = this.address;
     const latest = Number(await this.rpc.one<string>('eth_getTransactionCount', [address, 'latest']));
@@ -100,8 +100,9 @@ export class Broadcaster {
     if (gaps.length === 0) return 0;
     this.logger.warn({ gaps: gaps.length, from: gaps[0] }, 'chain writer: filling nonce gaps left by vanished txs');
     const fillers: SentTx[] = [];
+    const fees = await fee();
     for (const nonce of gaps) {
-      const raw = this.sign({ to: address, value: 0n, nonce, gasLimit: 21_000n }, fee);
+      const raw = this.sign({ to: address, value: 0n, nonce, gasLimit: 21_000n }, fees);
       fillers.push({ raw, hash: keccak256(raw) });
     }
     await this.broadcast(fillers);

@@ -147,7 +147,8 @@ export class ChainWriter {
    */
   async tick(): Promise<number> {
     await this.followCanonicalChain();
-    const fee = await this.provider.getFeeData();
+    let fees: Promise<FeeData> | undefined;
+    const fee = () => (fees ??= this.provider.getFeeData()); // once per pass, and only when something is signed
     const open = await this.store.submitted(this.maxInFlight + 1);
     const waiting = await this.resend(open.slice(0, this.maxInFlight), fee);
     // While more are open than fit in the window (after a rollback), nothing new is signed: a fresh nonce above
@@ -176,7 +177,7 @@ export class ChainWriter {
    * Submitted jobs without a receipt (a crash, a timeout, a vanished block) are broadcast again with their
    * stored bytes; a job whose nonce went elsewhere goes back to pending, to be signed again.
    */
-  private async resend(open: JobRow[], fee: FeeData): Promise<JobRow[]> {
+  private async resend(open: JobRow[], fee: () => Promise<FeeData>): Promise<JobRow[]> {
     if (open.length === 0) return [];
     const mined = await this.sender.receipts(open, 0);
     const unmined = open.filter((r) => !mined.has(r.tx_hash!));
@@ -199,11 +200,11 @@ export class ChainWriter {
   }
 
   /** Signs the batch with consecutive nonces, stores the bytes, then broadcasts them without awaiting each. */
-  private async sendNew(pending: JobRow[], fee: FeeData): Promise<JobRow[]> {
+  private async sendNew(pending: JobRow[], fee: () => Promise<FeeData>): Promise<JobRow[]> {
     const prepared = await this.prepare(pending);
     if (prepared.length === 0) return [];
     const first = await this.nonceToUse();
-    const signed = this.sign(prepared, first, fee);
+    const signed = this.sign(prepared, first, await fee());
     const stored = await this.store.storeSigned((sql, params) => this.leader.query(sql, params), signed);
     this.nextNonce = first + signed.length;
     const mine = signed.filter((s) => stored.has(s.row.id));
