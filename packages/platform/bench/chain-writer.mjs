@@ -15,6 +15,7 @@ import {
   counterKey,
   countersOf,
   deployCounter,
+  dropTestDatabase,
   fundedSigner,
   testChainWriter,
 } from '../dist/testing/chain.js';
@@ -57,6 +58,7 @@ async function run() {
   const sample = await countersOf(rpcUrl, counter, [counterKey(1), counterKey(count)]);
   if (sample.some((c) => c !== 1n)) throw new Error(`a job was not applied exactly once: ${sample}`);
   await ds.destroy();
+  await dropTestDatabase(env.UHR_PG_URL, database);
   const blocks = done.last - done.first + 1;
   const rate = count / seconds;
   console.log(

@@ -1,7 +1,7 @@
 import { keccak256, type FeeData, type TransactionLike } from 'ethers';
 import type { Logger } from 'pino';
 import type { JobRow } from './chain-jobs.js';
-import type { JsonRpcBatch, RpcError } from './json-rpc-batch.js';
+import type { JsonRpcBatch, RpcCall, RpcError } from './json-rpc-batch.js';
 import type { TransactionSigner } from './transaction-signer.js';
 
 /** A receipt as the node sends it (quantities in hex). */
@@ -23,6 +23,9 @@ export interface BroadcastResult {
   /** A refusal that is neither "known" nor "nonce taken" (funds, fees): the batch is retried later. */
   failure: RpcError | undefined;
 }
+
+/** Blocks mined without any awaited transaction before a pass stops waiting for them. */
+const STALL_BLOCKS = 3;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -59,21 +62,26 @@ export class Broadcaster {
 
   /**
    * Polls receipts of all the rows together, from 5 ms up to 250 ms apart, until each is mined or time is up.
-   * Once polls are 250 ms apart it stops waiting when the node no longer knows one of them (a rollback took it,
-   * its pool dropped it — anvil does so under load — leaving the later nonces queued behind the gap): the next
-   * pass re-broadcasts every unmined one.
+   * It stops waiting early, leaving the rest to the next pass (which follows the chain and re-broadcasts), when
+   * the node no longer knows one of them (a rollback took it, or its pool dropped it — anvil does under load —
+   * leaving later nonces queued behind the gap), or when blocks go by without any of them (STALL_BLOCKS).
    */
   async receipts(rows: JobRow[], timeoutMs: number): Promise<Map<string, RawReceipt>> {
     const found = new Map<string, RawReceipt>();
     const deadline = Date.now() + timeoutMs;
     let waiting = rows.map((r) => r.tx_hash!);
+    let progressAt: number | undefined;
     for (let delay = 5; waiting.length > 0; delay = Math.min(250, delay * 2)) {
-      const answers = await this.rpc.many<RawReceipt | null>(waiting.map((h) => ['eth_getTransactionReceipt', [h]]));
-      answers.forEach((a, i) => {
-        if (a.ok && a.result) found.set(waiting[i]!, a.result);
-      });
+      const [head, ...answers] = await this.rpc.many<RawReceipt | string | null>([
+        ['eth_blockNumber', []],
+        ...waiting.map((h): RpcCall => ['eth_getTransactionReceipt', [h]]),
+      ]);
+      answers.forEach((a, i) => a.ok && a.result && found.set(waiting[i]!, a.result as RawReceipt));
+      const before = waiting.length;
       waiting = waiting.filter((h) => !found.has(h));
-      if (waiting.length === 0 || Date.now() + delay > deadline) break;
+      const height = head!.ok ? Number(head!.result as string) : 0;
+      if (progressAt === undefined || waiting.length < before) progressAt = height;
+      if (waiting.length === 0 || Date.now() + delay > deadline || height - progressAt >= STALL_BLOCKS) break;
       if (delay === 250 && (await this.anyDropped(waiting))) break;
       await sleep(delay);
     }

@@ -13,6 +13,7 @@ import {
   counterKey,
   countersOf,
   deployCounter,
+  dropTestDatabase,
   freePort,
   fundedSigner,
   OwnAnvil,
@@ -26,6 +27,7 @@ import { JsonRpcBatch } from './json-rpc-batch.js';
 /** One drill: its own database, signer and counter contract on `rpcUrl`. */
 interface Drill {
   ds: DataSource;
+  database: string;
   rpcUrl: string;
   key: string;
   counter: string;
@@ -42,6 +44,7 @@ async function drill(rpcUrl = env.UHR_CHAIN_RPC_URL!): Promise<Drill> {
   const counter = await deployCounter(rpcUrl, key);
   const d: Drill = {
     ds,
+    database,
     rpcUrl,
     key,
     counter,
@@ -61,6 +64,7 @@ afterAll(async () => {
   for (const d of drills) {
     for (const w of d.writers) await w.stop().catch(() => undefined);
     await d.ds.destroy();
+    await dropTestDatabase(env.UHR_PG_URL!, d.database);
   }
 });
 

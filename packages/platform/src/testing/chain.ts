@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { id, JsonRpcProvider, toBeHex, Wallet, zeroPadValue } from 'ethers';
+import pg from 'pg';
 import pino from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ChainJob, ChainJobHandler } from '../chain/chain-writer.js';
@@ -76,6 +77,17 @@ export async function chainTestDatabase(
     },
   ]);
   return { ds, database };
+}
+
+/** Drops a database chainTestDatabase made (its DataSource destroyed first). */
+export async function dropTestDatabase(pgUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${database}" with (force)`);
+  } finally {
+    await client.end();
+  }
 }
 
 const record = (m: EntityManager, job: ChainJob, effect: string, detail: string | null = null) =>
