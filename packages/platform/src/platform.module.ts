@@ -194,6 +194,7 @@ export class PlatformModule {
                 chainWaker,
                 l,
                 new Leadership(dbUrl, 'uhr-chain-writer'),
+                { maxInFlight: cfg.chainMaxInFlight, confirmations: cfg.chainConfirmations },
               ),
           },
         ]

@@ -1,85 +1,49 @@
-import {
-  Interface,
-  keccak256,
-  JsonRpcProvider,
-  Network,
-  Wallet,
-  type FeeData,
-  type TransactionReceipt,
-  type TransactionRequest,
-} from 'ethers';
+import { Interface, keccak256, JsonRpcProvider, Network, Wallet, type FeeData } from 'ethers';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Leadership } from '../persistence/leadership.js';
-import { returnedRows } from '../persistence/returning.js';
 import { backoffMs, type Waker } from '../persistence/waker.js';
+import { Broadcaster, type RawReceipt } from './broadcaster.js';
+import { CanonicalWatch } from './canonical-watch.js';
+import {
+  ChainJobStore,
+  toJob,
+  type ChainJobHandler,
+  type JobRow,
+  type Landing,
+  type Settlement,
+  type SignedJob,
+} from './chain-jobs.js';
+import { JsonRpcBatch } from './json-rpc-batch.js';
+import { TransactionSigner } from './transaction-signer.js';
 
-export const CHAIN_CHANNEL = 'uhr_chain_tx';
+export { CHAIN_CHANNEL, enqueueChainJob, type ChainJob, type ChainJobHandler } from './chain-jobs.js';
 
-export interface ChainJob<R = unknown> {
-  id: string;
-  jobKey: string;
-  kind: string;
-  request: R;
-  status: 'pending' | 'submitted' | 'confirmed' | 'failed';
-  txHash: string | null;
-  blockNumber: number | null;
+export interface ChainWriterOptions {
+  /** Jobs signed per pass and in flight at once, with consecutive nonces (UHR_CHAIN_MAX_IN_FLIGHT). */
+  maxInFlight?: number;
+  /** Blocks mined on top of a transaction's block before its job settles (UHR_CHAIN_CONFIRMATIONS). */
+  confirmations?: number;
+  idlePollMs?: number;
+  /** How long one pass waits for receipts; jobs still unmined stay submitted for the next pass. */
+  receiptTimeoutMs?: number;
 }
 
-/** How one kind of chain write is made and what it does to the service's state once settled. */
-export interface ChainJobHandler<R = unknown> {
-  /** The call to send. */
-  build(request: R): { to: string; data: string };
-  /**
-   * True when the chain already holds the effect (a retry after a crash that sent the transaction but lost the
-   * receipt): the job is settled without a second transaction.
-   */
-  alreadyApplied?(request: R): Promise<boolean>;
-  onConfirmed(manager: EntityManager, job: ChainJob<R>): Promise<void>;
-  /** The contract refused (a revert): not retried; the service records why. */
-  onRejected(manager: EntityManager, job: ChainJob<R>, reason: string): Promise<void>;
+/** A job ready to be signed: its call and gas limit are known. */
+interface Prepared {
+  row: JobRow;
+  call: { to: string; data: string };
+  gasLimit: bigint;
 }
 
-class NonceTakenError extends Error {}
-
-interface JobRow {
-  id: string;
-  job_key: string;
-  kind: string;
-  request: unknown;
-  status: ChainJob['status'];
-  nonce: string | null;
-  tx_hash: string | null;
-  raw_tx: string | null;
-  block_number: string | null;
-  attempts: number;
-}
-
-const toJob = (r: JobRow): ChainJob => ({
-  id: r.id,
-  jobKey: r.job_key,
-  kind: r.kind,
-  request: r.request,
-  status: r.status,
-  txHash: r.tx_hash,
-  blockNumber: r.block_number === null ? null : Number(r.block_number),
-});
-
-/** Queues a chain write in the caller's transaction (idempotent on jobKey). */
-export async function enqueueChainJob(manager: EntityManager, jobKey: string, kind: string, request: unknown) {
-  await manager.query(
-    `insert into uhr_chain_tx (job_key, kind, request) values ($1, $2, $3) on conflict (job_key) do nothing`,
-    [jobKey, kind, JSON.stringify(request)],
-  );
-  await manager.query(`select pg_notify('${CHAIN_CHANNEL}', '')`);
-}
+const NOWHERE: Landing = { hash: null, block: null, blockHash: null };
 
 /**
- * The service's single signer queue. Jobs are written to uhr_chain_tx in the same transaction as the event
- * that asks for them; this worker signs them with consecutive nonces it manages itself, stores the signed
- * transaction *before* broadcasting (so a crash can re-broadcast the very same bytes), waits for receipts and
- * settles each job (pending → submitted → confirmed | failed) with the handler's effect in one transaction.
- * While the node is down jobs wait and are retried with backoff; nothing is dropped.
+ * The service's single signer queue, pipelined (ADR 0004, ADR 0010). Jobs are written to uhr_chain_tx in the
+ * same transaction as the event that asks for them. Each pass takes up to `maxInFlight` of them, signs them
+ * with consecutive nonces, stores the signed bytes *before* broadcasting (a crash re-broadcasts the very same
+ * bytes), sends them in one JSON-RPC batch, awaits their receipts together and settles them — each handler's
+ * effect — in one transaction. Confirmed blocks are watched: a job whose block leaves the chain is sent again.
  */
 export class ChainWriter {
   readonly provider: JsonRpcProvider;
@@ -92,6 +56,10 @@ export class ChainWriter {
   lastError: string | undefined;
   private readonly errorInterfaces: Interface[] = [];
   private readonly handlers = new Map<string, ChainJobHandler<unknown>>();
+  private readonly store: ChainJobStore;
+  private readonly sender: Broadcaster;
+  private readonly watch: CanonicalWatch;
+  private readonly maxInFlight: number;
 
   constructor(
     rpcUrl: string,
@@ -101,19 +69,17 @@ export class ChainWriter {
     private readonly waker: Waker,
     private readonly logger: Logger,
     private readonly leader: Leadership,
-    private readonly opts: {
-      batchSize?: number;
-      idlePollMs?: number;
-      receiptTimeoutMs?: number;
-    } = {},
+    private readonly opts: ChainWriterOptions = {},
   ) {
     this.chainId = BigInt(chainId);
     const network = Network.from(chainId);
-    this.provider = new JsonRpcProvider(rpcUrl, network, {
-      staticNetwork: network,
-      batchMaxCount: 1,
-    });
+    this.provider = new JsonRpcProvider(rpcUrl, network, { staticNetwork: network, batchMaxCount: 1 });
     this.wallet = new Wallet(privateKey, this.provider);
+    const rpc = new JsonRpcBatch(rpcUrl);
+    this.store = new ChainJobStore(ds);
+    this.sender = new Broadcaster(rpc, this.wallet.address, new TransactionSigner(privateKey), this.chainId, logger);
+    this.watch = new CanonicalWatch(this.store, rpc);
+    this.maxInFlight = opts.maxInFlight ?? 256;
   }
 
   /** ABIs whose custom errors are decoded into readable revert reasons. */
@@ -136,11 +102,8 @@ export class ChainWriter {
     this.provider.destroy();
   }
 
-  async openCount(): Promise<number> {
-    const rows: Array<{ n: string }> = await this.ds.query(
-      `select count(*)::text as n from uhr_chain_tx where status in ('pending','submitted')`,
-    );
-    return Number(rows[0]?.n ?? 0);
+  openCount(): Promise<number> {
+    return this.store.openCount();
   }
 
   /** A service registers one handler per kind of write before the writer starts. */
@@ -178,176 +141,196 @@ export class ChainWriter {
     }
   }
 
-  /** One pass: settle submitted jobs, then sign and send a batch of pending ones. */
+  /**
+   * One pass: follow the canonical chain, re-send what is submitted but unmined, sign and send a batch of
+   * pending jobs, then settle everything in flight. Returns how many jobs it sent or settled.
+   */
   async tick(): Promise<number> {
-    const submitted: JobRow[] = await this.ds.query(
-      `select * from uhr_chain_tx where status = 'submitted' order by id limit 200`,
-    );
-    for (const row of submitted) await this.settleSubmitted(row);
-
-    const pending: JobRow[] = await this.ds.query(
-      `select * from uhr_chain_tx where status = 'pending' and next_attempt_at <= now() order by id limit $1`,
-      [this.opts.batchSize ?? 50],
-    );
-    const sent: Array<{ row: JobRow; hash: string }> = [];
-    const fee = pending.length > 0 ? await this.provider.getFeeData() : undefined;
-    for (const row of pending) {
-      const hash = await this.send(row, fee!);
-      if (hash) sent.push({ row, hash });
-    }
-    for (const { row, hash } of sent) {
-      const receipt = await this.receiptOf(hash);
-      if (receipt) await this.settle(row, receipt);
-    }
-    return submitted.length + pending.length;
+    await this.followCanonicalChain();
+    let fees: Promise<FeeData> | undefined;
+    const fee = () => (fees ??= this.provider.getFeeData()); // once per pass, and only when something is signed
+    const open = await this.store.submitted(this.maxInFlight + 1);
+    const waiting = await this.resend(open.slice(0, this.maxInFlight), fee);
+    // While more are open than fit in the window (after a rollback), nothing new is signed: a fresh nonce above
+    // open ones not yet re-sent could not be mined before them.
+    const room = open.length > this.maxInFlight ? 0 : this.maxInFlight - waiting.length;
+    const sent = room > 0 ? await this.sendNew(await this.store.pending(room), fee) : [];
+    return sent.length + (await this.settleMined([...waiting, ...sent]));
   }
 
-  private async send(row: JobRow, fee: FeeData): Promise<string | undefined> {
-    const handler = this.handler(row.kind);
-    if (handler.alreadyApplied && (await handler.alreadyApplied(row.request))) {
-      await this.confirm(row, null, null);
-      return undefined;
+  /** Jobs whose confirming block left the chain are submitted again: found mined anew, re-sent or re-signed. */
+  private async followCanonicalChain(): Promise<void> {
+    const gone = await this.watch.vanished();
+    if (gone.length === 0) return;
+    this.nextNonce = undefined;
+    await this.ds.transaction(async (m) => {
+      const rows = await this.store.reopenIn(m, gone);
+      this.logger.warn(
+        { blocks: gone.length, jobs: rows.length },
+        'chain writer: confirmed blocks vanished; re-sending',
+      );
+      for (const row of rows) await this.handler(row.kind).onReverted?.(m, toJob(row));
+    });
+  }
+
+  /**
+   * Submitted jobs without a receipt (a crash, a timeout, a vanished block) are broadcast again with their
+   * stored bytes; a job whose nonce went elsewhere goes back to pending, to be signed again.
+   */
+  private async resend(open: JobRow[], fee: () => Promise<FeeData>): Promise<JobRow[]> {
+    if (open.length === 0) return [];
+    const mined = await this.sender.receipts(open, 0);
+    const unmined = open.filter((r) => !mined.has(r.tx_hash!));
+    const unsigned = unmined.filter((r) => !r.raw_tx);
+    await this.store.backToPending(ids(unsigned), 'submitted without signed bytes');
+    const again = unmined.filter((r) => r.raw_tx);
+    const { taken, failure } = await this.sender.broadcast(again.map((r) => ({ raw: r.raw_tx!, hash: r.tx_hash! })));
+    await this.resign(again.filter((r) => taken.has(r.tx_hash!)));
+    if (failure) throw new Error(`re-broadcast refused: ${failure.message}`);
+    const left = again.filter((r) => !taken.has(r.tx_hash!));
+    await this.sender.fillNonceGaps(left, fee);
+    return open.filter((r) => mined.has(r.tx_hash!) || left.includes(r));
+  }
+
+  private async resign(rows: JobRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    this.nextNonce = undefined;
+    this.logger.warn({ jobs: rows.length }, 'chain writer: nonce taken by another transaction; re-signing');
+    await this.store.backToPending(ids(rows), 'nonce taken by another transaction');
+  }
+
+  /** Signs the batch with consecutive nonces, stores the bytes, then broadcasts them without awaiting each. */
+  private async sendNew(pending: JobRow[], fee: () => Promise<FeeData>): Promise<JobRow[]> {
+    const prepared = await this.prepare(pending);
+    if (prepared.length === 0) return [];
+    const first = await this.nonceToUse();
+    const signed = this.sign(prepared, first, await fee());
+    const stored = await this.store.storeSigned((sql, params) => this.leader.query(sql, params), signed);
+    this.nextNonce = first + signed.length;
+    const mine = signed.filter((s) => stored.has(s.row.id));
+    const { taken, failure } = await this.sender.broadcast(mine);
+    const sent = mine.map((s) => ({ ...s.row, status: 'submitted' as const, nonce: String(s.nonce), tx_hash: s.hash }));
+    await this.resign(sent.filter((r) => taken.has(r.tx_hash)));
+    if (failure) throw new Error(`broadcast refused: ${failure.message}`);
+    return sent.filter((r) => !taken.has(r.tx_hash));
+  }
+
+  private async nonceToUse(): Promise<number> {
+    if (this.nextNonce !== undefined) return this.nextNonce;
+    const [onNode, highest] = await Promise.all([
+      this.provider.getTransactionCount(this.wallet.address, 'pending'),
+      this.store.highestOpenNonce(),
+    ]);
+    return Math.max(onNode, highest === undefined ? 0 : highest + 1);
+  }
+
+  private sign(prepared: Prepared[], first: number, fee: FeeData): SignedJob[] {
+    const signed: SignedJob[] = [];
+    for (const [i, p] of prepared.entries()) {
+      const raw = this.sender.sign({ ...p.call, nonce: first + i, gasLimit: p.gasLimit }, fee);
+      signed.push({ row: p.row, nonce: first + i, raw, hash: keccak256(raw) });
     }
-    const call = handler.build(row.request);
-    let gasLimit: bigint;
+    return signed;
+  }
+
+  /** Gas limits and the already-applied check, in parallel; jobs settled here never take a nonce. */
+  private async prepare(rows: JobRow[]): Promise<Prepared[]> {
+    const checked = await Promise.all(rows.map((r) => this.prepareOne(r)));
+    await this.settle(checked.filter((c): c is Settlement => 'outcome' in c));
+    return checked.filter((c): c is Prepared => !('outcome' in c));
+  }
+
+  private async prepareOne(row: JobRow): Promise<Prepared | Settlement> {
+    const handler = this.handler(row.kind);
+    // A job signed before may have reached the chain by another transaction (its nonce was taken, or a rollback).
+    if (row.attempts > 0 && handler.alreadyApplied && (await handler.alreadyApplied(row.request))) {
+      return { outcome: 'confirmed', row, at: NOWHERE };
+    }
+    const { to, data, gasLimit } = handler.build(row.request);
+    if (gasLimit !== undefined) return { row, call: { to, data }, gasLimit };
     try {
-      gasLimit = await this.provider.estimateGas({
-        ...call,
-        from: this.wallet.address,
-      });
+      const estimate = await this.provider.estimateGas({ to, data, from: this.wallet.address });
+      return { row, call: { to, data }, gasLimit: (estimate * 12n) / 10n };
     } catch (err) {
       const reason = this.revertReason(err);
       if (reason === undefined) throw err; // the node, not the contract: retry later
-      await this.reject(row, reason);
-      return undefined;
+      return { outcome: 'rejected', row, reason, at: NOWHERE };
     }
-    if (this.nextNonce === undefined)
-      this.nextNonce = await this.provider.getTransactionCount(this.wallet.address, 'pending');
-    const tx: TransactionRequest = {
-      ...call,
-      nonce: this.nextNonce,
-      gasLimit: (gasLimit * 12n) / 10n,
-      chainId: this.chainId,
-      type: 2,
-      maxFeePerGas: fee.maxFeePerGas ?? undefined,
-      maxPriorityFeePerGas: fee.maxPriorityFeePerGas ?? undefined,
-    };
-    const raw = await this.wallet.signTransaction(tx);
-    const hash = keccak256(raw);
-    await this.ds.query(
-      `update uhr_chain_tx set status = 'submitted', nonce = $2, tx_hash = $3, raw_tx = $4, attempts = attempts + 1,
-        updated_at = now() where id = $1`,
-      [row.id, this.nextNonce, hash, raw],
-    );
-    this.nextNonce += 1;
+  }
+
+  /** Awaits the receipts of all rows together and settles those mined deep enough; returns how many settled. */
+  private async settleMined(rows: JobRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const receipts = await this.sender.receipts(rows, this.opts.receiptTimeoutMs ?? 30_000);
+    const depth = this.opts.confirmations ?? 0;
+    const head = depth > 0 ? await this.provider.getBlockNumber() : Number.MAX_SAFE_INTEGER;
+    const deep = rows.filter((r) => {
+      const receipt = receipts.get(r.tx_hash!);
+      return receipt !== undefined && head - Number(receipt.blockNumber) >= depth;
+    });
+    await this.settle(await Promise.all(deep.map((r) => this.settlementOf(r, receipts.get(r.tx_hash!)!))));
+    return deep.length;
+  }
+
+  private async settlementOf(row: JobRow, receipt: RawReceipt): Promise<Settlement> {
+    const at = { hash: receipt.transactionHash, block: Number(receipt.blockNumber), blockHash: receipt.blockHash };
+    if (Number(receipt.status) === 1) return { outcome: 'confirmed', row, at };
+    return { outcome: 'rejected', row, at, reason: await this.replayedReason(row, at.block) };
+  }
+
+  /** A mined revert carries no reason: replaying the call on the state before its block decodes it. */
+  private async replayedReason(row: JobRow, block: number): Promise<string> {
+    const { to, data } = this.handler(row.kind).build(row.request);
     try {
-      await this.broadcast(raw, hash);
+      await this.provider.call({ to, data, from: this.wallet.address, blockTag: Math.max(0, block - 1) });
     } catch (err) {
-      if (!(err instanceof NonceTakenError)) throw err;
-      await this.backToPending(row, 'nonce taken by another transaction');
-      return undefined;
+      const reason = this.revertReason(err);
+      if (reason !== undefined) return reason;
     }
-    return hash;
+    return 'transaction reverted on-chain';
   }
 
   /**
-   * Sends signed bytes. "Already known" means these very bytes reached the node before (a re-broadcast after a
-   * crash): success. "Nonce too low" is success only if the node knows this transaction; otherwise another
-   * signer used the nonce and the job must be signed again (NonceTakenError).
+   * Settles a batch in one transaction, each handler's effect with it. If one handler fails the batch is
+   * settled job by job, so one bad job does not hold back the others; its error is thrown afterwards.
    */
-  private async broadcast(raw: string, hash: string): Promise<void> {
+  private async settle(batch: Settlement[]): Promise<void> {
+    if (batch.length === 0) return;
     try {
-      await this.provider.broadcastTransaction(raw);
+      await this.ds.transaction((m) => this.settleIn(m, batch));
+      return;
     } catch (err) {
-      const msg = (err as Error).message.toLowerCase();
-      if (msg.includes('already known') || msg.includes('already imported')) return;
-      if (msg.includes('nonce too low') || msg.includes('nonce has already been used')) {
-        if (await this.provider.getTransaction(hash)) return;
-        throw new NonceTakenError(hash);
+      if (batch.length === 1) throw err;
+      this.logger.warn({ err: (err as Error).message }, 'chain writer: settling job by job');
+    }
+    let failed: unknown;
+    for (const one of batch) {
+      await this.ds.transaction((m) => this.settleIn(m, [one])).catch((err: unknown) => (failed ??= err));
+    }
+    if (failed) throw failed;
+  }
+
+  private async settleIn(m: EntityManager, batch: Settlement[]): Promise<void> {
+    const moved = await this.store.markSettled(m, batch);
+    for (const s of batch) {
+      const announced = moved.get(s.row.id);
+      if (announced === undefined) continue; // settled by someone else meanwhile
+      if (s.at.block !== null && s.at.blockHash !== null) this.watch.saw({ n: s.at.block, hash: s.at.blockHash });
+      const handler = this.handler(s.row.kind);
+      const job = toJob({
+        ...s.row,
+        status: s.outcome === 'confirmed' ? 'confirmed' : 'failed',
+        tx_hash: s.at.hash ?? s.row.tx_hash,
+        block_number: s.at.block === null ? null : String(s.at.block),
+        block_hash: s.at.blockHash,
+      });
+      if (s.outcome === 'rejected') {
+        this.logger.warn({ job: s.row.job_key, reason: s.reason }, 'chain write rejected by contract');
+        await handler.onRejected(m, job, s.reason);
+      } else if (!announced || handler.onReverted) {
+        await handler.onConfirmed(m, job);
       }
-      throw err;
     }
-  }
-
-  private async backToPending(row: JobRow, why: string): Promise<void> {
-    this.nextNonce = undefined;
-    this.logger.warn({ job: row.job_key, why }, 'chain writer: re-signing job');
-    await this.ds.query(
-      `update uhr_chain_tx set status = 'pending', last_error = $2, updated_at = now() where id = $1`,
-      [row.id, why],
-    );
-  }
-
-  private async settleSubmitted(row: JobRow): Promise<void> {
-    const receipt = row.tx_hash ? await this.provider.getTransactionReceipt(row.tx_hash) : null;
-    if (receipt) return this.settle(row, receipt);
-    if (!row.raw_tx || !row.tx_hash) return this.backToPending(row, 'submitted without signed bytes');
-    try {
-      await this.broadcast(row.raw_tx, row.tx_hash);
-    } catch (err) {
-      // Its nonce went to another transaction: sign again (alreadyApplied guards against doing it twice).
-      if (err instanceof NonceTakenError) return this.backToPending(row, 'nonce taken by another transaction');
-      throw err;
-    }
-    const mined = await this.receiptOf(row.tx_hash);
-    if (mined) await this.settle(row, mined);
-  }
-
-  /**
-   * Polls for the receipt from 5 ms up to 1 s apart (ethers' own wait polls every 4 s, too slow for a dev chain
-   * that mines at once, and pointless for one that mines every second). Null when it is not mined in time:
-   * the job stays submitted and the next pass looks again.
-   */
-  private async receiptOf(hash: string): Promise<TransactionReceipt | null> {
-    const deadline = Date.now() + (this.opts.receiptTimeoutMs ?? 30_000);
-    for (let delay = 5; ; delay = Math.min(1000, delay * 2)) {
-      const receipt = await this.provider.getTransactionReceipt(hash);
-      if (receipt) return receipt;
-      if (Date.now() + delay > deadline) return null;
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
-
-  private async settle(row: JobRow, receipt: TransactionReceipt): Promise<void> {
-    if (receipt.status === 1) return this.confirm(row, receipt.hash, receipt.blockNumber);
-    await this.reject(row, 'transaction reverted on-chain');
-  }
-
-  private async confirm(row: JobRow, hash: string | null, block: number | null): Promise<void> {
-    await this.ds.transaction(async (m) => {
-      const updated = returnedRows(
-        await m.query(
-          `update uhr_chain_tx set status = 'confirmed', tx_hash = coalesce($2, tx_hash), block_number = $3,
-           updated_at = now() where id = $1 and status in ('pending','submitted') returning id`,
-          [row.id, hash, block],
-        ),
-      );
-      if (updated.length === 0) return;
-      await this.handler(row.kind).onConfirmed(
-        m,
-        toJob({
-          ...row,
-          status: 'confirmed',
-          tx_hash: hash ?? row.tx_hash,
-          block_number: block === null ? null : String(block),
-        }),
-      );
-    });
-  }
-
-  private async reject(row: JobRow, reason: string): Promise<void> {
-    this.logger.warn({ job: row.job_key, reason }, 'chain write rejected by contract');
-    await this.ds.transaction(async (m) => {
-      const updated = returnedRows(
-        await m.query(
-          `update uhr_chain_tx set status = 'failed', last_error = $2, updated_at = now()
-          where id = $1 and status in ('pending','submitted') returning id`,
-          [row.id, reason],
-        ),
-      );
-      if (updated.length === 0) return;
-      await this.handler(row.kind).onRejected(m, toJob({ ...row, status: 'failed' }), reason);
-    });
   }
 
   /** A contract revert decoded to `ErrorName(args)`; undefined when the failure is not a revert. */
@@ -370,3 +353,5 @@ export class ChainWriter {
     return e.revert?.name ?? 'reverted';
   }
 }
+
+const ids = (rows: JobRow[]) => rows.map((r) => r.id);

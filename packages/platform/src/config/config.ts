@@ -31,6 +31,10 @@ export const platformConfigSchema = z.object({
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, 'a 0x-prefixed 32-byte hex private key')
     .optional(),
+  /** Chain writes signed and in flight at once per signer (ADR 0010). */
+  chainMaxInFlight: z.coerce.number().int().min(1).max(4096).default(256),
+  /** Blocks on top of a transaction's block before its job settles: 0 on QBFT (immediate finality) and anvil. */
+  chainConfirmations: z.coerce.number().int().min(0).max(1000).default(0),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
@@ -56,6 +60,8 @@ export const platformEnv: Record<keyof PlatformConfig, string> = {
   chainRpcUrl: 'UHR_CHAIN_RPC_URL',
   deploymentsFile: 'UHR_DEPLOYMENTS_FILE',
   chainSignerKey: 'UHR_CHAIN_SIGNER_KEY',
+  chainMaxInFlight: 'UHR_CHAIN_MAX_IN_FLIGHT',
+  chainConfirmations: 'UHR_CHAIN_CONFIRMATIONS',
   logLevel: 'LOG_LEVEL',
 };
 

@@ -138,4 +138,16 @@ export const platformMigrations: Migration[] = [
       create index uhr_chain_tx_open on uhr_chain_tx (id) where status in ('pending', 'submitted');
     `,
   },
+  {
+    // The pipelined chain writer (ADR 0010): the confirming block's hash, to notice when it leaves the chain,
+    // and whether the service has been told of the confirmation (so a re-confirmation is not told twice).
+    id: 'platform-0002-chain-tx-blocks',
+    sql: `
+      alter table uhr_chain_tx add column block_hash text, add column announced boolean not null default false;
+      update uhr_chain_tx set announced = true where status = 'confirmed';
+      create index uhr_chain_tx_confirmed_blocks on uhr_chain_tx (block_number desc)
+        where status = 'confirmed' and block_hash is not null;
+      create index uhr_chain_tx_submitted_nonces on uhr_chain_tx (nonce) where status = 'submitted';
+    `,
+  },
 ];

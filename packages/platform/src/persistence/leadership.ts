@@ -32,6 +32,20 @@ export class Leadership {
     return this.held;
   }
 
+  /**
+   * Runs a statement on the connection that holds the lock: if the lock was lost with its connection, the
+   * statement fails instead of acting as a leader that no longer is (a fence for the chain writer's nonces).
+   */
+  async query<T>(sql: string, params: unknown[]): Promise<T[]> {
+    if (!this.held || !this.client) throw new Error(`not the leader of ${this.name}`);
+    try {
+      return (await this.client.query(sql, params)).rows as T[];
+    } catch (err) {
+      await this.release();
+      throw err;
+    }
+  }
+
   get isLeader(): boolean {
     return this.held;
   }
