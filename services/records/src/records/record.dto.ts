@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -119,16 +119,5 @@ export class ResponsesRequestDto {
   accept!: boolean;
 }
 
-export class RespondManyDto extends SignatureDto {
-  @ApiProperty({ type: [String], description: 'exactly the records the RespondToRecords message lists' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(500)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
-  recordIds!: string[];
-
-  @ApiProperty()
-  @IsBoolean()
-  accept!: boolean;
-}
+/** The signed answer: the RespondToRecords fields plus the signature over exactly that list. */
+export class RespondManyDto extends IntersectionType(SignatureDto, ResponsesRequestDto) {}
