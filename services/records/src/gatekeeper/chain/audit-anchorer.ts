@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AnchorsAbi, anchorLeaf, MerkleTree } from '@uhr/contracts';
-import { ChainWriter, enqueueChainJob, LOGGER, PLATFORM_CONFIG } from '@uhr/platform';
+import { ChainWriter, enqueueChainJob, LOGGER, PLATFORM_CONFIG, startPeriodic, type Periodic } from '@uhr/platform';
 import { id, Interface } from 'ethers';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -30,8 +30,7 @@ export const auditStreamOf = (database: string) => id(`uhr.records.access:${data
  */
 @Injectable()
 export class AuditAnchorer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private worker?: Periodic;
   private readonly iface = new Interface(AnchorsAbi);
   readonly stream: string;
 
@@ -77,22 +76,16 @@ export class AuditAnchorer implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap() {
-    const tick = () => {
-      this.anchorPending()
-        .catch((err: Error) => this.logger.warn({ err: err.message }, 'audit anchoring failed, will retry'))
-        .finally(() => {
-          if (this.stopped) return;
-          this.timer = setTimeout(tick, this.config.auditAnchorIntervalMs);
-          this.timer.unref();
-        });
-    };
-    this.timer = setTimeout(tick, this.config.auditAnchorIntervalMs);
-    this.timer.unref();
+    this.worker = startPeriodic(
+      'audit anchoring',
+      this.config.auditAnchorIntervalMs,
+      () => this.anchorPending(),
+      this.logger,
+    );
   }
 
   onApplicationShutdown() {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.worker?.stop();
   }
 
   /** Cuts one batch of the unanchored entries; returns its size (0 when nothing was waiting). */

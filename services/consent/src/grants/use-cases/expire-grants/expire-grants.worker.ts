@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { LOGGER, PLATFORM_CONFIG } from '@uhr/platform';
+import { LOGGER, PLATFORM_CONFIG, startPeriodic, type Periodic } from '@uhr/platform';
 import type { Logger } from 'pino';
 import type { ConsentConfig } from '../../../config.js';
 import { GrantRuleViolation } from '../../domain/grant.js';
@@ -11,8 +11,7 @@ import { GrantRepository } from '../../grant.repository.js';
  */
 @Injectable()
 export class ExpireGrantsWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private worker?: Periodic;
 
   constructor(
     private readonly grants: GrantRepository,
@@ -21,22 +20,16 @@ export class ExpireGrantsWorker implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap() {
-    const tick = () => {
-      this.sweep(new Date())
-        .catch((err: Error) => this.logger.warn({ err: err.message }, 'grant expiry sweep failed'))
-        .finally(() => {
-          if (this.stopped) return;
-          this.timer = setTimeout(tick, this.config.expirySweepMs);
-          this.timer.unref();
-        });
-    };
-    this.timer = setTimeout(tick, this.config.expirySweepMs);
-    this.timer.unref();
+    this.worker = startPeriodic(
+      'grant expiry sweep',
+      this.config.expirySweepMs,
+      () => this.sweep(new Date()),
+      this.logger,
+    );
   }
 
   onApplicationShutdown() {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.worker?.stop();
   }
 
   async sweep(now: Date): Promise<number> {

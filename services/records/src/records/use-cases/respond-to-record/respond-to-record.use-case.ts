@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
-  ConflictError,
   ForbiddenError,
   type EventContext,
   type Principal,
@@ -13,7 +12,7 @@ import { relationshipsTypedData, type TypedDataRequest } from '@uhr/contracts';
 import { DataSource } from 'typeorm';
 import { Contracts } from '../../../chain/contracts.js';
 import { RecordRepository, toView, type RecordRow } from '../../record.repository.js';
-import { refusalsAsHttp } from '../rule-violation.js';
+import { assertBeforeDeadline, refusalsAsHttp } from '../rule-violation.js';
 
 export interface RespondToRecords {
   recordIds: string[];
@@ -49,9 +48,7 @@ export class RespondToRecordUseCase {
 
   async execute(cmd: RespondToRecords, p: Principal, ctx: EventContext) {
     const rows = await this.rowsOfPatient(cmd.recordIds, p);
-    if (Number(cmd.deadline) < Math.floor(ctx.occurredAt.getTime() / 1000)) {
-      throw new ConflictError('SignatureExpired', 'the RespondToRecords signature has passed its deadline');
-    }
+    assertBeforeDeadline('RespondToRecords', cmd.deadline, ctx);
     const typed = this.typed(rows, cmd.accept, cmd.nonce, cmd.deadline);
     await assertSignedBy(this.directory, rows[0]!.patient_id, p.subject, typed, cmd.signature);
     const signedRecordIds = rows.map((r) => chainIdOf(r.id));

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import {
-  ConflictError,
   ForbiddenError,
   type EventContext,
   type Principal,
@@ -11,7 +10,7 @@ import {
 import { relationshipsTypedData } from '@uhr/contracts';
 import { Contracts } from '../../../chain/contracts.js';
 import { RecordRepository, toView, type RecordRow } from '../../record.repository.js';
-import { refusalsAsHttp } from '../rule-violation.js';
+import { assertBeforeDeadline, refusalsAsHttp } from '../rule-violation.js';
 
 export interface SignRecordAnchor {
   nonce: string;
@@ -36,9 +35,7 @@ export class SignRecordAnchorUseCase {
 
   async execute(recordId: string, cmd: SignRecordAnchor, p: Principal, ctx: EventContext) {
     const row = await this.records.rowOrThrow(recordId);
-    if (Number(cmd.deadline) < Math.floor(ctx.occurredAt.getTime() / 1000)) {
-      throw new ConflictError('SignatureExpired', 'the AddRecord signature has passed its deadline: sign again');
-    }
+    assertBeforeDeadline('AddRecord', cmd.deadline, ctx);
     const typed = relationshipsTypedData(this.contracts.relationshipsDomain, 'AddRecord', {
       ...addRecordFields(row),
       nonce: cmd.nonce,
@@ -65,9 +62,7 @@ export class SignRecordAnchorUseCase {
     const providerId = rows[0]!.provider_id;
     if (rows.some((r) => r.provider_id !== providerId))
       throw new ForbiddenError('NotTheAuthor', 'one AddRecords signature covers records of one author');
-    if (Number(cmd.deadline) < Math.floor(ctx.occurredAt.getTime() / 1000)) {
-      throw new ConflictError('SignatureExpired', 'the AddRecords signature has passed its deadline: sign again');
-    }
+    assertBeforeDeadline('AddRecords', cmd.deadline, ctx);
     const typed = addRecordsTypedData(this.contracts.relationshipsDomain, rows, cmd.nonce, cmd.deadline);
     const signer = await assertSignedBy(this.directory, providerId, p.subject, typed, cmd.signature);
     const anchoring = await refusalsAsHttp(() =>
