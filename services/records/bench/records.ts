@@ -354,7 +354,7 @@ async function settle(db: pg.Client) {
   const token = await tokenFor('auditor-1');
   const counts = async () => JSON.stringify((await call(NOTIFICATIONS, token, 'GET', '/stats')).body?.consumer);
   let last = await counts();
-  for (let quiet = 0; quiet < 3; ) {
+  for (let quiet = 0; quiet < 3;) {
     await new Promise((r) => setTimeout(r, 1000));
     const now = await counts();
     quiet = now === last ? quiet + 1 : 0;
