@@ -417,6 +417,25 @@ describe('the gatekeeper and the anchored root', () => {
     expect((await read(p.alice, id!)).status).toBe(200);
   });
 
+  it('audits a read refused for its input: the patient sees the attempt, the bad value only as a hash', async () => {
+    const [id] = await inParallel(1, 1, (i) => signedUpload(p.hospital, p.alice, 5100 + i));
+    await allIn([id!], 'pending');
+    const signed = await signedRead(p.pharmacy.wallet, s.gatekeeperDomain, id!, 'treatment');
+    const bad = { ...signed, request: { ...signed.request, purpose: 'treat\u0000ment' } };
+    const refused = await rec(p.pharmacy.token, 'POST', `/records/${id}/read`, bad);
+    expect([refused.status, Object.keys(refused.body.fields ?? {})]).toEqual([400, ['request.purpose']]);
+    const log = await rec(p.alice.token, 'GET', `/records/${id}/access-log`);
+    const entry = (log.body as Array<{ readerSubject: string; reason: string; auditEvent: unknown }>).find(
+      (e) => e.readerSubject === p.pharmacy.subject && e.reason === 'BadRequest',
+    );
+    expect(entry).toBeDefined();
+    expect(JSON.stringify(entry!.auditEvent)).toMatch(/invalid-request:sha256:[0-9a-f]{64}/);
+    expect(JSON.stringify(entry)).not.toContain('treat\\u0000');
+    // Without a valid token nothing is audited: the caller hears 401 before anything about its input.
+    const anonymous = await rec('not-a-token', 'POST', `/records/${id}/read`, bad);
+    expect(anonymous.status).toBe(401);
+  });
+
   it('does not serve a record to a third party before its batch is anchored', async () => {
     const up = await rec(p.hospital.token, 'POST', '/records', {
       patientId: p.alice.identityId,
