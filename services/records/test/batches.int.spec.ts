@@ -199,6 +199,40 @@ describe('uploads signed before sending (one request each)', () => {
       rec(reader.token, 'POST', `/records/${recordId}/read`, signed),
     );
 
+  it('tells an integrator what to sign (GET /signing, public) and documents every answer in its OpenAPI', async () => {
+    const signing = await call(s.recordsUrl, null, 'GET', '/signing');
+    expect(signing.status).toBe(200);
+    expect(signing.body.domains.relationships).toEqual({
+      name: 'UHR Relationships',
+      version: '1',
+      chainId: s.gatekeeperDomain.chainId,
+      verifyingContract: s.gatekeeperDomain.verifyingContract,
+    });
+    expect(Object.keys(signing.body.types)).toEqual(['AddRecord', 'AddRecords', 'RespondToRecords', 'ReadRecord']);
+    // A client that knows only this document signs an upload the service accepts.
+    const body = await presignedUpload(
+      signing.body.domains.relationships,
+      p.hospital,
+      p.alice,
+      observation(p.alice, 49),
+    );
+    expect((await rec(p.hospital.token, 'POST', '/records', body)).status).toBe(202);
+    const doc = await call(s.recordsUrl, null, 'GET', '/docs-json');
+    const upload = doc.body.paths['/records'].post;
+    expect(Object.keys(upload.responses).sort()).toEqual([
+      '200',
+      '201',
+      '202',
+      '400',
+      '401',
+      '403',
+      '409',
+      '422',
+      '503',
+    ]);
+    expect(upload.description).toMatch(/RFC 8785/);
+  });
+
   it('serves the resource exactly as sent once anchored: the plaintext matches its anchored commitment', async () => {
     const id = await signedUpload(p.hospital, p.alice, 42);
     await allIn([id], 'pending');
