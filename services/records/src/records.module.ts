@@ -15,6 +15,7 @@ import { auditMigrations } from './gatekeeper/audit/audit.migrations.js';
 import { ACCESS_TOPIC, AuditRepository } from './gatekeeper/audit/audit.repository.js';
 import { BlobReader } from './gatekeeper/blob-reader.js';
 import { RECORDS_KEY_RING, RecordTitles } from './records/record-titles.js';
+import { OrphanPackSweeper } from './records/orphans/orphan-pack-sweeper.js';
 import { AuditAnchorer } from './gatekeeper/chain/audit-anchorer.js';
 import { GrantUseAdapter } from './gatekeeper/chain/grant-use.adapter.js';
 import { GatekeeperController } from './gatekeeper/gatekeeper.controller.js';
@@ -92,6 +93,7 @@ export class RecordsModule {
         IdentityDirectory,
         RecordRepository,
         RecordTitles,
+        OrphanPackSweeper,
         RecordBatchRepository,
         RecordBatcher,
         UploadRecordUseCase,

@@ -3,12 +3,13 @@
 // batch root is missing or altered; a restart in the middle of batching losing and doubling nothing.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { relationshipsAt } from '@uhr/contracts';
-import { readDeployment } from '@uhr/platform';
+import { EncryptedBlobStore, readDeployment } from '@uhr/platform';
 import { randomUUID } from 'node:crypto';
 import type { Contract } from 'ethers';
 import { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { call, presignedUpload, signedRead, signTyped, until, type Party } from '../src/demo/client.js';
+import { OrphanPackSweeper } from '../src/records/orphans/orphan-pack-sweeper.js';
 import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';
 
 let s: Stack;
@@ -415,6 +416,22 @@ describe('one tenant never fails another', () => {
     expect(refused.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
     const ids = await Promise.all(good);
     await allIn(ids, 'pending');
+  });
+  it('sweeps a pack no committed record references, and keeps one a record lives in', async () => {
+    const blobs = s.records.get(EncryptedBlobStore);
+    const prefix = `packs/sweep-test-${randomUUID()}/`;
+    const [orphan] = await blobs.putMany(`${prefix}orphan`, [
+      { plaintext: Buffer.from('x'), contentType: 'text/plain' },
+    ]);
+    const [kept] = await blobs.putMany(`${prefix}kept`, [{ plaintext: Buffer.from('y'), contentType: 'text/plain' }]);
+    const id = await signedUpload(p.hospital, p.alice, 5200);
+    await s.recordsDb.query('update records set blob_key = $2 where id = $1', [id, kept!.key]);
+    const sweeper = s.records.get(OrphanPackSweeper);
+    const inAnHour = new Date(Date.now() + 3600_000);
+    expect(await sweeper.sweepOnce(new Date(), prefix)).toEqual([]); // too young to be judged
+    expect(await sweeper.sweepOnce(inAnHour, prefix)).toEqual([`${prefix}orphan`]);
+    expect(await blobs.listOlderThan(prefix, inAnHour)).toEqual([`${prefix}kept`]);
+    expect(orphan!.key.startsWith(`${prefix}orphan#`)).toBe(true);
   });
 });
 
