@@ -16,6 +16,7 @@ import { ACCESS_TOPIC, AuditRepository } from './gatekeeper/audit/audit.reposito
 import { BlobReader } from './gatekeeper/blob-reader.js';
 import { RECORDS_KEY_RING, RecordTitles } from './records/record-titles.js';
 import { OrphanPackSweeper } from './records/orphans/orphan-pack-sweeper.js';
+import { EraseRecordUseCase } from './records/use-cases/erase-record/erase-record.use-case.js';
 import { AuditAnchorer } from './gatekeeper/chain/audit-anchorer.js';
 import { GrantUseAdapter } from './gatekeeper/chain/grant-use.adapter.js';
 import { GatekeeperController } from './gatekeeper/gatekeeper.controller.js';
@@ -94,6 +95,7 @@ export class RecordsModule {
         RecordRepository,
         RecordTitles,
         OrphanPackSweeper,
+        EraseRecordUseCase,
         RecordBatchRepository,
         RecordBatcher,
         UploadRecordUseCase,

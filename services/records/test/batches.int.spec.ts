@@ -400,6 +400,66 @@ describe('no health data outside the envelope', () => {
   });
 });
 
+describe('erasure', () => {
+  const read = (reader: Party, recordId: string) =>
+    signedRead(reader.wallet, s.gatekeeperDomain, recordId, 'self-care').then((signed) =>
+      rec(reader.token, 'POST', `/records/${recordId}/read`, signed),
+    );
+
+  it("destroys one record's data key with its pack copy; the records stored beside it still read", async () => {
+    const up = await rec(p.hospital.token, 'POST', '/records/batch', {
+      records: [0, 1, 2].map((i) => ({
+        patientId: p.alice.identityId,
+        providerId: p.hospital.identityId,
+        category: 'laboratory',
+        title: `Packed ${i}`,
+        fhir: observation(p.alice, 600 + i),
+      })),
+    });
+    expect(up.status).toBe(201);
+    const ids = (up.body.records as Array<{ id: string }>).map((r) => r.id);
+    const { nonce, deadline } = up.body.toSign.message;
+    const signature = await signTyped(p.hospital.wallet, up.body.toSign);
+    expect(
+      (await rec(p.hospital.token, 'POST', '/records/batch/anchor', { recordIds: ids, nonce, deadline, signature }))
+        .status,
+    ).toBe(202);
+    await allIn(ids, 'pending');
+    const [before] = await s.recordsDb.query('select blob_key from records where id = $1', [ids[1]]);
+    const blobs = s.records.get(EncryptedBlobStore);
+
+    expect((await rec(p.bob.token, 'DELETE', `/records/${ids[1]}`)).status).toBe(403);
+    expect((await rec(p.hospital.token, 'DELETE', `/records/${ids[1]}`)).status).toBe(403);
+    const erased = await rec(p.alice.token, 'DELETE', `/records/${ids[1]}`);
+    expect([erased.status, erased.body.status]).toEqual([200, 'erased']);
+
+    const gone = await read(p.alice, ids[1]!);
+    expect([gone.status, gone.body.error, gone.body.resource]).toEqual([410, 'RecordErased', undefined]);
+    for (const [i, id] of [ids[0]!, ids[2]!].entries()) {
+      const res = await read(p.alice, id);
+      expect([res.status, res.body.resource]).toEqual([200, observation(p.alice, 600 + i * 2)]);
+    }
+    const rows = await s.recordsDb.query('select id, blob_key from records where id = any($1::uuid[])', [ids]);
+    const packs = new Set(
+      rows.filter((r: { id: string }) => r.id !== ids[1]).map((r: { blob_key: string }) => r.blob_key.split('#')[0]),
+    );
+    expect(packs.size).toBe(1);
+    expect([...packs][0]).not.toBe(before.blob_key.split('#')[0]);
+    // The old pack — the only place the erased frame's data key was — is removed a few seconds later.
+    await until(
+      'old pack removed',
+      () =>
+        blobs.getRaw(before.blob_key).then(
+          () => false,
+          () => true,
+        ),
+      20_000,
+    );
+    const again = await rec(p.alice.token, 'DELETE', `/records/${ids[1]}`);
+    expect([again.status, again.body.error]).toEqual([409, 'RecordErased']);
+  });
+});
+
 describe('one tenant never fails another', () => {
   it("commits a provider's uploads while another sends unstorable text into the same group commit", async () => {
     const bad = Array.from({ length: 5 }, (_, i) =>

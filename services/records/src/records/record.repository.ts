@@ -316,6 +316,10 @@ export class RecordRepository {
       case 'records.RecordRejected':
         await set(`status = 'rejected', response_tx_hash = $4`, [e.payload.txHash]);
         break;
+      case 'records.RecordErased':
+        // What is left of it: no blob, no title; the row stays so its anchor and history still resolve.
+        await set(`status = 'erased', blob_key = '', blob_sha256 = '', title = null, title_sealed = null`, []);
+        break;
       case 'records.RecordResponseFailed':
         await set(`status = 'pending', chain_error = $4, response_root = null, response_proof = null`, [
           e.payload.reason,
@@ -375,6 +379,40 @@ export class RecordRepository {
         ups.map((env) => env.occurredAt),
       ],
     );
+  }
+
+  /**
+   * Erases one record: under row locks on it and on every record of its pack (so concurrent erasures of one pack
+   * run one after the other, each seeing where the other moved its siblings), `repack` writes the siblings to a
+   * new pack, and their new refs, the RecordErased event and its projection commit together.
+   */
+  async erase(
+    recordId: string,
+    cmd: Extract<RecordCommand, { type: 'EraseRecord' }>,
+    ctx: EventContext,
+    repack: (
+      row: RecordRow,
+      siblings: RecordRow[],
+    ) => Promise<Array<{ id: string; blobKey: string; blobSha256: string }>>,
+  ): Promise<RecordRow> {
+    return this.ds.transaction(async (m) => {
+      const [row] = (await m.query('select * from records where id = $1 for update', [recordId])) as RecordRow[];
+      if (!row) throw new NotFoundError('RecordNotFound', `no record ${recordId}`);
+      decide(cmd, stateOfRow(row)); // refused before any storage work: not the patient, erased already
+      const pack = row.blob_key.replace(/#\d+\+\d+$/, '');
+      const siblings = (await m.query(
+        `select * from records where blob_key like $1 || '#%' and id <> $2 order by blob_key for update`,
+        [pack.replace(/[\\%_]/g, (c) => `\\${c}`), recordId],
+      )) as RecordRow[];
+      const moved = await repack(row, siblings);
+      await m.query(
+        `update records set blob_key = t.k, blob_sha256 = t.h
+           from unnest($1::uuid[], $2::text[], $3::text[]) as t(id, k, h) where records.id = t.id`,
+        [moved.map((x) => x.id), moved.map((x) => x.blobKey), moved.map((x) => x.blobSha256)],
+      );
+      await this.executeIn(m, recordId, cmd, ctx);
+      return row;
+    });
   }
 
   async row(id: string): Promise<RecordRow | undefined> {

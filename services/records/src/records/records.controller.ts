@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, ParseBoolPipe, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseBoolPipe,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   ApiErrors,
@@ -24,6 +36,7 @@ import {
 import { RecordRepository, toView, type RecordRow } from './record.repository.js';
 import { RespondToRecordUseCase } from './use-cases/respond-to-record/respond-to-record.use-case.js';
 import { SignRecordAnchorUseCase } from './use-cases/sign-record-anchor/sign-record-anchor.use-case.js';
+import { EraseRecordUseCase } from './use-cases/erase-record/erase-record.use-case.js';
 import { UploadRecordUseCase } from './use-cases/upload-record/upload-record.use-case.js';
 
 /** Until the patient accepts (and after), record metadata is visible to its patient and its author only. */
@@ -64,6 +77,7 @@ export class RecordsController {
     private readonly upload: UploadRecordUseCase,
     private readonly signAnchor: SignRecordAnchorUseCase,
     private readonly respond: RespondToRecordUseCase,
+    private readonly eraseRecord: EraseRecordUseCase,
   ) {}
 
   /**
@@ -202,6 +216,20 @@ export class RecordsController {
   @Get(':id/proof')
   async proof(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
     return proofView(assertPartyTo(p, await this.records.rowOrThrow(id)));
+  }
+
+  @ApiOperation({
+    summary: 'Erase a record cryptographically (the patient, or an administrator)',
+    description:
+      'Its data key is destroyed with the copy of the pack it was stored in; records stored beside it keep ' +
+      'reading. From then on the record answers 410 RecordErased; its anchor stays on-chain, unlinkable.',
+  })
+  @ApiResponse({ status: 200, description: '{ id, status: "erased" }' })
+  @ApiErrors(400, 401, 403, 404, 409, 503)
+  @Delete(':id')
+  @Roles('patient', 'admin')
+  erase(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    return this.eraseRecord.execute(id, p, ctxOf(p));
   }
 
   @Get(':id/history')

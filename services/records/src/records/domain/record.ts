@@ -18,7 +18,7 @@ export const RECORD_CATEGORIES = [
 export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
 
 export type RecordStatus =
-  'uploaded' | 'anchoring' | 'pending' | 'responding' | 'accepted' | 'rejected' | 'anchor-rejected';
+  'uploaded' | 'anchoring' | 'pending' | 'responding' | 'accepted' | 'rejected' | 'anchor-rejected' | 'erased';
 
 export interface RecordContent {
   /** How contentHash and pointerHash are made (on-chain.ts, ADR 0012); new records are scheme 2. */
@@ -104,7 +104,9 @@ export type RecordEvent =
         batchRoot: string;
       };
     }
-  | { type: 'records.RecordResponseFailed'; version: 1; payload: { recordId: string; reason: string } };
+  | { type: 'records.RecordResponseFailed'; version: 1; payload: { recordId: string; reason: string } }
+  /** The record's data key destroyed (its frame gone from storage); the anchor stays, unlinkable to any bytes. */
+  | { type: 'records.RecordErased'; version: 1; payload: { recordId: string; erasedBy: string } };
 
 export type RecordCommand =
   | {
@@ -135,7 +137,9 @@ export type RecordCommand =
       signature: string;
     }
   | { type: 'ConfirmResponse'; accept: boolean; txHash: string | null; batchRoot: string }
-  | { type: 'FailResponse'; reason: string };
+  | { type: 'FailResponse'; reason: string }
+  /** By the patient (`by` their subject) or an administrator (`admin`). */
+  | { type: 'EraseRecord'; by: string; admin: boolean };
 
 export interface RecordState {
   exists: boolean;
@@ -159,7 +163,8 @@ export type RecordRefusal =
   | 'NotTheAuthor'
   | 'NotThePatient'
   | 'RecordNotAwaitingSignature'
-  | 'RecordNotPending';
+  | 'RecordNotPending'
+  | 'RecordErased';
 
 export class RecordRuleViolation extends Error {
   constructor(
@@ -179,6 +184,7 @@ export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
     return [uploaded, { type: 'records.RecordAnchorRequested', version: 1, payload: { recordId: '', ...anchor } }];
   }
   if (!s.exists) throw new RecordRuleViolation('RecordNotFound', 'record not found');
+  if (s.status === 'erased') throw new RecordRuleViolation('RecordErased', 'the record was erased');
   const recordId = '';
   switch (cmd.type) {
     case 'RequestAnchor':
@@ -249,6 +255,10 @@ export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
       ];
     case 'FailResponse':
       return [{ type: 'records.RecordResponseFailed', version: 1, payload: { recordId, reason: cmd.reason } }];
+    case 'EraseRecord':
+      if (!cmd.admin && cmd.by !== s.patientSubject)
+        throw new RecordRuleViolation('NotThePatient', 'only the patient (or an administrator) erases a record');
+      return [{ type: 'records.RecordErased', version: 1, payload: { recordId, erasedBy: cmd.by } }];
   }
 }
 
@@ -276,6 +286,8 @@ export function evolve(s: RecordState, e: RecordEvent): RecordState {
       return { ...s, status: 'rejected' };
     case 'records.RecordResponseFailed':
       return { ...s, status: 'pending' };
+    case 'records.RecordErased':
+      return { ...s, status: 'erased' };
   }
 }
 

@@ -110,6 +110,17 @@ describe('Record aggregate', () => {
       'RecordNotAwaitingSignature',
     );
   });
+  it('is erased by its patient or an administrator only, once; nothing is decided on it afterwards', () => {
+    const s = given(upload);
+    expect(refusal(() => decide({ type: 'EraseRecord', by: 'hospital', admin: false }, s))).toBe('NotThePatient');
+    expect(decide({ type: 'EraseRecord', by: 'admin-1', admin: true }, s)[0]!.type).toBe('records.RecordErased');
+    const erased = given(upload, { type: 'EraseRecord', by: 'alice', admin: false });
+    expect(erased.status).toBe('erased');
+    expect(refusal(() => decide({ type: 'EraseRecord', by: 'alice', admin: false }, erased))).toBe('RecordErased');
+    expect(refusal(() => decide({ type: 'RequestAnchor', by: 'hospital', signer: '0x', ...sig }, erased))).toBe(
+      'RecordErased',
+    );
+  });
   it('a refused anchor can be signed again', () => {
     const s = given(
       upload,

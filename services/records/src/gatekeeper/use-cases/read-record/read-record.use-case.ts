@@ -43,15 +43,17 @@ export interface ReadRecord {
 
 /** A denial the HTTP layer answers 403 (404 for a record that does not exist). */
 export class AccessDeniedError extends DomainError {
-  readonly status: 403 | 404 | 503;
+  readonly status: 403 | 404 | 410 | 503;
   constructor(denial: Denial, message: string, auditId: string) {
     super(denial, message, { auditId });
     this.status =
       denial === 'RecordNotFound'
         ? 404
-        : denial === 'ChainUnavailable' || denial === 'BlobStoreUnavailable'
-          ? 503
-          : 403;
+        : denial === 'RecordErased'
+          ? 410
+          : denial === 'ChainUnavailable' || denial === 'BlobStoreUnavailable'
+            ? 503
+            : 403;
   }
 }
 
@@ -170,6 +172,7 @@ export class ReadRecordUseCase {
     };
     claimed.nonce = claim;
     if (!row) return refuse('RecordNotFound', `no record ${recordId}`);
+    if (row.status === 'erased') return refuse('RecordErased', 'the record was erased: its data key is destroyed');
     // The same signed request again after its limited use was spent (a retry after a crash or a lost answer): its
     // permission was decided then; the row and the blob are still proven below before anything is served.
     const spent = await this.grantUse.spentUseOf(claim, recordId);
