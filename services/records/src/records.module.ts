@@ -17,6 +17,7 @@ import { BlobReader } from './gatekeeper/blob-reader.js';
 import { RECORDS_KEY_RING, RecordTitles } from './records/record-titles.js';
 import { OrphanPackSweeper } from './records/orphans/orphan-pack-sweeper.js';
 import { EraseRecordUseCase } from './records/use-cases/erase-record/erase-record.use-case.js';
+import { RotateKekUseCase } from './records/use-cases/rotate-kek/rotate-kek.use-case.js';
 import { AuditAnchorer } from './gatekeeper/chain/audit-anchorer.js';
 import { GrantUseAdapter } from './gatekeeper/chain/grant-use.adapter.js';
 import { GatekeeperController } from './gatekeeper/gatekeeper.controller.js';
@@ -96,6 +97,7 @@ export class RecordsModule {
         RecordTitles,
         OrphanPackSweeper,
         EraseRecordUseCase,
+        RotateKekUseCase,
         RecordBatchRepository,
         RecordBatcher,
         UploadRecordUseCase,

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { relationshipsAt } from '@uhr/contracts';
 import { EncryptedBlobStore, readDeployment } from '@uhr/platform';
+import { tokenFor } from '@uhr/platform/testing';
 import { randomUUID } from 'node:crypto';
 import type { Contract } from 'ethers';
 import { Kafka } from 'kafkajs';
@@ -95,6 +96,51 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await s?.close();
+});
+
+describe('KEK rotation', () => {
+  it('re-seals stored records under the new KEK: they read on with it, anchors unchanged, the old KEK alone fails', async () => {
+    const ids = await inParallel(3, 3, (i) => signedUpload(p.hospital, p.alice, 900 + i));
+    await allIn(ids, 'pending');
+    const before = await s.recordsDb.query(
+      'select id, content_hash, blob_key, blob_kid from records where id = any($1::uuid[])',
+      [ids],
+    );
+    const oldRing = s.env.UHR_RECORDS_KEK_RING ?? 'dev-1:dWhyLWRldi1yZWNvcmRzLWtlay0zMi1ieXRlcy0hISE=';
+    const rotated = await s.startReplica({
+      UHR_RECORDS_KEK_RING: `${oldRing},dev-2:${Buffer.alloc(32, 42).toString('base64')}`,
+      UHR_RECORDS_KEK_ACTIVE: 'dev-2',
+    });
+    try {
+      const call2 = (token: string, path: string, body?: unknown) => call(rotated.url, token, 'POST', path, body);
+      expect((await call2(p.alice.token, '/records/admin/kek-rotation')).status).toBe(403);
+      const pass = await call2(await tokenFor('admin-1'), '/records/admin/kek-rotation?maxPacks=1000');
+      expect(pass.status).toBe(200);
+      expect(pass.body).toMatchObject({ activeKid: 'dev-2', packsLeft: 0 });
+      expect(pass.body.recordsMoved).toBeGreaterThanOrEqual(3);
+      const after = await s.recordsDb.query(
+        'select id, content_hash, blob_key, blob_kid from records where id = any($1::uuid[])',
+        [ids],
+      );
+      for (const row of after) {
+        const was = before.find((b: { id: string }) => b.id === row.id);
+        expect([row.blob_kid, row.content_hash]).toEqual(['dev-2', was.content_hash]);
+        expect(row.blob_key).not.toBe(was.blob_key);
+      }
+      const signed = await signedRead(p.alice.wallet, s.gatekeeperDomain, ids[0]!, 'self-care');
+      const viaNew = await call2(p.alice.token, `/records/${ids[0]}/read`, signed);
+      expect([viaNew.status, viaNew.body.resource]).toEqual([200, observation(p.alice, 900)]);
+      const proof = (await call(rotated.url, p.hospital.token, 'GET', `/records/${ids[0]}/proof`)).body.record;
+      expect(await relationships.verifyRecord!(proof.root, proof.leaf, proof.proof)).toBe(true);
+      // Titles are re-sealed too; an instance holding only the old KEK opens neither any more (503, not 500).
+      expect((await call(rotated.url, p.alice.token, 'GET', `/records/${ids[1]}`)).body.title).toBe('Lab report');
+      const again = await signedRead(p.alice.wallet, s.gatekeeperDomain, ids[1]!, 'self-care');
+      const viaOld = await rec(p.alice.token, 'POST', `/records/${ids[1]}/read`, again);
+      expect([viaOld.status, viaOld.body.error]).toEqual([503, 'KeyUnavailable']);
+    } finally {
+      await rotated.close();
+    }
+  });
 });
 
 describe('uploads anchored in Merkle batches', () => {

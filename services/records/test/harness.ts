@@ -45,7 +45,8 @@ export interface Stack {
   gatekeeperDomain: { chainId: number; verifyingContract: string };
   recordsDatabase: string;
   /** A second records instance on the same database (no workers): what another replica would decide. */
-  startReplica(): Promise<{ url: string; close(): Promise<void> }>;
+  /** Another instance on the same database, without workers; `env` overrides its configuration. */
+  startReplica(env?: Record<string, string>): Promise<{ url: string; app: INestApplication; close(): Promise<void> }>;
   /** Stops a service (as a crash or a rolling update would) and starts it again on the same database. */
   restart(which: 'records' | 'consent'): Promise<void>;
   /** Grants or revokes the records signer's ANCHORER role (an operator's mistake, a key being rotated). */
@@ -69,7 +70,7 @@ export async function startStack(): Promise<Stack> {
 
   const run = randomBytes(4).toString('hex');
   const recordsDatabase = `uhr_records_test_${run}`;
-  const rc = recordsConfig({
+  const recordsEnv = {
     ...process.env,
     PORT: '0',
     UHR_DATABASE: recordsDatabase,
@@ -77,7 +78,8 @@ export async function startStack(): Promise<Stack> {
     UHR_RECORDS_BUCKET: 'uhr-records-test',
     UHR_AUDIT_ANCHOR_INTERVAL_MS: '500',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  });
+  };
+  const rc = recordsConfig(recordsEnv);
   const cc = consentConfig({
     ...process.env,
     PORT: '0',
@@ -106,10 +108,19 @@ export async function startStack(): Promise<Stack> {
       if (allowed) await ensureRole(anchors, ROLES.ANCHORER, recordsSigner);
       else await (await anchors.revokeRole!(ROLES.ANCHORER, recordsSigner)).wait();
     },
-    async startReplica() {
-      const replica = await createServiceApp(RecordsModule.forRoot(rc, { workers: false }), rc, RECORDS_APP_OPTIONS);
+    async startReplica(env = {}) {
+      const config = recordsConfig({ ...recordsEnv, ...env });
+      const replica = await createServiceApp(
+        RecordsModule.forRoot(config, { workers: false }),
+        config,
+        RECORDS_APP_OPTIONS,
+      );
       await replica.listen(0, '127.0.0.1');
-      return { url: (await replica.getUrl()).replace('[::1]', '127.0.0.1'), close: () => replica.close() };
+      return {
+        url: (await replica.getUrl()).replace('[::1]', '127.0.0.1'),
+        app: replica,
+        close: () => replica.close(),
+      };
     },
     async restart(which) {
       if (which === 'records') {

@@ -92,4 +92,9 @@ export const recordMigrations: Migration[] = [
     id: 'records-0008-blob-key-prefix',
     sql: `create index if not exists records_blob_key on records (blob_key text_pattern_ops);`,
   },
+  {
+    // KEK rotation finds the packs whose blobs are not under the active KEK.
+    id: 'records-0009-blob-kid',
+    sql: `alter table records add column blob_kid text;`,
+  },
 ];

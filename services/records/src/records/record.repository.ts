@@ -49,6 +49,8 @@ export interface RecordRow {
   blob_key: string;
   /** Hex sha256 of the stored object, checked before decrypting. */
   blob_sha256: string;
+  /** The KEK the blob's data key is wrapped under (null: from before it was recorded). */
+  blob_kid: string | null;
   content_hash: string;
   pointer_hash: string;
   size: number;
@@ -133,6 +135,7 @@ export const rowOf = (u: UploadCommand, ctx: EventContext): RecordRow => ({
   content_scheme: u.content.scheme,
   blob_key: u.content.blobKey,
   blob_sha256: u.content.blobSha256,
+  blob_kid: u.content.blobKid,
   content_hash: u.content.contentHash,
   pointer_hash: u.content.pointerHash,
   size: u.content.size,
@@ -165,6 +168,19 @@ export const stateOfRow = (
   providerSubject: r.provider_subject,
   category: r.category as RecordState['category'],
 });
+
+/** Where a record's blob went when its pack was rewritten (an erasure, a KEK rotation). */
+export interface Relocation {
+  id: string;
+  blobKey: string;
+  blobSha256: string;
+  blobKid: string;
+  /** Re-sealed under the active KEK (a rotation), or null: the title is left as it is. */
+  titleSealed: string | null;
+}
+
+/** The object a packed blob ref lives in. */
+export const packOf = (blobKey: string): string => blobKey.replace(/#\d+\+\d+$/, '');
 
 /** The only place the records service touches its PostgreSQL tables for records: event stream + projection. */
 @Injectable()
@@ -344,16 +360,17 @@ export class RecordRepository {
     const anchor = (env: EventEnvelope) => signed.get(env.aggregateId)?.payload as { signature: string } | undefined;
     await m.query(
       `insert into records (id, patient_id, provider_id, patient_subject, provider_subject, category, title_sealed, kind,
-         resource_type, content_type, content_scheme, blob_key, blob_sha256, content_hash, pointer_hash, size,
+         resource_type, content_type, content_scheme, blob_key, blob_sha256, blob_kid, content_hash, pointer_hash, size,
          status, anchor_auth_hash, version, created_at, updated_at)
        select id, patient_id, provider_id, patient_subject, provider_subject, category, title_sealed, kind, resource_type,
-              content_type, scheme, blob_key, blob_sha256, content_hash, pointer_hash, size,
+              content_type, scheme, blob_key, blob_sha256, blob_kid, content_hash, pointer_hash, size,
               case when auth_hash is null then 'uploaded' else 'anchoring' end, auth_hash, version, at, at
          from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                      $9::text[], $10::text[], $11::smallint[], $12::text[], $13::text[], $14::text[], $15::text[],
-                     $16::int[], $17::text[], $18::int[], $19::timestamptz[])
+                     $16::text[], $17::int[], $18::text[], $19::int[], $20::timestamptz[])
            as t(id, patient_id, provider_id, patient_subject, provider_subject, category, title_sealed, kind, resource_type,
-                content_type, scheme, blob_key, blob_sha256, content_hash, pointer_hash, size, auth_hash, version, at)`,
+                content_type, scheme, blob_key, blob_sha256, blob_kid, content_hash, pointer_hash, size, auth_hash,
+                version, at)`,
       [
         ups.map((env) => env.aggregateId),
         col((p) => p.patientId),
@@ -368,6 +385,7 @@ export class RecordRepository {
         col((p) => p.content.scheme),
         col((p) => p.content.blobKey),
         col((p) => p.content.blobSha256),
+        col((p) => p.content.blobKid),
         col((p) => p.content.contentHash),
         col((p) => p.content.pointerHash),
         col((p) => p.content.size),
@@ -390,29 +408,65 @@ export class RecordRepository {
     recordId: string,
     cmd: Extract<RecordCommand, { type: 'EraseRecord' }>,
     ctx: EventContext,
-    repack: (
-      row: RecordRow,
-      siblings: RecordRow[],
-    ) => Promise<Array<{ id: string; blobKey: string; blobSha256: string }>>,
+    repack: (row: RecordRow, siblings: RecordRow[]) => Promise<Relocation[]>,
   ): Promise<RecordRow> {
     return this.ds.transaction(async (m) => {
       const [row] = (await m.query('select * from records where id = $1 for update', [recordId])) as RecordRow[];
       if (!row) throw new NotFoundError('RecordNotFound', `no record ${recordId}`);
       decide(cmd, stateOfRow(row)); // refused before any storage work: not the patient, erased already
-      const pack = row.blob_key.replace(/#\d+\+\d+$/, '');
-      const siblings = (await m.query(
-        `select * from records where blob_key like $1 || '#%' and id <> $2 order by blob_key for update`,
-        [pack.replace(/[\\%_]/g, (c) => `\\${c}`), recordId],
-      )) as RecordRow[];
-      const moved = await repack(row, siblings);
-      await m.query(
-        `update records set blob_key = t.k, blob_sha256 = t.h
-           from unnest($1::uuid[], $2::text[], $3::text[]) as t(id, k, h) where records.id = t.id`,
-        [moved.map((x) => x.id), moved.map((x) => x.blobKey), moved.map((x) => x.blobSha256)],
-      );
+      const siblings = await this.lockPack(m, packOf(row.blob_key), recordId);
+      await this.relocate(m, await repack(row, siblings));
       await this.executeIn(m, recordId, cmd, ctx);
       return row;
     });
+  }
+
+  /**
+   * Moves every record of a pack (rows locked while `repack` writes their new pack), in one transaction; for a
+   * KEK rotation. Returns how many moved (0 when `repack` declined, e.g. a legacy pack).
+   */
+  async relocatePack(pack: string, repack: (rows: RecordRow[]) => Promise<Relocation[] | undefined>): Promise<number> {
+    return this.ds.transaction(async (m) => {
+      const rows = await this.lockPack(m, pack, null);
+      const moved = rows.length === 0 ? undefined : await repack(rows);
+      if (!moved) return 0;
+      await this.relocate(m, moved);
+      return moved.length;
+    });
+  }
+
+  /** Packs holding a record whose data key is not under `activeKid` (at most `limit`). */
+  async packsNotUnder(activeKid: string, limit: number): Promise<string[]> {
+    const rows = (await this.ds.query(
+      `select distinct split_part(blob_key, '#', 1) as pack from records
+        where blob_key <> '' and blob_kid is distinct from $1 limit $2`,
+      [activeKid, limit],
+    )) as Array<{ pack: string }>;
+    return rows.map((r) => r.pack);
+  }
+
+  private async lockPack(m: EntityManager, pack: string, exceptId: string | null): Promise<RecordRow[]> {
+    return (await m.query(
+      `select * from records where blob_key like $1 || '#%' and id is distinct from $2 order by blob_key for update`,
+      [pack.replace(/[\\%_]/g, (c) => `\\${c}`), exceptId],
+    )) as RecordRow[];
+  }
+
+  private async relocate(m: EntityManager, moved: readonly Relocation[]): Promise<void> {
+    if (moved.length === 0) return;
+    await m.query(
+      `update records set blob_key = t.k, blob_sha256 = t.h, blob_kid = t.kid,
+              title_sealed = coalesce(t.title, records.title_sealed)
+         from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) as t(id, k, h, kid, title)
+        where records.id = t.id`,
+      [
+        moved.map((x) => x.id),
+        moved.map((x) => x.blobKey),
+        moved.map((x) => x.blobSha256),
+        moved.map((x) => x.blobKid),
+        moved.map((x) => x.titleSealed),
+      ],
+    );
   }
 
   async row(id: string): Promise<RecordRow | undefined> {

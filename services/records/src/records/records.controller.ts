@@ -37,6 +37,7 @@ import { RecordRepository, toView, type RecordRow } from './record.repository.js
 import { RespondToRecordUseCase } from './use-cases/respond-to-record/respond-to-record.use-case.js';
 import { SignRecordAnchorUseCase } from './use-cases/sign-record-anchor/sign-record-anchor.use-case.js';
 import { EraseRecordUseCase } from './use-cases/erase-record/erase-record.use-case.js';
+import { RotateKekUseCase } from './use-cases/rotate-kek/rotate-kek.use-case.js';
 import { UploadRecordUseCase } from './use-cases/upload-record/upload-record.use-case.js';
 
 /** Until the patient accepts (and after), record metadata is visible to its patient and its author only. */
@@ -78,6 +79,7 @@ export class RecordsController {
     private readonly signAnchor: SignRecordAnchorUseCase,
     private readonly respond: RespondToRecordUseCase,
     private readonly eraseRecord: EraseRecordUseCase,
+    private readonly rotate: RotateKekUseCase,
   ) {}
 
   /**
@@ -230,6 +232,19 @@ export class RecordsController {
   @Roles('patient', 'admin')
   erase(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
     return this.eraseRecord.execute(id, p, ctxOf(p));
+  }
+
+  @ApiOperation({
+    summary: 'KEK rotation pass (admin): re-seal up to maxPacks packs not under the active KEK',
+    description: 'Make the new KEK active first (the old one stays in the ring); repeat until packsLeft is 0.',
+  })
+  @ApiResponse({ status: 200, description: '{ activeKid, packsRewritten, recordsMoved, packsSkipped, packsLeft }' })
+  @ApiErrors(401, 403, 503)
+  @Post('admin/kek-rotation')
+  @HttpCode(200)
+  @Roles('admin')
+  rotateKek(@Query('maxPacks') maxPacks?: string) {
+    return this.rotate.execute(Math.min(Math.max(Number(maxPacks) || 100, 1), 1000));
   }
 
   @Get(':id/history')

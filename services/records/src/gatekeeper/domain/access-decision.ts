@@ -15,6 +15,7 @@ export type Denial =
   | 'NonceReplayed'
   | 'RecordNotFound'
   | 'RecordErased'
+  | 'KeyUnavailable'
   | 'RecordRejected'
   | 'RecordNotAccepted'
   | 'RelationshipEnded'

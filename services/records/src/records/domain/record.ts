@@ -29,6 +29,8 @@ export interface RecordContent {
   blobKey: string;
   /** Hex sha256 of the stored (encrypted) object: checked before anything is decrypted. */
   blobSha256: string;
+  /** The KEK its data key is wrapped under (a rotation re-seals what is not under the active one). */
+  blobKid: string;
   /** Scheme 2: keccak256(salt ‖ body), the value anchored on-chain (scheme 1: 0x + blobSha256). */
   contentHash: string;
   /** keccak256 of the record's metadata (see pointerHashOf): anchored, so a row altered in the database shows. */

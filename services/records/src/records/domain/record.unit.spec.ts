@@ -29,6 +29,7 @@ const upload: RecordCommand = {
     contentType: 'application/fhir+json',
     blobKey: 'k',
     blobSha256: 'ab',
+    blobKid: 'k1',
     contentHash: '0x1',
     pointerHash: '0x2',
     size: 10,

@@ -17,6 +17,7 @@ import {
   type KnownIdentity,
   ServerTiming,
   TypedDataSigner,
+  KeyRingError,
 } from '@uhr/platform';
 import type { Logger } from 'pino';
 import type { RecordsConfig } from '../../../config.js';
@@ -51,7 +52,7 @@ export class AccessDeniedError extends DomainError {
         ? 404
         : denial === 'RecordErased'
           ? 410
-          : denial === 'ChainUnavailable' || denial === 'BlobStoreUnavailable'
+          : denial === 'ChainUnavailable' || denial === 'BlobStoreUnavailable' || denial === 'KeyUnavailable'
             ? 503
             : 403;
   }
@@ -232,6 +233,9 @@ export class ReadRecordUseCase {
           '0x' + err.actualSha256,
           'the stored blob does not match its record',
         );
+      }
+      if (err instanceof KeyRingError) {
+        return refuse('KeyUnavailable', 'the record is sealed under a key this instance does not hold; retry later');
       }
       if (err instanceof BlobStoreUnavailableError) {
         return refuse('BlobStoreUnavailable', 'record storage is unavailable, retry later');

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ConflictError,
@@ -10,6 +9,7 @@ import {
 } from '@uhr/platform';
 import type { Logger } from 'pino';
 import { RecordRepository, type RecordRow } from '../../record.repository.js';
+import { newPackKey, relocations, storedRef } from '../../packs.js';
 import { blobStoreAsHttp } from '../../../unavailable.js';
 import { refusalsAsHttp } from '../rule-violation.js';
 
@@ -56,11 +56,7 @@ export class EraseRecordUseCase {
     if (siblings.some((s) => s.content_scheme === 1)) {
       throw new ConflictError('LegacyPack', 'this record shares its pack with records anchored by their ciphertext');
     }
-    const pack = `packs/${ctx.occurredAt.toISOString().slice(0, 10)}/${randomUUID()}`;
-    const written = await this.blobs.repack(
-      pack,
-      siblings.map((s) => ({ ref: s.blob_key, expectedSha256: s.blob_sha256 })),
-    );
-    return siblings.map((s, i) => ({ id: s.id, blobKey: written[i]!.key, blobSha256: written[i]!.sha256 }));
+    const written = await this.blobs.repack(newPackKey(ctx.occurredAt), siblings.map(storedRef));
+    return relocations(siblings, written);
   }
 }

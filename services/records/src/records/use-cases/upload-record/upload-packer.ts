@@ -1,6 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ConcurrencyError, DomainError, EncryptedBlobStore, type EventContext } from '@uhr/platform';
+import {
+  ConcurrencyError,
+  DomainError,
+  EncryptedBlobStore,
+  type BlobWriteResult,
+  type EventContext,
+} from '@uhr/platform';
+import { newPackKey } from '../../packs.js';
 import { RecordRepository, type UploadCommand } from '../../record.repository.js';
 import { blobStoreAsHttp } from '../../../unavailable.js';
 import { refusalsAsHttp } from '../rule-violation.js';
@@ -10,7 +16,7 @@ export interface PackEntry {
   plaintext: Buffer;
   contentType: string;
   ctx: EventContext;
-  command: (blobKey: string, sha256: string) => UploadCommand;
+  command: (stored: BlobWriteResult) => UploadCommand;
 }
 
 /** Largest number of records in one pack / one transaction. */
@@ -44,14 +50,14 @@ export class UploadPacker {
 
   /** A caller's own batch, stored now as one pack and one transaction (bulk ingest). */
   async storeAll(entries: readonly PackEntry[]): Promise<UploadCommand[]> {
-    const packKey = `packs/${entries[0]!.ctx.occurredAt.toISOString().slice(0, 10)}/${randomUUID()}`;
+    const packKey = newPackKey(entries[0]!.ctx.occurredAt);
     const stored = await blobStoreAsHttp(() =>
       this.blobs.putMany(
         packKey,
         entries.map((e) => ({ plaintext: e.plaintext, contentType: e.contentType })),
       ),
     );
-    const uploads = entries.map((e, i) => e.command(stored[i]!.key, stored[i]!.sha256));
+    const uploads = entries.map((e, i) => e.command(stored[i]!));
     try {
       await refusalsAsHttp(() =>
         this.records.insertUploads(uploads.map((upload, i) => ({ upload, ctx: entries[i]!.ctx }))),

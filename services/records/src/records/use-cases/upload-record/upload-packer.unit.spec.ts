@@ -9,8 +9,8 @@ const entry = (n: number): PackEntry => ({
   plaintext: Buffer.from(`record ${n}`),
   contentType: 'application/fhir+json',
   ctx: ctx(),
-  command: (blobKey, sha256) =>
-    ({ recordId: `r${n}`, content: { blobKey, contentHash: sha256 } }) as unknown as UploadCommand,
+  command: (stored) =>
+    ({ recordId: `r${n}`, content: { blobKey: stored.key, contentHash: stored.sha256 } }) as unknown as UploadCommand,
 });
 
 function harness() {

@@ -7,6 +7,7 @@ import {
   ConflictError,
   ForbiddenError,
   UnprocessableError,
+  type BlobWriteResult,
   type EventContext,
   type Principal,
   IdentityDirectory,
@@ -248,11 +249,11 @@ export class UploadRecordUseCase {
       plaintext: x.sealed,
       contentType: x.contentType,
       ctx,
-      command: (blobKey, blobSha256) => this.uploadCommand(x, anchor, blobKey, blobSha256),
+      command: (stored) => this.uploadCommand(x, anchor, stored),
     };
   }
 
-  private uploadCommand(x: Prepared, anchor: SignedAnchor | null, blobKey: string, blobSha256: string): UploadCommand {
+  private uploadCommand(x: Prepared, anchor: SignedAnchor | null, stored: BlobWriteResult): UploadCommand {
     return {
       type: 'UploadRecord',
       recordId: x.recordId,
@@ -268,8 +269,9 @@ export class UploadRecordUseCase {
         kind: x.kind,
         resourceType: x.resourceType,
         contentType: x.contentType,
-        blobKey,
-        blobSha256,
+        blobKey: stored.key,
+        blobSha256: stored.sha256,
+        blobKid: stored.kid,
         contentHash: x.contentHash,
         pointerHash: x.pointerHash,
         size: x.bodySize,
