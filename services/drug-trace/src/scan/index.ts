@@ -1,0 +1,18 @@
+/**
+ * Scan intake: the public API of GS1 scan parsing for drug-trace. Pure functions, no I/O.
+ * Everything else in src/scan is internal.
+ */
+export type {
+  PackIdentity,
+  ScanError,
+  ScanRule,
+  ScanForm,
+  ScanResult,
+  EpcIdentity,
+  EpcUrnResult,
+  ParseOptions,
+} from './types.js';
+export { parseScan } from './parse-scan.js';
+export { sgtinUrn, ssccUrn, sglnUrn, parseEpcUrn } from './epc-urn.js';
+export { canonicalDigitalLink, toElementString, toHri } from './render.js';
+export { gs1CheckDigit, isValidGtin, isValidGln, isValidSscc, normaliseGtin } from './check-digit.js';
