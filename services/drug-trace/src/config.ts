@@ -17,6 +17,9 @@ export function drugTraceConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Unknown serials from one location within the window that make a serial-guessing alert. */
       guessingThreshold: z.coerce.number().int().min(1),
       guessingWindowMs: z.coerce.number().int().min(1000),
+      /** One patient dispensed one scheduled substance at this many pharmacies within the window: an alert. */
+      abusePharmacies: z.coerce.number().int().min(2),
+      abuseWindowMs: z.coerce.number().int().min(60_000),
     },
     extraEnv: {
       anchorIntervalMs: 'UHR_DRUG_TRACE_ANCHOR_INTERVAL_MS',
@@ -25,6 +28,8 @@ export function drugTraceConfig(env: NodeJS.ProcessEnv = process.env) {
       maxTravelKmh: 'UHR_DRUG_TRACE_MAX_TRAVEL_KMH',
       guessingThreshold: 'UHR_DRUG_TRACE_GUESSING_THRESHOLD',
       guessingWindowMs: 'UHR_DRUG_TRACE_GUESSING_WINDOW_MS',
+      abusePharmacies: 'UHR_DRUG_TRACE_ABUSE_PHARMACIES',
+      abuseWindowMs: 'UHR_DRUG_TRACE_ABUSE_WINDOW_MS',
     },
     defaults: {
       port: env.UHR_DRUG_TRACE_PORT ?? '3005',
@@ -35,6 +40,8 @@ export function drugTraceConfig(env: NodeJS.ProcessEnv = process.env) {
       maxTravelKmh: '900',
       guessingThreshold: '20',
       guessingWindowMs: '600000',
+      abusePharmacies: '3',
+      abuseWindowMs: String(30 * 24 * 3600 * 1000),
     },
     // Only with UHR_STACK=local; a deployment injects the signer from its secret store or the boot fails.
     localSecrets: {

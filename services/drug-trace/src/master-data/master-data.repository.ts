@@ -104,6 +104,11 @@ export class MasterDataRepository {
     return row;
   }
 
+  async partyByGln(gln: string): Promise<Party | undefined> {
+    const [row] = (await this.ds.query('select * from parties where gln = $1', [gln])) as PartyRow[];
+    return row;
+  }
+
   async partyById(id: string): Promise<Party | undefined> {
     const [row] = (await this.ds.query('select * from parties where id = $1', [id])) as PartyRow[];
     return row;

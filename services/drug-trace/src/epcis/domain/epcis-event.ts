@@ -111,3 +111,6 @@ export function siteOf(e: Pick<EpcisEvent, 'bizLocation' | 'readPoint'>): string
   }
   return null;
 }
+
+/** The canonical Digital Link of a pack (the form events are indexed by). */
+export const sgtinDl = (gtin: string, serial: string) => `https://id.gs1.org/01/${gtin}/21/${serial}`;
