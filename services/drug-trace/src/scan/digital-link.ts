@@ -1,7 +1,7 @@
 import { aiDef, DL_QUALIFIERS, type AiDef } from './ai-table.js';
 import { isDigits } from './check-digit.js';
 import type { ScanError } from './types.js';
-import type { AiRead } from './values.js';
+import type { AiRead, ReadOutcome } from './values.js';
 
 /** GS1 Digital Link URI syntax 1.2: scheme in one case, any host, any path prefix before the primary key. */
 const SCHEMES = ['https://', 'http://', 'HTTPS://', 'HTTP://'];
@@ -179,7 +179,12 @@ function duplicate(reads: AiRead[]): ScanError | undefined {
 }
 
 /** Parse a GS1 Digital Link URI (from s[start]) into its AIs: path key and qualifiers, then query attributes. */
-export function readDigitalLink(s: string, start: number): AiRead[] | ScanError {
+export function readDigitalLink(s: string, start: number): ReadOutcome {
+  const r = readUri(s, start);
+  return Array.isArray(r) ? { reads: r } : { reads: [], error: r };
+}
+
+function readUri(s: string, start: number): AiRead[] | ScanError {
   const scheme = SCHEMES.find((p) => s.startsWith(p, start));
   if (!scheme) return err('syntax', 'a Digital Link starts http:// or https://', start);
   const hostFrom = start + scheme.length;

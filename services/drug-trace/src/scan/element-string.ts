@@ -1,6 +1,6 @@
 import { matchAi } from './ai-table.js';
 import type { ScanError } from './types.js';
-import type { AiRead } from './values.js';
+import type { AiRead, ReadOutcome } from './values.js';
 
 /** GS (0x1D): how scanners transmit FNC1 after the first position. */
 export const GS = 0x1d;
@@ -27,7 +27,7 @@ function variableEnd(s: string, pos: number): number {
  * A variable-length value runs to the next GS or the end; a fixed-length one takes its length, with an
  * optional GS after it (a superfluous GS anywhere is skipped, as GS1 permits).
  */
-export function readElementString(s: string, start: number): AiRead[] | ScanError {
+export function readElementString(s: string, start: number): ReadOutcome {
   const reads: AiRead[] = [];
   let i = start;
   while (i < s.length) {
@@ -36,11 +36,13 @@ export function readElementString(s: string, start: number): AiRead[] | ScanErro
       continue;
     }
     const def = matchAi(s, i);
-    if (!def) return unknownAi(s, i);
+    if (!def) return { reads, error: unknownAi(s, i) };
     const pos = i + def.ai.length;
     const end = def.fixed ? fixedEnd(s, pos, def.maxLength) : variableEnd(s, pos);
     reads.push({ ai: def.ai, value: s.substring(pos, end), pos });
     i = end;
   }
-  return reads.length > 0 ? reads : { rule: 'empty', message: 'no AI in the element string', position: start };
+  return reads.length > 0
+    ? { reads }
+    : { reads, error: { rule: 'empty', message: 'no AI in the element string', position: start } };
 }

@@ -1,6 +1,6 @@
 import { aiDef } from './ai-table.js';
 import type { ScanError } from './types.js';
-import type { AiRead } from './values.js';
+import type { AiRead, ReadOutcome } from './values.js';
 
 const OPEN = 40; // (
 const BACKSLASH = 92;
@@ -31,16 +31,17 @@ function readValue(s: string, i: number): { value: string; next: number } {
 }
 
 /** Bracketed human-readable interpretation: "(01)09521234543213(17)281231(10)A1". */
-export function readHri(s: string, start: number): AiRead[] | ScanError {
+export function readHri(s: string, start: number): ReadOutcome {
   const reads: AiRead[] = [];
   let i = start;
   while (i < s.length) {
-    if (s.charCodeAt(i) !== OPEN) return { rule: 'syntax', message: 'expected "(" before an AI', position: i };
+    if (s.charCodeAt(i) !== OPEN)
+      return { reads, error: { rule: 'syntax', message: 'expected "(" before an AI', position: i } };
     const label = readAiLabel(s, i);
-    if ('rule' in label) return label;
+    if ('rule' in label) return { reads, error: label };
     const { value, next } = readValue(s, label.next);
     reads.push({ ai: label.ai, value, pos: label.next });
     i = next;
   }
-  return reads;
+  return { reads };
 }

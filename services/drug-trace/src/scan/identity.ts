@@ -33,25 +33,34 @@ function collect(reads: AiRead[], refYear: number): Collected {
   return { ok: true, ais };
 }
 
-function pairingError(ai: string, def: AiDef, ais: Record<string, string>): ScanError | undefined {
+function exclusionError(ai: string, def: AiDef, ais: Record<string, string>): ScanError | undefined {
+  const clash = def.excludes.find((p) => !matchesPattern(ai, p) && present(ais, p));
+  return clash ? { ai, rule: 'exclusive', message: `AI (${ai}) may not appear with (${clash})` } : undefined;
+}
+
+function requirementError(ai: string, def: AiDef, ais: Record<string, string>): ScanError | undefined {
   for (const alternatives of def.requires) {
     if (alternatives.some((p) => present(ais, p))) continue;
     const rule = alternatives.includes('01') ? 'requires-01' : 'requires-key';
     return { ai, rule, message: `AI (${ai}) ${def.title} needs one of (${alternatives.join('), (')})` };
   }
-  const clash = def.excludes.find((p) => !matchesPattern(ai, p) && present(ais, p));
-  if (clash) return { ai, rule: 'exclusive', message: `AI (${ai}) may not appear with (${clash})` };
   return undefined;
 }
 
-/** Validate every AI and the pairing rules over the whole scan, then name the identity. */
-export function toIdentity(reads: AiRead[], refYear: number): PackIdentity | ScanError {
+/**
+ * Validate every AI and the pairing rules over the whole scan, then name the identity. A reader that stopped
+ * at readError hands over the AIs before it: a bad value there is the earlier, more useful error.
+ */
+export function toIdentity(reads: AiRead[], refYear: number, readError?: ScanError): PackIdentity | ScanError {
   const collected = collect(reads, refYear);
   if (!collected.ok) return collected.error;
+  if (readError) return readError;
   const { ais } = collected;
-  for (const ai of Object.keys(ais)) {
-    const bad = pairingError(ai, aiDef(ai) as AiDef, ais);
-    if (bad) return bad;
+  for (const check of [exclusionError, requirementError]) {
+    for (const ai of Object.keys(ais)) {
+      const bad = check(ai, aiDef(ai) as AiDef, ais);
+      if (bad) return bad;
+    }
   }
   return identityOf(ais, refYear);
 }

@@ -3,7 +3,7 @@ import { GS, readElementString } from './element-string.js';
 import { readHri } from './hri.js';
 import { toIdentity } from './identity.js';
 import type { ParseOptions, ScanError, ScanForm, ScanResult } from './types.js';
-import type { AiRead } from './values.js';
+import type { ReadOutcome } from './values.js';
 
 /** Longer than any GS1 symbol holds (a QR code: 7,089 digits): refused before any work. */
 export const MAX_SCAN_LENGTH = 8192;
@@ -15,7 +15,7 @@ const PLAIN_SYMBOLOGIES = new Set([']d1', ']Q1']);
 /** EAN/UPC: the 13 (or EAN-8: 8) digits of a GTIN, no AIs. */
 const EAN_LENGTH: Record<string, number> = { ']E0': 13, ']E4': 8 };
 
-type Reads = { reads: AiRead[]; form: ScanForm } | ScanError;
+type Reads = (ReadOutcome & { form: ScanForm }) | ScanError;
 
 function fail(error: ScanError): ScanResult {
   return { ok: false, error };
@@ -38,8 +38,8 @@ function readUntagged(s: string, start: number): Reads {
   return wrap(readElementString(s, start), 'element-string');
 }
 
-function wrap(r: AiRead[] | ScanError, form: ScanForm): Reads {
-  return Array.isArray(r) ? { reads: r, form } : r;
+function wrap(r: ReadOutcome, form: ScanForm): Reads {
+  return { ...r, form };
 }
 
 function readEan(s: string, symbology: string): Reads {
@@ -76,7 +76,7 @@ export function parseScan(raw: string, options: ParseOptions = {}): ScanResult {
   const read = symbology ? readTagged(s, symbology) : readUntagged(s, 0);
   if ('rule' in read) return fail(read);
   const refYear = (options.now ?? new Date()).getUTCFullYear();
-  const identity = toIdentity(read.reads, refYear);
+  const identity = toIdentity(read.reads, refYear, read.error);
   if ('rule' in identity) return fail(identity);
   return symbology ? { ok: true, identity, symbology, form: read.form } : { ok: true, identity, form: read.form };
 }

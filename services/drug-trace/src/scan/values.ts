@@ -11,6 +11,12 @@ export interface AiRead {
   pos: number;
 }
 
+/** A reader's result: the AIs it read, and the error that stopped it (the AIs before it are still checked). */
+export interface ReadOutcome {
+  reads: AiRead[];
+  error?: ScanError;
+}
+
 function fail(read: AiRead, def: AiDef, rule: ScanError['rule'], detail: string, at = 0): ScanError {
   return { ai: read.ai, rule, message: `AI (${read.ai}) ${def.title}: ${detail}`, position: read.pos + at };
 }
