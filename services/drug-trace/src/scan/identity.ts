@@ -62,7 +62,15 @@ export function toIdentity(reads: AiRead[], refYear: number, readError?: ScanErr
       if (bad) return bad;
     }
   }
+  if (!Object.keys(ais).some((ai) => aiDef(ai)?.dlQualifiers)) return noKey(ais);
   return identityOf(ais, refYear);
+}
+
+/** A scan that names no GS1 key (only attributes, e.g. "(90)..."): it identifies nothing. */
+function noKey(ais: Record<string, string>): ScanError {
+  const first = Object.keys(ais)[0];
+  const message = 'the scan carries no GS1 identification key (01, 00, 414, 417, 8004, ...)';
+  return first === undefined ? { rule: 'requires-key', message } : { ai: first, rule: 'requires-key', message };
 }
 
 function identityOf(ais: Record<string, string>, refYear: number): PackIdentity {

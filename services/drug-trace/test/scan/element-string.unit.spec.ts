@@ -158,3 +158,9 @@ describe('refused element strings name the AI and the rule', () => {
     expect(failure(']d20109520123456789').message).toMatch(/AI \(01\) GTIN/);
   });
 });
+
+describe('a scan must name a GS1 key', () => {
+  it.each(['90ABC', '(91)X', ']d2' + '400PO-1'])('%s identifies nothing', (raw) => {
+    expect(failure(raw).rule).toBe('requires-key');
+  });
+});
