@@ -40,3 +40,10 @@ export function showChar(s: string, i: number): string {
   const c = s.charCodeAt(i);
   return c > 32 && c < 127 ? `'${s[i]}'` : `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
 }
+
+/** The value of a hexadecimal digit's character code, or -1. */
+export function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}

@@ -1,4 +1,5 @@
 import { aiDef, DL_QUALIFIERS, type AiDef } from './ai-table.js';
+import { hexDigit } from './charset.js';
 import { isDigits } from './check-digit.js';
 import type { ScanError } from './types.js';
 import type { AiRead, ReadOutcome } from './values.js';
@@ -19,20 +20,14 @@ function err(rule: ScanError['rule'], message: string, position: number, ai?: st
   return ai === undefined ? { rule, message, position } : { ai, rule, message, position };
 }
 
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  const l = c | 0x20;
-  return l >= 97 && l <= 102 ? l - 87 : -1;
-}
-
 /** Percent-decoding; "+" is a space only in the query. An invalid "%" sequence stays as written. */
 function uriDecode(s: string, span: Span, query: boolean): string | undefined {
   let out = '';
   for (let i = span.from; i < span.to; i++) {
     const c = s.charCodeAt(i);
     if (c === 37 && i + 2 < span.to) {
-      const hi = hexValue(s.charCodeAt(i + 1));
-      const lo = hexValue(s.charCodeAt(i + 2));
+      const hi = hexDigit(s.charCodeAt(i + 1));
+      const lo = hexDigit(s.charCodeAt(i + 2));
       if (hi >= 0 && lo >= 0) {
         if (hi === 0 && lo === 0) return undefined;
         out += String.fromCharCode(hi * 16 + lo);

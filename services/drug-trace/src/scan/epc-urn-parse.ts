@@ -1,14 +1,8 @@
 import { gs1CheckDigit, isDigits } from './check-digit.js';
-import { firstOutside } from './charset.js';
+import { firstOutside, hexDigit } from './charset.js';
 import type { EpcIdentity, EpcUrnResult } from './types.js';
 
 type Parsed = EpcIdentity | string;
-
-function hex(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  const l = c | 0x20;
-  return l >= 97 && l <= 102 ? l - 87 : -1;
-}
 
 /** Undo %HH escapes; the result must be 1-20 characters of GS1 set 82. */
 function unescapeComponent(v: string, what: string): string | { error: string } {
@@ -18,8 +12,8 @@ function unescapeComponent(v: string, what: string): string | { error: string } 
       out += v[i];
       continue;
     }
-    const hi = hex(v.charCodeAt(i + 1));
-    const lo = hex(v.charCodeAt(i + 2));
+    const hi = hexDigit(v.charCodeAt(i + 1));
+    const lo = hexDigit(v.charCodeAt(i + 2));
     if (hi < 0 || lo < 0) return { error: `${what} has a bad %-escape at ${i}` };
     out += String.fromCharCode(hi * 16 + lo);
     i += 2;

@@ -50,7 +50,9 @@ function readEan(s: string, symbology: string): Reads {
 }
 
 function readTagged(s: string, symbology: string): Reads {
-  if (GS1_SYMBOLOGIES.has(symbology)) return wrap(readElementString(s, 3), 'element-string');
+  if (GS1_SYMBOLOGIES.has(symbology))
+    // Scanners with "GS1 formatting" on send the bracketed form after a GS1 identifier; "(" starts no AI.
+    return s.charCodeAt(3) === 40 ? wrap(readHri(s, 3), 'hri') : wrap(readElementString(s, 3), 'element-string');
   if (symbology in EAN_LENGTH) return readEan(s, symbology);
   if (!PLAIN_SYMBOLOGIES.has(symbology))
     return { rule: 'symbology', message: `symbology identifier ${symbology} carries no GS1 data`, position: 0 };

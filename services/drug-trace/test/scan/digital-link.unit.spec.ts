@@ -1,18 +1,11 @@
 import { canonicalDigitalLink, parseScan, toElementString, toHri } from '../../src/scan/index.js';
 
-const NOW = { now: new Date('2026-06-01T00:00:00Z') };
+import { accepted, NOW, refused as failure } from './helpers.js';
 
 function ais(raw: string) {
-  const r = parseScan(raw, NOW);
-  if (!r.ok) throw new Error(`${r.error.rule}: ${r.error.message}`);
+  const r = accepted(raw);
   expect(r.form).toBe('digital-link');
   return r.identity.ais;
-}
-
-function failure(raw: string) {
-  const r = parseScan(raw, NOW);
-  if (r.ok) throw new Error(`expected a parse error for ${raw}`);
-  return r.error;
 }
 
 // Accepted URIs and their AIs: the GS1 Barcode Syntax Engine's Digital Link tests (dl.c), which include
@@ -210,6 +203,10 @@ describe('bracketed HRI', () => {
       identity: { lot: 'ABC1', serial: '12345', expiry: '2028-02-29' },
     });
     expect(parseScan(']d1(01)09520123456788(21)1', NOW)).toMatchObject({ ok: true, form: 'hri', symbology: ']d1' });
+  });
+
+  it('reads it behind a GS1 symbology identifier too (scanners set to "GS1 formatting")', () => {
+    expect(parseScan(']d2(01)09520123456788(21)1', NOW)).toMatchObject({ ok: true, form: 'hri', symbology: ']d2' });
   });
 
   it('unescapes "\\(" inside data', () => {

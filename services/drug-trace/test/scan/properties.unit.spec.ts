@@ -7,12 +7,10 @@ import {
   ssccUrn,
   toElementString,
   toHri,
-  type PackIdentity,
 } from '../../src/scan/index.js';
+import { GS, identityOf, NOW } from './helpers.js';
 
-const NOW = { now: new Date('2026-06-01T00:00:00Z') };
 const CSET82 = `!"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz`;
-const GS = '\x1d';
 
 /** A check digit written independently of the code under test: odd positions from the right weigh 3. */
 function mod10(body: string): string {
@@ -49,12 +47,6 @@ const packAis = fc
 /** Element string written naively by the test: every AI followed by GS, in the given order. */
 function naiveElementString(ais: [string, string][], extraGs: boolean[]): string {
   return ais.map(([ai, v], i) => `${ai}${v}${GS}${extraGs[i] ? GS : ''}`).join('');
-}
-
-function identityOf(raw: string): PackIdentity {
-  const r = parseScan(raw, NOW);
-  if (!r.ok) throw new Error(`${JSON.stringify(raw)}: ${r.error.rule} ${r.error.message}`);
-  return r.identity;
 }
 
 describe('round trips (fast-check)', () => {
