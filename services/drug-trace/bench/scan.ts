@@ -13,10 +13,13 @@ function serialAt(i: number): string {
 }
 
 const CASES: [string, (i: number) => string][] = [
-  ['GS1 DataMatrix ]d2 (01)(17)(10)(21)', (i) => `]d2${'01'}09520123456788${'17'}280200${'10'}LOT42${GS}21${serialAt(i)}`],
+  [
+    'GS1 DataMatrix ]d2 (01)(17)(10)(21)',
+    (i) => ']d2' + '01' + '09520123456788' + '17' + '280200' + '10' + 'LOT42' + GS + '21' + serialAt(i),
+  ],
   ['bracketed HRI', (i) => `(01)09520123456788(17)280200(10)LOT42(21)${serialAt(i)}`],
   ['Digital Link ]Q1', (i) => `]Q1https://example.com/p/01/09520123456788/10/LOT42/21/${serialAt(i)}?17=280200`],
-  ['bad check digit (refused)', (i) => `]d2${'01'}09520123456789${'17'}280200${'21'}${serialAt(i)}`],
+  ['bad check digit (refused)', (i) => ']d2' + '01' + '09520123456789' + '17' + '280200' + '21' + serialAt(i)],
 ];
 
 function measure(name: string, make: (i: number) => string): void {
@@ -33,7 +36,7 @@ function measure(name: string, make: (i: number) => string): void {
 }
 
 function measureRender(): void {
-  const r = parseScan(`]d2${'01'}09520123456788${'17'}280200${'10'}LOT42${GS}21S1`);
+  const r = parseScan(']d2' + '01' + '09520123456788' + '17' + '280200' + '10' + 'LOT42' + GS + '21' + 'S1');
   if (!r.ok) throw new Error(r.error.message);
   const id: PackIdentity = r.identity;
   const t0 = process.hrtime.bigint();
