@@ -12,7 +12,9 @@ export type {
   EpcUrnResult,
   ParseOptions,
 } from './types.js';
-export { parseScan } from './parse-scan.js';
-export { sgtinUrn, ssccUrn, sglnUrn, parseEpcUrn } from './epc-urn.js';
+export { parseScan, MAX_SCAN_LENGTH } from './parse-scan.js';
+export { sgtinUrn, lgtinUrn, ssccUrn, sglnUrn, pglnUrn, epcEscape } from './epc-urn.js';
+export { parseEpcUrn } from './epc-urn-parse.js';
+export { epcToIdentity } from './epc-identity.js';
 export { canonicalDigitalLink, toElementString, toHri } from './render.js';
 export { gs1CheckDigit, isValidGtin, isValidGln, isValidSscc, normaliseGtin } from './check-digit.js';

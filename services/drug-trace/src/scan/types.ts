@@ -48,7 +48,9 @@ export type ScanResult =
 export type EpcIdentity =
   | { scheme: 'sgtin'; companyPrefix: string; gtin: string; serial: string }
   | { scheme: 'sscc'; companyPrefix: string; sscc: string }
-  | { scheme: 'sgln'; companyPrefix: string; gln: string; extension?: string };
+  | { scheme: 'sgln'; companyPrefix: string; gln: string; extension?: string }
+  | { scheme: 'pgln'; companyPrefix: string; gln: string }
+  | { scheme: 'lgtin'; companyPrefix: string; gtin: string; lot: string };
 
 export type EpcUrnResult = { ok: true; epc: EpcIdentity } | { ok: false; error: ScanError };
 
