@@ -73,6 +73,8 @@ export const drugTraceMigrations: Migration[] = [
       create table event_epcs (
         event_seq bigint not null references epcis_events (seq),
         epc text not null,
+        -- false: the event names a case or pallet this EPC was inside (custody history, not MATCH_epc).
+        direct boolean not null,
         primary key (epc, event_seq)
       );
       create table event_parties (

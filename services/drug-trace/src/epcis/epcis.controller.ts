@@ -123,7 +123,7 @@ export class EpcisController {
     @Req() req: { path: string },
     @Res({ passthrough: true }) res: Reply,
   ) {
-    return this.page(await this.callers.of(p), { ...q, MATCH_epc: epc }, req.path, res);
+    return this.page(await this.callers.of(p), { ...q, MATCH_epc: epc }, req.path, res, true);
   }
 
   @Get('events/:eventId')
@@ -149,7 +149,7 @@ export class EpcisController {
     return e;
   }
 
-  private async page(caller: Caller, q: EventQueryDto, path: string, res: Reply) {
+  private async page(caller: Caller, q: EventQueryDto, path: string, res: Reply, contained = false) {
     const limit = q.perPage ?? 30;
     const query: EventQuery = {
       eventTypes: list(q.eventType),
@@ -158,6 +158,7 @@ export class EpcisController {
       bizLocations: list(q.EQ_bizLocation, canonicalGs1Uri),
       readPoints: list(q.EQ_readPoint, canonicalGs1Uri),
       epcs: list(q.MATCH_epc, canonicalGs1Uri),
+      contained,
       from: q.GE_eventTime ? new Date(q.GE_eventTime) : undefined,
       until: q.LT_eventTime ? new Date(q.LT_eventTime) : undefined,
       partyId: partyFilter(caller),
@@ -167,11 +168,13 @@ export class EpcisController {
     const rows = await this.repo.query(query);
     const page = rows.slice(0, limit);
     if (rows.length > limit) {
-      const params = new URLSearchParams({
-        ...(q as Record<string, string>),
-        perPage: String(limit),
-        nextPageToken: String(page.at(-1)!.seq),
-      });
+      const given = Object.entries(q)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]): [string, string] => [k, String(v)]);
+      const params = new URLSearchParams(given);
+      params.set('perPage', String(limit));
+      params.set('nextPageToken', String(page.at(-1)!.seq));
+      if (contained) params.delete('MATCH_epc'); // it is in the path
       res.setHeader('Link', `<${path}?${params.toString()}>; rel="next"`);
     }
     return {

@@ -19,6 +19,8 @@ export interface EventQuery {
   bizLocations?: string[];
   readPoints?: string[];
   epcs?: string[];
+  /** Also events that named a case or pallet the EPC was inside (its custody history). */
+  contained?: boolean;
   from?: Date;
   until?: Date;
   /** Only events this party took part in; undefined for an overseer. */
@@ -105,11 +107,20 @@ export class EpcisRepository {
   async insertEvents(
     m: EntityManager,
     captureId: string,
-    events: ReadonlyArray<{ e: EpcisEvent; parties: readonly string[]; anchorEntry: string }>,
+    events: ReadonlyArray<{
+      e: EpcisEvent;
+      parties: readonly string[];
+      anchorEntry: string;
+      contained: readonly string[];
+    }>,
   ): Promise<number> {
     if (events.length === 0) return 0;
     const col = <T>(f: (x: (typeof events)[number]) => T) => events.map(f);
-    const epcPairs = events.flatMap((x) => x.e.epcs.map((epc) => [x.e.hash, epc] as const));
+    const direct = (x: (typeof events)[number]) => new Set(x.e.epcs);
+    const epcPairs = events.flatMap((x) => [
+      ...x.e.epcs.map((epc) => [x.e.hash, epc, true] as const),
+      ...x.contained.filter((epc) => !direct(x).has(epc)).map((epc) => [x.e.hash, epc, false] as const),
+    ]);
     const partyPairs = events.flatMap((x) => x.parties.map((p) => [x.e.hash, p] as const));
     const [row] = (await m.query(
       `with ev as (
@@ -120,8 +131,9 @@ export class EpcisRepository {
                        $8::text[], $9::jsonb[], $10::text[]) as x(h, t, et, bs, d, a, rp, bl, b, ae)
          on conflict (hash) do nothing
          returning seq, hash),
-       ep as (insert into event_epcs (event_seq, epc)
-              select distinct ev.seq, x.epc from ev join unnest($12::text[], $13::text[]) as x(hash, epc) on x.hash = ev.hash),
+       ep as (insert into event_epcs (event_seq, epc, direct)
+              select distinct ev.seq, x.epc, x.direct from ev
+                join unnest($12::text[], $13::text[], $16::boolean[]) as x(hash, epc, direct) on x.hash = ev.hash),
        pa as (insert into event_parties (event_seq, party_id)
               select distinct ev.seq, x.p from ev join unnest($14::text[], $15::uuid[]) as x(hash, p) on x.hash = ev.hash)
        select count(*)::int as n from ev`,
@@ -141,6 +153,7 @@ export class EpcisRepository {
         epcPairs.map((p) => p[1]),
         partyPairs.map((p) => p[0]),
         partyPairs.map((p) => p[1]),
+        epcPairs.map((p) => p[2]),
       ],
     )) as Array<{ n: number }>;
     return row!.n;
@@ -171,8 +184,12 @@ export class EpcisRepository {
     if (q.readPoints) add((p) => `e.read_point = any(${p}::text[])`, q.readPoints);
     if (q.from) add((p) => `e.event_time >= ${p}`, q.from);
     if (q.until) add((p) => `e.event_time < ${p}`, q.until);
+    const direct = q.contained ? '' : 'and x.direct';
     if (q.epcs)
-      add((p) => `exists (select 1 from event_epcs x where x.event_seq = e.seq and x.epc = any(${p}::text[]))`, q.epcs);
+      add(
+        (p) => `exists (select 1 from event_epcs x where x.event_seq = e.seq and x.epc = any(${p}::text[]) ${direct})`,
+        q.epcs,
+      );
     if (q.partyId)
       add(
         (p) => `exists (select 1 from event_parties x where x.event_seq = e.seq and x.party_id = ${p}::uuid)`,

@@ -97,7 +97,12 @@ function stateVerdict(pack: PackState, f: VerifyFacts): Verdict {
       return v(false, 'LOCKED', 'A24', pack.status, 'the pack is locked');
     case 'destroyed':
       return v(false, 'DESTROYED', 'A24', pack.status, 'the pack was destroyed');
-    default:
+    case 'recalled':
+    case 'supplied':
+    case 'exported':
+    case 'checked_out':
+    case 'sample':
+    case 'free_sample':
       return v(false, 'ALREADY_DECOMMISSIONED', 'A24', pack.status, `the pack is already ${pack.status}`);
   }
 }
@@ -130,7 +135,9 @@ export function vrsDataOf(verdict: Verdict): VrsData {
       return { verified: true, additionalInfo: 'Suspect' };
     case 'ACTIVE':
       return { verified: true };
-    default:
+    case 'ALREADY_DECOMMISSIONED':
+    case 'LOCKED':
+    case 'WITHDRAWN':
       // Genuine but not for resale (already supplied, exported, sampled, locked, withdrawn).
       return { verified: false, verificationFailureReason: 'Not_for_re-distribution' };
   }

@@ -37,6 +37,8 @@ export class CaptureApplier {
   readonly problems: CaptureProblem[] = [];
   readonly changedPacks = new Set<string>();
   readonly changedContainers = new Set<string>();
+  /** Per event hash, the EPCs it concerned through a case or pallet it named (their custody history). */
+  readonly contained = new Map<string, Set<string>>();
 
   constructor(private readonly f: ApplierFacts) {}
 
@@ -56,7 +58,7 @@ export class CaptureApplier {
       case 'pack':
         return this.pack(e, x.parent, x.children);
       case 'unpack':
-        return this.unpack(x.parent, x.children);
+        return this.unpack(e, x.parent, x.children);
       case 'observe':
         return x.epcs.forEach((epc) => this.observe(e, epc));
     }
@@ -160,18 +162,26 @@ export class CaptureApplier {
     }
   }
 
-  private unpack(parent: string, children: readonly string[] | 'all') {
+  private unpack(e: EpcisEvent, parent: string, children: readonly string[] | 'all') {
     const named = children === 'all' ? undefined : new Set(children);
     for (const [key, p] of this.f.packs)
       if (p.parent === parent && (!named || named.has(sgtinDl(p.gtin, p.serial)))) {
         p.parent = null;
         this.changedPacks.add(key);
+        this.concerned(e, sgtinDl(p.gtin, p.serial));
       }
     for (const c of this.f.containers.values())
       if (c.parent === parent && (!named || named.has(c.sscc))) {
         c.parent = null;
         this.changedContainers.add(c.sscc);
+        this.concerned(e, c.sscc);
       }
+  }
+
+  private concerned(e: EpcisEvent, epc: string) {
+    let set = this.contained.get(e.hash);
+    if (!set) this.contained.set(e.hash, (set = new Set()));
+    set.add(epc);
   }
 
   private observe(e: EpcisEvent, epc: string) {
@@ -194,9 +204,14 @@ export class CaptureApplier {
     const w = this.where(e);
     c.location = w.location || c.location;
     if (e.bizStep === 'receiving') c.custodian = w.party || c.custodian;
-    for (const inner of this.f.containers.values()) if (inner.parent === sscc) this.observeContainer(e, inner.sscc);
+    for (const inner of this.f.containers.values())
+      if (inner.parent === sscc) {
+        this.concerned(e, inner.sscc);
+        this.observeContainer(e, inner.sscc);
+      }
     for (const [key, p] of this.f.packs)
       if (p.parent === sscc) {
+        this.concerned(e, sgtinDl(p.gtin, p.serial));
         this.sight(e, sgtinDl(p.gtin, p.serial), p);
         this.changedPacks.add(key);
       }

@@ -174,7 +174,12 @@ export class CaptureUseCase {
       m,
       fresh.map((e) => e.digest),
     );
-    const rows = fresh.map((e, i) => ({ e, parties: participants(e, party, locations), anchorEntry: entries[i]! }));
+    const rows = fresh.map((e, i) => ({
+      e,
+      parties: participants(e, party, locations),
+      anchorEntry: entries[i]!,
+      contained: [...(applier.contained.get(e.hash) ?? [])],
+    }));
     const n = await this.epcis.insertEvents(m, captureId, rows);
     await this.alerts.record(m, applier.alerts, ctx);
     return n;
