@@ -97,7 +97,6 @@ function stateVerdict(pack: PackState, f: VerifyFacts): Verdict {
       return v(false, 'LOCKED', 'A24', pack.status, 'the pack is locked');
     case 'destroyed':
       return v(false, 'DESTROYED', 'A24', pack.status, 'the pack was destroyed');
-    case 'recalled':
     case 'supplied':
     case 'exported':
     case 'checked_out':
