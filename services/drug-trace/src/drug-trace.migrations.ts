@@ -150,7 +150,9 @@ export const drugTraceMigrations: Migration[] = [
         id bigserial primary key,
         patient text not null,
         substance text not null,
-        pharmacy uuid not null,
+        -- The dispensing site (GLN) and the party that runs it.
+        pharmacy text not null,
+        party uuid not null,
         gtin text not null,
         serial text not null,
         prescriber text,

@@ -115,10 +115,16 @@ export class PackRepository {
         order by gtin, serial for update`,
       [packs.map((k) => k.gtin), packs.map((k) => k.serial), all],
     )) as PackRow[];
+    // The cases/pallets the packs are in, too: a pack seen alone is compared with where its parent is.
+    const parents = [...new Set(rows.map((r) => r.parent).filter((p): p is string => p !== null))];
+    const outer = (await manager.query(
+      'select sscc, parent, location_gln, custodian from containers where sscc = any($1::text[])',
+      [parents.filter((p) => !all.includes(p))],
+    )) as typeof containers;
     return {
       packs: new Map(rows.map((r) => [packKey(r.gtin, r.serial), toRecord(r)])),
       containers: new Map<string, ContainerRecord>(
-        containers.map((c) => [
+        [...containers, ...outer].map((c) => [
           c.sscc,
           { sscc: c.sscc, parent: c.parent, location: c.location_gln, custodian: c.custodian },
         ]),

@@ -124,21 +124,31 @@ export class ChangePackStateUseCase {
   ): Promise<Alert[]> {
     if (!product.schedule) return [];
     await m.query(
-      `insert into dispensations (patient, substance, pharmacy, gtin, serial, prescriber, dispensed_at) values ($1, $2, $3, $4, $5, $6, $7)`,
-      [req.patient, product.substance, party.id, pack.gtin, pack.serial, req.prescriber ?? null, ctx.occurredAt],
+      `insert into dispensations (patient, substance, pharmacy, party, gtin, serial, prescriber, dispensed_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        req.patient,
+        product.substance,
+        req.location,
+        party.id,
+        pack.gtin,
+        pack.serial,
+        req.prescriber ?? null,
+        ctx.occurredAt,
+      ],
     );
     const rows = (await m.query(
-      `select pharmacy, dispensed_at, gtin, serial from dispensations
+      `select pharmacy, party, dispensed_at, gtin, serial from dispensations
         where patient = $1 and substance = $2 and dispensed_at > $3 order by dispensed_at`,
       [req.patient, product.substance, new Date(ctx.occurredAt.getTime() - this.abuse.windowMs)],
-    )) as Array<{ pharmacy: string; dispensed_at: Date; gtin: string; serial: string }>;
+    )) as Array<{ pharmacy: string; party: string; dispensed_at: Date; gtin: string; serial: string }>;
     const history = rows.map((r) => ({
       pharmacy: r.pharmacy,
       at: new Date(r.dispensed_at),
       gtin: r.gtin,
       serial: r.serial,
     }));
-    const a = controlledDrugAbuse(
+    const found = controlledDrugAbuse(
       req.patient!,
       product.substance,
       history,
@@ -146,6 +156,7 @@ export class ChangePackStateUseCase {
       this.abuse.windowMs,
       this.abuse.minPharmacies,
     );
+    const a = found && { ...found, parties: [...new Set(rows.map((r) => r.party))] };
     if (!a) return [];
     return [{ ...a, evidence: { ...a.evidence, prescriber: req.prescriber ?? null } }];
   }
