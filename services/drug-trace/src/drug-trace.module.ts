@@ -22,6 +22,7 @@ import { RecallsController } from './recalls/recalls.controller.js';
 import { IssueRecallUseCase, RECALL_TOPIC } from './recalls/use-cases/issue-recall.use-case.js';
 import { OutcomeLog } from './verify/outcome-log.js';
 import { VerifyUseCase } from './verify/use-cases/verify.use-case.js';
+import { OutcomesController } from './verify/outcomes.controller.js';
 import { VerifyController } from './verify/verify.controller.js';
 
 /**
@@ -59,6 +60,7 @@ export class DrugTraceModule {
         PacksController,
         RecallsController,
         AlertsController,
+        OutcomesController,
       ],
       providers: [
         ...anchorerProviders(config, workers),

@@ -131,6 +131,31 @@ describe('drug-trace journey (integration)', () => {
     expect(alerts.body.alerts.map((a: { rule: string }) => a.rule)).toContain('clone-suspicion');
   });
 
+  it('undoes a dispense at the same pharmacy; the outcome is anchored and proven to its party only', async () => {
+    const d = await h.call('pharmacy', 'POST', '/packs/decommission', {
+      identity: { gtin: GTIN, serial: 'J3' },
+      to: 'supplied',
+      location: GLN.pharmacy,
+    });
+    expect(d.body.state).toBe('supplied');
+    const u = await h.call('pharmacy', 'POST', '/packs/undo', {
+      identity: { gtin: GTIN, serial: 'J3' },
+      location: GLN.pharmacy,
+    });
+    expect(u.status).toBe(200);
+    expect(u.body.state).toBe('active');
+    const proof = await waitFor(
+      'the undo outcome confirmed',
+      async () => {
+        const p = await h.call('pharmacy', 'GET', `/outcomes/${u.body.outcomeEntry}/proof`);
+        return p.body.verifiedOnChain ? p.body : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(proof).toMatchObject({ kind: 'undo', gtin: GTIN, serial: 'J3', status: 'confirmed' });
+    expect((await h.call('distributor', 'GET', `/outcomes/${u.body.outcomeEntry}/proof`)).status).toBe(404);
+  });
+
   it('answers the GS1 Lightweight Verification (DSCSA VRS) request', async () => {
     const q = '?17=291231&linkType=gs1:verificationService&corrUUID=7f1e0e2a-0000-4000-8000-000000000001';
     const good = await h.call('distributor', 'GET', `/01/${GTIN}/10/LOT1/21/J2${q}`);

@@ -68,6 +68,19 @@ export class OutcomeLog implements OnApplicationShutdown {
     return entries;
   }
 
+  /** An outcome by its anchor entry, if the party recorded it (outcomes are the recording party's own). */
+  async ofParty(
+    entryId: string,
+    partyId: string,
+  ): Promise<{ kind: string; gtin: string; serial: string | null } | undefined> {
+    const [row] = (await this.ds.query(
+      `select result->>'kind' as kind, gtin, serial from outcomes
+        where anchor_entry = $1 and result->'result'->>'party' = $2`,
+      [entryId, partyId],
+    )) as Array<{ kind: string; gtin: string; serial: string | null }>;
+    return row;
+  }
+
   private async flush(): Promise<void> {
     const group = this.queue.splice(0, OutcomeLog.maxGroup);
     if (group.length === 0) return;
