@@ -196,4 +196,24 @@ describe('drug-trace journey (integration)', () => {
       dataHash: `0x${/sha-256;([0-9a-f]+)/.exec(id)![1]}`,
     });
   });
+
+  it('reconciles a shipment with its receipt under one despatch advice: missing and unexpected packs', async () => {
+    const desadv = [{ type: 'desadv', bizTransaction: 'urn:epcglobal:cbv:bt:9521234000006:DA-1' }];
+    const shipment = { ...ship([sgtin('K1'), sgtin('K2')], 21, GLN.maker, GLN.pharmacy), bizTransactionList: desadv };
+    expect(
+      (await h.call('maker', 'POST', '/capture', epcisDocument([commission(['K1', 'K2', 'K3'], 20), shipment]))).status,
+    ).toBe(202);
+    const receipt = { ...receive([sgtin('K1'), sgtin('K3')], 23, GLN.pharmacy), bizTransactionList: desadv };
+    expect((await h.call('pharmacy', 'POST', '/capture', epcisDocument([receipt]))).status).toBe(202);
+    const q = `/shipments/reconciliation?bizTransaction=${encodeURIComponent(desadv[0]!.bizTransaction)}`;
+    const r = await h.call('pharmacy', 'GET', q);
+    expect(r.body).toMatchObject({
+      shipped: 2,
+      received: 2,
+      missing: ['https://id.gs1.org/01/09521234543213/21/K2'],
+      unexpected: ['https://id.gs1.org/01/09521234543213/21/K3'],
+      complete: false,
+    });
+    expect((await h.call('distributor', 'GET', q)).status).toBe(404);
+  });
 });

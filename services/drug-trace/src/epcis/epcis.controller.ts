@@ -26,7 +26,8 @@ import { EVENTS_ANCHORER } from '../anchoring/anchorers.js';
 import { CallerResolver, type Caller } from '../master-data/caller.js';
 import { cbvWord } from './domain/cbv.js';
 import { canonicalGs1Uri } from './domain/gs1-uri.js';
-import { EventQueryDto } from './epcis.dto.js';
+import { reconcile } from './domain/reconciliation.js';
+import { EventQueryDto, ReconciliationQueryDto } from './epcis.dto.js';
 import { EpcisRepository, type CaptureJob, type EventQuery, type StoredEvent } from './epcis.repository.js';
 import { CaptureUseCase } from './use-cases/capture/capture.use-case.js';
 
@@ -124,6 +125,22 @@ export class EpcisController {
     @Res({ passthrough: true }) res: Reply,
   ) {
     return this.page(await this.callers.of(p), { ...q, MATCH_epc: epc }, req.path, res, true);
+  }
+
+  /** Shipment ↔ receipt under one business transaction (despatch advice, PO): missing and unexpected EPCs. */
+  @Get('shipments/reconciliation')
+  @Roles(...PARTIES, 'auditor', 'admin')
+  async reconciliation(@CurrentPrincipal() p: Principal, @Query() q: ReconciliationQueryDto) {
+    const { shipped, received } = await this.repo.transactionEpcs(
+      q.bizTransaction,
+      partyFilter(await this.callers.of(p)),
+    );
+    if (shipped.size === 0 && received.size === 0)
+      throw new NotFoundError(
+        'UnknownTransaction',
+        `bizTransaction: no shipment or receipt of yours under ${q.bizTransaction}`,
+      );
+    return { bizTransaction: q.bizTransaction, ...reconcile(shipped, received) };
   }
 
   @Get('events/:eventId')

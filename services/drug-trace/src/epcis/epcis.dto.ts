@@ -68,3 +68,13 @@ export class EventQueryDto {
   @Matches(/^[0-9]{1,19}$/, { message: 'nextPageToken is the opaque token of a previous answer' })
   nextPageToken?: string;
 }
+
+export class ReconciliationQueryDto {
+  @ApiPropertyOptional({
+    description: 'the business transaction id as captured',
+    example: 'urn:epcglobal:cbv:bt:9521234000006:DA-1',
+  })
+  @IsString()
+  @Length(1, 500)
+  bizTransaction!: string;
+}

@@ -203,6 +203,24 @@ export class EpcisRepository {
     return rows.map(toStored);
   }
 
+  /** EPCs (named, or inside what was named) of the shipping and receiving events under one business transaction. */
+  async transactionEpcs(
+    bizTransaction: string,
+    partyId?: string,
+  ): Promise<{ shipped: Set<string>; received: Set<string> }> {
+    const party = partyId
+      ? 'and exists (select 1 from event_parties p where p.event_seq = e.seq and p.party_id = $2::uuid)'
+      : '';
+    const rows = (await this.ds.query(
+      `select e.biz_step, x.epc from epcis_events e join event_epcs x on x.event_seq = e.seq
+        where e.biz_step in ('shipping', 'receiving') and e.body->'bizTransactionList' @> $1::jsonb ${party}`,
+      partyId ? [JSON.stringify([{ bizTransaction }]), partyId] : [JSON.stringify([{ bizTransaction }])],
+    )) as Array<{ biz_step: string; epc: string }>;
+    const out = { shipped: new Set<string>(), received: new Set<string>() };
+    for (const r of rows) (r.biz_step === 'shipping' ? out.shipped : out.received).add(r.epc);
+    return out;
+  }
+
   async byHash(hash: string, partyId?: string): Promise<StoredEvent | undefined> {
     const party = partyId
       ? 'and exists (select 1 from event_parties x where x.event_seq = e.seq and x.party_id = $2::uuid)'
