@@ -21,21 +21,34 @@ export type RecordStatus =
   'uploaded' | 'anchoring' | 'pending' | 'responding' | 'accepted' | 'rejected' | 'anchor-rejected';
 
 export interface RecordContent {
+  /** How contentHash and pointerHash are made (on-chain.ts, ADR 0012); new records are scheme 2. */
+  scheme: 1 | 2;
   kind: 'fhir' | 'file';
   resourceType: string;
   contentType: string;
   blobKey: string;
-  /** 0x + sha256 of the stored (encrypted) object: the value anchored on-chain. */
+  /** Hex sha256 of the stored (encrypted) object: checked before anything is decrypted. */
+  blobSha256: string;
+  /** Scheme 2: keccak256(salt ‖ body), the value anchored on-chain (scheme 1: 0x + blobSha256). */
   contentHash: string;
   /** keccak256 of the record's metadata (see pointerHashOf): anchored, so a row altered in the database shows. */
   pointerHash: string;
   size: number;
 }
 
+/** The author's AddRecord signature, already checked against the key the Registrar binds to the author. */
+export interface SignedAnchor {
+  signer: string;
+  nonce: string;
+  deadline: string;
+  signature: string;
+}
+
 export type RecordEvent =
   | {
       type: 'records.RecordUploaded';
-      version: 1;
+      /** 2 adds content.scheme and content.blobSha256; v1 events (content unread by evolve) stay as stored. */
+      version: 2;
       payload: {
         recordId: string;
         patientId: string;
@@ -43,7 +56,8 @@ export type RecordEvent =
         patientSubject: string;
         providerSubject: string;
         category: RecordCategory;
-        title: string;
+        /** The title sealed under its own data key (sealText, bound to the record id): never in clear here. */
+        titleSealed: string;
         content: RecordContent;
       };
     }
@@ -54,13 +68,13 @@ export type RecordEvent =
     }
   | {
       type: 'records.RecordAdded';
-      version: 1;
+      /** 2: no title (v1 carried it in clear, to every topic reader). */
+      version: 2;
       payload: {
         recordId: string;
         patientSubject: string;
         providerSubject: string;
         category: RecordCategory;
-        title: string;
         txHash: string | null;
         batchRoot: string;
       };
@@ -101,8 +115,12 @@ export type RecordCommand =
       patientSubject: string;
       providerSubject: string;
       category: RecordCategory;
+      /** In clear for the answer to the uploader only; the event carries `titleSealed`. */
       title: string;
+      titleSealed: string;
       content: RecordContent;
+      /** Signed with the upload (one request, scheme 2), or null: signed later (POST /records/:id/anchor). */
+      anchor: SignedAnchor | null;
     }
   | { type: 'RequestAnchor'; by: string; signer: string; nonce: string; deadline: string; signature: string }
   | { type: 'ConfirmAnchor'; txHash: string | null; batchRoot: string }
@@ -125,7 +143,6 @@ export interface RecordState {
   patientSubject: string | null;
   providerSubject: string | null;
   category: RecordCategory | null;
-  title: string | null;
 }
 
 export const initialRecord: RecordState = {
@@ -134,7 +151,6 @@ export const initialRecord: RecordState = {
   patientSubject: null,
   providerSubject: null,
   category: null,
-  title: null,
 };
 
 export type RecordRefusal =
@@ -157,8 +173,10 @@ export class RecordRuleViolation extends Error {
 export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
   if (cmd.type === 'UploadRecord') {
     if (s.exists) throw new RecordRuleViolation('RecordAlreadyExists', 'record already exists');
-    const { type: _t, ...payload } = cmd;
-    return [{ type: 'records.RecordUploaded', version: 1, payload }];
+    const { type: _t, anchor, title: _title, ...payload } = cmd;
+    const uploaded: RecordEvent = { type: 'records.RecordUploaded', version: 2, payload };
+    if (anchor === null) return [uploaded];
+    return [uploaded, { type: 'records.RecordAnchorRequested', version: 1, payload: { recordId: '', ...anchor } }];
   }
   if (!s.exists) throw new RecordRuleViolation('RecordNotFound', 'record not found');
   const recordId = '';
@@ -183,13 +201,12 @@ export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
       return [
         {
           type: 'records.RecordAdded',
-          version: 1,
+          version: 2,
           payload: {
             recordId,
             patientSubject: s.patientSubject!,
             providerSubject: s.providerSubject!,
             category: s.category!,
-            title: s.title!,
             txHash: cmd.txHash,
             batchRoot: cmd.batchRoot,
           },
@@ -244,7 +261,6 @@ export function evolve(s: RecordState, e: RecordEvent): RecordState {
         patientSubject: e.payload.patientSubject,
         providerSubject: e.payload.providerSubject,
         category: e.payload.category,
-        title: e.payload.title,
       };
     case 'records.RecordAnchorRequested':
       return { ...s, status: 'anchoring' };
