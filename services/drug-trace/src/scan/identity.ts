@@ -8,7 +8,6 @@ function present(ais: Record<string, string>, pattern: string): boolean {
   return Object.keys(ais).some((ai) => matchesPattern(ai, pattern));
 }
 
-/** Collect the AIs; the same AI twice is tolerated with the same value (GS1 permits it), refused otherwise. */
 function duplicate(r: AiRead): ScanError {
   return {
     ai: r.ai,
@@ -18,10 +17,13 @@ function duplicate(r: AiRead): ScanError {
   };
 }
 
-type Collected = { ok: true; ais: Record<string, string> } | { ok: false; error: ScanError };
+type Collected =
+  { ok: true; ais: Record<string, string>; positions: Record<string, number> } | { ok: false; error: ScanError };
 
+/** Check each value and collect the AIs; the same AI twice is accepted with the same value (GS1 permits it). */
 function collect(reads: AiRead[], refYear: number): Collected {
   const ais: Record<string, string> = {};
+  const positions: Record<string, number> = {};
   for (const r of reads) {
     const def = aiDef(r.ai) as AiDef;
     const bad = valueError(r, def, refYear);
@@ -29,8 +31,9 @@ function collect(reads: AiRead[], refYear: number): Collected {
     const seen = ais[r.ai];
     if (seen !== undefined && seen !== r.value) return { ok: false, error: duplicate(r) };
     ais[r.ai] = r.value;
+    positions[r.ai] ??= r.pos;
   }
-  return { ok: true, ais };
+  return { ok: true, ais, positions };
 }
 
 function exclusionError(ai: string, def: AiDef, ais: Record<string, string>): ScanError | undefined {
@@ -55,11 +58,11 @@ export function toIdentity(reads: AiRead[], refYear: number, readError?: ScanErr
   const collected = collect(reads, refYear);
   if (!collected.ok) return collected.error;
   if (readError) return readError;
-  const { ais } = collected;
+  const { ais, positions } = collected;
   for (const check of [exclusionError, requirementError]) {
     for (const ai of Object.keys(ais)) {
       const bad = check(ai, aiDef(ai) as AiDef, ais);
-      if (bad) return bad;
+      if (bad) return { ...bad, position: positions[ai] as number };
     }
   }
   if (!Object.keys(ais).some((ai) => aiDef(ai)?.dlQualifiers)) return noKey(ais);

@@ -12,6 +12,7 @@ export type {
   EpcUrnResult,
   ParseOptions,
 } from './types.js';
+export { SCAN_RULES } from './types.js';
 export { parseScan, MAX_SCAN_LENGTH } from './parse-scan.js';
 export { sgtinUrn, lgtinUrn, ssccUrn, sglnUrn, pglnUrn, epcEscape } from './epc-urn.js';
 export { parseEpcUrn } from './epc-urn-parse.js';

@@ -21,7 +21,7 @@ function fail(error: ScanError): ScanResult {
   return { ok: false, error };
 }
 
-/** Keyboard-wedge scanners end a scan with CR, LF or TAB: drop one such suffix. */
+/** Keyboard-wedge scanners end a scan with CR, LF, CRLF or TAB: drop that suffix (two characters at most). */
 function contentEnd(raw: string): number {
   let end = raw.length;
   while (end > 0 && end > raw.length - 2) {

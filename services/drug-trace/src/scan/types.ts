@@ -13,23 +13,26 @@ export interface PackIdentity {
 }
 
 /** Machine codes for scan parse failures; `ai` names the offending AI where one exists. */
-export type ScanRule =
-  | 'empty'
-  | 'symbology'
-  | 'syntax'
-  | 'unknown-ai'
-  | 'length'
-  | 'charset'
-  | 'check-digit'
-  | 'date'
-  | 'requires-01'
-  | 'requires-key'
-  | 'exclusive'
-  | 'duplicate-ai'
-  | 'dl-primary-key'
-  | 'dl-qualifier-order'
-  | 'dl-attribute'
-  | 'epc-urn';
+export const SCAN_RULES = [
+  'empty',
+  'symbology',
+  'syntax',
+  'unknown-ai',
+  'length',
+  'charset',
+  'check-digit',
+  'date',
+  'requires-01',
+  'requires-key',
+  'exclusive',
+  'duplicate-ai',
+  'dl-primary-key',
+  'dl-qualifier-order',
+  'dl-attribute',
+  'epc-urn',
+] as const;
+
+export type ScanRule = (typeof SCAN_RULES)[number];
 
 export interface ScanError {
   ai?: string;

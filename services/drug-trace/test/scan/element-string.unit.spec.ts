@@ -120,7 +120,7 @@ describe('refused element strings name the AI and the rule', () => {
     [']d20109520123456788' + '21é', { ai: '21', rule: 'charset' }],
     [']d20109520123456788' + '89ABC', { rule: 'unknown-ai', position: 19 }],
     [']d2' + 'ABC', { rule: 'unknown-ai', position: 3 }],
-    [']d2' + '10ABC', { ai: '10', rule: 'requires-01' }],
+    [']d2' + '10ABC', { ai: '10', rule: 'requires-01', position: 5 }],
     [']d2' + '2112345', { ai: '21', rule: 'requires-01' }],
     [']d2' + '17280200', { ai: '17', rule: 'requires-01' }],
     [']d2' + '254A1', { ai: '254', rule: 'requires-key' }],
@@ -149,5 +149,30 @@ describe('refused element strings name the AI and the rule', () => {
 describe('a scan must name a GS1 key', () => {
   it.each(['90ABC', '(91)X', ']d2' + '400PO-1'])('%s identifies nothing', (raw) => {
     expect(failure(raw).rule).toBe('requires-key');
+  });
+});
+
+describe('other GS1 keys', () => {
+  it.each<[string, Record<string, string>]>([
+    // ITIP: GTIN with check digit, then piece 01 of 02 (fixed length, GS optional after it)
+    [']d2' + '8006095201234567880102' + '21X', { '8006': '095201234567880102', '21': 'X' }],
+    // GDTI: GLN-like N13 with check digit and an optional serial
+    [']d2' + '2531231231231232TEST', { '253': '1231231231232TEST' }],
+    // GRAI: a leading zero, N13 with check digit, optional serial
+    [']d2' + '800301231231231232AB', { '8003': '01231231231232AB' }],
+    [']d2' + '80049520614141234567', { '8004': '9520614141234567' }],
+    [']d2' + '8010ABC-1/2#' + GS + '8011123', { '8010': 'ABC-1/2#', '8011': '123' }],
+  ])('%j', (raw, ais) => {
+    expect(accepted(raw).identity.ais).toEqual(ais);
+  });
+
+  it.each<[string, object]>([
+    [']d2' + '800311231231231232', { ai: '8003', rule: 'syntax' }],
+    [']d2' + '8010abc', { ai: '8010', rule: 'charset' }],
+    [']d2' + '8011123', { ai: '8011', rule: 'requires-key' }],
+    [']d2' + '8006095201234567890102', { ai: '8006', rule: 'check-digit' }],
+    [']d2' + '80060952012345678801', { ai: '8006', rule: 'length' }],
+  ])('%j is refused', (raw, expected) => {
+    expect(failure(raw)).toMatchObject(expected);
   });
 });
