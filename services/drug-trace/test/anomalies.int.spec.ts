@@ -123,6 +123,21 @@ describe('drug-trace anomaly engine (integration)', () => {
     );
   });
 
+  it('the same document sent twice at once is applied once: no false clone alert', async () => {
+    expect((await h.call('maker', 'POST', '/capture', epcisDocument([commission(['DUP'], 50)]))).status).toBe(202);
+    const before = (await rules()).length;
+    const destroy = epcisDocument([
+      { ...receive([sgtin('DUP')], 51, GLN.maker), bizStep: 'destroying', disposition: 'destroyed' },
+    ]);
+    const [a, b] = await Promise.all([
+      h.call('maker', 'POST', '/capture', destroy),
+      h.call('maker', 'POST', '/capture', destroy),
+    ]);
+    expect([a.status, b.status]).toEqual([202, 202]);
+    expect(a.body.newEvents + b.body.newEvents).toBe(1);
+    expect((await rules()).length).toBe(before);
+  });
+
   it('good scans raise nothing: a clean shipment received where it was sent', async () => {
     const before = (await rules()).length;
     const doc = epcisDocument([

@@ -66,6 +66,9 @@ export class CaptureUseCase {
         createdAt: ctx.occurredAt,
       };
       await this.epcis.addJob(m, job);
+      // Lock the packs first, then ask what is stored: a concurrent capture of the same document has committed
+      // by then, so its events are not applied twice (which would look like a second decommission: a clone).
+      const loaded = await this.lockPacks(m, events);
       const stored = await this.epcis.existing(
         m,
         events.map((e) => e.hash),
@@ -76,7 +79,7 @@ export class CaptureUseCase {
         job.id,
         events.filter((e) => e.errorDeclaration).map((e) => ({ hash: e.hash, declaration: e.errorDeclaration })),
       );
-      job.newCount = await this.store(m, job.id, party, fresh, locations, ctx);
+      job.newCount = await this.store(m, job.id, party, fresh, loaded, locations, ctx);
       await m.query('update capture_jobs set new_count = $2 where id = $1', [job.id, job.newCount]);
       return job;
     });
@@ -134,21 +137,24 @@ export class CaptureUseCase {
     return locations;
   }
 
+  /** Every pack and container the document names (and what is inside those), locked for this transaction. */
+  private lockPacks(m: EntityManager, events: readonly EpcisEvent[]) {
+    const epcs = events.flatMap((e) => e.epcs);
+    const sgtins = epcs.map(keyOf).filter((k) => k?.kind === 'sgtin') as Array<{ gtin: string; serial: string }>;
+    const ssccs = [...new Set(epcs.filter((epc) => keyOf(epc)?.kind === 'sscc'))];
+    return this.packs.loadForUpdate(m, sgtins, ssccs);
+  }
+
   private async store(
     m: EntityManager,
     captureId: string,
     party: Party,
     fresh: EpcisEvent[],
+    loaded: Awaited<ReturnType<PackRepository['loadForUpdate']>>,
     locations: Map<string, Location>,
     ctx: EventContext,
   ) {
     if (fresh.length === 0) return 0;
-    const sgtins = fresh.flatMap((e) => e.epcs.map(keyOf)).filter((k) => k?.kind === 'sgtin') as Array<{
-      gtin: string;
-      serial: string;
-    }>;
-    const ssccs = [...new Set(fresh.flatMap((e) => e.epcs).filter((epc) => keyOf(epc)?.kind === 'sscc'))];
-    const loaded = await this.packs.loadForUpdate(m, sgtins, ssccs);
     for (const p of loaded.packs.values())
       if (p.lastSeenGln && !locations.has(p.lastSeenGln)) {
         const l = await this.masterData.location(p.lastSeenGln, m);
