@@ -138,6 +138,16 @@ describe('drug-trace anomaly engine (integration)', () => {
     expect((await rules()).length).toBe(before);
   });
 
+  it('two factories commissioning one serial at once: one pack, one clone alert', async () => {
+    const before = (await rules()).filter((a) => a.rule === 'clone-suspicion').length;
+    const [a, b] = await Promise.all([
+      h.call('maker', 'POST', '/capture', epcisDocument([commission(['TWIN'], 60, 'LA')])),
+      h.call('maker', 'POST', '/capture', epcisDocument([commission(['TWIN'], 61, 'LB')])),
+    ]);
+    expect([a.status, b.status]).toEqual([202, 202]);
+    expect((await rules()).filter((x) => x.rule === 'clone-suspicion').length).toBe(before + 1);
+  });
+
   it('good scans raise nothing: a clean shipment received where it was sent', async () => {
     const before = (await rules()).length;
     const doc = epcisDocument([

@@ -101,6 +101,12 @@ export class PackRepository {
    * this transaction so two captures touching one pack apply in turn.
    */
   async loadForUpdate(manager: EntityManager, packs: ReadonlyArray<{ gtin: string; serial: string }>, ssccs: string[]) {
+    // Serials that do not exist yet have no row to lock: a transaction-scoped advisory lock per serial (taken in
+    // one order, so two captures cannot deadlock) makes a concurrent commissioning of the same serial wait too.
+    await manager.query(
+      `select count(pg_advisory_xact_lock(hashtext(k))) from (select distinct k from unnest($1::text[]) k order by k) s`,
+      [packs.map((p) => packKey(p.gtin, p.serial))],
+    );
     const containers = (await manager.query(
       `with recursive tree as (
          select sscc, parent, location_gln, custodian from containers where sscc = any($1::text[])
