@@ -21,20 +21,33 @@ const GCP = '9521234';
 const GTIN = '09521234543213';
 const MAKER_GLN = '9521234000006';
 const PHARMACY_GLN = '9521234000020';
+/** Serials of this run (a service benchmarked twice keeps the first run's packs). */
+const RUN = `B${randomBytes(3).toString('hex')}`;
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
 const subjectOf = (t: string) => JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString()).sub as string;
 
-async function call(base: string, user: string, method: string, path: string, body?: unknown) {
+/** One login per user per 20 s: Keycloak's brute-force detection counts logins in quick succession as failures. */
+const tokens = new Map<string, { token: Promise<string>; at: number }>();
+function token(user: string): Promise<string> {
+  const hit = tokens.get(user);
+  if (hit && Date.now() - hit.at < 20_000) return hit.token;
+  const fresh = { token: tokenFor(user), at: Date.now() };
+  tokens.set(user, fresh);
+  return fresh.token;
+}
+
+async function call(base: string, user: string, method: string, path: string, body?: unknown, tolerate = 0) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: `Bearer ${await tokenFor(user)}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${await token(user)}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+  if (res.status >= 400 && res.status !== tolerate)
+    throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : undefined;
 }
 
@@ -46,7 +59,7 @@ async function seed(base: string) {
   ]) {
     ids[role!] = (
       await call(base, 'admin-1', 'POST', '/parties', {
-        subject: subjectOf(await tokenFor(user!)),
+        subject: subjectOf(await token(user!)),
         role,
         name: role,
         gln,
@@ -83,7 +96,7 @@ const commissioning = (serial: number) => ({
   type: 'ObjectEvent',
   eventTime: new Date(Date.UTC(2027, 0, 1) + serial).toISOString(),
   eventTimeZoneOffset: '+00:00',
-  epcList: [`urn:epc:id:sgtin:${GCP}.054321.B${serial}`],
+  epcList: [`urn:epc:id:sgtin:${GCP}.054321.${RUN}${serial}`],
   action: 'ADD',
   bizStep: 'commissioning',
   readPoint: { id: `urn:epc:id:sgln:${GCP}.00000.0` },
@@ -119,7 +132,7 @@ async function capture(base: string) {
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!.toFixed(1);
 
 async function verifyLoop(base: string, label: string, body: () => unknown, path: string, scansPerCall: number) {
-  const token = await tokenFor('pharmacist-1');
+  const bearer = await token('pharmacist-1');
   const latencies: number[] = [];
   let bad = 0;
   const until = performance.now() + SECONDS * 1000;
@@ -165,7 +178,6 @@ async function main() {
     const app = await createServiceApp(DrugTraceModule.forRoot(config), config, DRUG_TRACE_APP_OPTIONS);
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    await seed(base);
     const db = app.get(DataSource);
     close = async () => {
       const [size] = await db.query(
