@@ -20,6 +20,8 @@ export function drugTraceConfig(env: NodeJS.ProcessEnv = process.env) {
       /** One patient dispensed one scheduled substance at this many pharmacies within the window: an alert. */
       abusePharmacies: z.coerce.number().int().min(2),
       abuseWindowMs: z.coerce.number().int().min(60_000),
+      /** How often active packs past their expiry date are made `expired`. */
+      expirySweepMs: z.coerce.number().int().min(1000),
     },
     extraEnv: {
       anchorIntervalMs: 'UHR_DRUG_TRACE_ANCHOR_INTERVAL_MS',
@@ -30,6 +32,7 @@ export function drugTraceConfig(env: NodeJS.ProcessEnv = process.env) {
       guessingWindowMs: 'UHR_DRUG_TRACE_GUESSING_WINDOW_MS',
       abusePharmacies: 'UHR_DRUG_TRACE_ABUSE_PHARMACIES',
       abuseWindowMs: 'UHR_DRUG_TRACE_ABUSE_WINDOW_MS',
+      expirySweepMs: 'UHR_DRUG_TRACE_EXPIRY_SWEEP_MS',
     },
     defaults: {
       port: env.UHR_DRUG_TRACE_PORT ?? '3005',
@@ -42,6 +45,7 @@ export function drugTraceConfig(env: NodeJS.ProcessEnv = process.env) {
       guessingWindowMs: '600000',
       abusePharmacies: '3',
       abuseWindowMs: String(30 * 24 * 3600 * 1000),
+      expirySweepMs: String(3600 * 1000),
     },
     // Only with UHR_STACK=local; a deployment injects the signer from its secret store or the boot fails.
     localSecrets: {

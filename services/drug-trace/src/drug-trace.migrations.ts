@@ -127,6 +127,7 @@ export const drugTraceMigrations: Migration[] = [
       create index containers_parent on containers (parent) where parent is not null;
       create index packs_parent on packs (parent) where parent is not null;
       create index packs_lot on packs (gtin, lot);
+      create index packs_active_expiry on packs (expiry) where state = 'active';
       create table recalls (
         id uuid primary key,
         gtin text not null,

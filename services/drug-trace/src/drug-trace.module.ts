@@ -13,6 +13,7 @@ import { CAPTURE_OPTIONS, CaptureUseCase } from './epcis/use-cases/capture/captu
 import { CallerResolver } from './master-data/caller.js';
 import { MasterDataController } from './master-data/master-data.controller.js';
 import { MasterDataRepository } from './master-data/master-data.repository.js';
+import { EXPIRY_SWEEP_MS, ExpirySweep } from './packs/expiry-sweep.js';
 import { PackRepository } from './packs/pack.repository.js';
 import { PacksController } from './packs/packs.controller.js';
 import { ABUSE_OPTIONS, ChangePackStateUseCase } from './packs/use-cases/change-pack-state.use-case.js';
@@ -73,6 +74,8 @@ export class DrugTraceModule {
           useValue: { threshold: config.guessingThreshold, windowMs: config.guessingWindowMs },
         },
         { provide: ABUSE_OPTIONS, useValue: { windowMs: config.abuseWindowMs, minPharmacies: config.abusePharmacies } },
+        { provide: EXPIRY_SWEEP_MS, useValue: config.expirySweepMs },
+        ExpirySweep,
         { provide: EpcisSchemaValidator, useFactory: () => new EpcisSchemaValidator() },
         {
           provide: WarmCaches,

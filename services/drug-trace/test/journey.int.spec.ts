@@ -2,6 +2,7 @@
 // distributor's warehouse, shipped on to a pharmacy, received, unpacked, verified, dispensed; then a recall.
 import { waitFor } from '@uhr/platform/testing';
 import { EVENTS_ANCHORER } from '../src/anchoring/anchorers.js';
+import { ExpirySweep } from '../src/packs/expiry-sweep.js';
 import type { StreamAnchorer } from '@uhr/platform';
 import {
   aggregate,
@@ -215,5 +216,23 @@ describe('drug-trace journey (integration)', () => {
       complete: false,
     });
     expect((await h.call('distributor', 'GET', q)).status).toBe(404);
+  });
+
+  it('an active pack past its expiry becomes expired (final): verify says so and a dispense is refused', async () => {
+    expect(
+      (await h.call('maker', 'POST', '/capture', epcisDocument([commission(['OLD'], 30, 'OLDLOT', '2020-01-31')])))
+        .status,
+    ).toBe(202);
+    expect(await h.app.get(ExpirySweep).runNow()).toBeGreaterThanOrEqual(1);
+    expect((await h.call('maker', 'GET', `/packs/${GTIN}/OLD`)).body.state).toBe('expired');
+    const v = await h.call('maker', 'POST', '/verify', { identity: { gtin: GTIN, serial: 'OLD' } });
+    expect(v.body).toMatchObject({ code: 'EXPIRED', sellable: false });
+    const d = await h.call('maker', 'POST', '/packs/decommission', {
+      identity: { gtin: GTIN, serial: 'OLD' },
+      to: 'destroyed',
+      location: GLN.maker,
+    });
+    expect(d.status).toBe(409);
+    expect(d.body.details.state).toBe('expired');
   });
 });
