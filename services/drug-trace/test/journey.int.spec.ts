@@ -132,6 +132,20 @@ describe('drug-trace journey (integration)', () => {
     expect(alerts.body.alerts.map((a: { rule: string }) => a.rule)).toContain('clone-suspicion');
   });
 
+  it('bulk verify: one verdict each in order, a parse error in place, an unknown serial of a known lot is A3', async () => {
+    const items = [
+      { identity: { gtin: GTIN, serial: 'J2', lot: 'LOT1' } },
+      { scan: '(01)09521234543214(21)J2' },
+      { identity: { gtin: GTIN, serial: 'NOSUCH', lot: 'LOT1' } },
+      { identity: { gtin: GTIN, serial: 'NOSUCH', lot: 'NOLOT' } },
+    ];
+    const r = await h.call('pharmacy', 'POST', '/verify/bulk', { items, location: GLN.pharmacy });
+    expect(r.status).toBe(200);
+    expect(
+      r.body.results.map((x: { code?: string; parseError?: { rule: string } }) => x.code ?? x.parseError!.rule),
+    ).toEqual(['ACTIVE', 'check-digit', 'UNKNOWN_SERIAL', 'UNKNOWN_BATCH']);
+  });
+
   it('undoes a dispense at the same pharmacy; the outcome is anchored and proven to its party only', async () => {
     const d = await h.call('pharmacy', 'POST', '/packs/decommission', {
       identity: { gtin: GTIN, serial: 'J3' },

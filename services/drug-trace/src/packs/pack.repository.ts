@@ -86,11 +86,12 @@ export class PackRepository {
     return new Map(rows.map((r) => [packKey(r.gtin, r.serial), toRecord(r)]));
   }
 
-  async knownLots(manager: EntityManager, pairs: ReadonlyArray<{ gtin: string; lot: string }>): Promise<Set<string>> {
+  /** Which of these (GTIN, lot) pairs some pack carries, as "gtin|lot". */
+  async knownLots(pairs: ReadonlyArray<{ gtin: string; lot: string }>): Promise<Set<string>> {
     if (pairs.length === 0) return new Set();
-    const rows = (await manager.query(
-      `select distinct p.gtin, p.lot from packs p join unnest($1::text[], $2::text[]) as k(gtin, lot)
-         on p.gtin = k.gtin and p.lot = k.lot`,
+    const rows = (await this.ds.query(
+      `select distinct k.gtin, k.lot from unnest($1::text[], $2::text[]) as k(gtin, lot)
+        where exists (select 1 from packs p where p.gtin = k.gtin and p.lot = k.lot)`,
       [pairs.map((p) => p.gtin), pairs.map((p) => p.lot)],
     )) as Array<{ gtin: string; lot: string }>;
     return new Set(rows.map((r) => `${r.gtin}|${r.lot}`));

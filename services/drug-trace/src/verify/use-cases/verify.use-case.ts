@@ -56,12 +56,13 @@ export class VerifyUseCase {
   ): Promise<VerifyResult[]> {
     const where = await this.siteOf(party, site);
     const found = await this.packs.lookupMany(scans);
-    const lots = new Set([...found.values()].map((p) => `${p.gtin}|${p.lot}`));
+    // For serials not found, one more statement tells an unknown batch (A2) from an unknown serial (A3).
+    const misses = scans.filter((x) => x.lot !== undefined && !found.has(packKey(x.gtin, x.serial)));
+    const lots = await this.packs.knownLots(misses.map((x) => ({ gtin: x.gtin, lot: x.lot! })));
     const items = await Promise.all(
       scans.map(async (scan) => {
         const product = await this.masterData.product(scan.gtin);
         const pack = found.get(packKey(scan.gtin, scan.serial));
-        // Bulk answers an unknown serial without a lot lookup per item: a lot is known if any found pack has it.
         const lotKnown = scan.lot !== undefined && lots.has(`${scan.gtin}|${scan.lot}`);
         const verdict = verdictOf(scan, {
           product,
