@@ -26,6 +26,7 @@ import { RecordBatcher } from './records/batches/record-batcher.js';
 import { recordMigrations } from './records/record.migrations.js';
 import { RECORD_TOPIC, RecordRepository } from './records/record.repository.js';
 import { RecordsController } from './records/records.controller.js';
+import { SigningController } from './signing/signing.controller.js';
 import { RespondToRecordUseCase } from './records/use-cases/respond-to-record/respond-to-record.use-case.js';
 import { SignRecordAnchorUseCase } from './records/use-cases/sign-record-anchor/sign-record-anchor.use-case.js';
 import { UploadRecordUseCase } from './records/use-cases/upload-record/upload-record.use-case.js';
@@ -64,7 +65,7 @@ export class RecordsModule {
           workers: opts.workers,
         }),
       ],
-      controllers: [RecordsController, GatekeeperController],
+      controllers: [RecordsController, GatekeeperController, SigningController],
       providers: [
         { provide: RECORDS_KEY_RING, useFactory: () => KeyRing.fromConfig(config.kekRing, config.kekActive) },
         {

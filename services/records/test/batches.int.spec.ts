@@ -199,6 +199,40 @@ describe('uploads signed before sending (one request each)', () => {
       rec(reader.token, 'POST', `/records/${recordId}/read`, signed),
     );
 
+  it('tells an integrator what to sign (GET /signing, public) and documents every answer in its OpenAPI', async () => {
+    const signing = await call(s.recordsUrl, null, 'GET', '/signing');
+    expect(signing.status).toBe(200);
+    expect(signing.body.domains.relationships).toEqual({
+      name: 'UHR Relationships',
+      version: '1',
+      chainId: s.gatekeeperDomain.chainId,
+      verifyingContract: s.gatekeeperDomain.verifyingContract,
+    });
+    expect(Object.keys(signing.body.types)).toEqual(['AddRecord', 'AddRecords', 'RespondToRecords', 'ReadRecord']);
+    // A client that knows only this document signs an upload the service accepts.
+    const body = await presignedUpload(
+      signing.body.domains.relationships,
+      p.hospital,
+      p.alice,
+      observation(p.alice, 49),
+    );
+    expect((await rec(p.hospital.token, 'POST', '/records', body)).status).toBe(202);
+    const doc = await call(s.recordsUrl, null, 'GET', '/docs-json');
+    const upload = doc.body.paths['/records'].post;
+    expect(Object.keys(upload.responses).sort()).toEqual([
+      '200',
+      '201',
+      '202',
+      '400',
+      '401',
+      '403',
+      '409',
+      '422',
+      '503',
+    ]);
+    expect(upload.description).toMatch(/RFC 8785/);
+  });
+
   it('serves the resource exactly as sent once anchored: the plaintext matches its anchored commitment', async () => {
     const id = await signedUpload(p.hospital, p.alice, 42);
     await allIn([id], 'pending');
@@ -415,6 +449,25 @@ describe('the gatekeeper and the anchored root', () => {
 
     await set(row.anchor_root, row.anchor_proof);
     expect((await read(p.alice, id!)).status).toBe(200);
+  });
+
+  it('audits a read refused for its input: the patient sees the attempt, the bad value only as a hash', async () => {
+    const [id] = await inParallel(1, 1, (i) => signedUpload(p.hospital, p.alice, 5100 + i));
+    await allIn([id!], 'pending');
+    const signed = await signedRead(p.pharmacy.wallet, s.gatekeeperDomain, id!, 'treatment');
+    const bad = { ...signed, request: { ...signed.request, purpose: 'treat\u0000ment' } };
+    const refused = await rec(p.pharmacy.token, 'POST', `/records/${id}/read`, bad);
+    expect([refused.status, Object.keys(refused.body.fields ?? {})]).toEqual([400, ['request.purpose']]);
+    const log = await rec(p.alice.token, 'GET', `/records/${id}/access-log`);
+    const entry = (log.body as Array<{ readerSubject: string; reason: string; auditEvent: unknown }>).find(
+      (e) => e.readerSubject === p.pharmacy.subject && e.reason === 'BadRequest',
+    );
+    expect(entry).toBeDefined();
+    expect(JSON.stringify(entry!.auditEvent)).toMatch(/invalid-request:sha256:[0-9a-f]{64}/);
+    expect(JSON.stringify(entry)).not.toContain('treat\\u0000');
+    // Without a valid token nothing is audited: the caller hears 401 before anything about its input.
+    const anonymous = await rec('not-a-token', 'POST', `/records/${id}/read`, bad);
+    expect(anonymous.status).toBe(401);
   });
 
   it('does not serve a record to a third party before its batch is anchored', async () => {
