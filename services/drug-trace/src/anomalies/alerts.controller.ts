@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal } from '@uhr/platform';
+import { ApiErrors, CurrentPrincipal, Roles, type Principal } from '@uhr/platform';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { CallerResolver } from '../master-data/caller.js';
@@ -28,6 +28,7 @@ export class AlertsController {
 
   @Get()
   @Roles('manufacturer', 'distributor', 'pharmacist', 'auditor', 'admin')
+  @ApiErrors(400, 401, 403)
   async list(@CurrentPrincipal() p: Principal, @Query() q: AlertQueryDto) {
     const caller = await this.callers.of(p);
     return { alerts: await this.alerts.list(caller.kind === 'party' ? caller.party.id : undefined, q.limit ?? 100) };

@@ -14,6 +14,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import {
+  ApiErrors,
   ConflictError,
   CurrentPrincipal,
   eventContextOf,
@@ -82,6 +83,7 @@ export class EpcisController {
   @Roles(...PARTIES)
   @Header('GS1-EPCIS-Version', '2.0.0')
   @ApiBody({ description: 'an EPCISDocument (JSON-LD)', schema: { type: 'object' } })
+  @ApiErrors(400, 401, 403, 413, 422, 503)
   async captureDocument(
     @CurrentPrincipal() p: Principal,
     @Body() doc: unknown,
@@ -95,6 +97,7 @@ export class EpcisController {
 
   @Get('capture/:captureId')
   @Roles(...PARTIES, 'auditor', 'admin')
+  @ApiErrors(400, 401, 403, 404)
   async captureJob(@CurrentPrincipal() p: Principal, @Param('captureId', ParseUUIDPipe) id: string) {
     const caller = await this.callers.of(p);
     const job = await this.repo.job(id);
@@ -105,6 +108,7 @@ export class EpcisController {
 
   @Get('events')
   @Roles(...PARTIES, 'auditor', 'admin')
+  @ApiErrors(400, 401, 403)
   async events(
     @CurrentPrincipal() p: Principal,
     @Query() q: EventQueryDto,
@@ -117,6 +121,7 @@ export class EpcisController {
   /** The history of one EPC (pack, case, pallet), oldest first. */
   @Get('epcs/:epc/events')
   @Roles(...PARTIES, 'auditor', 'admin')
+  @ApiErrors(400, 401, 403)
   async epcHistory(
     @CurrentPrincipal() p: Principal,
     @Param('epc') epc: string,
@@ -130,6 +135,7 @@ export class EpcisController {
   /** Shipment ↔ receipt under one business transaction (despatch advice, PO): missing and unexpected EPCs. */
   @Get('shipments/reconciliation')
   @Roles(...PARTIES, 'auditor', 'admin')
+  @ApiErrors(400, 401, 403, 404)
   async reconciliation(@CurrentPrincipal() p: Principal, @Query() q: ReconciliationQueryDto) {
     const { shipped, received } = await this.repo.transactionEpcs(
       q.bizTransaction,
@@ -145,6 +151,7 @@ export class EpcisController {
 
   @Get('events/:eventId')
   @Roles(...PARTIES, 'auditor', 'admin')
+  @ApiErrors(401, 403, 404)
   async event(@CurrentPrincipal() p: Principal, @Param('eventId') id: string) {
     return eventView(await this.visibleEvent(p, id));
   }
@@ -152,6 +159,7 @@ export class EpcisController {
   /** The event's inclusion proof in its anchored Merkle batch (Anchors.verify accepts it once confirmed). */
   @Get('events/:eventId/proof')
   @Roles(...PARTIES, 'auditor', 'admin')
+  @ApiErrors(401, 403, 404, 409)
   async proof(@CurrentPrincipal() p: Principal, @Param('eventId') id: string) {
     const e = await this.visibleEvent(p, id);
     const proof = e.anchorEntry ? await this.anchorer.proofOf(e.anchorEntry) : undefined;

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
+  ApiErrors,
   CurrentPrincipal,
   ForbiddenError,
   NotFoundError,
@@ -40,12 +41,14 @@ export class MasterDataController {
   /** An administrator ties a Keycloak login to a supply-chain party. */
   @Post('parties')
   @Roles('admin')
+  @ApiErrors(400, 401, 403, 409)
   registerParty(@Body() dto: RegisterPartyDto) {
     return this.repo.addParty({ subject: dto.subject, role: dto.role, name: dto.name, gln: dto.gln ?? null });
   }
 
   @Get('parties/me')
   @Roles('manufacturer', 'distributor', 'pharmacist')
+  @ApiErrors(401, 403)
   async me(@CurrentPrincipal() p: Principal) {
     const party = await this.callers.partyOf(p);
     return { ...party, locations: await this.repo.locationsOf(party.id) };
@@ -53,6 +56,7 @@ export class MasterDataController {
 
   @Post('manufacturers')
   @Roles('admin')
+  @ApiErrors(400, 401, 403, 404, 409, 422)
   async registerManufacturer(@Body() dto: RegisterManufacturerDto) {
     const party = await this.repo.partyById(dto.partyId);
     if (!party) throw new NotFoundError('UnknownParty', `no party ${dto.partyId}`);
@@ -71,6 +75,7 @@ export class MasterDataController {
   /** A manufacturer registers its own products (under its own company prefix). */
   @Post('products')
   @Roles('manufacturer')
+  @ApiErrors(400, 401, 403, 409, 422)
   async registerProduct(@CurrentPrincipal() p: Principal, @Body() dto: RegisterProductDto) {
     const party = await this.callers.partyOf(p);
     const maker = await this.repo.manufacturer(dto.manufacturerGln);
@@ -94,6 +99,7 @@ export class MasterDataController {
   /** Product master data is public to every supply-chain party (it is printed on the pack). */
   @Get('products/:gtin')
   @Roles('manufacturer', 'distributor', 'pharmacist', 'auditor', 'admin')
+  @ApiErrors(401, 403, 404)
   async product(@Param('gtin') gtin: string) {
     const found = /^\d{14}$/.test(gtin) ? await this.repo.product(gtin) : undefined;
     if (!found) throw new NotFoundError('UnknownProduct', `no product with GTIN ${gtin}`);
@@ -103,6 +109,7 @@ export class MasterDataController {
   /** A party registers its own sites (factory, warehouse, pharmacy). */
   @Post('locations')
   @Roles('manufacturer', 'distributor', 'pharmacist')
+  @ApiErrors(400, 401, 403, 409, 422)
   async registerLocation(@CurrentPrincipal() p: Principal, @Body() dto: RegisterLocationDto) {
     const party = await this.callers.partyOf(p);
     const problem = checkLocation(dto);

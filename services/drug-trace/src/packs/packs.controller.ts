@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, NotFoundError, Roles, type Principal } from '@uhr/platform';
+import { ApiErrors, CurrentPrincipal, NotFoundError, Roles, type Principal } from '@uhr/platform';
 import { CallerResolver } from '../master-data/caller.js';
 import { PackRepository } from './pack.repository.js';
 
@@ -16,6 +16,7 @@ export class PacksController {
 
   @Get(':gtin/:serial')
   @Roles('manufacturer', 'distributor', 'pharmacist', 'auditor', 'admin')
+  @ApiErrors(401, 403, 404)
   async pack(@CurrentPrincipal() p: Principal, @Param('gtin') gtin: string, @Param('serial') serial: string) {
     const caller = await this.callers.of(p);
     const { pack } = await this.packs.lookup(gtin, serial, null);

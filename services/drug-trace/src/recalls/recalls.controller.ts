@@ -1,6 +1,14 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, eventContextOf, ForbiddenError, NotFoundError, Roles, type Principal } from '@uhr/platform';
+import {
+  ApiErrors,
+  CurrentPrincipal,
+  eventContextOf,
+  ForbiddenError,
+  NotFoundError,
+  Roles,
+  type Principal,
+} from '@uhr/platform';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CallerResolver } from '../master-data/caller.js';
 import { MasterDataRepository } from '../master-data/master-data.repository.js';
@@ -47,6 +55,7 @@ export class RecallsController {
   /** Only the product's manufacturer recalls it. */
   @Post()
   @Roles('manufacturer')
+  @ApiErrors(400, 401, 403, 404)
   async create(@CurrentPrincipal() p: Principal, @Body() dto: IssueRecallDto) {
     const party = await this.callers.partyOf(p);
     const product = await this.ownProduct(party.id, dto.gtin);
@@ -61,6 +70,7 @@ export class RecallsController {
   /** Packs affected, where they are now, how many were already dispensed: for the manufacturer and overseers. */
   @Get(':id/report')
   @Roles('manufacturer', 'auditor', 'admin')
+  @ApiErrors(400, 401, 403, 404)
   async report(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     const recall = await this.recalls.byId(id);
     if (!recall) throw new NotFoundError('UnknownRecall', `no recall ${id}`);

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, NotFoundError, Roles, StreamAnchorer, type Principal } from '@uhr/platform';
+import { ApiErrors, CurrentPrincipal, NotFoundError, Roles, StreamAnchorer, type Principal } from '@uhr/platform';
 import { OUTCOMES_ANCHORER } from '../anchoring/anchorers.js';
 import { CallerResolver } from '../master-data/caller.js';
 import { OutcomeLog } from './outcome-log.js';
@@ -18,6 +18,7 @@ export class OutcomesController {
 
   @Get(':entryId/proof')
   @Roles('manufacturer', 'distributor', 'pharmacist')
+  @ApiErrors(401, 403, 404)
   async proof(@CurrentPrincipal() p: Principal, @Param('entryId') entryId: string) {
     const party = await this.callers.partyOf(p);
     const outcome = /^\d{1,19}$/.test(entryId) ? await this.log.ofParty(entryId, party.id) : undefined;

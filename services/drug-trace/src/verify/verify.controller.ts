@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
+  ApiErrors,
   CurrentPrincipal,
   eventContextOf,
   InvalidRequestError,
@@ -42,6 +43,7 @@ export class VerifyController {
   @Post('verify')
   @HttpCode(200)
   @Roles(...PARTIES)
+  @ApiErrors(400, 401, 403, 422, 503)
   async one(@CurrentPrincipal() p: Principal, @Body() dto: VerifyDto) {
     const party = await this.callers.partyOf(p);
     return this.verify.one(party, identityOrThrow(dto, new Date()), dto.location);
@@ -51,6 +53,7 @@ export class VerifyController {
   @Post('verify/bulk')
   @HttpCode(200)
   @Roles(...PARTIES)
+  @ApiErrors(400, 401, 403, 503)
   async bulk(@CurrentPrincipal() p: Principal, @Body() dto: BulkVerifyDto) {
     const party = await this.callers.partyOf(p);
     const now = new Date();
@@ -64,6 +67,7 @@ export class VerifyController {
   @Post('packs/decommission')
   @HttpCode(200)
   @Roles(...PARTIES)
+  @ApiErrors(400, 401, 403, 404, 409, 422)
   async decommission(@CurrentPrincipal() p: Principal, @Body() dto: DecommissionDto) {
     const party = await this.callers.partyOf(p);
     const ctx = eventContextOf(p);
@@ -79,6 +83,7 @@ export class VerifyController {
   @Post('packs/undo')
   @HttpCode(200)
   @Roles(...PARTIES)
+  @ApiErrors(400, 401, 403, 404, 409, 422)
   async undo(@CurrentPrincipal() p: Principal, @Body() dto: UndoDto) {
     const party = await this.callers.partyOf(p);
     const ctx = eventContextOf(p);
@@ -91,6 +96,7 @@ export class VerifyController {
    */
   @Get('01/:gtin/10/:lot/21/:serial')
   @Roles(...PARTIES)
+  @ApiErrors(400, 401, 403, 422)
   async vrs(
     @CurrentPrincipal() p: Principal,
     @Param('gtin') gtin: string,
