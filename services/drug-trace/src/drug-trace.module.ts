@@ -16,6 +16,7 @@ import { MasterDataRepository } from './master-data/master-data.repository.js';
 import { EXPIRY_SWEEP_MS, ExpirySweep } from './packs/expiry-sweep.js';
 import { PackRepository } from './packs/pack.repository.js';
 import { PacksController } from './packs/packs.controller.js';
+import { CustodyChainUseCase } from './packs/use-cases/custody-chain.use-case.js';
 import { ABUSE_OPTIONS, ChangePackStateUseCase } from './packs/use-cases/change-pack-state.use-case.js';
 import { RecallIndex } from './recalls/recall-index.js';
 import { RecallRepository } from './recalls/recall.repository.js';
@@ -95,6 +96,7 @@ export class DrugTraceModule {
         OutcomeLog,
         VerifyUseCase,
         ChangePackStateUseCase,
+        CustodyChainUseCase,
       ],
     };
   }

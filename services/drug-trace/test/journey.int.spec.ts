@@ -171,6 +171,22 @@ describe('drug-trace journey (integration)', () => {
     expect((await h.call('distributor', 'GET', `/outcomes/${u.body.outcomeEntry}/proof`)).status).toBe(404);
   });
 
+  it('gives the dispensing pharmacy the pack’s custody chain, factory to patient; nobody else', async () => {
+    const r = await h.call('pharmacy', 'GET', `/packs/${GTIN}/J1/custody`);
+    expect(r.status).toBe(200);
+    expect(r.body.chain.map((c: { step: string; party: string }) => `${c.step}@${c.party}`)).toEqual([
+      'commissioning@maker ltd',
+      'packing@maker ltd',
+      'shipping@maker ltd',
+      'receiving@distributor ltd',
+      'shipping@distributor ltd',
+      'receiving@pharmacy ltd',
+      'unpacking@pharmacy ltd',
+      'supplied@pharmacy ltd',
+    ]);
+    expect((await h.call('distributor', 'GET', `/packs/${GTIN}/J1/custody`)).status).toBe(404);
+  });
+
   it('answers the GS1 Lightweight Verification (DSCSA VRS) request', async () => {
     const q = '?17=291231&linkType=gs1:verificationService&corrUUID=7f1e0e2a-0000-4000-8000-000000000001';
     const good = await h.call('distributor', 'GET', `/01/${GTIN}/10/LOT1/21/J2${q}`);

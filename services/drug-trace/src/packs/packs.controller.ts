@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, CurrentPrincipal, NotFoundError, Roles, type Principal } from '@uhr/platform';
 import { CallerResolver } from '../master-data/caller.js';
 import { PackRepository } from './pack.repository.js';
+import { CustodyChainUseCase } from './use-cases/custody-chain.use-case.js';
 
 /** A pack's state and whereabouts: for its current custodian, whoever set its state, and overseers. */
 @ApiTags('packs')
@@ -12,7 +13,16 @@ export class PacksController {
   constructor(
     private readonly packs: PackRepository,
     private readonly callers: CallerResolver,
+    private readonly custody: CustodyChainUseCase,
   ) {}
+
+  /** Factory to patient: each step's time, business step, site and the party holding it. */
+  @Get(':gtin/:serial/custody')
+  @Roles('manufacturer', 'distributor', 'pharmacist', 'auditor', 'admin')
+  @ApiErrors(401, 403, 404)
+  async custodyChain(@CurrentPrincipal() p: Principal, @Param('gtin') gtin: string, @Param('serial') serial: string) {
+    return this.custody.execute(await this.callers.of(p), gtin, serial);
+  }
 
   @Get(':gtin/:serial')
   @Roles('manufacturer', 'distributor', 'pharmacist', 'auditor', 'admin')
