@@ -2,6 +2,7 @@
 export { keccak256Bytes } from './crypto/keccak.js';
 export * from './config/config.js';
 export * from './events/envelope.js';
+export { eventContextOf } from './events/context.js';
 export * from './persistence/database.js';
 export * from './persistence/event-store.js';
 export * from './persistence/waker.js';

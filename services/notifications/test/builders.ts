@@ -115,4 +115,23 @@ export const events = {
       oldAddress: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
       newAddress: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
     }),
+  drugRecall: (custodians: string[], manufacturer: string) =>
+    new EnvelopeBuilder('drug-trace.RecallIssued', {
+      recallId: rid(),
+      gtin: '09521234543213',
+      lot: 'LOT1',
+      serialCount: null,
+      productName: 'Paracetamol 500 mg',
+      reason: 'contamination',
+      manufacturerSubject: manufacturer,
+      custodianSubjects: custodians,
+    }),
+  drugAlert: (parties: string[]) =>
+    new EnvelopeBuilder('drug-trace.AnomalyDetected', {
+      alertId: rid(),
+      rule: 'clone-suspicion',
+      severity: 'critical',
+      summary: 'a pack decommissioned twice',
+      partySubjects: parties,
+    }),
 };

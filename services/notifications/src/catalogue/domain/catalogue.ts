@@ -1,7 +1,16 @@
 import { payloadSchemas, type EventType, type PayloadOf } from './payloads.js';
 
 /** Why a party hears of an event: phrases the message and lets a client group its inbox. */
-export type RecipientRole = 'patient' | 'provider' | 'grantee' | 'requester' | 'auditor' | 'owner';
+export type RecipientRole =
+  | 'patient'
+  | 'provider'
+  | 'grantee'
+  | 'requester'
+  | 'auditor'
+  | 'owner'
+  // drug-trace: a supply-chain party holding recalled packs, or concerned by an alert.
+  | 'custodian'
+  | 'party';
 
 export interface Recipient {
   subject: string;
@@ -42,6 +51,8 @@ export const TOPICS = {
   accessRequest: 'uhr.consent.access-request.v1',
   breakGlass: 'uhr.consent.break-glass.v1',
   identity: 'uhr.registrar.identity.v1',
+  drugRecall: 'uhr.drug-trace.recall.v1',
+  drugAlert: 'uhr.drug-trace.alert.v1',
 } as const;
 
 const short = (s: string) => (s.length > 12 ? `${s.slice(0, 8)}…` : s);
@@ -182,6 +193,36 @@ const entries: { [T in EventType]: CatalogueEntry<T> } = {
       title: 'Your identity was bound to a new key',
       body: `Your identity now signs with ${p.newAddress} (was ${p.oldAddress}). If you did not ask for this, contact your registrar.`,
     }),
+  },
+  // services/drug-trace
+  'drug-trace.RecallIssued': {
+    type: 'drug-trace.RecallIssued',
+    topic: TOPICS.drugRecall,
+    safety: true,
+    recipients: (p) => [
+      ...p.custodianSubjects.map((subject) => ({ subject, as: 'custodian' as const })),
+      { subject: p.manufacturerSubject, as: 'owner' },
+    ],
+    message: (p, as) => {
+      const scope = p.lot ? `lot ${p.lot}` : p.serialCount ? `${p.serialCount} serial(s)` : 'every lot';
+      return {
+        title: `Recall: ${p.productName}`,
+        body:
+          as === 'custodian'
+            ? `${p.productName} (GTIN ${p.gtin}, ${scope}) is recalled: ${p.reason}. Quarantine the packs you hold.`
+            : `Your recall of ${p.productName} (${scope}) was issued and its custodians told.`,
+      };
+    },
+  },
+  'drug-trace.AnomalyDetected': {
+    type: 'drug-trace.AnomalyDetected',
+    topic: TOPICS.drugAlert,
+    safety: true,
+    recipients: (p, ctx) => [
+      ...p.partySubjects.map((subject) => ({ subject, as: 'party' as const })),
+      ...auditorsOf(ctx),
+    ],
+    message: (p) => ({ title: `Supply-chain alert (${p.rule}, ${p.severity})`, body: p.summary }),
   },
 };
 

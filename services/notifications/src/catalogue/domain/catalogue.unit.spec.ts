@@ -45,6 +45,16 @@ describe('catalogue: who hears of what', () => {
     ],
     ['identity rebound → its login', events.identityRebound(alice), [`${alice}:owner`]],
     ['identity rebound without a login → nobody', events.identityRebound(null), 'no-recipient'],
+    [
+      'drug recall → each custodian and the manufacturer',
+      events.drugRecall([clinic, hospital], alice),
+      [`${clinic}:custodian`, `${hospital}:custodian`, `${alice}:owner`],
+    ],
+    [
+      'drug-trace alert → the parties concerned and every auditor',
+      events.drugAlert([clinic]),
+      [`${clinic}:party`, ...auditors.map((a) => `${a}:auditor`)],
+    ],
   ];
 
   it.each(cases)('%s', (_name, builder, expected) => {
@@ -119,15 +129,22 @@ describe('catalogue: who hears of what', () => {
     expect(r.kind === 'skip' && r.detail).toMatch(/providerSubject/);
   });
 
-  it('marks exactly break-glass and integrity violation as safety alerts', () => {
-    expect([...SAFETY_TYPES].sort()).toEqual(['consent.BreakGlassUsed', 'records.IntegrityViolationDetected']);
+  it('marks exactly break-glass, integrity violation, drug recalls and drug-trace alerts as safety alerts', () => {
+    expect([...SAFETY_TYPES].sort()).toEqual([
+      'consent.BreakGlassUsed',
+      'drug-trace.AnomalyDetected',
+      'drug-trace.RecallIssued',
+      'records.IntegrityViolationDetected',
+    ]);
   });
 
-  it('subscribes to the six source topics', () => {
+  it('subscribes to the eight source topics', () => {
     expect([...CONSUMED_TOPICS].sort()).toEqual([
       'uhr.consent.access-request.v1',
       'uhr.consent.break-glass.v1',
       'uhr.consent.grant.v1',
+      'uhr.drug-trace.alert.v1',
+      'uhr.drug-trace.recall.v1',
       'uhr.records.access.v1',
       'uhr.records.record.v1',
       'uhr.registrar.identity.v1',

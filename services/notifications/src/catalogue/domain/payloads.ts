@@ -66,6 +66,25 @@ export const payloadSchemas = {
     oldAddress: z.string(),
     newAddress: z.string(),
   }),
+  // services/drug-trace: a recall reaches each current custodian of the packs it covers (and the manufacturer).
+  'drug-trace.RecallIssued': z.object({
+    recallId: id,
+    gtin: z.string().regex(/^\d{14}$/),
+    lot: z.string().max(20).nullable(),
+    serialCount: z.number().int().nullable(),
+    productName: z.string().max(200),
+    reason: z.string().max(500),
+    manufacturerSubject: subject,
+    custodianSubjects: z.array(subject).max(10_000),
+  }),
+  // services/drug-trace: an anomaly alert (clone, travel, wrong receiver, guessing, controlled-drug abuse…).
+  'drug-trace.AnomalyDetected': z.object({
+    alertId: id,
+    rule: z.string().max(100),
+    severity: z.enum(['warning', 'critical']),
+    summary: z.string().max(500),
+    partySubjects: z.array(subject).max(1000),
+  }),
 } as const;
 
 export type EventType = keyof typeof payloadSchemas;

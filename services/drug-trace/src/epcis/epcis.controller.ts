@@ -1,0 +1,213 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import {
+  ApiErrors,
+  ConflictError,
+  CurrentPrincipal,
+  eventContextOf,
+  NotFoundError,
+  Roles,
+  StreamAnchorer,
+  type Principal,
+} from '@uhr/platform';
+import { EVENTS_ANCHORER } from '../anchoring/anchorers.js';
+import { CallerResolver, type Caller } from '../master-data/caller.js';
+import { cbvWord } from './domain/cbv.js';
+import { canonicalGs1Uri } from './domain/gs1-uri.js';
+import { reconcile } from './domain/reconciliation.js';
+import { EventQueryDto, ReconciliationQueryDto } from './epcis.dto.js';
+import { EpcisRepository, type CaptureJob, type EventQuery, type StoredEvent } from './epcis.repository.js';
+import { CaptureUseCase } from './use-cases/capture/capture.use-case.js';
+
+const PARTIES = ['manufacturer', 'distributor', 'pharmacist'] as const;
+const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
+const list = (s: string | undefined, f: (v: string) => string = (v) => v) => (s ? s.split('|').map(f) : undefined);
+const partyFilter = (c: Caller) => (c.kind === 'party' ? c.party.id : undefined);
+
+/** An event as the REST binding returns it: the captured JSON with its identity, record time and any correction. */
+function eventView(e: StoredEvent) {
+  return {
+    ...e.body,
+    eventID: e.hash,
+    recordTime: e.recordTime.toISOString(),
+    ...(e.errorDeclaration ? { errorDeclaration: e.errorDeclaration } : {}),
+  };
+}
+
+function jobView(j: CaptureJob) {
+  return {
+    captureID: j.id,
+    createdAt: j.createdAt.toISOString(),
+    finishedAt: j.createdAt.toISOString(),
+    running: false,
+    success: j.status === 'succeeded',
+    captureErrorBehaviour: 'rollback',
+    errors: [],
+    eventCount: j.eventCount,
+    newEvents: j.newCount,
+  };
+}
+
+interface Reply {
+  setHeader(name: string, value: string): void;
+}
+
+/** EPCIS 2.0 REST binding (GS1 openapi.json): capture, capture jobs, events and per-EPC history. */
+@ApiTags('epcis')
+@ApiBearerAuth()
+@Controller()
+export class EpcisController {
+  constructor(
+    private readonly capture: CaptureUseCase,
+    private readonly repo: EpcisRepository,
+    private readonly callers: CallerResolver,
+    @Inject(EVENTS_ANCHORER) private readonly anchorer: StreamAnchorer,
+  ) {}
+
+  /** 202 with the capture job in Location; the document is stored whole or not at all (captureErrorBehaviour rollback). */
+  @Post('capture')
+  @HttpCode(202)
+  @Roles(...PARTIES)
+  @Header('GS1-EPCIS-Version', '2.0.0')
+  @ApiBody({ description: 'an EPCISDocument (JSON-LD)', schema: { type: 'object' } })
+  @ApiErrors(400, 401, 403, 413, 422, 503)
+  async captureDocument(
+    @CurrentPrincipal() p: Principal,
+    @Body() doc: unknown,
+    @Res({ passthrough: true }) res: Reply,
+  ) {
+    const party = await this.callers.partyOf(p);
+    const job = await this.capture.execute(party, doc, eventContextOf(p));
+    res.setHeader('Location', `/capture/${job.id}`);
+    return jobView(job);
+  }
+
+  @Get('capture/:captureId')
+  @Roles(...PARTIES, 'auditor', 'admin')
+  @ApiErrors(400, 401, 403, 404)
+  async captureJob(@CurrentPrincipal() p: Principal, @Param('captureId', ParseUUIDPipe) id: string) {
+    const caller = await this.callers.of(p);
+    const job = await this.repo.job(id);
+    if (!job || (caller.kind === 'party' && job.partyId !== caller.party.id))
+      throw new NotFoundError('UnknownCaptureJob', `no capture job ${id} of yours`);
+    return jobView(job);
+  }
+
+  @Get('events')
+  @Roles(...PARTIES, 'auditor', 'admin')
+  @ApiErrors(400, 401, 403)
+  async events(
+    @CurrentPrincipal() p: Principal,
+    @Query() q: EventQueryDto,
+    @Req() req: { path: string },
+    @Res({ passthrough: true }) res: Reply,
+  ) {
+    return this.page(await this.callers.of(p), q, req.path, res);
+  }
+
+  /** The history of one EPC (pack, case, pallet), oldest first. */
+  @Get('epcs/:epc/events')
+  @Roles(...PARTIES, 'auditor', 'admin')
+  @ApiErrors(400, 401, 403)
+  async epcHistory(
+    @CurrentPrincipal() p: Principal,
+    @Param('epc') epc: string,
+    @Query() q: EventQueryDto,
+    @Req() req: { path: string },
+    @Res({ passthrough: true }) res: Reply,
+  ) {
+    return this.page(await this.callers.of(p), { ...q, MATCH_epc: epc }, req.path, res, true);
+  }
+
+  /** Shipment ↔ receipt under one business transaction (despatch advice, PO): missing and unexpected EPCs. */
+  @Get('shipments/reconciliation')
+  @Roles(...PARTIES, 'auditor', 'admin')
+  @ApiErrors(400, 401, 403, 404)
+  async reconciliation(@CurrentPrincipal() p: Principal, @Query() q: ReconciliationQueryDto) {
+    const { shipped, received } = await this.repo.transactionEpcs(
+      q.bizTransaction,
+      partyFilter(await this.callers.of(p)),
+    );
+    if (shipped.size === 0 && received.size === 0)
+      throw new NotFoundError(
+        'UnknownTransaction',
+        `bizTransaction: no shipment or receipt of yours under ${q.bizTransaction}`,
+      );
+    return { bizTransaction: q.bizTransaction, ...reconcile(shipped, received) };
+  }
+
+  @Get('events/:eventId')
+  @Roles(...PARTIES, 'auditor', 'admin')
+  @ApiErrors(401, 403, 404)
+  async event(@CurrentPrincipal() p: Principal, @Param('eventId') id: string) {
+    return eventView(await this.visibleEvent(p, id));
+  }
+
+  /** The event's inclusion proof in its anchored Merkle batch (Anchors.verify accepts it once confirmed). */
+  @Get('events/:eventId/proof')
+  @Roles(...PARTIES, 'auditor', 'admin')
+  @ApiErrors(401, 403, 404, 409)
+  async proof(@CurrentPrincipal() p: Principal, @Param('eventId') id: string) {
+    const e = await this.visibleEvent(p, id);
+    const proof = e.anchorEntry ? await this.anchorer.proofOf(e.anchorEntry) : undefined;
+    if (!proof) throw new ConflictError('NotAnchored', 'this event has no anchor entry');
+    return { eventID: e.hash, ...proof };
+  }
+
+  private async visibleEvent(p: Principal, id: string): Promise<StoredEvent> {
+    const hash = /^[0-9a-f]{64}$/.test(id) ? `ni:///sha-256;${id}?ver=CBV2.0` : id;
+    const e = await this.repo.byHash(hash, partyFilter(await this.callers.of(p)));
+    if (!e) throw new NotFoundError('UnknownEvent', 'no such event that you took part in');
+    return e;
+  }
+
+  private async page(caller: Caller, q: EventQueryDto, path: string, res: Reply, contained = false) {
+    const limit = q.perPage ?? 30;
+    const query: EventQuery = {
+      eventTypes: list(q.eventType),
+      bizSteps: list(q.EQ_bizStep, (v) => cbvWord('BizStep', v)),
+      dispositions: list(q.EQ_disposition, (v) => cbvWord('Disp', v)),
+      bizLocations: list(q.EQ_bizLocation, canonicalGs1Uri),
+      readPoints: list(q.EQ_readPoint, canonicalGs1Uri),
+      epcs: list(q.MATCH_epc, canonicalGs1Uri),
+      contained,
+      from: q.GE_eventTime ? new Date(q.GE_eventTime) : undefined,
+      until: q.LT_eventTime ? new Date(q.LT_eventTime) : undefined,
+      partyId: partyFilter(caller),
+      afterSeq: q.nextPageToken ? Number(q.nextPageToken) : 0,
+      limit: limit + 1,
+    };
+    const rows = await this.repo.query(query);
+    const page = rows.slice(0, limit);
+    if (rows.length > limit) {
+      const given = Object.entries(q)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]): [string, string] => [k, String(v)]);
+      const params = new URLSearchParams(given);
+      params.set('perPage', String(limit));
+      params.set('nextPageToken', String(page.at(-1)!.seq));
+      if (contained) params.delete('MATCH_epc'); // it is in the path
+      res.setHeader('Link', `<${path}?${params.toString()}>; rel="next"`);
+    }
+    return {
+      '@context': [EPCIS_CONTEXT],
+      type: 'EPCISQueryDocument',
+      schemaVersion: '2.0',
+      creationDate: new Date().toISOString(),
+      epcisBody: { queryResults: { queryName: 'SimpleEventQuery', resultsBody: { eventList: page.map(eventView) } } },
+    };
+  }
+}
