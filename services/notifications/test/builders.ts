@@ -116,4 +116,16 @@ export const events = {
       oldAddress: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
       newAddress: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
     }),
+  // services/billing
+  overchargeRefunded: (patient: string | null, provider: string) =>
+    new EnvelopeBuilder('billing.OverchargeRefunded', {
+      invoiceId: rid(),
+      creditNoteId: rid(),
+      providerSubject: provider,
+      patientSubject: patient,
+      currency: 'INR',
+      excess: '879.80',
+      interest: '65.07',
+      total: '944.87',
+    }),
 };

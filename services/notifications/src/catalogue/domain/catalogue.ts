@@ -40,6 +40,7 @@ export const TOPICS = {
   accessRequest: 'uhr.consent.access-request.v1',
   breakGlass: 'uhr.consent.break-glass.v1',
   identity: 'uhr.registrar.identity.v1',
+  billingInvoice: 'uhr.billing.invoice.v1',
 } as const;
 
 const short = (s: string) => (s.length > 12 ? `${s.slice(0, 8)}…` : s);
@@ -178,6 +179,23 @@ const entries: { [T in EventType]: CatalogueEntry<T> } = {
       body: `Your identity now signs with ${p.newAddress} (was ${p.oldAddress}). If you did not ask for this, contact your registrar.`,
     }),
   },
+  // services/billing
+  'billing.OverchargeRefunded': {
+    type: 'billing.OverchargeRefunded',
+    topic: TOPICS.billingInvoice,
+    safety: false,
+    recipients: (p) => [
+      { subject: p.providerSubject, as: 'provider' },
+      ...(p.patientSubject ? [{ subject: p.patientSubject, as: 'patient' as const }] : []),
+    ],
+    message: (p, as) => ({
+      title: as === 'patient' ? 'You are owed a refund' : 'An invoice was found above the ceiling price',
+      body:
+        as === 'patient'
+          ? `Invoice ${short(p.invoiceId)} charged above the government ceiling: ${p.currency} ${p.total} (excess ${p.excess} + interest ${p.interest}) is refunded by credit note ${short(p.creditNoteId)}.`
+          : `Invoice ${short(p.invoiceId)} was above the ceiling: refund ${p.currency} ${p.total} (excess ${p.excess} + interest ${p.interest}) to the patient, credit note ${short(p.creditNoteId)}.`,
+    }),
+  },
 };
 
 export const CATALOGUE: ReadonlyMap<string, CatalogueEntry> = new Map(
@@ -196,6 +214,9 @@ export const IGNORED_TYPES: ReadonlySet<string> = new Set([
   'records.RecordUploaded',
   'records.RecordAnchorRequested',
   'records.RecordResponseRequested',
+  // services/billing: drafts and issues are the hospital's own business; refunds are notified.
+  'billing.InvoiceDrafted',
+  'billing.InvoiceIssued',
 ]);
 export const CONSUMED_TOPICS = [...new Set([...CATALOGUE.values()].map((e) => e.topic))];
 /** A topic under an optional prefix (benchmarks isolate their traffic that way). */

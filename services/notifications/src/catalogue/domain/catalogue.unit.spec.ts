@@ -45,6 +45,17 @@ describe('catalogue: who hears of what', () => {
     ],
     ['identity rebound → its login', events.identityRebound(alice), [`${alice}:owner`]],
     ['identity rebound without a login → nobody', events.identityRebound(null), 'no-recipient'],
+    // services/billing
+    [
+      'overcharge refunded → hospital and patient',
+      events.overchargeRefunded(alice, hospital),
+      [`${hospital}:provider`, `${alice}:patient`],
+    ],
+    [
+      'overcharge refunded, patient without a login → hospital',
+      events.overchargeRefunded(null, hospital),
+      [`${hospital}:provider`],
+    ],
   ];
 
   it.each(cases)('%s', (_name, builder, expected) => {
@@ -110,8 +121,9 @@ describe('catalogue: who hears of what', () => {
     expect([...SAFETY_TYPES].sort()).toEqual(['consent.BreakGlassUsed', 'records.IntegrityViolationDetected']);
   });
 
-  it('subscribes to the six source topics', () => {
+  it('subscribes to the seven source topics', () => {
     expect([...CONSUMED_TOPICS].sort()).toEqual([
+      'uhr.billing.invoice.v1',
       'uhr.consent.access-request.v1',
       'uhr.consent.break-glass.v1',
       'uhr.consent.grant.v1',
