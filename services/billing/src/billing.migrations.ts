@@ -47,6 +47,8 @@ export const billingMigrations: Migration[] = [
         -- One price per item per day: no two versions may be in force for one code on the same date.
         constraint schedule_entries_no_overlap exclude using gist (code with =, in_force with &&)
       );
+      -- Pricing reads every version of a code (the exclusion's GiST index serves it less well than a btree).
+      create index schedule_entries_by_code on schedule_entries (code);
 
       create table pack_mappings (
         gtin text primary key,
