@@ -136,4 +136,19 @@ export const billingMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 'billing-0003-claims',
+    sql: `
+      create table claims (
+        id uuid primary key,
+        invoice_id uuid not null references invoices (id),
+        insurer_subject text not null,
+        -- The Consent grant the adjudication relied on, as the chain named it.
+        grant_id text not null,
+        response jsonb not null,
+        created_at timestamptz not null default now(),
+        unique (invoice_id, insurer_subject)
+      );
+    `,
+  },
 ];

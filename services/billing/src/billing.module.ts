@@ -9,6 +9,10 @@ import {
 import { AnalyticsController } from './analytics/analytics.controller.js';
 import { AnalyticsRepository } from './analytics/analytics.repository.js';
 import { Anchoring, anchoringProviders } from './anchoring.js';
+import { ClaimRepository } from './claims/claim.repository.js';
+import { ClaimsController } from './claims/claims.controller.js';
+import { ConsentAdapter } from './claims/consent.adapter.js';
+import { AdjudicateClaimUseCase } from './claims/use-cases/adjudicate-claim/adjudicate-claim.use-case.js';
 import { billingMigrations } from './billing.migrations.js';
 import type { BillingConfig } from './config.js';
 import { InvoiceAccess } from './invoices/invoice-access.js';
@@ -42,7 +46,7 @@ export class BillingModule {
           workers: opts.workers,
         }),
       ],
-      controllers: [SchedulesController, InvoicesController, AnalyticsController],
+      controllers: [SchedulesController, InvoicesController, ClaimsController, AnalyticsController],
       providers: [
         ...anchoringProviders({ intervalMs: config.anchorIntervalMs, workers }),
         Anchoring,
@@ -59,6 +63,9 @@ export class BillingModule {
         FlagOverchargeUseCase,
         VerifyInvoiceUseCase,
         AnalyticsRepository,
+        ConsentAdapter,
+        ClaimRepository,
+        AdjudicateClaimUseCase,
       ],
     };
   }

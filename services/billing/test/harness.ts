@@ -82,14 +82,18 @@ export async function startBilling(opts: { workers?: boolean } = {}): Promise<Bi
   return b;
 }
 
-/** A fresh patient identity for a realm user, known to billing's identity directory once this returns. */
-export async function enrolPatient(b: Billing, username: string): Promise<Party> {
+/** A fresh patient (or third-party) identity for a realm user, known to billing's identity directory once this returns. */
+export async function enrolPatient(
+  b: Billing,
+  username: string,
+  kind: 'patient' | 'third-party' = 'patient',
+): Promise<Party> {
   const env = loadStackEnv();
   const party = await enrol(env.UHR_REGISTRAR_URL!, await tokenFor('registrar-1'), {
     username,
     token: await tokenFor(username),
-    kind: 'patient',
-    system: 'national-id',
+    kind,
+    system: kind === 'patient' ? 'national-id' : 'organisation-id',
   });
   await waitFor(`${username} in billing's directory`, () => b.app.get(IdentityDirectory).byId(party.identityId), {
     timeoutMs: 30_000,
