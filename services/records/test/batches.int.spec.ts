@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { relationshipsAt } from '@uhr/contracts';
 import { readDeployment } from '@uhr/platform';
 import type { Contract } from 'ethers';
-import { call, signedRead, signTyped, until, type Party } from '../src/demo/client.js';
+import { call, presignedUpload, signedRead, signTyped, until, type Party } from '../src/demo/client.js';
 import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';
 
 let s: Stack;
@@ -43,6 +43,15 @@ async function uploadAndSign(author: Party, patient: Party, n: number): Promise<
   return record.id as string;
 }
 
+/** One request (ADR 0012): the AddRecord signed before uploading; resolves with the id once stored (202). */
+async function signedUpload(author: Party, patient: Party, n: number): Promise<string> {
+  const body = await presignedUpload(s.gatekeeperDomain, author, patient, observation(patient, n));
+  const up = await rec(author.token, 'POST', '/records', body);
+  expect([up.status, up.body.record?.status, up.body.error]).toEqual([202, 'anchoring', undefined]);
+  expect(up.body.toSign).toBeUndefined();
+  return body.recordId;
+}
+
 /** Runs `count` jobs with at most `inFlight` at once. */
 async function inParallel<T>(count: number, inFlight: number, job: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(count);
@@ -75,7 +84,7 @@ async function provenOnChain(author: Party, recordId: string): Promise<boolean> 
 
 beforeAll(async () => {
   s = await startStack();
-  p = await enrolParties(s.env);
+  p = await enrolParties(s.env, s.recordsDb);
   const d = readDeployment(s.env.UHR_DEPLOYMENTS_FILE!);
   relationships = relationshipsAt(d.contracts.Relationships, s.provider);
 });
@@ -86,7 +95,7 @@ afterAll(async () => {
 
 describe('uploads anchored in Merkle batches', () => {
   it('anchors 200 uploads by one provider with 32 in flight: none refused, each provable on-chain', async () => {
-    const ids = await inParallel(200, 32, (i) => uploadAndSign(p.hospital, p.alice, i));
+    const ids = await inParallel(200, 32, (i) => signedUpload(p.hospital, p.alice, i));
     await allIn(ids, 'pending');
     expect(await statusesOf(ids)).toEqual({ pending: 200 });
     const batches: Array<{ n: string }> = await s.recordsDb.query(
@@ -178,6 +187,78 @@ describe('uploads anchored in Merkle batches', () => {
     );
     const again = await rec(p.bob.token, 'POST', '/records/responses', { ...body, signature });
     expect(again.status).toBe(409); // answered already: not pending
+  });
+});
+
+describe('uploads signed before sending (one request each)', () => {
+  const read = (reader: Party, recordId: string) =>
+    signedRead(reader.wallet, s.gatekeeperDomain, recordId, 'self-care').then((signed) =>
+      rec(reader.token, 'POST', `/records/${recordId}/read`, signed),
+    );
+
+  it('serves the resource exactly as sent once anchored: the plaintext matches its anchored commitment', async () => {
+    const id = await signedUpload(p.hospital, p.alice, 42);
+    await allIn([id], 'pending');
+    const res = await read(p.alice, id);
+    expect(res.status).toBe(200);
+    expect(res.body.resource).toEqual(observation(p.alice, 42));
+    expect(await provenOnChain(p.hospital, id)).toBe(true);
+  });
+
+  it('a retry with the same record id stores nothing twice; another content or author under it is refused', async () => {
+    const body = await presignedUpload(s.gatekeeperDomain, p.hospital, p.alice, observation(p.alice, 43));
+    const first = await rec(p.hospital.token, 'POST', '/records', body);
+    const again = await rec(p.hospital.token, 'POST', '/records', body);
+    expect([first.status, again.status]).toEqual([202, 200]);
+    expect(again.body.record.id).toBe(body.recordId);
+    const rows = await s.recordsDb.query('select count(*)::int as n from uhr_events where stream_id = $1', [
+      body.recordId,
+    ]);
+    expect(rows[0].n).toBe(2); // RecordUploaded + RecordAnchorRequested, once
+    // The same id with another content (unsigned: a signature would cover the id), or by another author.
+    const unsigned = (author: Party, n: number) => ({
+      patientId: p.alice.identityId,
+      providerId: author.identityId,
+      category: 'laboratory',
+      title: 'Reused id',
+      fhir: observation(p.alice, n),
+      recordId: body.recordId,
+    });
+    const clash = await rec(p.hospital.token, 'POST', '/records', unsigned(p.hospital, 44));
+    expect([clash.status, clash.body.error]).toEqual([409, 'RecordIdTaken']);
+    const taken = await rec(p.clinic.token, 'POST', '/records', unsigned(p.clinic, 43));
+    expect([taken.status, taken.body.error]).toEqual([409, 'RecordIdTaken']);
+  });
+
+  it('refuses a signature that does not cover the upload as sent, and a signed upload without its salt', async () => {
+    const body = await presignedUpload(s.gatekeeperDomain, p.hospital, p.alice, observation(p.alice, 45));
+    const relabelled = await rec(p.hospital.token, 'POST', '/records', { ...body, category: 'imaging' });
+    expect([relabelled.status, relabelled.body.error]).toEqual([403, 'InvalidSignature']);
+    const otherSalt = await rec(p.hospital.token, 'POST', '/records', { ...body, salt: '0x' + '22'.repeat(32) });
+    expect([otherSalt.status, otherSalt.body.error]).toEqual([403, 'InvalidSignature']);
+    const byClinic = await presignedUpload(s.gatekeeperDomain, p.clinic, p.alice, observation(p.alice, 45));
+    const relayed = await rec(p.hospital.token, 'POST', '/records', byClinic);
+    expect(relayed.status).toBe(403);
+    const { salt: _salt, ...unsalted } = body;
+    const noSalt = await rec(p.hospital.token, 'POST', '/records', unsalted);
+    expect(noSalt.status).toBe(400);
+    const badSalt = await rec(p.hospital.token, 'POST', '/records', { ...body, salt: '0x1234' });
+    expect([badSalt.status, Object.keys(badSalt.body.fields ?? {})]).toEqual([400, ['salt']]);
+    const stored = await s.recordsDb.query('select count(*)::int as n from records where id = $1', [body.recordId]);
+    expect(stored[0].n).toBe(0);
+  });
+
+  it("refuses a blob swapped for another record's (its own valid ciphertext) once decrypted, never serving it", async () => {
+    const [a, b] = await Promise.all([signedUpload(p.hospital, p.alice, 46), signedUpload(p.hospital, p.alice, 47)]);
+    await allIn([a, b], 'pending');
+    const [other] = await s.recordsDb.query('select blob_key, blob_sha256 from records where id = $1', [b]);
+    await s.recordsDb.query('update records set blob_key = $2, blob_sha256 = $3 where id = $1', [
+      a,
+      other.blob_key,
+      other.blob_sha256,
+    ]);
+    const res = await read(p.alice, a);
+    expect([res.status, res.body.error, res.body.resource]).toEqual([409, 'IntegrityViolation', undefined]);
   });
 });
 

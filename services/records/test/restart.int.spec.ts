@@ -15,7 +15,7 @@ const con = (token: string, method: string, path: string, body?: unknown) =>
 
 beforeAll(async () => {
   s = await startStack();
-  p = await enrolParties(s.env);
+  p = await enrolParties(s.env, s.recordsDb);
   for (const party of [p.alice, p.hospital, p.pharmacy]) {
     await until(`${party.username} known`, async () => {
       const inRecords = (await s.recordsDb.query('select 1 from known_identities where id = $1', [

@@ -68,4 +68,16 @@ export const recordMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // ADR 0012: new records commit to their salted plaintext (scheme 2); the stored bytes' sha256 moves to its own
+    // column (checked before decrypting, no longer the anchored value). Earlier rows keep scheme 1.
+    id: 'records-0005-content-scheme',
+    sql: `
+      alter table records
+        add column content_scheme smallint not null default 1 check (content_scheme in (1, 2)),
+        add column blob_sha256 text;
+      update records set blob_sha256 = substring(content_hash from 3) where blob_sha256 is null;
+      alter table records alter column blob_sha256 set not null;
+    `,
+  },
 ];

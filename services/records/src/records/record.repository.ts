@@ -28,6 +28,7 @@ export const RECORD_TOPIC = topicOf('records', 'record', 1);
 const RECORD_FOLD: AggregateFold<RecordState, RecordEvent> = { initial: initialRecord, evolve, topic: RECORD_TOPIC };
 
 export type UploadCommand = Extract<RecordCommand, { type: 'UploadRecord' }>;
+type UploadedPayload = Extract<RecordEvent, { type: 'records.RecordUploaded' }>['payload'];
 
 export interface RecordRow {
   id: string;
@@ -40,7 +41,11 @@ export interface RecordRow {
   kind: 'fhir' | 'file';
   resource_type: string;
   content_type: string;
+  /** How content_hash and pointer_hash are made (on-chain.ts). */
+  content_scheme: 1 | 2;
   blob_key: string;
+  /** Hex sha256 of the stored object, checked before decrypting. */
+  blob_sha256: string;
   content_hash: string;
   pointer_hash: string;
   size: number;
@@ -121,22 +126,24 @@ export const rowOf = (u: UploadCommand, ctx: EventContext): RecordRow => ({
   kind: u.content.kind,
   resource_type: u.content.resourceType,
   content_type: u.content.contentType,
+  content_scheme: u.content.scheme,
   blob_key: u.content.blobKey,
+  blob_sha256: u.content.blobSha256,
   content_hash: u.content.contentHash,
   pointer_hash: u.content.pointerHash,
   size: u.content.size,
-  status: 'uploaded',
+  status: u.anchor ? 'anchoring' : 'uploaded',
   anchor_tx_hash: null,
   response_tx_hash: null,
   chain_error: null,
-  anchor_auth_hash: null,
+  anchor_auth_hash: u.anchor ? keccak256(u.anchor.signature) : null,
   anchor_root: null,
   anchor_proof: null,
   response_accept: null,
   response_auth_hash: null,
   response_root: null,
   response_proof: null,
-  version: 1,
+  version: u.anchor ? 2 : 1,
   created_at: ctx.occurredAt,
   updated_at: ctx.occurredAt,
 });
@@ -311,22 +318,32 @@ export class RecordRepository {
     }
   }
 
-  /** The `records` rows of RecordUploaded envelopes, all in one statement. */
+  /**
+   * The `records` rows of RecordUploaded envelopes, all in one statement; an upload signed in the same request
+   * (its RecordAnchorRequested beside it) lands `anchoring`, with its authorisation hash, waiting for a batch.
+   */
   private async projectUploads(m: EntityManager, envelopes: readonly EventEnvelope[]): Promise<void> {
     const ups = envelopes.filter((env) => env.type === 'records.RecordUploaded');
     if (ups.length === 0) return;
-    const col = <T>(f: (p: Extract<RecordEvent, { type: 'records.RecordUploaded' }>['payload']) => T) =>
-      ups.map((env) => f(env.payload as Extract<RecordEvent, { type: 'records.RecordUploaded' }>['payload']));
+    const signed = new Map(
+      envelopes
+        .filter((env) => env.type === 'records.RecordAnchorRequested')
+        .map((env) => [env.aggregateId, env] as const),
+    );
+    const col = <T>(f: (p: UploadedPayload) => T) => ups.map((env) => f(env.payload as UploadedPayload));
+    const anchor = (env: EventEnvelope) => signed.get(env.aggregateId)?.payload as { signature: string } | undefined;
     await m.query(
       `insert into records (id, patient_id, provider_id, patient_subject, provider_subject, category, title, kind,
-         resource_type, content_type, blob_key, content_hash, pointer_hash, size, status, version, created_at, updated_at)
+         resource_type, content_type, content_scheme, blob_key, blob_sha256, content_hash, pointer_hash, size,
+         status, anchor_auth_hash, version, created_at, updated_at)
        select id, patient_id, provider_id, patient_subject, provider_subject, category, title, kind, resource_type,
-              content_type, blob_key, content_hash, pointer_hash, size, 'uploaded', version, at, at
+              content_type, scheme, blob_key, blob_sha256, content_hash, pointer_hash, size,
+              case when auth_hash is null then 'uploaded' else 'anchoring' end, auth_hash, version, at, at
          from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                     $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::int[],
-                     $16::timestamptz[])
+                     $9::text[], $10::text[], $11::smallint[], $12::text[], $13::text[], $14::text[], $15::text[],
+                     $16::int[], $17::text[], $18::int[], $19::timestamptz[])
            as t(id, patient_id, provider_id, patient_subject, provider_subject, category, title, kind, resource_type,
-                content_type, blob_key, content_hash, pointer_hash, size, version, at)`,
+                content_type, scheme, blob_key, blob_sha256, content_hash, pointer_hash, size, auth_hash, version, at)`,
       [
         ups.map((env) => env.aggregateId),
         col((p) => p.patientId),
@@ -338,11 +355,17 @@ export class RecordRepository {
         col((p) => p.content.kind),
         col((p) => p.content.resourceType),
         col((p) => p.content.contentType),
+        col((p) => p.content.scheme),
         col((p) => p.content.blobKey),
+        col((p) => p.content.blobSha256),
         col((p) => p.content.contentHash),
         col((p) => p.content.pointerHash),
         col((p) => p.content.size),
-        ups.map((env) => env.sequence),
+        ups.map((env) => {
+          const a = anchor(env);
+          return a ? keccak256(a.signature) : null;
+        }),
+        ups.map((env) => signed.get(env.aggregateId)?.sequence ?? env.sequence),
         ups.map((env) => env.occurredAt),
       ],
     );

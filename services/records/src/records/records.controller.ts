@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseBoolPipe, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseBoolPipe, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ConflictError, CurrentPrincipal, ForbiddenError, Roles, chainIdOf, type Principal } from '@uhr/platform';
 import { proofOf } from './batches/domain/batch.js';
@@ -58,11 +58,21 @@ export class RecordsController {
     private readonly respond: RespondToRecordUseCase,
   ) {}
 
-  /** 201 with the AddRecord message to sign; POST /records/:id/anchor with the signature puts it on-chain. */
+  /**
+   * 201 with the AddRecord message to sign (POST /records/:id/anchor with the signature puts it on-chain); or,
+   * signed before uploading (recordId, salt, anchor), 202: stored and queued for the next Merkle batch. 200 for a
+   * retry of a record id already stored with this content.
+   */
   @Post()
   @Roles('provider', 'lab')
-  add(@Body() dto: UploadRecordDto, @CurrentPrincipal() p: Principal) {
-    return this.upload.execute(dto, p, ctxOf(p));
+  async add(
+    @Body() dto: UploadRecordDto,
+    @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) res: { status(code: number): unknown },
+  ) {
+    const answer = await this.upload.execute(dto, p, ctxOf(p));
+    res.status(!answer.created ? 200 : dto.anchor ? 202 : 201);
+    return answer.body;
   }
 
   /** Bulk ingest: 201 once all are encrypted in S3 and committed; each is then anchored like a single upload. */

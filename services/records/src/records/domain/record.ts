@@ -21,21 +21,34 @@ export type RecordStatus =
   'uploaded' | 'anchoring' | 'pending' | 'responding' | 'accepted' | 'rejected' | 'anchor-rejected';
 
 export interface RecordContent {
+  /** How contentHash and pointerHash are made (on-chain.ts, ADR 0012); new records are scheme 2. */
+  scheme: 1 | 2;
   kind: 'fhir' | 'file';
   resourceType: string;
   contentType: string;
   blobKey: string;
-  /** 0x + sha256 of the stored (encrypted) object: the value anchored on-chain. */
+  /** Hex sha256 of the stored (encrypted) object: checked before anything is decrypted. */
+  blobSha256: string;
+  /** Scheme 2: keccak256(salt ‖ body), the value anchored on-chain (scheme 1: 0x + blobSha256). */
   contentHash: string;
   /** keccak256 of the record's metadata (see pointerHashOf): anchored, so a row altered in the database shows. */
   pointerHash: string;
   size: number;
 }
 
+/** The author's AddRecord signature, already checked against the key the Registrar binds to the author. */
+export interface SignedAnchor {
+  signer: string;
+  nonce: string;
+  deadline: string;
+  signature: string;
+}
+
 export type RecordEvent =
   | {
       type: 'records.RecordUploaded';
-      version: 1;
+      /** 2 adds content.scheme and content.blobSha256; v1 events (content unread by evolve) stay as stored. */
+      version: 2;
       payload: {
         recordId: string;
         patientId: string;
@@ -103,6 +116,8 @@ export type RecordCommand =
       category: RecordCategory;
       title: string;
       content: RecordContent;
+      /** Signed with the upload (one request, scheme 2), or null: signed later (POST /records/:id/anchor). */
+      anchor: SignedAnchor | null;
     }
   | { type: 'RequestAnchor'; by: string; signer: string; nonce: string; deadline: string; signature: string }
   | { type: 'ConfirmAnchor'; txHash: string | null; batchRoot: string }
@@ -157,8 +172,10 @@ export class RecordRuleViolation extends Error {
 export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
   if (cmd.type === 'UploadRecord') {
     if (s.exists) throw new RecordRuleViolation('RecordAlreadyExists', 'record already exists');
-    const { type: _t, ...payload } = cmd;
-    return [{ type: 'records.RecordUploaded', version: 1, payload }];
+    const { type: _t, anchor, ...payload } = cmd;
+    const uploaded: RecordEvent = { type: 'records.RecordUploaded', version: 2, payload };
+    if (anchor === null) return [uploaded];
+    return [uploaded, { type: 'records.RecordAnchorRequested', version: 1, payload: { recordId: '', ...anchor } }];
   }
   if (!s.exists) throw new RecordRuleViolation('RecordNotFound', 'record not found');
   const recordId = '';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   BlobIntegrityError,
@@ -227,7 +228,7 @@ export class ReadRecordUseCase {
     let plaintext: Buffer;
     try {
       const stored = unwrap((await ciphertext)!);
-      plaintext = timing.measure('open', () => this.reader.open(row.blob_key, stored, onChain.contentHash));
+      plaintext = timing.measure('open', () => this.reader.open(row, stored));
     } catch (err) {
       if (err instanceof BlobTamperedError) {
         return this.integrityViolation(
@@ -236,7 +237,7 @@ export class ReadRecordUseCase {
           row,
           '0x' + err.expectedSha256,
           '0x' + err.actualSha256,
-          'the stored blob does not match its anchor',
+          'the stored blob does not match its record',
         );
       }
       if (err instanceof BlobStoreUnavailableError) {
@@ -298,7 +299,7 @@ export class ReadRecordUseCase {
       ...(row.kind === 'fhir'
         ? { resource: JSON.parse(plaintext.toString('utf8')) as unknown }
         : {
-            documentReference: this.documentReference(row, onChain.contentHash),
+            documentReference: this.documentReference(row, createHash('sha256').update(plaintext).digest('hex')),
             contentType: row.content_type,
             data: plaintext.toString('base64'),
           }),
@@ -326,7 +327,7 @@ export class ReadRecordUseCase {
     throw new ConflictError('IntegrityViolation', message, { auditId, expectedHash, actualHash });
   }
 
-  private documentReference(row: RecordRow, contentHash: string) {
+  private documentReference(row: RecordRow, fileSha256: string) {
     return documentReferenceOf({
       recordId: row.id,
       patientId: row.patient_id,
@@ -335,7 +336,7 @@ export class ReadRecordUseCase {
       category: row.category,
       contentType: row.content_type,
       size: row.size,
-      sha256: contentHash.replace(/^0x/, ''),
+      sha256: fileSha256,
       createdAt: new Date(row.created_at).toISOString(),
     });
   }
