@@ -8,11 +8,9 @@
 // Smoke: BENCH_ENTRIES=2000 BENCH_SECONDS=2 npm run bench:billing
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { createServiceApp } from '@uhr/platform';
-import { dropTestDatabase, loadStackEnv, tokenFor } from '@uhr/platform/testing';
-import { DataSource } from 'typeorm';
-import { BILLING_APP_OPTIONS, BillingModule } from '../src/billing.module.js';
-import { billingConfig } from '../src/config.js';
+import { tokenFor } from '@uhr/platform/testing';
+import type { DataSource } from 'typeorm';
+import { bootLocalBilling } from './local-billing.js';
 import { verdictOf } from '../src/pricing/domain/line-verdict.js';
 import { decimal } from '../src/pricing/domain/money.js';
 import type { ScheduleEntry, ScheduleVersion } from '../src/pricing/domain/schedule.js';
@@ -42,32 +40,19 @@ function officialCsv(n: number): Buffer {
 }
 
 async function main() {
-  const env = loadStackEnv();
-  const config = billingConfig({
-    ...process.env,
-    PORT: '0',
-    UHR_DATABASE: `uhr_billing_bench_${randomBytes(4).toString('hex')}`,
-    UHR_CHAIN_SIGNER_KEY:
-      process.env.UHR_CHAIN_SIGNER_KEY ?? '0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-  });
-  const app = await createServiceApp(BillingModule.forRoot(config), config, BILLING_APP_OPTIONS);
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const billing = await bootLocalBilling('uhr_billing_bench');
   try {
     console.log(
       `billing bench: ${ENTRIES} entries, load ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     );
-    await importPhase(url);
-    const patientId = await seedPatient(app.get(DataSource));
-    await validatePhase(url, patientId);
+    await importPhase(billing.url);
+    const patientId = await seedPatient(billing.ds);
+    await validatePhase(billing.url, patientId);
     domainPhase();
   } finally {
-    await app.close();
-    await dropTestDatabase(config.database);
-    void env;
+    await billing.close();
   }
 }
 
