@@ -95,7 +95,7 @@ describe('invoices (real PostgreSQL, Kafka, Keycloak, anvil, registrar)', () => 
 
   it('detects an invoice altered after issue, and a wrong salt', async () => {
     const issued = await b.as('provider-hospital')('POST', `/invoices/${(await draftFor([para('1.50')])).id}/issue`);
-    const [, id, salt] = /^uhr-invoice:v1:([0-9a-f-]+):([0-9a-f]+)$/.exec(issued.body.qr)!;
+    const [, id, salt = ''] = /^uhr-invoice:v1:([0-9a-f-]+):([0-9a-f]+)$/.exec(issued.body.qr)!;
     const verify = (s: string) => b.as('auditor-1')('POST', '/invoices/verify', { invoiceId: id, salt: s });
     expect(['VALID', 'PENDING_ANCHOR']).toContain((await verify(salt)).body.status);
     expect((await verify('0'.repeat(32))).body.status).toBe('HASH_MISMATCH');
@@ -152,6 +152,12 @@ describe('invoices (real PostgreSQL, Kafka, Keycloak, anvil, registrar)', () => 
     expect(JSON.stringify(badQty.body)).toContain('lines.0.quantity');
     expect((await post({ ...base, lines: [{ ...para('2.00'), unitPrice: 2 }] })).status).toBe(400);
     expect((await post({ ...base, invoicedAt: 'yesterday' })).status).toBe(400);
+    // Dated ahead to reach a price not yet in force: refused.
+    const ahead = await post({ ...base, invoicedAt: new Date(Date.now() + 86_400_000).toISOString() });
+    expect(ahead).toMatchObject({
+      status: 422,
+      body: { error: 'InvoiceDatedAhead', details: { field: 'invoicedAt' } },
+    });
     const ghost = await post({ ...base, patientId: '00000000-0000-4000-8000-000000000000' });
     expect(ghost).toMatchObject({ status: 422, body: { error: 'UnknownPatient' } });
   });
@@ -197,6 +203,17 @@ describe('invoices (real PostgreSQL, Kafka, Keycloak, anvil, registrar)', () => 
     expect(flag.status).toBe(201);
     expect(flag.body).toMatchObject({ kind: 'CREDIT_NOTE', status: 'ISSUED', credits: inv.id });
     expect(flag.body.lines[0]).toMatchObject({ refundsLine: 1, excess: '879.80' });
+    // The credit note is anchored and verifiable like an invoice.
+    await b.anchoring.invoices.waitConfirmed([flag.body.anchorEntryId], 60_000);
+    const note = await b.as('patient-alice')('POST', '/invoices/verify', {
+      invoiceId: flag.body.id,
+      salt: flag.body.salt,
+    });
+    expect(note.body).toMatchObject({
+      status: 'VALID',
+      kind: 'CREDIT_NOTE',
+      totals: { gross: flag.body.totals.gross },
+    });
     // Interest from 1 Jun 2025 to today at 15% a year, simple: 879.80 × 0.15 × days / 365, rounded up.
     const days = Math.round(
       (Date.parse(new Date().toISOString().slice(0, 10)) - Date.parse('2025-06-01')) / 86_400_000,

@@ -14,6 +14,9 @@ export interface DraftInvoice {
   lines: InvoiceLine[];
 }
 
+/** A hospital's clock may run a little ahead; a later date would pick a price not yet in force. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 /** A hospital drafts an invoice for a registered patient; each line gets its verdict at once. */
 @Injectable()
 export class DraftInvoiceUseCase {
@@ -24,6 +27,15 @@ export class DraftInvoiceUseCase {
   ) {}
 
   async execute(cmd: DraftInvoice, ctx: EventContext): Promise<StoredInvoice> {
+    if (Date.parse(cmd.invoicedAt) > ctx.occurredAt.getTime() + CLOCK_SKEW_MS) {
+      throw new UnprocessableError(
+        'InvoiceDatedAhead',
+        'invoicedAt is later than now: the price of a future date does not apply',
+        {
+          field: 'invoicedAt',
+        },
+      );
+    }
     const patient = await this.directory.byId(cmd.patientId);
     if (patient?.kind !== 'patient' || patient.status !== 'active') {
       throw new UnprocessableError('UnknownPatient', `patientId ${cmd.patientId} is not an active registered patient`, {

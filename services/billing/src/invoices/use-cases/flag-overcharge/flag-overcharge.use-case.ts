@@ -6,7 +6,7 @@ import { decimal } from '../../../pricing/domain/money.js';
 import { localDateOf } from '../../../pricing/domain/zoned-date.js';
 import { ScheduleRepository } from '../../../schedules/schedule.repository.js';
 import type { Invoice, InvoiceLine } from '../../domain/invoice.js';
-import { decideRefund } from '../../domain/refund.js';
+import { decideRefund, type RefundDecision } from '../../domain/refund.js';
 import { InvoiceRepository, type StoredInvoice } from '../../invoice.repository.js';
 import { InvoiceSealer } from '../../invoice-sealer.js';
 
@@ -57,38 +57,14 @@ export class FlagOverchargeUseCase {
     if (inv.status !== 'ISSUED' || inv.kind !== 'INVOICE') {
       throw new UnprocessableError('NotAnIssuedInvoice', 'only an issued invoice can be flagged');
     }
-    const verdicts = await this.pricer.verdicts(corrected(inv.lines, cmd.corrections), inv.currency, inv.invoicedAt);
-    const versionIds = [...new Set(verdicts.flatMap((v) => (v.schedule ? [v.schedule.versionId] : [])))];
-    const versions = await Promise.all(versionIds.map((id) => this.schedules.byId(id)));
-    const zone = versions[0]?.timeZone ?? 'UTC';
-    const rates = new Map(versions.flatMap((v) => (v ? [[v.id, decimal(v.recoveryInterestRate)] as const] : [])));
-    const refund = decideRefund(
-      verdicts,
-      rates,
-      localDateOf(new Date(inv.invoicedAt), zone),
-      localDateOf(ctx.occurredAt, zone),
-      inv.currency,
-    );
+    const refund = await this.refundOf(inv, cmd.corrections, ctx.occurredAt);
     if (!refund.ok)
       throw new UnprocessableError('NoOvercharge', 'every line is within the cap that applied on the invoice date');
-    const note: Invoice = {
-      id: randomUUID(),
-      kind: 'CREDIT_NOTE',
-      status: 'DRAFT',
-      providerSubject: inv.providerSubject,
-      patientId: inv.patientId,
-      category: inv.category,
-      currency: inv.currency,
-      invoicedAt: ctx.occurredAt.toISOString(),
-      lines: refund.lines,
-      verdicts: null,
-      credits: inv.id,
-    };
-    const patients = (await this.directory.byId(inv.patientId))?.subject;
+    const note = creditNoteOf(inv, refund, ctx.occurredAt);
+    const patientSubject = (await this.directory.byId(inv.patientId))?.subject ?? null;
     await this.invoices
       .transaction(async (m) => {
-        if (await this.invoices.creditNoteOf(inv.id))
-          throw new ConflictError('AlreadyRefunded', `invoice ${inv.id} already has a credit note`);
+        if (await this.invoices.creditNoteOf(inv.id)) throw alreadyRefunded(inv.id);
         await this.invoices.insertDraft(m, note, [], ctx);
         const totals = { net: refund.total, tax: '0.00', gross: refund.total, excess: refund.excess };
         await this.sealer.seal(m, note, totals, [], ctx);
@@ -103,17 +79,51 @@ export class FlagOverchargeUseCase {
         const payload = {
           ...flag,
           providerSubject: inv.providerSubject,
-          patientSubject: patients ?? null,
+          patientSubject,
           currency: inv.currency,
           total: refund.total,
         };
         await this.invoices.recordFlag(m, flag, { type: 'billing.OverchargeRefunded', version: 1, payload }, ctx);
       })
       .catch((err: { code?: string }) => {
-        if (err.code === '23505')
-          throw new ConflictError('AlreadyRefunded', `invoice ${inv.id} already has a credit note`);
-        throw err;
+        throw err.code === '23505' ? alreadyRefunded(inv.id) : err;
       });
     return (await this.invoices.byId(note.id))!;
   }
+
+  /** The invoice priced again (as corrected) on its own date; interest to `today` in the regulator's zone. */
+  private async refundOf(
+    inv: StoredInvoice,
+    corrections: readonly LineCorrection[],
+    today: Date,
+  ): Promise<RefundDecision> {
+    const verdicts = await this.pricer.verdicts(corrected(inv.lines, corrections), inv.currency, inv.invoicedAt);
+    const versionIds = [...new Set(verdicts.flatMap((v) => (v.schedule ? [v.schedule.versionId] : [])))];
+    const versions = (await Promise.all(versionIds.map((id) => this.schedules.byId(id)))).flatMap((v) =>
+      v ? [v] : [],
+    );
+    const zone = versions[0]?.timeZone ?? 'UTC';
+    const rates = new Map(versions.map((v) => [v.id, decimal(v.recoveryInterestRate)] as const));
+    const chargedOn = localDateOf(new Date(inv.invoicedAt), zone);
+    return decideRefund(verdicts, rates, chargedOn, localDateOf(today, zone), inv.currency);
+  }
+}
+
+const alreadyRefunded = (id: string) => new ConflictError('AlreadyRefunded', `invoice ${id} already has a credit note`);
+
+/** The credit note: the refund lines, to the same patient from the same hospital, pointing at the invoice. */
+function creditNoteOf(inv: StoredInvoice, refund: Extract<RefundDecision, { ok: true }>, at: Date): Invoice {
+  return {
+    id: randomUUID(),
+    kind: 'CREDIT_NOTE',
+    status: 'DRAFT',
+    providerSubject: inv.providerSubject,
+    patientId: inv.patientId,
+    category: inv.category,
+    currency: inv.currency,
+    invoicedAt: at.toISOString(),
+    lines: refund.lines,
+    verdicts: null,
+    credits: inv.id,
+  };
 }
