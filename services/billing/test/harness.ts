@@ -7,9 +7,11 @@ import { anchorsAt, ROLES } from '@uhr/contracts';
 import { createServiceApp, IdentityDirectory, readDeployment } from '@uhr/platform';
 import { dropTestDatabase, loadStackEnv, tokenFor, waitFor } from '@uhr/platform/testing';
 import { JsonRpcProvider, Wallet } from 'ethers';
+import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { call, enrol, type Party, type Reply } from '../../records/src/demo/client.js';
 import { Anchoring } from '../src/anchoring.js';
+import { INVOICE_TOPIC } from '../src/invoices/invoice.repository.js';
 import { BILLING_APP_OPTIONS, BillingModule } from '../src/billing.module.js';
 import { billingConfig, type BillingConfig } from '../src/config.js';
 
@@ -130,3 +132,27 @@ export function anEntry(over: Record<string, unknown>) {
 
 /** Codes unique to one test run: the running chain and other suites never see the same ones. */
 export const uniqueCode = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
+
+/** The OverchargeRefunded envelope for an invoice, read from Kafka (a fresh consumer group, from the start). */
+export async function refundOnKafka(invoiceId: string): Promise<{ type: string; version: number; payload: any }> {
+  const kafka = new Kafka({
+    clientId: 'billing-test',
+    brokers: loadStackEnv().UHR_KAFKA_BROKERS!.split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  const consumer = kafka.consumer({ groupId: `billing-test-${randomBytes(4).toString('hex')}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: INVOICE_TOPIC, fromBeginning: true });
+    let found: { type: string; version: number; payload: any } | undefined;
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const env = JSON.parse(message.value!.toString()) as { type: string; version: number; payload: any };
+        if (env.type === 'billing.OverchargeRefunded' && env.payload.invoiceId === invoiceId) found = env;
+      },
+    });
+    return await waitFor('the refund on Kafka', () => found, { timeoutMs: 60_000 });
+  } finally {
+    await consumer.disconnect();
+  }
+}

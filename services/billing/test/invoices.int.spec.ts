@@ -1,4 +1,5 @@
-import { aSchedule, anEntry, enrolPatient, startBilling, type Billing } from './harness.js';
+import { resolve } from '../../notifications/src/catalogue/domain/catalogue.js';
+import { aSchedule, anEntry, enrolPatient, refundOnKafka, startBilling, type Billing } from './harness.js';
 import type { Party } from '../../records/src/demo/client.js';
 
 // The demo's story on the real servers. Fixture ceilings (invented): PARA-500 ₹2.00/tablet + 12% from
