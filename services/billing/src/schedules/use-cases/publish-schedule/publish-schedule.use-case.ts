@@ -76,7 +76,7 @@ export class PublishScheduleUseCase {
     if (problems.length > 0 || 'problems' in parsed) throw refuse(problems);
     const sourceHash = sourceHashOf(cmd.regulator, header, parsed);
     try {
-      return await this.schedules.transaction(async (m) => {
+      const out = await this.schedules.transaction(async (m) => {
         const existing = await this.schedules.bySource(m, sourceHash);
         if (existing) return { version: existing, created: false };
         await this.checkSupersedes(header, cmd.regulator);
@@ -101,6 +101,8 @@ export class PublishScheduleUseCase {
         await this.schedules.insert(m, row, ctx);
         return { version: (await this.schedules.byId(id, m))!, created: true };
       });
+      if (out.created) await this.schedules.refreshStatistics();
+      return out;
     } catch (err) {
       throw overlapAsConflict(err);
     }
