@@ -242,6 +242,18 @@ describe('invoices (real PostgreSQL, Kafka, Keycloak, anvil, registrar)', () => 
     ).toMatchObject({ error: 'NoOvercharge' });
   });
 
+  it('issues a draft once when two requests race', async () => {
+    const inv = await draftFor([para('2.00')]);
+    const issue = () => b.as('provider-hospital')('POST', `/invoices/${inv.id}/issue`);
+    const statuses = (await Promise.all([issue(), issue(), issue()])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409, 409]);
+    const [row] = await b.db.query(
+      `select count(*)::int as n from uhr_events where stream_id = $1 and type = 'billing.InvoiceIssued'`,
+      [`invoice-${inv.id}`],
+    );
+    expect(row.n).toBe(1);
+  });
+
   it('loses no issued invoice across a restart before its anchor is cut', async () => {
     await b.restart({ workers: false });
     const inv = await draftFor([para('2.00')]);

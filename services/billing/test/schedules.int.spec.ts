@@ -196,6 +196,9 @@ describe('price schedules (real PostgreSQL, Keycloak, anvil)', () => {
       ],
     });
     expect((await b.as('patient-alice')('GET', `/schedules/${v.id}/entries/NOPE/proof`)).status).toBe(404);
+    const page = await b.as('insurer-1')('GET', `/schedules/${v.id}/fhir?offset=1&count=1`);
+    expect(page.body).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 3 });
+    expect(page.body.entry.map((e: any) => e.resource.code.coding[0].code)).toEqual(['PRF-2']);
   });
 
   it('a published version cannot be changed, even from inside the database', async () => {

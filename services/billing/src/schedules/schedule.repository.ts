@@ -46,6 +46,9 @@ interface EntryRow {
   device_details_required: boolean;
 }
 
+const ENTRY_SELECT = `select version_id, code, description, unit, ceiling_per_unit::text, tax_inclusive, tax_rate::text,
+  regime, device_details_required, leaf_index from schedule_entries`;
+
 const VERSION_COLUMNS = `id, regulator, instrument, time_zone, currency, lower(effective)::text as from_date,
   upper(effective)::text as to_date, recovery_interest_rate::text, supersedes, entries_root, version_hash,
   entry_count, anchor_entry_id, published_at`;
@@ -224,20 +227,26 @@ export class ScheduleRepository {
     await this.ds.query('analyze schedule_entries');
   }
 
+  /** A page of one version's entries, in leaf (code) order. */
+  async entriesPage(versionId: string, offset: number, limit: number): Promise<ScheduleEntry[]> {
+    const rows: EntryRow[] = await this.ds.query(
+      `${ENTRY_SELECT} where version_id = $1 and leaf_index >= $2 order by leaf_index limit $3`,
+      [versionId, offset, limit],
+    );
+    return rows.map(toEntry);
+  }
+
   /** The entries of one version, in leaf order. */
   async entriesOf(versionId: string): Promise<ScheduleEntry[]> {
-    const rows: EntryRow[] = await this.ds.query(
-      `select version_id, code, description, unit, ceiling_per_unit::text, tax_inclusive, tax_rate::text, regime,
-              device_details_required from schedule_entries where version_id = $1 order by leaf_index`,
-      [versionId],
-    );
+    const rows: EntryRow[] = await this.ds.query(`${ENTRY_SELECT} where version_id = $1 order by leaf_index`, [
+      versionId,
+    ]);
     return rows.map(toEntry);
   }
 
   async entry(versionId: string, code: string): Promise<{ entry: ScheduleEntry; leafIndex: number } | undefined> {
     const rows: Array<EntryRow & { leaf_index: number }> = await this.ds.query(
-      `select version_id, code, description, unit, ceiling_per_unit::text, tax_inclusive, tax_rate::text, regime,
-              device_details_required, leaf_index from schedule_entries where version_id = $1 and code = $2`,
+      `${ENTRY_SELECT} where version_id = $1 and code = $2`,
       [versionId, code],
     );
     return rows[0] && { entry: toEntry(rows[0]), leafIndex: rows[0].leaf_index };

@@ -117,6 +117,23 @@ export class SchedulesController {
     return { ...v, anchor: await this.proofs.versionAnchor(v) };
   }
 
+  /** The whole version as a FHIR searchset Bundle of ChargeItemDefinitions, a page at a time (code order). */
+  @Get(':id/fhir')
+  @Roles('regulator', 'provider', 'patient', 'insurer', 'auditor')
+  async bundle(@Param('id', ParseUUIDPipe) id: string, @Query('offset') offset = '0', @Query('count') count = '100') {
+    const v = await this.schedules.byId(id);
+    if (!v) throw new NotFoundError('ScheduleNotFound', `no schedule version ${id}`);
+    const from = Math.max(0, Number.parseInt(offset, 10) || 0);
+    const n = Math.min(1000, Math.max(1, Number.parseInt(count, 10) || 100));
+    const entries = await this.schedules.entriesPage(id, from, n);
+    return {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: v.entryCount,
+      entry: entries.map((e) => ({ resource: chargeItemDefinitionOf(v, e) })),
+    };
+  }
+
   @Get(':id/entries/:code')
   @Roles('regulator', 'provider', 'patient', 'insurer', 'auditor')
   async entry(@Param('id', ParseUUIDPipe) id: string, @Param('code') code: string) {
