@@ -173,6 +173,10 @@ describe('invoices (real PostgreSQL, Kafka, Keycloak, anvil, registrar)', () => 
     expect((await get('patient-bob')).status).toBe(404);
     expect((await get('insurer-1')).status).toBe(403);
     expect((await get('regulator-1')).status).toBe(403);
+    expect((await b.as('patient-alice')('GET', `/invoices/${inv.id}/fhir`)).body).toMatchObject({
+      resourceType: 'Invoice',
+    });
+    expect((await b.as('patient-bob')('GET', `/invoices/${inv.id}/fhir`)).status).toBe(404);
     expect((await b.as('provider-clinic')('POST', `/invoices/${inv.id}/issue`)).status).toBe(404);
     expect((await b.as('provider-clinic')('PUT', `/invoices/${inv.id}/lines`, { lines: [para('1')] })).status).toBe(
       404,

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, ForbiddenError, Public, Roles, eventContextOf, type Principal } from '@uhr/platform';
+import { fhirInvoiceOf } from './domain/fhir-invoice.js';
 import type { InvoiceLine } from './domain/invoice.js';
 import { InvoiceAccess } from './invoice-access.js';
 import {
@@ -67,6 +68,12 @@ export class InvoicesController {
   @Roles('provider', 'patient', 'auditor')
   async one(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return invoiceView(await this.access.readable(p, id));
+  }
+
+  @Get(':id/fhir')
+  @Roles('provider', 'patient', 'auditor')
+  async fhir(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return fhirInvoiceOf(await this.access.readable(p, id));
   }
 
   @Put(':id/lines')
