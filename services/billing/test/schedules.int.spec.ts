@@ -100,6 +100,14 @@ describe('price schedules (real PostgreSQL, Keycloak, anvil)', () => {
       ]),
     );
     expect(ghost.status).toBe(404);
+    const early = await b.as('regulator-1')(
+      'POST',
+      '/schedules',
+      aSchedule({ effectiveFrom: '2025-04-01', supersedes: v1.body.version.id }, [
+        anEntry({ code: 'E-1', ceilingPerUnit: '1' }),
+      ]),
+    );
+    expect(early.body).toMatchObject({ error: 'SupersedesTooEarly', details: { field: 'effectiveFrom' } });
   });
 
   it('imports an official CSV with Indian grouping and five decimals; the same file twice, or as XLSX, is one version', async () => {

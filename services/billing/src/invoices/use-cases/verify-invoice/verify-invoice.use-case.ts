@@ -24,6 +24,8 @@ export class VerifyInvoiceUseCase {
     if (!anchor) throw new NotFoundError('InvoiceNotFound', `no issued invoice ${invoiceId}`);
     const canonical = canonicalInvoice(inv, inv.totals, inv.issuedAt);
     const status = verificationOf(invoiceHash(canonical, salt), anchor.dataHash, anchor.verifiedOnChain);
+    // A wrong salt means the caller does not hold this invoice: tell it nothing of the invoice's content.
+    if (status === 'HASH_MISMATCH') return { status, invoiceId, anchoredHash: anchor.dataHash };
     return {
       status,
       invoiceId,
@@ -32,7 +34,7 @@ export class VerifyInvoiceUseCase {
       totals: inv.totals,
       issuedAt: inv.issuedAt,
       anchoredHash: anchor.dataHash,
-      proof: status === 'HASH_MISMATCH' ? undefined : anchor,
+      proof: anchor,
     };
   }
 }

@@ -115,6 +115,15 @@ export class PublishScheduleUseCase {
     if (old.regulator !== regulator) {
       throw new ForbiddenError('NotTheRegulator', 'only the regulator that published a version may supersede it');
     }
+    if (h.period.from <= old.period.from) {
+      throw new UnprocessableError(
+        'SupersedesTooEarly',
+        `a version superseding ${old.id} must start after ${old.period.from}`,
+        {
+          field: 'effectiveFrom',
+        },
+      );
+    }
   }
 }
 
