@@ -40,6 +40,13 @@ describe('price schedules (real PostgreSQL, Keycloak, anvil)', () => {
     expect(again.body).toMatchObject({ created: false, version: { id: first.body.version.id } });
   });
 
+  it('the same publication sent three times at once is one version', async () => {
+    const body = aSchedule({}, [anEntry({ code: 'RACE-1', ceilingPerUnit: '1.25' })]);
+    const replies = await Promise.all([1, 2, 3].map(() => b.as('regulator-1')('POST', '/schedules', body)));
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 201]);
+    expect(new Set(replies.map((r) => r.body.version.id)).size).toBe(1);
+  });
+
   it('only a regulator publishes', async () => {
     for (const user of ['provider-hospital', 'auditor-1', 'patient-alice']) {
       expect((await b.as(user)('POST', '/schedules', aSchedule())).status).toBe(403);

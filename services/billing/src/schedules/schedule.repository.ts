@@ -104,7 +104,7 @@ export class ScheduleRepository {
     return this.ds.transaction(work);
   }
 
-  async bySource(m: EntityManager, sourceHash: string): Promise<StoredVersion | undefined> {
+  async bySource(m: EntityManager = this.ds.manager, sourceHash: string): Promise<StoredVersion | undefined> {
     const rows: VersionRow[] = await m.query(
       `select ${VERSION_COLUMNS} from schedule_versions where source_hash = $1`,
       [sourceHash],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, NotFoundError, UnprocessableError, type EventContext } from '@uhr/platform';
 import { keccak256, toUtf8Bytes } from 'ethers';
+import type { EntityManager } from 'typeorm';
 import { Anchoring } from '../../../anchoring.js';
 import { plain } from '../../../pricing/domain/money.js';
 import type { ScheduleEntry } from '../../../pricing/domain/schedule.js';
@@ -15,6 +16,18 @@ import {
 } from '../../domain/schedule-draft.js';
 import { byCode, entriesTree, versionHash } from '../../domain/schedule-hash.js';
 import { overlapAsConflict, ScheduleRepository, type StoredVersion } from '../../schedule.repository.js';
+
+interface Draft {
+  regulator: string;
+  header: ScheduleHeader;
+  parsed: ParsedSchedule;
+  rows: readonly RawRow[];
+  sourceHash: string;
+}
+
+const isSourceClash = (err: unknown) =>
+  (err as { code?: string; constraint?: string }).code === '23505' &&
+  (err as { constraint?: string }).constraint === 'schedule_versions_source_hash_key';
 
 export interface PublishSchedule {
   regulator: string;
@@ -74,38 +87,52 @@ export class PublishScheduleUseCase {
     const rowProblems = cmd.fileProblems ?? ('problems' in parsed ? parsed.problems : []);
     const problems = [...headerProblems(header), ...rowProblems];
     if (problems.length > 0 || 'problems' in parsed) throw refuse(problems);
-    const sourceHash = sourceHashOf(cmd.regulator, header, parsed);
+    const draft: Draft = {
+      regulator: cmd.regulator,
+      header,
+      parsed,
+      rows: cmd.rows,
+      sourceHash: sourceHashOf(cmd.regulator, header, parsed),
+    };
     try {
-      const out = await this.schedules.transaction(async (m) => {
-        const existing = await this.schedules.bySource(m, sourceHash);
-        if (existing) return { version: existing, created: false };
-        await this.checkSupersedes(header, cmd.regulator);
-        const packConflicts = await this.schedules.conflictingPacks(m, parsed.packs);
-        if (packConflicts.size > 0) throw refuse(packProblems(cmd.rows, packConflicts));
-        const id = randomUUID();
-        const entriesRoot = entriesTree(id, parsed.entries).root;
-        const hash = versionHash(id, header, cmd.regulator, entriesRoot);
-        const [anchorEntryId] = await this.anchoring.schedules.append(m, [hash]);
-        const entries = [...parsed.entries].sort(byCode);
-        const row = {
-          id,
-          regulator: cmd.regulator,
-          header,
-          entries,
-          packs: parsed.packs,
-          entriesRoot,
-          versionHash: hash,
-          sourceHash,
-          anchorEntryId: anchorEntryId!,
-        };
-        await this.schedules.insert(m, row, ctx);
-        return { version: (await this.schedules.byId(id, m))!, created: true };
-      });
+      const out = await this.schedules.transaction((m) => this.publishOnce(m, draft, ctx));
       if (out.created) await this.schedules.refreshStatistics();
       return out;
     } catch (err) {
+      // The same publication committed by a concurrent request: it is the one.
+      const same = isSourceClash(err) && (await this.schedules.bySource(undefined, draft.sourceHash));
+      if (same) return { version: same, created: false };
       throw overlapAsConflict(err);
     }
+  }
+
+  private async publishOnce(m: EntityManager, d: Draft, ctx: EventContext) {
+    const existing = await this.schedules.bySource(m, d.sourceHash);
+    if (existing) return { version: existing, created: false };
+    await this.checkSupersedes(d.header, d.regulator);
+    const packConflicts = await this.schedules.conflictingPacks(m, d.parsed.packs);
+    if (packConflicts.size > 0) throw refuse(packProblems(d.rows, packConflicts));
+    const id = randomUUID();
+    const entriesRoot = entriesTree(id, d.parsed.entries).root;
+    const versionHashHex = versionHash(id, d.header, d.regulator, entriesRoot);
+    const [anchorEntryId] = await this.anchoring.schedules.append(m, [versionHashHex]);
+    const entries = [...d.parsed.entries].sort(byCode);
+    await this.schedules.insert(
+      m,
+      {
+        id,
+        regulator: d.regulator,
+        header: d.header,
+        entries,
+        packs: d.parsed.packs,
+        entriesRoot,
+        versionHash: versionHashHex,
+        sourceHash: d.sourceHash,
+        anchorEntryId: anchorEntryId!,
+      },
+      ctx,
+    );
+    return { version: (await this.schedules.byId(id, m))!, created: true };
   }
 
   private async checkSupersedes(h: ScheduleHeader, regulator: string): Promise<void> {
