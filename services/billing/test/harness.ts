@@ -130,9 +130,6 @@ export function anEntry(over: Record<string, unknown>) {
   };
 }
 
-/** Codes unique to one test run: the running chain and other suites never see the same ones. */
-export const uniqueCode = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
-
 /** The OverchargeRefunded envelope for an invoice, read from Kafka (a fresh consumer group, from the start). */
 export async function refundOnKafka(invoiceId: string): Promise<{ type: string; version: number; payload: any }> {
   const kafka = new Kafka({

@@ -61,5 +61,4 @@ export const moneyString = (amount: Dec, currency: string): string => amount.toF
 /** Any exact decimal as the shortest plain string (no exponent): "0.17935", "1.5". */
 export const plain = (d: Dec): string => d.toFixed();
 
-export const ZERO = new Dec(0);
 export const HUNDRED = new Dec(100);

@@ -47,6 +47,3 @@ export interface EffectivePeriod {
 
 // ISO dates compare as strings.
 export const inPeriod = (date: CalendarDate, p: EffectivePeriod): boolean => date >= p.from && (!p.to || date < p.to);
-
-export const periodsOverlap = (a: EffectivePeriod, b: EffectivePeriod): boolean =>
-  (!b.to || a.from < b.to) && (!a.to || b.from < a.to);

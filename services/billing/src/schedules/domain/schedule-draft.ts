@@ -88,7 +88,8 @@ function rowOf(r: RawRow, problems: RowProblem[]): { entry: ScheduleEntry; pack?
   const ceiling = amountOf(cell('ceiling_per_unit'), 5);
   if (!ceiling || ceiling.lte(0))
     bad('ceiling_per_unit', 'a positive amount with at most 5 decimals ("1,13,950", "0.17935")');
-  const taxRate = amountOf(cell('tax_rate'), 3, '100');
+  // Lists write "12" or "12%".
+  const taxRate = amountOf(cell('tax_rate').replace(/\s*%$/, ''), 3, '100');
   if (!taxRate) bad('tax_rate', 'a percent from 0 to 100 with at most 3 decimals');
   const regime = (cell('regime') || 'HARD_CAP').toUpperCase() as Regime;
   if (!REGIMES.includes(regime)) bad('regime', `one of ${REGIMES.join(', ')}`);

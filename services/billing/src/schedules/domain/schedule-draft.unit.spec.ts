@@ -21,7 +21,7 @@ describe('schedule rows', () => {
         code: 'IBU-SUSP',
         unit: 'ml',
         ceiling_per_unit: '0.17935',
-        tax_rate: '12',
+        tax_rate: '12%',
         device_details_required: 'no',
         gtin: '08901234567890',
         units_per_pack: '100',
@@ -32,6 +32,7 @@ describe('schedule rows', () => {
       ['KNEE-REV', 'EACH', '113950'],
       ['IBU-SUSP', 'ML', '0.17935'],
     ]);
+    expect(out.entries.map((e) => plain(e.taxRate))).toEqual(['5', '12']);
     expect(out.packs.map((p) => [p.gtin, p.code, plain(p.unitsPerPack)])).toEqual([
       ['08901234567890', 'IBU-SUSP', '100'],
     ]);

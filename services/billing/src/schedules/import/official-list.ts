@@ -7,14 +7,6 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** The columns an official list must have (header row, case and spaces ignored); the rest are optional. */
 export const REQUIRED_COLUMNS = ['code', 'unit', 'ceiling_per_unit', 'tax_rate'] as const;
-export const OPTIONAL_COLUMNS = [
-  'description',
-  'tax_inclusive',
-  'regime',
-  'device_details_required',
-  'gtin',
-  'units_per_pack',
-];
 
 export type ReadResult = { rows: RawRow[] } | { problems: RowProblem[] };
 
