@@ -1,3 +1,4 @@
+import { id } from 'ethers';
 import { decimal, isKnownCurrency, type Dec } from '../../pricing/domain/money.js';
 import {
   REGIMES,
@@ -81,8 +82,8 @@ function rowOf(r: RawRow, problems: RowProblem[]): { entry: ScheduleEntry; pack?
   const before = problems.length;
   const bad = (field: string, reason: string) => problems.push({ row: r.row, field, reason });
   const cell = (name: string) => (r.cells[name] ?? '').trim();
-  const code = cell('code');
-  if (!CODE.test(code)) bad('code', 'letters, digits and ._:/- (1–64), starting with a letter or digit');
+  const code = cell('code') || mintedCode(cell('name'), cell('strength'), cell('unit'));
+  if (!CODE.test(code)) bad('code', 'letters, digits and ._:/- (1–64), or a name (with strength) to mint one from');
   const unit = cell('unit').toUpperCase() as RegulatedUnit;
   if (!REGULATED_UNITS.includes(unit)) bad('unit', `one of ${REGULATED_UNITS.join(', ')}`);
   const ceiling = amountOf(cell('ceiling_per_unit'), 5);
@@ -99,7 +100,7 @@ function rowOf(r: RawRow, problems: RowProblem[]): { entry: ScheduleEntry; pack?
   if (problems.length > before) return undefined;
   const entry: ScheduleEntry = {
     code,
-    description: cell('description'),
+    description: cell('description') || [cell('name'), cell('strength')].filter(Boolean).join(' '),
     unit,
     ceilingPerUnit: ceiling!,
     taxInclusive: taxInclusive!,
@@ -108,6 +109,18 @@ function rowOf(r: RawRow, problems: RowProblem[]): { entry: ScheduleEntry; pack?
     deviceDetailsRequired: device!,
   };
   return { entry, pack };
+}
+
+/**
+ * NPPA's lists carry no product code, only the formulation's name, strength and unit: UHR mints a stable code
+ * from them (the same formulation in next year's revision gets the same code, so the revision supersedes it).
+ */
+export function mintedCode(name: string, strength: string, unit: string): string {
+  const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
+  if (!norm(name)) return '';
+  return `UHR-${id(`${norm(name)}|${norm(strength)}|${norm(unit)}`)
+    .slice(2, 14)
+    .toUpperCase()}`;
 }
 
 function flag(text: string, field: string, bad: (f: string, r: string) => void): boolean | undefined {

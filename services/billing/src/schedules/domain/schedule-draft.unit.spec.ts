@@ -60,6 +60,23 @@ describe('schedule rows', () => {
     });
   });
 
+  it('mints one stable code per formulation when the list has none (NPPA lists do not)', () => {
+    const out = parseRows([
+      row(2, { name: 'Paracetamol  Tablet', strength: '500 mg', unit: 'TABLET', ceiling_per_unit: '2.00' }),
+      row(3, { name: 'paracetamol tablet', strength: '650 mg', unit: 'TABLET', ceiling_per_unit: '2.40' }),
+    ]);
+    if ('problems' in out) throw new Error(JSON.stringify(out.problems));
+    const [a, b] = out.entries;
+    expect(a!.code).toMatch(/^UHR-[0-9A-F]{12}$/);
+    expect(a!.code).not.toBe(b!.code);
+    expect(a!.description).toBe('Paracetamol  Tablet 500 mg');
+    // Case and spacing do not change it: next year's list with the same formulation supersedes this entry.
+    const again = parseRows([
+      row(7, { name: 'PARACETAMOL TABLET', strength: '500 MG', unit: 'tablet', ceiling_per_unit: '2.10' }),
+    ]);
+    expect('entries' in again && again.entries[0]!.code).toBe(a!.code);
+  });
+
   it('checks the header: zone, currency, dates in order', () => {
     const problems = headerProblems({
       instrument: ' ',

@@ -5,8 +5,11 @@ import type { RawRow, RowProblem } from '../domain/schedule-draft.js';
 export const IMPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
-/** The columns an official list must have (header row, case and spaces ignored); the rest are optional. */
-export const REQUIRED_COLUMNS = ['code', 'unit', 'ceiling_per_unit', 'tax_rate'] as const;
+/**
+ * The columns an official list must have (header row, case and spaces ignored): a `code`, or a `name` (and
+ * `strength`) to mint one from; the rest are optional.
+ */
+export const REQUIRED_COLUMNS = ['unit', 'ceiling_per_unit', 'tax_rate'] as const;
 
 export type ReadResult = { rows: RawRow[] } | { problems: RowProblem[] };
 
@@ -64,7 +67,8 @@ function cellText(v: ExcelJS.CellValue): string {
 function fromTable(table: string[][]): ReadResult {
   const [header = [], ...body] = table;
   const names = header.map(columnName);
-  const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
+  const missing: string[] = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
+  if (!names.includes('code') && !names.includes('name')) missing.unshift('code');
   if (missing.length > 0) {
     return { problems: missing.map((c) => ({ row: 1, field: c, reason: 'required column missing from the header' })) };
   }

@@ -49,6 +49,15 @@ describe('official list files', () => {
         { row: 1, field: 'tax_rate', reason: 'required column missing from the header' },
       ],
     });
+    const nameless = await readOfficialList('csv', Buffer.from('unit,ceiling_per_unit,tax_rate\nEACH,1,5\n'));
+    expect(nameless).toEqual({
+      problems: [{ row: 1, field: 'code', reason: 'required column missing from the header' }],
+    });
+    const named = await readOfficialList(
+      'csv',
+      Buffer.from('name,strength,unit,ceiling_per_unit,tax_rate\nParacetamol,500 mg,TABLET,2,12\n'),
+    );
+    expect('rows' in named && named.rows[0]!.cells.name).toBe('Paracetamol');
     const bad = await readOfficialList('xlsx', Buffer.from('not a zip'));
     expect(bad).toEqual({
       problems: [{ row: 0, field: 'file', reason: expect.stringContaining('not a readable xlsx file') }],
