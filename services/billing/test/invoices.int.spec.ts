@@ -273,7 +273,7 @@ describe('invoices (real PostgreSQL, Kafka, Keycloak, anvil, registrar)', () => 
     const res = await b.as('regulator-1')('GET', '/analytics/overcharges?from=2025-01&to=2026-12');
     expect(res.status).toBe(200);
     const june = res.body.months.find((m: any) => m.month === '2025-06' && m.flagged > 0);
-    expect(june).toMatchObject({ flagged: 1, excess: '879.800' });
+    expect(june).toMatchObject({ currency: 'INR', flagged: 1, excess: '879.80' });
     expect(res.body.worst[0]).toMatchObject({ provider: june.provider, excess: '879.80' });
     expect((await b.as('provider-hospital')('GET', '/analytics/overcharges?from=2025-01&to=2026-12')).status).toBe(403);
     expect((await b.as('regulator-1')('GET', '/analytics/overcharges?from=2025&to=2026-12')).status).toBe(400);

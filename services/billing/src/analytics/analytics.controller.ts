@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { InvalidRequestError, Roles } from '@uhr/platform';
-import { Dec } from '../pricing/domain/money.js';
+import { Dec, moneyString } from '../pricing/domain/money.js';
 import { isTimeZone } from '../pricing/domain/zoned-date.js';
 import { AnalyticsRepository, type HospitalMonth } from './analytics.repository.js';
 
@@ -12,20 +12,35 @@ function checkMonth(field: string, v: string | undefined): string {
   return v;
 }
 
-/** The hospitals that overcharged most: excess refunded in the period, then the flagged share of invoices. */
+/**
+ * The hospitals that overcharged most: excess refunded in the period, then the flagged share of invoices
+ * (amounts are never added across currencies: a hospital billing in two appears once per currency).
+ */
 export function worstOffenders(months: readonly HospitalMonth[], top: number) {
-  const by = new Map<string, { provider: string; invoices: number; flagged: number; excess: Dec }>();
+  type Tally = { provider: string; currency: string; invoices: number; flagged: number; excess: Dec };
+  const by = new Map<string, Tally>();
   for (const m of months) {
-    const h = by.get(m.provider) ?? { provider: m.provider, invoices: 0, flagged: 0, excess: new Dec(0) };
+    const key = `${m.provider}\u0000${m.currency}`;
+    const h = by.get(key) ?? {
+      provider: m.provider,
+      currency: m.currency,
+      invoices: 0,
+      flagged: 0,
+      excess: new Dec(0),
+    };
     h.invoices += m.invoices;
     h.flagged += m.flagged;
     h.excess = h.excess.add(m.excess);
-    by.set(m.provider, h);
+    by.set(key, h);
   }
   return [...by.values()]
     .sort((a, b) => b.excess.cmp(a.excess) || b.flagged / b.invoices - a.flagged / a.invoices)
     .slice(0, top)
-    .map((h) => ({ ...h, excess: h.excess.toFixed(2), overchargeRate: (h.flagged / h.invoices).toFixed(4) }));
+    .map((h) => ({
+      ...h,
+      excess: moneyString(h.excess, h.currency),
+      overchargeRate: (h.flagged / h.invoices).toFixed(4),
+    }));
 }
 
 @ApiTags('analytics')

@@ -4,6 +4,7 @@ import type { HospitalMonth } from './analytics.repository.js';
 const month = (provider: string, m: string, invoices: number, flagged: number, excess: string): HospitalMonth => ({
   provider,
   month: m,
+  currency: 'INR',
   invoices,
   flagged,
   overchargeRate: (flagged / invoices).toFixed(4),
@@ -26,8 +27,8 @@ describe('worst offenders', () => {
       2,
     );
     expect(worst).toEqual([
-      { provider: 'B', invoices: 5, flagged: 1, excess: '200.00', overchargeRate: '0.2000' },
-      { provider: 'A', invoices: 40, flagged: 3, excess: '200.00', overchargeRate: '0.0750' },
+      { provider: 'B', currency: 'INR', invoices: 5, flagged: 1, excess: '200.00', overchargeRate: '0.2000' },
+      { provider: 'A', currency: 'INR', invoices: 40, flagged: 3, excess: '200.00', overchargeRate: '0.0750' },
     ]);
   });
 });
