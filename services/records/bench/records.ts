@@ -39,6 +39,7 @@ const env = loadStackEnv();
 const REGISTRAR = env.UHR_REGISTRAR_URL ?? 'http://127.0.0.1:3001';
 const CONSENT = env.UHR_CONSENT_URL ?? 'http://127.0.0.1:3002';
 const RECORDS = env.UHR_RECORDS_URL ?? 'http://127.0.0.1:3003';
+const NOTIFICATIONS = env.UHR_NOTIFICATIONS_URL ?? 'http://127.0.0.1:3004';
 const deployment = readDeployment(env.UHR_DEPLOYMENTS_FILE ?? '.uhr/deployments.json');
 const gatekeeper = { chainId: deployment.chainId, verifyingContract: deployment.contracts.Relationships! };
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -340,14 +341,25 @@ async function reads(patient: Party, hospital: Party, pharmacy: Party) {
   }
 }
 
-/** Lets the previous phase's side effects (events, notifications) drain before the next is measured. */
+/**
+ * Lets the previous phase's side effects drain before the next is measured: the records outbox published, and
+ * the notifications consumer idle (its counts unchanged for 3 s), so reads are not timed against a backlog.
+ */
 async function settle(db: pg.Client) {
   for (;;) {
     const { rows } = await db.query('select count(*)::int as n from uhr_outbox where published_at is null');
     if (rows[0].n === 0) break;
     await new Promise((r) => setTimeout(r, 500));
   }
-  await new Promise((r) => setTimeout(r, 5000));
+  const token = await tokenFor('auditor-1');
+  const counts = async () => JSON.stringify((await call(NOTIFICATIONS, token, 'GET', '/stats')).body?.consumer);
+  let last = await counts();
+  for (let quiet = 0; quiet < 3;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = await counts();
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
 }
 
 async function main() {
@@ -380,9 +392,11 @@ async function main() {
   if (PHASES.has('bulk')) {
     const m = await bulk(providers, [alice, bob]);
     await report(`bulk (batches of ${BATCH}, ${BATCH_CONCURRENCY} in flight)`, m, db, chain);
-    await settle(db);
   }
-  if (PHASES.has('read')) await reads(alice, hospital, pharmacy);
+  if (PHASES.has('read')) {
+    await settle(db);
+    await reads(alice, hospital, pharmacy);
+  }
   await db.end();
   chain.destroy();
 }

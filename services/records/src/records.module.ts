@@ -13,7 +13,8 @@ import { Contracts } from './chain/contracts.js';
 import type { RecordsConfig } from './config.js';
 import { auditMigrations } from './gatekeeper/audit/audit.migrations.js';
 import { ACCESS_TOPIC, AuditRepository } from './gatekeeper/audit/audit.repository.js';
-import { BlobReader, RECORDS_KEY_RING } from './gatekeeper/blob-reader.js';
+import { BlobReader } from './gatekeeper/blob-reader.js';
+import { RECORDS_KEY_RING, RecordTitles } from './records/record-titles.js';
 import { AuditAnchorer } from './gatekeeper/chain/audit-anchorer.js';
 import { GrantUseAdapter } from './gatekeeper/chain/grant-use.adapter.js';
 import { GatekeeperController } from './gatekeeper/gatekeeper.controller.js';
@@ -89,6 +90,7 @@ export class RecordsModule {
         Contracts,
         IdentityDirectory,
         RecordRepository,
+        RecordTitles,
         RecordBatchRepository,
         RecordBatcher,
         UploadRecordUseCase,

@@ -4,7 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { relationshipsAt } from '@uhr/contracts';
 import { readDeployment } from '@uhr/platform';
+import { randomUUID } from 'node:crypto';
 import type { Contract } from 'ethers';
+import { Kafka } from 'kafkajs';
+import pg from 'pg';
 import { call, presignedUpload, signedRead, signTyped, until, type Party } from '../src/demo/client.js';
 import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';
 
@@ -262,6 +265,106 @@ describe('uploads signed before sending (one request each)', () => {
   });
 });
 
+describe('no health data outside the envelope', () => {
+  /** Tables of one database whose rows, as text, contain `needle`. */
+  async function tablesHolding(db: { query(sql: string, p?: unknown[]): Promise<any> }, needle: string) {
+    const tables: Array<{ t: string }> = await db.query(
+      `select quote_ident(table_name) as t from information_schema.tables
+        where table_schema = 'public' and table_type = 'BASE TABLE'`,
+    );
+    const holding: string[] = [];
+    for (const { t } of tables) {
+      const [r] = await db.query(`select count(*)::int as n from ${t} x where x::text like $1`, [`%${needle}%`]);
+      if (r.n > 0) holding.push(t);
+    }
+    return holding;
+  }
+
+  /** Messages published to `topics` between two offset snapshots that contain `needle`. */
+  async function messagesHolding(topics: string[], from: Map<string, string>, to: Map<string, string>, needle: string) {
+    const kafka = new Kafka({ clientId: 'title-leak-test', brokers: s.env.UHR_KAFKA_BROKERS!.split(','), logLevel: 0 });
+    const consumer = kafka.consumer({ groupId: `title-leak-${Date.now()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: false });
+    let seen = 0;
+    let holding = 0;
+    const left = new Map([...to].filter(([k, end]) => BigInt(end) > BigInt(from.get(k) ?? '0')));
+    const done = new Promise<void>((resolve) => {
+      if (left.size === 0) resolve();
+      void consumer.run({
+        eachMessage: async ({ topic, partition, message }) => {
+          seen++;
+          if (message.value?.toString('utf8').includes(needle)) holding++;
+          const key = `${topic}/${partition}`;
+          if (BigInt(message.offset) + 1n >= BigInt(left.get(key) ?? '0')) left.delete(key);
+          if (left.size === 0) resolve();
+        },
+      });
+    });
+    for (const [key, offset] of from) {
+      const [topic, partition] = key.split('/') as [string, string];
+      consumer.seek({ topic, partition: Number(partition), offset });
+    }
+    await done;
+    await consumer.disconnect();
+    return { seen, holding };
+  }
+
+  async function offsetsOf(topics: string[]): Promise<Map<string, string>> {
+    const admin = new Kafka({
+      clientId: 'title-leak-admin',
+      brokers: s.env.UHR_KAFKA_BROKERS!.split(','),
+      logLevel: 0,
+    }).admin();
+    await admin.connect();
+    const out = new Map<string, string>();
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) out.set(`${topic}/${p.partition}`, p.high);
+    }
+    await admin.disconnect();
+    return out;
+  }
+
+  it('a title is in no table and no topic in clear — only sealed, and opened for the parties', async () => {
+    const title = `HIV viral load ${randomUUID()}`;
+    const topics = ['uhr.records.record.v1', 'uhr.records.access.v1'];
+    const before = await offsetsOf(topics);
+    const body = await presignedUpload(s.gatekeeperDomain, p.hospital, p.alice, observation(p.alice, 48), { title });
+    expect((await rec(p.hospital.token, 'POST', '/records', body)).status).toBe(202);
+    await allIn([body.recordId], 'pending');
+    const read = await signedRead(p.alice.wallet, s.gatekeeperDomain, body.recordId, 'self-care');
+    const served = await rec(p.alice.token, 'POST', `/records/${body.recordId}/read`, read);
+    expect([served.status, served.body.title]).toEqual([200, title]);
+    expect((await rec(p.alice.token, 'GET', `/records/${body.recordId}`)).body.title).toBe(title);
+    // The running notifications service took in the record's RecordAdded (an inbox entry, or a skip when the
+    // patient muted records): whatever it wrote is then searched too.
+    const [added] = await s.recordsDb.query(
+      `select id from uhr_events where stream_id = $1 and type = 'records.RecordAdded'`,
+      [body.recordId],
+    );
+    const inbox = new pg.Client({ connectionString: s.env.UHR_PG_URL!.replace(/\/[^/]*$/, '/uhr_notifications') });
+    await inbox.connect();
+    try {
+      await until('notifications to take in RecordAdded', async () => {
+        const r = await inbox.query(
+          `select 1 from uhr_processed_messages where message_id::text = $1
+           union all select 1 from skipped_events where event_id = $1`,
+          [added.id],
+        );
+        return r.rows.length > 0;
+      });
+      expect(await tablesHolding({ query: (q, v) => inbox.query(q, v).then((r) => r.rows) }, title)).toEqual([]);
+    } finally {
+      await inbox.end();
+    }
+    expect(await tablesHolding(s.recordsDb, title)).toEqual([]);
+    const after = await offsetsOf(topics);
+    const scanned = await messagesHolding(topics, before, after, title);
+    expect(scanned.seen).toBeGreaterThan(0);
+    expect(scanned.holding).toBe(0);
+  });
+});
+
 describe('one tenant never fails another', () => {
   it("commits a provider's uploads while another sends unstorable text into the same group commit", async () => {
     const bad = Array.from({ length: 5 }, (_, i) =>
@@ -312,6 +415,25 @@ describe('the gatekeeper and the anchored root', () => {
 
     await set(row.anchor_root, row.anchor_proof);
     expect((await read(p.alice, id!)).status).toBe(200);
+  });
+
+  it('audits a read refused for its input: the patient sees the attempt, the bad value only as a hash', async () => {
+    const [id] = await inParallel(1, 1, (i) => signedUpload(p.hospital, p.alice, 5100 + i));
+    await allIn([id!], 'pending');
+    const signed = await signedRead(p.pharmacy.wallet, s.gatekeeperDomain, id!, 'treatment');
+    const bad = { ...signed, request: { ...signed.request, purpose: 'treat\u0000ment' } };
+    const refused = await rec(p.pharmacy.token, 'POST', `/records/${id}/read`, bad);
+    expect([refused.status, Object.keys(refused.body.fields ?? {})]).toEqual([400, ['request.purpose']]);
+    const log = await rec(p.alice.token, 'GET', `/records/${id}/access-log`);
+    const entry = (log.body as Array<{ readerSubject: string; reason: string; auditEvent: unknown }>).find(
+      (e) => e.readerSubject === p.pharmacy.subject && e.reason === 'BadRequest',
+    );
+    expect(entry).toBeDefined();
+    expect(JSON.stringify(entry!.auditEvent)).toMatch(/invalid-request:sha256:[0-9a-f]{64}/);
+    expect(JSON.stringify(entry)).not.toContain('treat\\u0000');
+    // Without a valid token nothing is audited: the caller hears 401 before anything about its input.
+    const anonymous = await rec('not-a-token', 'POST', `/records/${id}/read`, bad);
+    expect(anonymous.status).toBe(401);
   });
 
   it('does not serve a record to a third party before its batch is anchored', async () => {

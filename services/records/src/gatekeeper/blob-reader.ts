@@ -2,9 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { blobAad, BlobTamperedError, decodeBlobFrame, KeyRing, open } from '@uhr/platform';
 import { CONTENT_SALT_BYTES, contentCommitmentOf } from '../records/domain/on-chain.js';
+import { RECORDS_KEY_RING } from '../records/record-titles.js';
 import type { RecordRow } from '../records/record.repository.js';
-
-export const RECORDS_KEY_RING = Symbol('RECORDS_KEY_RING');
 
 /**
  * Opens stored bytes the gatekeeper already fetched: their sha256 compared with the row's first

@@ -80,4 +80,11 @@ export const recordMigrations: Migration[] = [
       alter table records alter column blob_sha256 set not null;
     `,
   },
+  {
+    // Issue 15 item 9: titles are sealed (record-titles.ts). Rows from before keep theirs in clear until rewritten.
+    id: 'records-0006-sealed-titles',
+    sql: `
+      alter table records add column title_sealed text, alter column title drop not null;
+    `,
+  },
 ];

@@ -14,6 +14,7 @@ import {
 } from '@uhr/platform';
 import { keccak256 } from 'ethers';
 import { DataSource, type EntityManager } from 'typeorm';
+import { RecordTitles } from './record-titles.js';
 import {
   decide,
   evolve,
@@ -37,7 +38,9 @@ export interface RecordRow {
   patient_subject: string;
   provider_subject: string;
   category: string;
+  /** In memory only: opened from `title_sealed` by RecordTitles (the column `title` is empty for new rows). */
   title: string;
+  title_sealed: string | null;
   kind: 'fhir' | 'file';
   resource_type: string;
   content_type: string;
@@ -123,6 +126,7 @@ export const rowOf = (u: UploadCommand, ctx: EventContext): RecordRow => ({
   provider_subject: u.providerSubject,
   category: u.category,
   title: u.title,
+  title_sealed: u.titleSealed,
   kind: u.content.kind,
   resource_type: u.content.resourceType,
   content_type: u.content.contentType,
@@ -153,14 +157,13 @@ export const rowOf = (u: UploadCommand, ctx: EventContext): RecordRow => ({
  * bulk commands decide on instead of folding a thousand streams one by one.
  */
 export const stateOfRow = (
-  r: Pick<RecordRow, 'status' | 'patient_subject' | 'provider_subject' | 'category' | 'title'>,
+  r: Pick<RecordRow, 'status' | 'patient_subject' | 'provider_subject' | 'category'>,
 ): RecordState => ({
   exists: true,
   status: r.status as RecordState['status'],
   patientSubject: r.patient_subject,
   providerSubject: r.provider_subject,
   category: r.category as RecordState['category'],
-  title: r.title,
 });
 
 /** The only place the records service touches its PostgreSQL tables for records: event stream + projection. */
@@ -169,6 +172,7 @@ export class RecordRepository {
   constructor(
     private readonly ds: DataSource,
     private readonly store: EventStore,
+    private readonly titles: RecordTitles,
   ) {}
 
   /** Load → decide → append events + outbox + projection, plus `alsoIn` (e.g. a chain job), in one transaction. */
@@ -243,7 +247,9 @@ export class RecordRepository {
     ctx: EventContext,
   ): Promise<RecordRow[]> {
     return this.ds.transaction(async (m) => {
-      const rows: RecordRow[] = await m.query('select * from records where id = any($1::uuid[]) for update', [ids]);
+      const rows: RecordRow[] = (
+        await m.query('select * from records where id = any($1::uuid[]) for update', [ids])
+      ).map((r: RecordRow) => this.titles.open(r));
       const streams = rows.map((r) => ({
         streamId: r.id,
         expectedVersion: r.version,
@@ -333,16 +339,16 @@ export class RecordRepository {
     const col = <T>(f: (p: UploadedPayload) => T) => ups.map((env) => f(env.payload as UploadedPayload));
     const anchor = (env: EventEnvelope) => signed.get(env.aggregateId)?.payload as { signature: string } | undefined;
     await m.query(
-      `insert into records (id, patient_id, provider_id, patient_subject, provider_subject, category, title, kind,
+      `insert into records (id, patient_id, provider_id, patient_subject, provider_subject, category, title_sealed, kind,
          resource_type, content_type, content_scheme, blob_key, blob_sha256, content_hash, pointer_hash, size,
          status, anchor_auth_hash, version, created_at, updated_at)
-       select id, patient_id, provider_id, patient_subject, provider_subject, category, title, kind, resource_type,
+       select id, patient_id, provider_id, patient_subject, provider_subject, category, title_sealed, kind, resource_type,
               content_type, scheme, blob_key, blob_sha256, content_hash, pointer_hash, size,
               case when auth_hash is null then 'uploaded' else 'anchoring' end, auth_hash, version, at, at
          from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                      $9::text[], $10::text[], $11::smallint[], $12::text[], $13::text[], $14::text[], $15::text[],
                      $16::int[], $17::text[], $18::int[], $19::timestamptz[])
-           as t(id, patient_id, provider_id, patient_subject, provider_subject, category, title, kind, resource_type,
+           as t(id, patient_id, provider_id, patient_subject, provider_subject, category, title_sealed, kind, resource_type,
                 content_type, scheme, blob_key, blob_sha256, content_hash, pointer_hash, size, auth_hash, version, at)`,
       [
         ups.map((env) => env.aggregateId),
@@ -351,7 +357,7 @@ export class RecordRepository {
         col((p) => p.patientSubject),
         col((p) => p.providerSubject),
         col((p) => p.category),
-        col((p) => p.title),
+        col((p) => p.titleSealed),
         col((p) => p.content.kind),
         col((p) => p.content.resourceType),
         col((p) => p.content.contentType),
@@ -373,7 +379,7 @@ export class RecordRepository {
 
   async row(id: string): Promise<RecordRow | undefined> {
     const rows: RecordRow[] = await this.ds.query('select * from records where id = $1', [id]);
-    return rows[0];
+    return rows[0] && this.titles.open(rows[0]);
   }
 
   async rowOrThrow(id: string): Promise<RecordRow> {
@@ -385,7 +391,7 @@ export class RecordRepository {
   /** The rows of `ids`, in that order; 404 naming the first that does not exist. */
   async rowsOrThrow(ids: readonly string[]): Promise<RecordRow[]> {
     const rows: RecordRow[] = await this.ds.query('select * from records where id = any($1::uuid[])', [ids]);
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const byId = new Map(rows.map((r) => [r.id, this.titles.open(r)]));
     return ids.map((id) => {
       const row = byId.get(id);
       if (!row) throw new NotFoundError('RecordNotFound', `no record ${id}`);
@@ -399,7 +405,7 @@ export class RecordRepository {
       `select * from records where patient_subject = $1 or provider_subject = $1 order by created_at desc limit $2`,
       [subject, limit],
     );
-    return rows.map(toView);
+    return rows.map((r) => toView(this.titles.open(r)));
   }
 
   async history(id: string): Promise<EventEnvelope[]> {

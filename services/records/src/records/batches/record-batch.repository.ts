@@ -25,7 +25,6 @@ type BatchRow = Pick<
   | 'patient_subject'
   | 'provider_subject'
   | 'category'
-  | 'title'
   | 'status'
   | 'content_hash'
   | 'pointer_hash'
@@ -35,7 +34,7 @@ type BatchRow = Pick<
   | 'version'
 >;
 
-const COLUMNS = `id, patient_id, provider_id, patient_subject, provider_subject, category, title, status, content_hash,
+const COLUMNS = `id, patient_id, provider_id, patient_subject, provider_subject, category, status, content_hash,
   pointer_hash, anchor_auth_hash, response_accept, response_auth_hash, version`;
 
 /** The records service's Merkle batches: which rows a batch holds, and what its anchoring does to them. */

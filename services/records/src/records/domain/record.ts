@@ -56,7 +56,8 @@ export type RecordEvent =
         patientSubject: string;
         providerSubject: string;
         category: RecordCategory;
-        title: string;
+        /** The title sealed under its own data key (sealText, bound to the record id): never in clear here. */
+        titleSealed: string;
         content: RecordContent;
       };
     }
@@ -67,13 +68,13 @@ export type RecordEvent =
     }
   | {
       type: 'records.RecordAdded';
-      version: 1;
+      /** 2: no title (v1 carried it in clear, to every topic reader). */
+      version: 2;
       payload: {
         recordId: string;
         patientSubject: string;
         providerSubject: string;
         category: RecordCategory;
-        title: string;
         txHash: string | null;
         batchRoot: string;
       };
@@ -114,7 +115,9 @@ export type RecordCommand =
       patientSubject: string;
       providerSubject: string;
       category: RecordCategory;
+      /** In clear for the answer to the uploader only; the event carries `titleSealed`. */
       title: string;
+      titleSealed: string;
       content: RecordContent;
       /** Signed with the upload (one request, scheme 2), or null: signed later (POST /records/:id/anchor). */
       anchor: SignedAnchor | null;
@@ -140,7 +143,6 @@ export interface RecordState {
   patientSubject: string | null;
   providerSubject: string | null;
   category: RecordCategory | null;
-  title: string | null;
 }
 
 export const initialRecord: RecordState = {
@@ -149,7 +151,6 @@ export const initialRecord: RecordState = {
   patientSubject: null,
   providerSubject: null,
   category: null,
-  title: null,
 };
 
 export type RecordRefusal =
@@ -172,7 +173,7 @@ export class RecordRuleViolation extends Error {
 export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
   if (cmd.type === 'UploadRecord') {
     if (s.exists) throw new RecordRuleViolation('RecordAlreadyExists', 'record already exists');
-    const { type: _t, anchor, ...payload } = cmd;
+    const { type: _t, anchor, title: _title, ...payload } = cmd;
     const uploaded: RecordEvent = { type: 'records.RecordUploaded', version: 2, payload };
     if (anchor === null) return [uploaded];
     return [uploaded, { type: 'records.RecordAnchorRequested', version: 1, payload: { recordId: '', ...anchor } }];
@@ -200,13 +201,12 @@ export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
       return [
         {
           type: 'records.RecordAdded',
-          version: 1,
+          version: 2,
           payload: {
             recordId,
             patientSubject: s.patientSubject!,
             providerSubject: s.providerSubject!,
             category: s.category!,
-            title: s.title!,
             txHash: cmd.txHash,
             batchRoot: cmd.batchRoot,
           },
@@ -261,7 +261,6 @@ export function evolve(s: RecordState, e: RecordEvent): RecordState {
         patientSubject: e.payload.patientSubject,
         providerSubject: e.payload.providerSubject,
         category: e.payload.category,
-        title: e.payload.title,
       };
     case 'records.RecordAnchorRequested':
       return { ...s, status: 'anchoring' };

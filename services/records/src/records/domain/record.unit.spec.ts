@@ -21,6 +21,7 @@ const upload: RecordCommand = {
   providerSubject: 'hospital',
   category: 'laboratory',
   title: 'CBC',
+  titleSealed: 'sealed',
   content: {
     scheme: 2,
     kind: 'fhir',
@@ -68,7 +69,7 @@ describe('Record aggregate', () => {
     const s = given(upload, { type: 'RequestAnchor', by: 'hospital', signer: '0xabc', ...sig });
     expect(decide({ type: 'ConfirmAnchor', txHash: null, batchRoot: '0xroot' }, s)[0]).toMatchObject({
       type: 'records.RecordAdded',
-      payload: { patientSubject: 'alice', providerSubject: 'hospital', category: 'laboratory', title: 'CBC' },
+      payload: { patientSubject: 'alice', providerSubject: 'hospital', category: 'laboratory' },
     });
   });
   it('only the author signs the anchor, only the patient answers, only once', () => {

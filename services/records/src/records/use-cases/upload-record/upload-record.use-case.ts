@@ -23,6 +23,7 @@ import {
 } from '../../domain/on-chain.js';
 import type { RecordCategory, RecordContent, SignedAnchor } from '../../domain/record.js';
 import { RecordRepository, rowOf, toView, type RecordRow, type UploadCommand } from '../../record.repository.js';
+import { RecordTitles } from '../../record-titles.js';
 import { assertBeforeDeadline } from '../rule-violation.js';
 import { addRecordFields, addRecordsTypedData } from '../sign-record-anchor/sign-record-anchor.use-case.js';
 import { UploadPacker, type PackEntry } from './upload-packer.js';
@@ -81,6 +82,7 @@ export class UploadRecordUseCase {
     private readonly directory: IdentityDirectory,
     private readonly packer: UploadPacker,
     private readonly contracts: Contracts,
+    private readonly titles: RecordTitles,
   ) {}
 
   async execute(cmd: UploadRecord, p: Principal, ctx: EventContext): Promise<UploadAnswer> {
@@ -260,6 +262,7 @@ export class UploadRecordUseCase {
       providerSubject: x.principal,
       category: x.cmd.category,
       title: x.cmd.title,
+      titleSealed: this.titles.seal(x.recordId, x.cmd.title),
       content: {
         scheme: 2,
         kind: x.kind,
