@@ -1,7 +1,7 @@
 import { chainIdOf } from '@uhr/platform';
-import { loadStackEnv } from '@uhr/platform/testing';
+import { loadStackEnv, waitFor } from '@uhr/platform/testing';
 import { issueGrant, type Party } from '../../records/src/demo/client.js';
-import { aSchedule, anEntry, enrolPatient, startBilling, type Billing } from './harness.js';
+import { aSchedule, anEntry, enrolPatient, startBilling, startConsent, type Billing } from './harness.js';
 
 // An insurer adjudicates only what the patient's grant on the Consent contract covers (granted through the
 // running consent service, signed by the patient's key).
@@ -75,4 +75,43 @@ describe('insurer claims (real Consent contract, consent service, registrar)', (
     ).toBe(404);
     expect((await b.as('insurer-1')('POST', '/claims', { invoiceId: 'not-a-uuid' })).status).toBe(400);
   });
+
+  it("a grant for the category 'billing' reaches every invoice of that patient, and no other patient's", async () => {
+    const consent = await startConsent();
+    try {
+      const second = await issueInvoice(b, alice.identityId);
+      const bobs = await issueInvoice(b, (await enrolPatient(b, 'patient-bob')).identityId);
+      expect((await b.as('insurer-1')('POST', '/claims', { invoiceId: second })).status).toBe(404);
+      // Alice's grant through consent (in-process: this branch's consent knows the billing category).
+      await waitFor(
+        'consent to know alice and the insurer',
+        async () => {
+          try {
+            return await issueGrant(consent.url, alice, insurer, { categories: ['billing'], purpose: 'billing' });
+          } catch (err) {
+            if (/UnknownIdentity|not registered|404/i.test(String(err))) return undefined;
+            throw err;
+          }
+        },
+        { timeoutMs: 60_000 },
+      );
+      expect((await b.as('insurer-1')('POST', '/claims', { invoiceId: second })).status).toBe(201);
+      expect((await b.as('insurer-1')('POST', '/claims', { invoiceId: bobs })).status).toBe(404);
+    } finally {
+      await consent.close();
+    }
+  });
 });
+
+async function issueInvoice(b: Billing, patientId: string): Promise<string> {
+  const lines = [{ code: 'PARA-500', quantity: '10', unitPrice: '2.00', taxRate: '12' }];
+  const draft = await b.as('provider-hospital')('POST', '/invoices', {
+    patientId,
+    currency: 'INR',
+    invoicedAt: '2025-07-01T10:00:00Z',
+    lines,
+  });
+  const issued = await b.as('provider-hospital')('POST', `/invoices/${draft.body.id}/issue`);
+  expect(issued.status).toBe(200);
+  return issued.body.id as string;
+}

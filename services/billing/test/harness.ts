@@ -3,10 +3,10 @@
 // Everything real: PostgreSQL, Kafka, Keycloak, anvil.
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { anchorsAt, ROLES } from '@uhr/contracts';
+import { anchorsAt, consentAt, relationshipsAt, ROLES } from '@uhr/contracts';
 import { createServiceApp, IdentityDirectory, readDeployment } from '@uhr/platform';
 import { dropTestDatabase, loadStackEnv, tokenFor, waitFor } from '@uhr/platform/testing';
-import { JsonRpcProvider, Wallet } from 'ethers';
+import { JsonRpcProvider, NonceManager, Wallet } from 'ethers';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { call, enrol, type Party, type Reply } from '../../records/src/demo/client.js';
@@ -14,18 +14,29 @@ import { Anchoring } from '../src/anchoring.js';
 import { INVOICE_TOPIC } from '../src/invoices/invoice.repository.js';
 import { BILLING_APP_OPTIONS, BillingModule } from '../src/billing.module.js';
 import { billingConfig, type BillingConfig } from '../src/config.js';
+import { consentConfig } from '../../consent/src/config.js';
+import { ConsentModule } from '../../consent/src/consent.module.js';
 
 const ADMIN_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+// anvil account 8 (records' tests use it for consent too): RELAYER on Consent and Relationships.
+const CONSENT_TEST_KEY = '0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97';
 export const BILLING_TEST_KEY = '0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356';
 
-async function ensureAnchorer(env: Record<string, string>): Promise<void> {
+type RoleGrant = { contract: 'Anchors' | 'Consent' | 'Relationships'; role: string; key: string };
+
+/** Grants missing roles as the deployer (anvil account 0), as a deployment's operator would. */
+async function ensureRoles(env: Record<string, string>, grants: readonly RoleGrant[]): Promise<void> {
   const d = readDeployment(env.UHR_DEPLOYMENTS_FILE!);
   const provider = new JsonRpcProvider(env.UHR_CHAIN_RPC_URL, d.chainId, { staticNetwork: true });
+  const admin = new NonceManager(new Wallet(ADMIN_KEY, provider));
+  const at = { Anchors: anchorsAt, Consent: consentAt, Relationships: relationshipsAt };
   try {
-    const anchors = anchorsAt((d.contracts as Record<string, string>).Anchors!, new Wallet(ADMIN_KEY, provider));
-    const me = new Wallet(BILLING_TEST_KEY).address;
-    if (!((await anchors.hasRole!(ROLES.ANCHORER, me)) as boolean))
-      await (await anchors.grantRole!(ROLES.ANCHORER, me)).wait();
+    for (const g of grants) {
+      const contract = at[g.contract]((d.contracts as Record<string, string>)[g.contract]!, admin);
+      const holder = new Wallet(g.key).address;
+      if (!((await contract.hasRole!(g.role, holder)) as boolean))
+        await (await contract.grantRole!(g.role, holder)).wait();
+    }
   } finally {
     provider.destroy();
   }
@@ -45,7 +56,7 @@ export interface Billing {
 
 export async function startBilling(opts: { workers?: boolean } = {}): Promise<Billing> {
   const env = loadStackEnv();
-  await ensureAnchorer(env);
+  await ensureRoles(env, [{ contract: 'Anchors', role: ROLES.ANCHORER, key: BILLING_TEST_KEY }]);
   const config = billingConfig({
     ...process.env,
     PORT: '0',
@@ -152,4 +163,32 @@ export async function refundOnKafka(invoiceId: string): Promise<{ type: string; 
   } finally {
     await consumer.disconnect();
   }
+}
+
+/**
+ * The consent service of this checkout, in-process on its own database (the running one may predate the
+ * `billing` category), with its own chain signer.
+ */
+export async function startConsent(): Promise<{ url: string; close(): Promise<void> }> {
+  const env = loadStackEnv();
+  await ensureRoles(env, [
+    { contract: 'Consent', role: ROLES.RELAYER, key: CONSENT_TEST_KEY },
+    { contract: 'Relationships', role: ROLES.RELAYER, key: CONSENT_TEST_KEY },
+  ]);
+  const config = consentConfig({
+    ...process.env,
+    PORT: '0',
+    UHR_DATABASE: `uhr_consent_billing_test_${randomBytes(4).toString('hex')}`,
+    UHR_CHAIN_SIGNER_KEY: CONSENT_TEST_KEY,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
+  const app = await createServiceApp(ConsentModule.forRoot(config), config);
+  await app.listen(0, '127.0.0.1');
+  return {
+    url: (await app.getUrl()).replace('[::1]', '127.0.0.1'),
+    async close() {
+      await app.close();
+      await dropTestDatabase(config.database);
+    },
+  };
 }
