@@ -3,12 +3,13 @@
 // batch root is missing or altered; a restart in the middle of batching losing and doubling nothing.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { relationshipsAt } from '@uhr/contracts';
-import { readDeployment } from '@uhr/platform';
+import { EncryptedBlobStore, readDeployment } from '@uhr/platform';
 import { randomUUID } from 'node:crypto';
 import type { Contract } from 'ethers';
 import { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { call, presignedUpload, signedRead, signTyped, until, type Party } from '../src/demo/client.js';
+import { OrphanPackSweeper } from '../src/records/orphans/orphan-pack-sweeper.js';
 import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';
 
 let s: Stack;
@@ -199,6 +200,40 @@ describe('uploads signed before sending (one request each)', () => {
       rec(reader.token, 'POST', `/records/${recordId}/read`, signed),
     );
 
+  it('tells an integrator what to sign (GET /signing, public) and documents every answer in its OpenAPI', async () => {
+    const signing = await call(s.recordsUrl, null, 'GET', '/signing');
+    expect(signing.status).toBe(200);
+    expect(signing.body.domains.relationships).toEqual({
+      name: 'UHR Relationships',
+      version: '1',
+      chainId: s.gatekeeperDomain.chainId,
+      verifyingContract: s.gatekeeperDomain.verifyingContract,
+    });
+    expect(Object.keys(signing.body.types)).toEqual(['AddRecord', 'AddRecords', 'RespondToRecords', 'ReadRecord']);
+    // A client that knows only this document signs an upload the service accepts.
+    const body = await presignedUpload(
+      signing.body.domains.relationships,
+      p.hospital,
+      p.alice,
+      observation(p.alice, 49),
+    );
+    expect((await rec(p.hospital.token, 'POST', '/records', body)).status).toBe(202);
+    const doc = await call(s.recordsUrl, null, 'GET', '/docs-json');
+    const upload = doc.body.paths['/records'].post;
+    expect(Object.keys(upload.responses).sort()).toEqual([
+      '200',
+      '201',
+      '202',
+      '400',
+      '401',
+      '403',
+      '409',
+      '422',
+      '503',
+    ]);
+    expect(upload.description).toMatch(/RFC 8785/);
+  });
+
   it('serves the resource exactly as sent once anchored: the plaintext matches its anchored commitment', async () => {
     const id = await signedUpload(p.hospital, p.alice, 42);
     await allIn([id], 'pending');
@@ -381,6 +416,22 @@ describe('one tenant never fails another', () => {
     expect(refused.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
     const ids = await Promise.all(good);
     await allIn(ids, 'pending');
+  });
+  it('sweeps a pack no committed record references, and keeps one a record lives in', async () => {
+    const blobs = s.records.get(EncryptedBlobStore);
+    const prefix = `packs/sweep-test-${randomUUID()}/`;
+    const [orphan] = await blobs.putMany(`${prefix}orphan`, [
+      { plaintext: Buffer.from('x'), contentType: 'text/plain' },
+    ]);
+    const [kept] = await blobs.putMany(`${prefix}kept`, [{ plaintext: Buffer.from('y'), contentType: 'text/plain' }]);
+    const id = await signedUpload(p.hospital, p.alice, 5200);
+    await s.recordsDb.query('update records set blob_key = $2 where id = $1', [id, kept!.key]);
+    const sweeper = s.records.get(OrphanPackSweeper);
+    const inAnHour = new Date(Date.now() + 3600_000);
+    expect(await sweeper.sweepOnce(new Date(), prefix)).toEqual([]); // too young to be judged
+    expect(await sweeper.sweepOnce(inAnHour, prefix)).toEqual([`${prefix}orphan`]);
+    expect(await blobs.listOlderThan(prefix, inAnHour)).toEqual([`${prefix}kept`]);
+    expect(orphan!.key.startsWith(`${prefix}orphan#`)).toBe(true);
   });
 });
 

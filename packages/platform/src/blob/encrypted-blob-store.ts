@@ -228,6 +228,19 @@ export class EncryptedBlobStore {
     return { ...written, previousSha256: expected, rewrapped: true };
   }
 
+  /** Object keys under `prefix` last written before `before` (a sweeper's candidates; at most `limit`). */
+  async listOlderThan(prefix: string, before: Date, limit = 10_000): Promise<string[]> {
+    return this.#call('list', prefix, async () => {
+      const keys: string[] = [];
+      for await (const item of this.#client.listObjectsV2(this.#bucket, prefix, true)) {
+        const o = item as { name?: string; lastModified?: Date };
+        if (o.name && o.lastModified && o.lastModified < before) keys.push(o.name);
+        if (keys.length >= limit) break;
+      }
+      return keys;
+    });
+  }
+
   /** Deleting an absent key succeeds (S3 semantics), so retries are safe. */
   async remove(key: string): Promise<void> {
     if (parseBlobRef(key).range) throw new RangeError('a packed blob is removed with its whole pack');

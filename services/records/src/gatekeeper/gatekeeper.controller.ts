@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, UseFilters } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ForbiddenError, NotFoundError, ServerTiming, type Principal } from '@uhr/platform';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiErrors,
+  CurrentPrincipal,
+  ForbiddenError,
+  NotFoundError,
+  ServerTiming,
+  type Principal,
+} from '@uhr/platform';
 import { ctxOf } from '../context.js';
 import { RecordRepository } from '../records/record.repository.js';
 import { AuditRepository } from './audit/audit.repository.js';
@@ -29,6 +36,15 @@ export class GatekeeperController {
    * 200 with the record; 403 denied (reason in `error`); 404 unknown record; 409 IntegrityViolation; 503 chain down.
    * `Server-Timing` tells where the time went (signature, chain, blob, audit…), allowed or denied.
    */
+  @ApiOperation({
+    summary: 'The signed read: the record, if the chain allows this reader now',
+    description:
+      'Body: a ReadRecord signed in the `gatekeeper` domain (GET /signing) by your registered key. Every attempt ' +
+      'is audited for the patient, allowed or not. A one-time grant is spent once per signed request: sending ' +
+      'the same request again after a lost answer returns the same use.',
+  })
+  @ApiResponse({ status: 200, description: 'the FHIR resource (or file), its title, the audit id and the basis' })
+  @ApiErrors(400, 401, 403, 404, 409, 503)
   @Post('records/:id/read')
   @HttpCode(200)
   @UseFilters(ReadAttemptAuditFilter)

@@ -87,4 +87,9 @@ export const recordMigrations: Migration[] = [
       alter table records add column title_sealed text, alter column title drop not null;
     `,
   },
+  {
+    // The orphan-pack sweeper asks "does any record live in this pack?" by key prefix.
+    id: 'records-0008-blob-key-prefix',
+    sql: `create index if not exists records_blob_key on records (blob_key text_pattern_ops);`,
+  },
 ];

@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, ParseBoolPipe, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ConflictError, CurrentPrincipal, ForbiddenError, Roles, chainIdOf, type Principal } from '@uhr/platform';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiErrors,
+  ConflictError,
+  CurrentPrincipal,
+  ForbiddenError,
+  Roles,
+  chainIdOf,
+  type Principal,
+} from '@uhr/platform';
 import { proofOf } from './batches/domain/batch.js';
 import { recordLeafFieldsOf } from './domain/on-chain.js';
 import { ctxOf } from '../context.js';
@@ -63,6 +71,17 @@ export class RecordsController {
    * signed before uploading (recordId, salt, anchor), 202: stored and queued for the next Merkle batch. 200 for a
    * retry of a record id already stored with this content.
    */
+  @ApiOperation({
+    summary: 'Add a record (FHIR resource or file) for a patient',
+    description:
+      'Signed in the same request (recordId, salt, anchor — see GET /signing for the AddRecord domain and type): ' +
+      '202, stored and queued for its Merkle batch. Unsigned: 201 with `toSign`, then POST /records/{id}/anchor. ' +
+      'contentHash = keccak256(salt ‖ body), body = the resource as RFC 8785 JSON or the file bytes (ADR 0012).',
+  })
+  @ApiResponse({ status: 202, description: 'signed: stored, status `anchoring`' })
+  @ApiResponse({ status: 201, description: 'unsigned: stored, with the AddRecord message to sign (`toSign`)' })
+  @ApiResponse({ status: 200, description: 'a retry of this recordId, salt and content: the record already stored' })
+  @ApiErrors(400, 401, 403, 409, 422, 503)
   @Post()
   @Roles('provider', 'lab')
   async add(
@@ -76,6 +95,9 @@ export class RecordsController {
   }
 
   /** Bulk ingest: 201 once all are encrypted in S3 and committed; each is then anchored like a single upload. */
+  @ApiOperation({ summary: 'Bulk upload of 1–1,000 records, all or none; one AddRecords message to sign' })
+  @ApiResponse({ status: 201, description: 'stored: each id and hashes, and `toSign` (AddRecords)' })
+  @ApiErrors(400, 401, 403, 422, 503)
   @Post('batch')
   @Roles('provider', 'lab')
   addMany(@Body() dto: UploadRecordsDto, @CurrentPrincipal() p: Principal) {
@@ -83,6 +105,9 @@ export class RecordsController {
   }
 
   /** One AddRecords signature anchoring a whole bulk batch (202; `pending` once its Merkle batch is mined). */
+  @ApiOperation({ summary: 'The AddRecords signature of a bulk batch: every record queued for anchoring' })
+  @ApiResponse({ status: 202, description: 'queued: `anchoring`, then `pending` once the Merkle batch is mined' })
+  @ApiErrors(400, 401, 403, 404, 409, 503)
   @Post('batch/anchor')
   @HttpCode(202)
   @Roles('provider', 'lab')
@@ -90,11 +115,15 @@ export class RecordsController {
     return this.signAnchor.executeMany(dto, p, ctxOf(p));
   }
 
+  @ApiOperation({ summary: 'Records you are the patient or the author of, newest first' })
+  @ApiErrors(401)
   @Get()
   list(@CurrentPrincipal() p: Principal, @Query('limit') limit?: string) {
     return this.records.listFor(p.subject, Math.min(Math.max(Number(limit) || 100, 1), 500));
   }
 
+  @ApiOperation({ summary: 'One record’s metadata and status (its patient and author only)' })
+  @ApiErrors(400, 401, 403, 404)
   @Get(':id')
   async byId(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
     return toView(assertPartyTo(p, await this.records.rowOrThrow(id)));
@@ -109,6 +138,9 @@ export class RecordsController {
     return this.upload.addRecordTypedData(row);
   }
 
+  @ApiOperation({ summary: 'The author’s AddRecord signature for an unsigned upload (toSign of POST /records)' })
+  @ApiResponse({ status: 202, description: 'queued for the next Merkle batch' })
+  @ApiErrors(400, 401, 403, 404, 409, 503)
   @Post(':id/anchor')
   @HttpCode(202)
   @Roles('provider', 'lab')
@@ -127,6 +159,9 @@ export class RecordsController {
   }
 
   /** The patient's signed accept/reject of one record (202; accepted/rejected once its batch is anchored). */
+  @ApiOperation({ summary: 'The patient accepts or rejects one record (RespondToRecords over a list of one)' })
+  @ApiResponse({ status: 202, description: '`responding`, then accepted/rejected once its batch is anchored' })
+  @ApiErrors(400, 401, 403, 404, 409, 503)
   @Post(':id/response')
   @HttpCode(202)
   @Roles('patient')
@@ -148,6 +183,9 @@ export class RecordsController {
   }
 
   /** One signature, many answers (202; each accepted/rejected once its batch is anchored). */
+  @ApiOperation({ summary: 'The patient answers up to 500 records with one RespondToRecords signature' })
+  @ApiResponse({ status: 202, description: 'each `responding`, then accepted/rejected once anchored' })
+  @ApiErrors(400, 401, 403, 404, 409, 503)
   @Post('responses')
   @HttpCode(202)
   @Roles('patient')
@@ -156,6 +194,11 @@ export class RecordsController {
   }
 
   /** The record's inclusion proof: check it with Relationships.verifyRecord(root, leaf, proof). */
+  @ApiOperation({
+    summary: 'The record’s (and its answer’s) Merkle inclusion proof',
+    description: 'Check it yourself with Relationships.verifyRecord(root, leaf, proof) / verifyResponse.',
+  })
+  @ApiErrors(400, 401, 403, 404, 409)
   @Get(':id/proof')
   async proof(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
     return proofView(assertPartyTo(p, await this.records.rowOrThrow(id)));

@@ -136,12 +136,12 @@ export class ReadRecordUseCase {
 
     // Once the request passed its own checks its nonce is spent by whatever is decided, claimed in the audit
     // entry's transaction; a replay is refused as NonceReplayed even if everything else about it is fine.
-    let claim: NonceClaim | undefined;
+    const claimed: { nonce?: NonceClaim } = {};
     const refuse = async (denial: Denial, message: string, extra: Partial<AuditInput> = {}): Promise<never> => {
       const { auditId, replayed } = await this.audit.recordClaiming(
         { ...base, ...extra, outcome: 'denied', reason: denial },
         ctx,
-        claim,
+        claimed.nonce,
       );
       if (replayed) throw new AccessDeniedError('NonceReplayed', REPLAYED, auditId);
       throw new AccessDeniedError(denial, message, auditId);
@@ -163,11 +163,12 @@ export class ReadRecordUseCase {
       signatureRecovered: signerAddress !== undefined,
     });
     if (pre && !pre.allowed) return refuse(pre.denial, pre.message);
-    claim = {
+    const claim: NonceClaim = {
       signer: signerAddress!,
       nonce: cmd.request.nonce,
       expiresAt: new Date((cmd.request.expiry + 3600) * 1000),
     };
+    claimed.nonce = claim;
     if (!row) return refuse('RecordNotFound', `no record ${recordId}`);
     // The same signed request again after its limited use was spent (a retry after a crash or a lost answer): its
     // permission was decided then; the row and the blob are still proven below before anything is served.
