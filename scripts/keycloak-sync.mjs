@@ -1,8 +1,9 @@
 // Brings a realm that Keycloak imported earlier up to date with infra/keycloak/uhr-realm.json. Keycloak's
 // --import-realm skips a realm that already exists, so a change to the file (a new client, a new audience
 // mapper) would otherwise reach only fresh stacks. Additive and idempotent: it creates missing clients and
-// missing protocol mappers (matched by name) and changes or removes nothing, so code that still relies on an
-// older mapper keeps working until the realm is recreated.
+// missing protocol mappers (matched by name), missing realm roles and missing users (with their password and
+// realm roles; an existing user is left as it is), and changes or removes nothing, so code that still relies
+// on an older mapper keeps working until the realm is recreated.
 //
 //   node scripts/keycloak-sync.mjs    (KEYCLOAK_URL, KEYCLOAK_REALM, KEYCLOAK_ADMIN, KEYCLOAK_ADMIN_PASSWORD)
 import { readFileSync } from 'node:fs';
@@ -38,6 +39,26 @@ async function admin(method, path, body) {
   return res.status === 200 ? res.json() : undefined;
 }
 
+async function syncRealmRoles(roles) {
+  const have = new Set((await admin('GET', '/roles?briefRepresentation=true&max=1000')).map((r) => r.name));
+  const missing = roles.filter((r) => !have.has(r.name));
+  for (const r of missing) await admin('POST', '/roles', { name: r.name, description: r.description });
+  return missing.map((r) => `created realm role ${r.name}`);
+}
+
+/** A missing user is created with its credentials and realm roles; an existing one is never touched. */
+async function syncUser(user) {
+  if (user.serviceAccountClientId) return [];
+  const found = await admin('GET', `/users?exact=true&username=${encodeURIComponent(user.username)}`);
+  if (found.length > 0) return [];
+  const { realmRoles = [], clientRoles: _clientRoles, ...rest } = user;
+  await admin('POST', '/users', rest);
+  const [created] = await admin('GET', `/users?exact=true&username=${encodeURIComponent(user.username)}`);
+  const roles = await Promise.all(realmRoles.map((name) => admin('GET', `/roles/${encodeURIComponent(name)}`)));
+  if (roles.length > 0) await admin('POST', `/users/${created.id}/role-mappings/realm`, roles);
+  return [`created user ${user.username}${realmRoles.length ? ` (${realmRoles.join(', ')})` : ''}`];
+}
+
 async function syncClient(client) {
   const [live] = await admin('GET', `/clients?clientId=${encodeURIComponent(client.clientId)}`);
   if (!live) {
@@ -51,5 +72,7 @@ async function syncClient(client) {
 }
 
 const changes = [];
+changes.push(...(await syncRealmRoles(wanted.roles?.realm ?? [])));
 for (const client of wanted.clients ?? []) changes.push(...(await syncClient(client)));
+for (const user of wanted.users ?? []) changes.push(...(await syncUser(user)));
 console.log(changes.length ? changes.join('\n') : `realm ${realm} is up to date`);

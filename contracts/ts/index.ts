@@ -4,3 +4,4 @@ export * from './deploy.js';
 export * from './eip712.js';
 export * from './leaves.js';
 export * from './merkle.js';
+export * from './codes.js';

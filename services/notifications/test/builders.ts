@@ -134,4 +134,16 @@ export const events = {
       summary: 'a pack decommissioned twice',
       partySubjects: parties,
     }),
+  // services/billing
+  overchargeRefunded: (patient: string | null, provider: string) =>
+    new EnvelopeBuilder('billing.OverchargeRefunded', {
+      invoiceId: rid(),
+      creditNoteId: rid(),
+      providerSubject: provider,
+      patientSubject: patient,
+      currency: 'INR',
+      excess: '879.80',
+      interest: '65.07',
+      total: '944.87',
+    }),
 };

@@ -23,6 +23,8 @@ export const ROLES = [
   'organ-bank',
   'auditor',
   'admin',
+  // A price regulator (services/billing): publishes ceiling-price schedules.
+  'regulator',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

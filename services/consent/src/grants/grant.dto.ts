@@ -31,6 +31,8 @@ export const CATEGORIES = [
   'allergy',
   'vital-signs',
   'document',
+  // services/billing: invoices, for an insurer adjudicating a claim.
+  'billing',
 ] as const;
 const PURPOSE = /^[a-z][a-z0-9-]{1,63}$/;
 

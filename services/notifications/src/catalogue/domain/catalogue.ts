@@ -53,6 +53,7 @@ export const TOPICS = {
   identity: 'uhr.registrar.identity.v1',
   drugRecall: 'uhr.drug-trace.recall.v1',
   drugAlert: 'uhr.drug-trace.alert.v1',
+  billingInvoice: 'uhr.billing.invoice.v1',
 } as const;
 
 const short = (s: string) => (s.length > 12 ? `${s.slice(0, 8)}…` : s);
@@ -224,6 +225,23 @@ const entries: { [T in EventType]: CatalogueEntry<T> } = {
     ],
     message: (p) => ({ title: `Supply-chain alert (${p.rule}, ${p.severity})`, body: p.summary }),
   },
+  // services/billing
+  'billing.OverchargeRefunded': {
+    type: 'billing.OverchargeRefunded',
+    topic: TOPICS.billingInvoice,
+    safety: false,
+    recipients: (p) => [
+      { subject: p.providerSubject, as: 'provider' },
+      ...(p.patientSubject ? [{ subject: p.patientSubject, as: 'patient' as const }] : []),
+    ],
+    message: (p, as) => ({
+      title: as === 'patient' ? 'You are owed a refund' : 'An invoice was found above the ceiling price',
+      body:
+        as === 'patient'
+          ? `Invoice ${short(p.invoiceId)} charged above the government ceiling: ${p.currency} ${p.total} (excess ${p.excess} + interest ${p.interest}) is refunded by credit note ${short(p.creditNoteId)}.`
+          : `Invoice ${short(p.invoiceId)} was above the ceiling: refund ${p.currency} ${p.total} (excess ${p.excess} + interest ${p.interest}) to the patient, credit note ${short(p.creditNoteId)}.`,
+    }),
+  },
 };
 
 export const CATALOGUE: ReadonlyMap<string, CatalogueEntry> = new Map(
@@ -242,6 +260,9 @@ export const IGNORED_TYPES: ReadonlySet<string> = new Set([
   'records.RecordUploaded',
   'records.RecordAnchorRequested',
   'records.RecordResponseRequested',
+  // services/billing: drafts and issues are the hospital's own business; refunds are notified.
+  'billing.InvoiceDrafted',
+  'billing.InvoiceIssued',
 ]);
 export const CONSUMED_TOPICS = [...new Set([...CATALOGUE.values()].map((e) => e.topic))];
 /** A topic under an optional prefix (benchmarks isolate their traffic that way). */

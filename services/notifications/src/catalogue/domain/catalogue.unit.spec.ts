@@ -55,6 +55,17 @@ describe('catalogue: who hears of what', () => {
       events.drugAlert([clinic]),
       [`${clinic}:party`, ...auditors.map((a) => `${a}:auditor`)],
     ],
+    // services/billing
+    [
+      'overcharge refunded → hospital and patient',
+      events.overchargeRefunded(alice, hospital),
+      [`${hospital}:provider`, `${alice}:patient`],
+    ],
+    [
+      'overcharge refunded, patient without a login → hospital',
+      events.overchargeRefunded(null, hospital),
+      [`${hospital}:provider`],
+    ],
   ];
 
   it.each(cases)('%s', (_name, builder, expected) => {
@@ -138,8 +149,9 @@ describe('catalogue: who hears of what', () => {
     ]);
   });
 
-  it('subscribes to the eight source topics', () => {
+  it('subscribes to the nine source topics', () => {
     expect([...CONSUMED_TOPICS].sort()).toEqual([
+      'uhr.billing.invoice.v1',
       'uhr.consent.access-request.v1',
       'uhr.consent.break-glass.v1',
       'uhr.consent.grant.v1',

@@ -85,6 +85,17 @@ export const payloadSchemas = {
     summary: z.string().max(500),
     partySubjects: z.array(subject).max(1000),
   }),
+  // services/billing: an overcharge refunded by a credit note (the patient identity may have no login bound).
+  'billing.OverchargeRefunded': z.object({
+    invoiceId: id,
+    creditNoteId: id,
+    providerSubject: subject,
+    patientSubject: subject.nullable(),
+    currency: z.string().length(3),
+    excess: z.string().max(40),
+    interest: z.string().max(40),
+    total: z.string().max(40),
+  }),
 } as const;
 
 export type EventType = keyof typeof payloadSchemas;

@@ -1,0 +1,121 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, ForbiddenError, Public, Roles, eventContextOf, type Principal } from '@uhr/platform';
+import { fhirInvoiceOf } from './domain/fhir-invoice.js';
+import type { InvoiceLine } from './domain/invoice.js';
+import { InvoiceAccess } from './invoice-access.js';
+import {
+  DraftInvoiceDto,
+  FlagOverchargeDto,
+  InvoiceLinesDto,
+  VerifyInvoiceDto,
+  type InvoiceLineDto,
+} from './invoice.dto.js';
+import { InvoiceRepository, type StoredInvoice } from './invoice.repository.js';
+import { DraftInvoiceUseCase } from './use-cases/draft-invoice/draft-invoice.use-case.js';
+import { FlagOverchargeUseCase } from './use-cases/flag-overcharge/flag-overcharge.use-case.js';
+import { IssueInvoiceUseCase } from './use-cases/issue-invoice/issue-invoice.use-case.js';
+import { VerifyInvoiceUseCase } from './use-cases/verify-invoice/verify-invoice.use-case.js';
+
+const lineOf = (d: InvoiceLineDto): InvoiceLine =>
+  JSON.parse(JSON.stringify({ ...d, device: d.device ? { ...d.device } : undefined })) as InvoiceLine;
+
+/** An invoice as its parties see it; the QR payload (id + salt) lets anyone they hand it to verify it. */
+export function invoiceView(inv: StoredInvoice) {
+  const { salt, canonical: _canonical, ...rest } = inv;
+  return { ...rest, qr: inv.status === 'ISSUED' && salt ? `uhr-invoice:v1:${inv.id}:${salt}` : null, salt };
+}
+
+@ApiTags('invoices')
+@ApiBearerAuth()
+@Controller('invoices')
+export class InvoicesController {
+  constructor(
+    private readonly access: InvoiceAccess,
+    private readonly invoices: InvoiceRepository,
+    private readonly draft: DraftInvoiceUseCase,
+    private readonly issue: IssueInvoiceUseCase,
+    private readonly flag: FlagOverchargeUseCase,
+    private readonly verifyInvoice: VerifyInvoiceUseCase,
+  ) {}
+
+  /** A hospital drafts an invoice; the answer carries each line's verdict. */
+  @Post()
+  @Roles('provider')
+  async create(@CurrentPrincipal() p: Principal, @Body() dto: DraftInvoiceDto) {
+    const cmd = {
+      providerSubject: p.subject,
+      patientId: dto.patientId,
+      category: dto.category ?? 'billing',
+      currency: dto.currency,
+      invoicedAt: new Date(dto.invoicedAt).toISOString(),
+      lines: dto.lines.map(lineOf),
+    };
+    return invoiceView(await this.draft.execute(cmd, eventContextOf(p)));
+  }
+
+  @Get()
+  @Roles('provider', 'patient')
+  async list(@CurrentPrincipal() p: Principal, @Query('limit') limit = '50') {
+    const n = Math.min(200, Math.max(1, Number.parseInt(limit, 10) || 50));
+    const rows = p.roles.includes('provider')
+      ? await this.invoices.listFor({ provider: p.subject }, n)
+      : await this.invoices.listFor({ patientIds: await this.access.patientIdsOf(p) }, n);
+    return rows.map(invoiceView);
+  }
+
+  @Get(':id')
+  @Roles('provider', 'patient', 'auditor')
+  async one(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return invoiceView(await this.access.readable(p, id));
+  }
+
+  @Get(':id/fhir')
+  @Roles('provider', 'patient', 'auditor')
+  async fhir(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    return fhirInvoiceOf(await this.access.readable(p, id));
+  }
+
+  @Put(':id/lines')
+  @Roles('provider')
+  async replaceLines(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: InvoiceLinesDto,
+  ) {
+    const draft = await this.access.ownedByProvider(p, id);
+    return invoiceView(await this.draft.replaceLines(draft, dto.lines.map(lineOf)));
+  }
+
+  @Post(':id/issue')
+  @Roles('provider')
+  @HttpCode(200)
+  async issueOne(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
+    await this.access.ownedByProvider(p, id);
+    return invoiceView(await this.issue.execute(id, eventContextOf(p)));
+  }
+
+  /** An auditor or the invoice's patient flags an overcharge: the answer is the credit note. */
+  @Post(':id/flags')
+  @Roles('auditor', 'patient')
+  async flagOne(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: FlagOverchargeDto,
+  ) {
+    const invoice = await this.access.readable(p, id);
+    if (!p.roles.includes('auditor') && !(await this.access.isPatientOf(p, invoice))) {
+      throw new ForbiddenError('NotThePatient', 'only the billed patient or an auditor may flag this invoice');
+    }
+    const cmd = { invoice, flaggedBy: p.subject, reason: dto.reason, corrections: dto.corrections ?? [] };
+    return invoiceView(await this.flag.execute(cmd, eventContextOf(p)));
+  }
+
+  /** Anyone holding the QR payload: no login, the salt is the credential. */
+  @Post('verify')
+  @Public()
+  @HttpCode(200)
+  verify(@Body() dto: VerifyInvoiceDto) {
+    return this.verifyInvoice.execute(dto.invoiceId, dto.salt);
+  }
+}
