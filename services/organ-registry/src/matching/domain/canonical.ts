@@ -21,7 +21,17 @@ export function canonicalJson(value: unknown): string {
 }
 
 const hasher = await createKeccak(256);
-const encoder = new TextEncoder();
+// A second instance for one-shot hashes, so a part generator may hash (candidate digests) while a stream runs.
+const oneShot = await createKeccak(256);
+
+/** Keccak-256 (hex, no prefix) of one string's UTF-8 bytes. */
+export function keccakHex(text: string): string {
+  oneShot.init();
+  oneShot.update(text);
+  return oneShot.digest('hex');
+}
+/** Parts are written into this buffer as UTF-8 and fed to the WebAssembly hasher a buffer at a time. */
+const chunk = Buffer.allocUnsafe(1 << 16);
 
 export function canonicalHash(value: unknown): string {
   return `0x${keccakOfParts([canonicalJson(value)])}`;
@@ -30,6 +40,19 @@ export function canonicalHash(value: unknown): string {
 /** Keccak-256 (hex, no prefix) of the concatenation of many strings, without building one large string. */
 export function keccakOfParts(parts: Iterable<string>): string {
   hasher.init();
-  for (const part of parts) hasher.update(encoder.encode(part));
+  let used = 0;
+  for (const part of parts) {
+    // A UTF-8 character is at most 3 bytes per UTF-16 unit.
+    if (used + part.length * 3 > chunk.length) {
+      if (used > 0) hasher.update(chunk.subarray(0, used));
+      used = 0;
+      if (part.length * 3 > chunk.length) {
+        hasher.update(part);
+        continue;
+      }
+    }
+    used += chunk.write(part, used, 'utf8');
+  }
+  if (used > 0) hasher.update(chunk.subarray(0, used));
   return hasher.digest('hex');
 }

@@ -128,13 +128,14 @@ export function abdrMismatch(donor: HlaTyping, candidate: HlaTyping): AbdrMismat
  * The donor antigens a candidate lists as unacceptable (virtual crossmatch): an exact hit, or a donor split whose
  * broad is listed. Sorted, so the reason reads the same in every run.
  */
-export function unacceptableHits(donor: HlaTyping, unacceptable: ReadonlySet<string>): string[] {
-  if (unacceptable.size === 0) return [];
+export function unacceptableHits(donor: HlaTyping, unacceptable: readonly string[]): string[] {
+  if (unacceptable.length === 0) return [];
   const hits: string[] = [];
   for (const locus of HLA_LOCI)
     for (const d of donor[locus] ?? []) {
       const broad = BROAD_OF.get(d);
-      if ((unacceptable.has(d) || (broad !== undefined && unacceptable.has(broad))) && !hits.includes(d)) hits.push(d);
+      if ((unacceptable.includes(d) || (broad !== undefined && unacceptable.includes(broad))) && !hits.includes(d))
+        hits.push(d);
     }
   return hits.sort();
 }

@@ -67,6 +67,6 @@ export interface QualifyingFacts {
 export function qualifyingDate(f: QualifyingFacts): number | undefined {
   if (f.paediatric) return f.registeredAt;
   const byGfr = f.gfrAtMost20At === undefined ? undefined : Math.max(f.registeredAt, f.gfrAtMost20At);
-  const dates = [f.dialysisStartAt, byGfr].filter((d): d is number => d !== undefined);
-  return dates.length === 0 ? undefined : Math.min(...dates);
+  if (f.dialysisStartAt === undefined) return byGfr;
+  return byGfr === undefined ? f.dialysisStartAt : Math.min(f.dialysisStartAt, byGfr);
 }
