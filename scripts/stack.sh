@@ -257,12 +257,13 @@ up_chain() {
 up_contracts() {
   log "deploying contracts (kept if already on this chain)"
   # One signer per service (one nonce sequence each), holding only the roles that service needs. These are
-  # anvil's well-known development keys: accounts 1 registrar, 2 consent, 3 records, 4 anchoring.
+  # anvil's well-known development keys: accounts 1 registrar, 2 consent, 3 records, 4 anchoring, 5 drug-trace,
+  # 6 organ-registry, 7 billing.
   (cd "$ROOT" && UHR_CHAIN_RPC_URL="http://127.0.0.1:$UHR_CHAIN_PORT" UHR_DEPLOYMENTS_FILE="$UHR_HOME/deployments.json" \
     UHR_ROLE_REGISTRAR="${UHR_ROLE_REGISTRAR:-0x70997970C51812dc3A010C7d01b50e0d17dc79C8}" \
     UHR_ROLE_RELAYER="${UHR_ROLE_RELAYER:-0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC,0x90F79bf6EB2c4f870365E785982E1f101E93b906}" \
     UHR_ROLE_GATEKEEPER="${UHR_ROLE_GATEKEEPER:-0x90F79bf6EB2c4f870365E785982E1f101E93b906}" \
-    UHR_ROLE_ANCHORER="${UHR_ROLE_ANCHORER:-0x90F79bf6EB2c4f870365E785982E1f101E93b906,0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65}" \
+    UHR_ROLE_ANCHORER="${UHR_ROLE_ANCHORER:-0x90F79bf6EB2c4f870365E785982E1f101E93b906,0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65,0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc,0x976EA74026E726554dB657fA54763abd0C3a0aa9,0x14dC79964da2C08b23698B3D3cc7Ca32193d9955}" \
     npm run -s deploy -w @uhr/contracts) >>"$LOGS/contracts.log" 2>&1 || { tail -n 30 "$LOGS/contracts.log" >&2; die "contract deployment failed"; }
 }
 

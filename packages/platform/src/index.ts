@@ -31,3 +31,11 @@ export {
   DEPENDENCY_RETRY_AFTER_SECONDS,
   type DependencyFailure,
 } from './http/dependency-errors.js';
+export {
+  anchorStreamId,
+  StreamAnchorer,
+  type StreamAnchorerOptions,
+  type StreamAnchorProof,
+  type StreamAnchorStatus,
+} from './anchoring/stream-anchorer.js';
+export { streamAnchorerMigrations } from './anchoring/stream-anchorer.migrations.js';

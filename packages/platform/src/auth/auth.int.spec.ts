@@ -80,3 +80,29 @@ describe('audiences per service', () => {
     for (const service of SERVICES) await refusal(verifierFor(service).verify(token));
   });
 });
+
+describe('verified tokens are remembered by their exact text', () => {
+  it('a token verified once is accepted again, and a tampered copy of it is still refused', async () => {
+    const verifier = verifierFor('records');
+    const token = await tokenFor('patient-alice');
+    const first = await verifier.verify(token);
+    await expect(verifier.verify(token)).resolves.toEqual(first);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const flipped = signature.slice(0, 10) + (signature[10] === 'A' ? 'B' : 'A') + signature.slice(11);
+    await refusal(verifier.verify(`${header}.${payload}.${flipped}`));
+    // Claims swapped under the remembered signature: another text, verified in full, refused.
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url');
+    await refusal(verifier.verify(`${header}.${forged}.${signature}`));
+  });
+
+  it('a remembered token is refused once it expires', async () => {
+    let clock = Date.now();
+    const verifier = new JwtVerifier(env.UHR_KEYCLOAK_URL!, realm, 'uhr-records', undefined, () => clock);
+    const token = await tokenFor('patient-alice');
+    await verifier.verify(token);
+    const exp = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
+    clock = exp * 1000 + 1;
+    await expect(verifier.verify(token)).rejects.toMatchObject({ status: 401, message: 'token expired' });
+  });
+});
