@@ -163,3 +163,5 @@ export function policyHash(policy: AllocationPolicy): string {
 }
 
 export const POLICIES: ReadonlyMap<string, AllocationPolicy> = new Map([[POLICY_2026_1.version, POLICY_2026_1]]);
+/** The version a run uses when it names none. */
+export const CURRENT_POLICY = POLICY_2026_1.version;

@@ -1,0 +1,85 @@
+// Integration harness: the organ registry in-process on its own database, against the running PostgreSQL,
+// Kafka, Keycloak, S3 and anvil (its chain signer is anvil account 6, ANCHORER on Anchors in the stack).
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { createServiceApp, StreamAnchorer } from '@uhr/platform';
+import { dropTestDatabase, tokenFor } from '@uhr/platform/testing';
+import { DataSource } from 'typeorm';
+import { organRegistryConfig } from '../src/config.js';
+import { ORGAN_REGISTRY_APP_OPTIONS, OrganRegistryModule } from '../src/organ-registry.module.js';
+import type { Clock } from '../src/shared/clock.js';
+import { FACT_ANCHORER } from '../src/shared/tokens.js';
+
+/** A clock the test moves by hand. */
+export class TestClock implements Clock {
+  constructor(private at = Date.now()) {}
+  now() {
+    return new Date(this.at);
+  }
+  advance(ms: number) {
+    this.at += ms;
+  }
+}
+
+export interface Reply {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+export interface Registry {
+  url: string;
+  app: INestApplication;
+  db: DataSource;
+  anchorer: StreamAnchorer;
+  clock: TestClock;
+  as(username: string): Promise<(method: string, path: string, body?: unknown) => Promise<Reply>>;
+  close(): Promise<void>;
+}
+
+export async function startRegistry(env: NodeJS.ProcessEnv = {}): Promise<Registry> {
+  const database = `uhr_organ_registry_test_${randomBytes(4).toString('hex')}`;
+  const config = organRegistryConfig({
+    ...process.env,
+    PORT: '0',
+    UHR_DATABASE: database,
+    UHR_ORGAN_REGISTRY_BUCKET: 'uhr-organ-registry-test',
+    UHR_ORGAN_REGISTRY_ANCHOR_INTERVAL_MS: '300',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...env,
+  });
+  const clock = new TestClock();
+  const app = await createServiceApp(
+    OrganRegistryModule.forRoot(config, { clock }),
+    config,
+    ORGAN_REGISTRY_APP_OPTIONS,
+  );
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    url,
+    app,
+    clock,
+    db: app.get(DataSource),
+    anchorer: app.get<StreamAnchorer>(FACT_ANCHORER),
+    async as(username) {
+      const token = await tokenFor(username);
+      return async (method, path, body) => {
+        const res = await fetch(`${url}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await res.text();
+        return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
+      };
+    },
+    async close() {
+      await app.close();
+      await dropTestDatabase(database);
+    },
+  };
+}
