@@ -17,6 +17,9 @@ export function organRegistryConfig(env: NodeJS.ProcessEnv = process.env) {
       /** More distinct donors, organs or candidates than this read by one user in the window raises an alert. */
       bulkLookupThreshold: z.coerce.number().int().min(2).max(100_000),
       bulkLookupWindowSeconds: z.coerce.number().int().min(10).max(86_400),
+      /** How long a centre has to answer an offer (OPTN: one hour). */
+      offerResponseSeconds: z.coerce.number().int().min(10).max(86_400),
+      offerSweepMs: z.coerce.number().int().min(100).max(60_000),
     },
     extraEnv: {
       s3Endpoint: 'UHR_S3_ENDPOINT',
@@ -28,6 +31,8 @@ export function organRegistryConfig(env: NodeJS.ProcessEnv = process.env) {
       anchorIntervalMs: 'UHR_ORGAN_REGISTRY_ANCHOR_INTERVAL_MS',
       bulkLookupThreshold: 'UHR_ORGAN_REGISTRY_BULK_LOOKUP_THRESHOLD',
       bulkLookupWindowSeconds: 'UHR_ORGAN_REGISTRY_BULK_LOOKUP_WINDOW_S',
+      offerResponseSeconds: 'UHR_ORGAN_REGISTRY_OFFER_RESPONSE_S',
+      offerSweepMs: 'UHR_ORGAN_REGISTRY_OFFER_SWEEP_MS',
     },
     defaults: {
       port: env.UHR_ORGAN_REGISTRY_PORT ?? '3006',
@@ -38,6 +43,8 @@ export function organRegistryConfig(env: NodeJS.ProcessEnv = process.env) {
       anchorIntervalMs: '1000',
       bulkLookupThreshold: '50',
       bulkLookupWindowSeconds: '600',
+      offerResponseSeconds: '3600',
+      offerSweepMs: '1000',
     },
     // Only with UHR_STACK=local; a deployment injects each from its secret store or the boot fails.
     localSecrets: {

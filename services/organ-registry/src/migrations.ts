@@ -92,6 +92,35 @@ const own: Migration[] = [
       );
     `,
   },
+  {
+    id: 'organ-registry-0002-allocations-offers',
+    sql: `
+      create table allocations (
+        run_id uuid primary key references match_runs (id),
+        organ_id text not null,
+        organ_type text not null,
+        updated_at timestamptz not null
+      );
+      -- One row per candidate reached on a run: offered (with its deadline), answered, or bypassed.
+      create table offers (
+        run_id uuid not null references allocations (run_id),
+        candidate_id text not null,
+        centre text not null,
+        organ_type text not null,
+        rank int not null,
+        status text not null,
+        code text,
+        flagged boolean not null default false,
+        expires_at timestamptz,
+        updated_at timestamptz not null,
+        primary key (run_id, candidate_id)
+      );
+      create index offers_open_by_deadline on offers (expires_at) where status = 'open';
+      create index offers_by_centre on offers (centre, updated_at desc);
+      -- One acceptance per candidate per organ type, held by the database as well as by the domain.
+      create unique index offers_one_acceptance on offers (candidate_id, organ_type) where status = 'accepted';
+    `,
+  },
 ];
 
 export const organRegistryMigrations: Migration[] = [...streamAnchorerMigrations, ...own];

@@ -15,6 +15,10 @@ import {
 } from '@uhr/platform';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { AllocationController } from './allocation/allocation.controller.js';
+import { ALLOCATION_TOPIC, AllocationRepository } from './allocation/allocation.repository.js';
+import { OFFER_WORKERS, OfferExpiryWorker } from './allocation/offer-expiry.worker.js';
+import { AllocateOrganUseCase } from './allocation/use-cases/allocate-organ.use-case.js';
 import { AccessAudit, INTEGRITY_TOPIC } from './audit/access-audit.js';
 import { AuditController } from './audit/audit.controller.js';
 import type { OrganRegistryConfig } from './config.js';
@@ -48,11 +52,11 @@ export class OrganRegistryModule {
         PlatformModule.forRoot({
           config,
           migrations: organRegistryMigrations,
-          topics: [CANDIDATE_TOPIC, DONATION_TOPIC, MATCHING_TOPIC, INTEGRITY_TOPIC],
+          topics: [CANDIDATE_TOPIC, DONATION_TOPIC, MATCHING_TOPIC, ALLOCATION_TOPIC, INTEGRITY_TOPIC],
           workers: opts.workers,
         }),
       ],
-      controllers: [WaitlistController, DonationController, MatchingController, AuditController],
+      controllers: [WaitlistController, DonationController, MatchingController, AllocationController, AuditController],
       providers: [
         { provide: CLOCK, useValue: opts.clock ?? systemClock },
         { provide: ORGAN_REGISTRY_CONFIG, useValue: config },
@@ -98,6 +102,10 @@ export class OrganRegistryModule {
         MatchRunRepository,
         RunMatchUseCase,
         ReplayMatchUseCase,
+        { provide: OFFER_WORKERS, useValue: opts.workers !== false },
+        AllocationRepository,
+        AllocateOrganUseCase,
+        OfferExpiryWorker,
       ],
     };
   }

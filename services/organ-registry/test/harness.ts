@@ -34,6 +34,8 @@ export interface Registry {
   anchorer: StreamAnchorer;
   clock: TestClock;
   as(username: string): Promise<(method: string, path: string, body?: unknown) => Promise<Reply>>;
+  /** Stops the app (as a crash or a rolling update would) and starts it again on the same database and clock. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,23 +51,25 @@ export async function startRegistry(env: NodeJS.ProcessEnv = {}): Promise<Regist
     ...env,
   });
   const clock = new TestClock();
-  const app = await createServiceApp(
-    OrganRegistryModule.forRoot(config, { clock }),
-    config,
-    ORGAN_REGISTRY_APP_OPTIONS,
-  );
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return {
-    url,
-    app,
+  const boot = async () => {
+    const app = await createServiceApp(
+      OrganRegistryModule.forRoot(config, { clock }),
+      config,
+      ORGAN_REGISTRY_APP_OPTIONS,
+    );
+    await app.listen(0, '127.0.0.1');
+    return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+  };
+  const first = await boot();
+  const registry: Registry = {
+    ...first,
     clock,
-    db: app.get(DataSource),
-    anchorer: app.get<StreamAnchorer>(FACT_ANCHORER),
+    db: first.app.get(DataSource),
+    anchorer: first.app.get<StreamAnchorer>(FACT_ANCHORER),
     async as(username) {
       const token = await tokenFor(username);
       return async (method, path, body) => {
-        const res = await fetch(`${url}${path}`, {
+        const res = await fetch(`${registry.url}${path}`, {
           method,
           headers: {
             authorization: `Bearer ${token}`,
@@ -77,9 +81,18 @@ export async function startRegistry(env: NodeJS.ProcessEnv = {}): Promise<Regist
         return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
       };
     },
+    async restart() {
+      await registry.app.close();
+      const next = await boot();
+      Object.assign(registry, next, {
+        db: next.app.get(DataSource),
+        anchorer: next.app.get<StreamAnchorer>(FACT_ANCHORER),
+      });
+    },
     async close() {
-      await app.close();
+      await registry.app.close();
       await dropTestDatabase(database);
     },
   };
+  return registry;
 }

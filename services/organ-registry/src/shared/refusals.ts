@@ -1,4 +1,11 @@
-import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError, type DomainError } from '@uhr/platform';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidRequestError,
+  NotFoundError,
+  UnprocessableError,
+  type DomainError,
+} from '@uhr/platform';
 
 /** A domain refusal's code and the HTTP class it answers with: one table for the whole service. */
 const STATUS: Record<string, (code: string, message: string, details?: Record<string, unknown>) => DomainError> = {
@@ -6,6 +13,7 @@ const STATUS: Record<string, (code: string, message: string, details?: Record<st
   conflict: (c, m, d) => new ConflictError(c, m, d),
   missing: (c, m, d) => new NotFoundError(c, m, d),
   forbidden: (c, m, d) => new ForbiddenError(c, m, d),
+  unprocessable: (c, m, d) => new UnprocessableError(c, m, d),
 };
 
 const KIND: Record<string, keyof typeof STATUS> = {
@@ -16,6 +24,13 @@ const KIND: Record<string, keyof typeof STATUS> = {
   DonorExists: 'conflict',
   OrganExists: 'conflict',
   CandidateNotFound: 'missing',
+  OffersStarted: 'conflict',
+  OffersNotStarted: 'conflict',
+  NoOpenOffer: 'conflict',
+  AlreadyAccepted: 'conflict',
+  OrganAllocated: 'conflict',
+  NotOnRun: 'conflict',
+  UnknownRefusalCode: 'invalid',
 };
 
 export interface Refusal {
