@@ -116,4 +116,44 @@ export const events = {
       oldAddress: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
       newAddress: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
     }),
+  // ---- organ-registry ----
+  organOffer: (centre: string) =>
+    new EnvelopeBuilder('organ-registry.OfferMade', {
+      runId: rid(),
+      organId: 'OR-ABCDEFGH23',
+      candidateId: 'cand-1',
+      centre,
+      rank: 1,
+      expiresAt: '2026-01-01T11:00:00.000Z',
+    }),
+  organBypass: (flagged: boolean) =>
+    new EnvelopeBuilder('organ-registry.CandidateBypassed', {
+      runId: rid(),
+      organId: 'OR-ABCDEFGH23',
+      candidateId: 'cand-2',
+      code: flagged ? null : '861',
+      flagged,
+    }),
+  offListTransplant: (centre: string) =>
+    new EnvelopeBuilder('organ-registry.OffListTransplantRefused', {
+      runId: rid(),
+      candidateId: 'cand-9',
+      centre,
+      reason: 'cand-9 did not accept this organ from the run',
+    }),
+  bulkLookup: (subject: string) =>
+    new EnvelopeBuilder('organ-registry.BulkLookupDetected', {
+      subject,
+      username: 'provider-clinic',
+      distinctRecords: 51,
+      windowSeconds: 600,
+    }),
+  ischemia: (notify: string[]) =>
+    new EnvelopeBuilder('organ-registry.IschemiaAlertRaised', {
+      organId: 'OR-ABCDEFGH23',
+      organType: 'heart',
+      stage: 'approaching',
+      limitAt: '2026-01-01T16:00:00.000Z',
+      notify,
+    }),
 };

@@ -45,6 +45,17 @@ describe('catalogue: who hears of what', () => {
     ],
     ['identity rebound → its login', events.identityRebound(alice), [`${alice}:owner`]],
     ['identity rebound without a login → nobody', events.identityRebound(null), 'no-recipient'],
+    // organ-registry
+    ['organ offer → the centre', events.organOffer(hospital), [`${hospital}:provider`]],
+    ['bypass without a code → every auditor', events.organBypass(true), auditors.map((a) => `${a}:auditor`)],
+    ['bypass with a code → nobody', events.organBypass(false), 'no-recipient'],
+    ['off-list transplant → every auditor', events.offListTransplant(clinic), auditors.map((a) => `${a}:auditor`)],
+    ['bulk look-up → every auditor', events.bulkLookup(clinic), auditors.map((a) => `${a}:auditor`)],
+    [
+      'ischemia clock → the organ bank and centre',
+      events.ischemia([hospital, clinic]),
+      [`${hospital}:provider`, `${clinic}:provider`],
+    ],
   ];
 
   it.each(cases)('%s', (_name, builder, expected) => {
@@ -107,7 +118,16 @@ describe('catalogue: who hears of what', () => {
   });
 
   it('marks exactly break-glass and integrity violation as safety alerts', () => {
-    expect([...SAFETY_TYPES].sort()).toEqual(['consent.BreakGlassUsed', 'records.IntegrityViolationDetected']);
+    expect([...SAFETY_TYPES].sort()).toEqual([
+      'consent.BreakGlassUsed',
+      // organ-registry: offers are time-critical, its alerts are integrity alerts
+      'organ-registry.BulkLookupDetected',
+      'organ-registry.CandidateBypassed',
+      'organ-registry.IschemiaAlertRaised',
+      'organ-registry.OffListTransplantRefused',
+      'organ-registry.OfferMade',
+      'records.IntegrityViolationDetected',
+    ]);
   });
 
   it('subscribes to the six source topics', () => {
@@ -115,6 +135,8 @@ describe('catalogue: who hears of what', () => {
       'uhr.consent.access-request.v1',
       'uhr.consent.break-glass.v1',
       'uhr.consent.grant.v1',
+      'uhr.organ-registry.allocation.v1',
+      'uhr.organ-registry.integrity.v1',
       'uhr.records.access.v1',
       'uhr.records.record.v1',
       'uhr.registrar.identity.v1',

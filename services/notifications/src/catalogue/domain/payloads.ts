@@ -67,6 +67,41 @@ export const payloadSchemas = {
     oldAddress: z.string(),
     newAddress: z.string(),
   }),
+  // ---- organ-registry (services/organ-registry): offers to centres, integrity alerts to auditors ----
+  'organ-registry.OfferMade': z.object({
+    runId: id,
+    organId: id,
+    candidateId: id,
+    centre: subject,
+    rank: z.number().int(),
+    expiresAt: instant,
+  }),
+  'organ-registry.CandidateBypassed': z.object({
+    runId: id,
+    organId: id,
+    candidateId: id,
+    code: z.string().max(20).nullable(),
+    flagged: z.boolean(),
+  }),
+  'organ-registry.OffListTransplantRefused': z.object({
+    runId: id,
+    candidateId: id,
+    centre: subject,
+    reason: z.string().max(500),
+  }),
+  'organ-registry.BulkLookupDetected': z.object({
+    subject,
+    username: z.string().max(200),
+    distinctRecords: z.number().int(),
+    windowSeconds: z.number().int(),
+  }),
+  'organ-registry.IschemiaAlertRaised': z.object({
+    organId: id,
+    organType: z.string().max(40),
+    stage: z.enum(['approaching', 'reached']),
+    limitAt: instant,
+    notify: z.array(subject).max(20),
+  }),
 } as const;
 
 export type EventType = keyof typeof payloadSchemas;
