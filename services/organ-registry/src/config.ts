@@ -1,5 +1,16 @@
 import { loadConfig } from '@uhr/platform';
 import { z } from 'zod';
+import { DEFAULT_ISCHEMIA_HOURS } from './donation/domain/ischemia.js';
+
+const hours = z.number().positive().max(200);
+const ischemiaLimitsSchema = z.strictObject({
+  heart: hours,
+  lung: hours,
+  liver: hours,
+  pancreas: hours,
+  intestine: hours,
+  kidney: hours,
+});
 
 /** The organ registry's configuration, validated at boot (fails fast naming the variable at fault). */
 export function organRegistryConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -20,6 +31,16 @@ export function organRegistryConfig(env: NodeJS.ProcessEnv = process.env) {
       /** How long a centre has to answer an offer (OPTN: one hour). */
       offerResponseSeconds: z.coerce.number().int().min(10).max(86_400),
       offerSweepMs: z.coerce.number().int().min(100).max(60_000),
+      /** Cold-ischemia maxima in hours per organ type, as JSON. */
+      ischemiaMaxHours: z.string().transform((s, ctx) => {
+        try {
+          return ischemiaLimitsSchema.parse(JSON.parse(s));
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'JSON hours per organ type, e.g. {"heart":6,...,"kidney":36}' });
+          return z.NEVER;
+        }
+      }),
+      ischemiaWarnFraction: z.coerce.number().min(0.1).max(0.99),
     },
     extraEnv: {
       s3Endpoint: 'UHR_S3_ENDPOINT',
@@ -33,6 +54,8 @@ export function organRegistryConfig(env: NodeJS.ProcessEnv = process.env) {
       bulkLookupWindowSeconds: 'UHR_ORGAN_REGISTRY_BULK_LOOKUP_WINDOW_S',
       offerResponseSeconds: 'UHR_ORGAN_REGISTRY_OFFER_RESPONSE_S',
       offerSweepMs: 'UHR_ORGAN_REGISTRY_OFFER_SWEEP_MS',
+      ischemiaMaxHours: 'UHR_ORGAN_REGISTRY_ISCHEMIA_MAX_HOURS',
+      ischemiaWarnFraction: 'UHR_ORGAN_REGISTRY_ISCHEMIA_WARN_FRACTION',
     },
     defaults: {
       port: env.UHR_ORGAN_REGISTRY_PORT ?? '3006',
@@ -45,6 +68,8 @@ export function organRegistryConfig(env: NodeJS.ProcessEnv = process.env) {
       bulkLookupWindowSeconds: '600',
       offerResponseSeconds: '3600',
       offerSweepMs: '1000',
+      ischemiaMaxHours: JSON.stringify(DEFAULT_ISCHEMIA_HOURS),
+      ischemiaWarnFraction: '0.75',
     },
     // Only with UHR_STACK=local; a deployment injects each from its secret store or the boot fails.
     localSecrets: {

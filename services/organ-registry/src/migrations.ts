@@ -121,6 +121,18 @@ const own: Migration[] = [
       create unique index offers_one_acceptance on offers (candidate_id, organ_type) where status = 'accepted';
     `,
   },
+  {
+    id: 'organ-registry-0003-ischemia-alerts',
+    sql: `
+      -- One alert per organ and stage (approaching, reached): raised once, whatever the number of sweeps.
+      create table ischemia_alerts (
+        organ_id text not null references organs (id),
+        stage text not null,
+        raised_at timestamptz not null,
+        primary key (organ_id, stage)
+      );
+    `,
+  },
 ];
 
 export const organRegistryMigrations: Migration[] = [...streamAnchorerMigrations, ...own];

@@ -23,6 +23,7 @@ import { AccessAudit, INTEGRITY_TOPIC } from './audit/access-audit.js';
 import { AuditController } from './audit/audit.controller.js';
 import type { OrganRegistryConfig } from './config.js';
 import { DonationController } from './donation/donation.controller.js';
+import { ISCHEMIA_WORKERS, IschemiaWorker } from './donation/ischemia/ischemia.worker.js';
 import { DONATION_TOPIC, DonationRepository } from './donation/donation.repository.js';
 import { RecordOrganUseCase } from './donation/use-cases/record-organ/record-organ.use-case.js';
 import { RegisterDonorUseCase } from './donation/use-cases/register-donor/register-donor.use-case.js';
@@ -106,6 +107,8 @@ export class OrganRegistryModule {
         AllocationRepository,
         AllocateOrganUseCase,
         OfferExpiryWorker,
+        { provide: ISCHEMIA_WORKERS, useValue: opts.workers !== false },
+        IschemiaWorker,
       ],
     };
   }

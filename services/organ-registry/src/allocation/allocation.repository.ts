@@ -109,8 +109,14 @@ export class AllocationRepository {
         return;
       }
       case 'organ-registry.OffersExhausted':
-      case 'organ-registry.TransplantRecorded':
         await m.query(`update allocations set updated_at = $2 where run_id = $1`, [e.payload.runId, at]);
+        return;
+      case 'organ-registry.TransplantRecorded':
+        // The cold-ischemia clock stops at the transplant.
+        await m.query(`update organs set data = data || jsonb_build_object('transplantedAt', $2::text) where id = $1`, [
+          e.payload.organId,
+          at,
+        ]);
         return;
     }
   }
