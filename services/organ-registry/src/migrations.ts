@@ -133,6 +133,38 @@ const own: Migration[] = [
       );
     `,
   },
+  {
+    id: 'organ-registry-0004-custody',
+    sql: `
+      -- Where each organ's custody stands (the registry's view; OrganCustody on-chain is the referee).
+      create table custody (
+        organ_id text primary key references organs (id),
+        chain_organ_id text not null,
+        custodian_id text not null,
+        seq int not null,
+        stage text not null,
+        blocked boolean not null,
+        updated_at timestamptz not null
+      );
+      -- Every registration, hand-off and reconciliation relayed, with its chain transaction's fate.
+      create table custody_events (
+        id bigserial primary key,
+        organ_id text not null references organs (id),
+        seq int not null,
+        kind text not null,
+        stage text,
+        from_id text,
+        to_id text,
+        details jsonb not null,
+        discrepancy boolean not null default false,
+        status text not null default 'pending',
+        tx_hash text,
+        reason text,
+        created_at timestamptz not null
+      );
+      create index custody_events_by_organ on custody_events (organ_id, id);
+    `,
+  },
 ];
 
 export const organRegistryMigrations: Migration[] = [...streamAnchorerMigrations, ...own];

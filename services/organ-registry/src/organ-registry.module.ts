@@ -22,6 +22,10 @@ import { AllocateOrganUseCase } from './allocation/use-cases/allocate-organ.use-
 import { AccessAudit, INTEGRITY_TOPIC } from './audit/access-audit.js';
 import { AuditController } from './audit/audit.controller.js';
 import type { OrganRegistryConfig } from './config.js';
+import { CustodyChain } from './custody/custody-chain.js';
+import { CustodyController } from './custody/custody.controller.js';
+import { CustodyRepository } from './custody/custody.repository.js';
+import { CustodyUseCase } from './custody/use-cases/custody.use-case.js';
 import { DonationController } from './donation/donation.controller.js';
 import { ISCHEMIA_WORKERS, IschemiaWorker } from './donation/ischemia/ischemia.worker.js';
 import { DONATION_TOPIC, DonationRepository } from './donation/donation.repository.js';
@@ -57,7 +61,14 @@ export class OrganRegistryModule {
           workers: opts.workers,
         }),
       ],
-      controllers: [WaitlistController, DonationController, MatchingController, AllocationController, AuditController],
+      controllers: [
+        WaitlistController,
+        DonationController,
+        MatchingController,
+        AllocationController,
+        CustodyController,
+        AuditController,
+      ],
       providers: [
         { provide: CLOCK, useValue: opts.clock ?? systemClock },
         { provide: ORGAN_REGISTRY_CONFIG, useValue: config },
@@ -109,6 +120,9 @@ export class OrganRegistryModule {
         OfferExpiryWorker,
         { provide: ISCHEMIA_WORKERS, useValue: opts.workers !== false },
         IschemiaWorker,
+        CustodyChain,
+        CustodyRepository,
+        CustodyUseCase,
       ],
     };
   }

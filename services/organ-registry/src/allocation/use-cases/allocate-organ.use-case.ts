@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ForbiddenError, NotFoundError, UnprocessableError, type EventContext } from '@uhr/platform';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, type EventContext } from '@uhr/platform';
 import type { OrganRegistryConfig } from '../../config.js';
 import { MatchRunRepository } from '../../matching/match-run.repository.js';
 import { refusalsAsHttp } from '../../shared/refusals.js';
 import { ORGAN_REGISTRY_CONFIG } from '../../shared/tokens.js';
+import { CustodyUseCase } from '../../custody/use-cases/custody.use-case.js';
 import { CandidateRepository } from '../../waitlist/candidate.repository.js';
 import { AllocationRepository } from '../allocation.repository.js';
 import {
@@ -41,6 +42,7 @@ export class AllocateOrganUseCase {
     private readonly allocations: AllocationRepository,
     private readonly runs: MatchRunRepository,
     private readonly candidates: CandidateRepository,
+    private readonly custody: CustodyUseCase,
     @Inject(ORGAN_REGISTRY_CONFIG) config: OrganRegistryConfig,
   ) {
     this.rules = {
@@ -98,6 +100,10 @@ export class AllocateOrganUseCase {
   }
 
   async transplant(runId: string, candidateId: string, ctx: EventContext) {
+    const state = await this.allocations.state(runId);
+    // A laterality or ABO discrepancy at check-in holds the organ until two clinicians reconcile it.
+    if (state.started && (await this.custody.isBlocked(state.organId)))
+      throw new ConflictError('CustodyBlocked', `organ ${state.organId} is blocked by a check-in discrepancy`);
     try {
       return await this.allocations.execute(
         runId,
