@@ -148,6 +148,17 @@ export const events = {
       distinctRecords: 51,
       windowSeconds: 600,
     }),
+  custodyGap: () =>
+    new EnvelopeBuilder('organ-registry.CustodyGapDetected', {
+      organId: 'OR-ABCDEFGH23',
+      missing: [{ field: 'toId', identity: '0x' + '00'.repeat(16) + '11'.repeat(16) }],
+    }),
+  custodyDiscrepancy: () =>
+    new EnvelopeBuilder('organ-registry.CustodyDiscrepancyDetected', {
+      organId: 'OR-ABCDEFGH23',
+      stage: 'checked-in',
+      observed: { laterality: 'right', abo: 'A2' },
+    }),
   ischemia: (notify: string[]) =>
     new EnvelopeBuilder('organ-registry.IschemiaAlertRaised', {
       organId: 'OR-ABCDEFGH23',

@@ -232,6 +232,26 @@ const entries: { [T in EventType]: CatalogueEntry<T> } = {
       body: `Organ ${p.organId} (${p.organType}) ${p.stage === 'reached' ? 'reached' : 'nears'} its cold-ischemia limit at ${when(p.limitAt)}.`,
     }),
   },
+  'organ-registry.CustodyGapDetected': {
+    type: 'organ-registry.CustodyGapDetected',
+    topic: TOPICS.organIntegrity,
+    safety: true,
+    recipients: (_, ctx) => auditorsOf(ctx),
+    message: (p) => ({
+      title: 'Custody gap',
+      body: `A hand-off of organ ${p.organId} came without the signature of ${p.missing.map((m) => m.field).join(' and ')}.`,
+    }),
+  },
+  'organ-registry.CustodyDiscrepancyDetected': {
+    type: 'organ-registry.CustodyDiscrepancyDetected',
+    topic: TOPICS.organIntegrity,
+    safety: true,
+    recipients: (_, ctx) => auditorsOf(ctx),
+    message: (p) => ({
+      title: 'Organ blocked at check-in',
+      body: `Organ ${p.organId}: the label (${p.observed ? `${p.observed.laterality}, ${p.observed.abo}` : 'unread'}) does not match the registry; blocked until two clinicians reconcile it.`,
+    }),
+  },
 };
 
 export const CATALOGUE: ReadonlyMap<string, CatalogueEntry> = new Map(

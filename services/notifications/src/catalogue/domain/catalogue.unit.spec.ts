@@ -51,6 +51,8 @@ describe('catalogue: who hears of what', () => {
     ['bypass with a code → nobody', events.organBypass(false), 'no-recipient'],
     ['off-list transplant → every auditor', events.offListTransplant(clinic), auditors.map((a) => `${a}:auditor`)],
     ['bulk look-up → every auditor', events.bulkLookup(clinic), auditors.map((a) => `${a}:auditor`)],
+    ['custody gap → every auditor', events.custodyGap(), auditors.map((a) => `${a}:auditor`)],
+    ['check-in discrepancy → every auditor', events.custodyDiscrepancy(), auditors.map((a) => `${a}:auditor`)],
     [
       'ischemia clock → the organ bank and centre',
       events.ischemia([hospital, clinic]),
@@ -123,6 +125,8 @@ describe('catalogue: who hears of what', () => {
       // organ-registry: offers are time-critical, its alerts are integrity alerts
       'organ-registry.BulkLookupDetected',
       'organ-registry.CandidateBypassed',
+      'organ-registry.CustodyDiscrepancyDetected',
+      'organ-registry.CustodyGapDetected',
       'organ-registry.IschemiaAlertRaised',
       'organ-registry.OffListTransplantRefused',
       'organ-registry.OfferMade',

@@ -102,6 +102,15 @@ export const payloadSchemas = {
     limitAt: instant,
     notify: z.array(subject).max(20),
   }),
+  'organ-registry.CustodyGapDetected': z.object({
+    organId: id,
+    missing: z.array(z.object({ field: z.string().max(40), identity: id })).max(4),
+  }),
+  'organ-registry.CustodyDiscrepancyDetected': z.object({
+    organId: id,
+    stage: z.string().max(40),
+    observed: z.object({ laterality: z.string().max(20), abo: z.string().max(10) }).nullable(),
+  }),
 } as const;
 
 export type EventType = keyof typeof payloadSchemas;
