@@ -9,7 +9,7 @@ import { loadStackEnv, waitFor } from '@uhr/platform/testing';
 import { id, JsonRpcProvider, Wallet } from 'ethers';
 import { aDonor, aKidney, aKidneyCandidate, zeroMismatch } from './builders.js';
 import { startRegistry, type Registry, type Reply } from './harness.js';
-import { enrolParty, type CustodyParty } from './parties.js';
+import { enrolParty, type CustodyParty } from '../demo/parties.js';
 
 type Api = (method: string, path: string, body?: unknown) => Promise<Reply>;
 const HOUR = 3_600_000;

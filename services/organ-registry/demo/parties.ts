@@ -10,11 +10,25 @@ export interface CustodyParty {
   wallet: Wallet;
 }
 
+let login: Promise<string> | undefined;
+
+/**
+ * The registrar's login, taken once for all parties (single flight). Keycloak's brute-force protection may hold
+ * the account for a while after someone's failed logins: then wait and try again, for up to a minute.
+ */
+function registrarToken(): Promise<string> {
+  login ??= waitFor('a registrar login', () => tokenFor('registrar-1').catch(() => undefined), {
+    timeoutMs: 60_000,
+    intervalMs: 2_000,
+  });
+  return login;
+}
+
 async function registrar(method: string, path: string, body?: unknown) {
   const env = loadStackEnv();
   const res = await fetch(`${env.UHR_REGISTRAR_URL ?? 'http://127.0.0.1:3001'}${path}`, {
     method,
-    headers: { authorization: `Bearer ${await tokenFor('registrar-1')}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${await registrarToken()}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as { id: string; chain?: { status: string } } };
