@@ -104,28 +104,30 @@ export class AllocateOrganUseCase {
     // A laterality or ABO discrepancy at check-in holds the organ until two clinicians reconcile it.
     if (state.started && (await this.custody.isBlocked(state.organId)))
       throw new ConflictError('CustodyBlocked', `organ ${state.organId} is blocked by a check-in discrepancy`);
-    try {
-      return await this.allocations.execute(
-        runId,
-        (s) => {
-          const listed = s.order.find((e) => e.candidateId === candidateId);
-          if (listed && listed.centre !== ctx.actor && s.acceptedBy === candidateId)
-            throw new AllocationRefusal('OffListTransplant', `${candidateId} is not a candidate of this centre`);
-          return decide({ type: 'RecordTransplant', candidateId }, s, ctx.occurredAt.getTime(), this.rules);
-        },
-        ctx,
-      );
-    } catch (err) {
-      if (!(err instanceof AllocationRefusal) || err.code !== 'OffListTransplant') throw err;
-      const payload = { runId, candidateId, centre: ctx.actor, reason: err.message };
-      await this.allocations.alert(
-        `off-list-${runId}-${randomUUID()}`,
-        'organ-registry.OffListTransplantRefused',
-        payload,
-        ctx,
-      );
-      throw new UnprocessableError('OFF_LIST_TRANSPLANT', err.message, { runId, candidateId });
-    }
+    return refusalsAsHttp(async () => {
+      try {
+        return await this.allocations.execute(
+          runId,
+          (s) => {
+            const listed = s.order.find((e) => e.candidateId === candidateId);
+            if (listed && listed.centre !== ctx.actor && s.acceptedBy === candidateId)
+              throw new AllocationRefusal('OffListTransplant', `${candidateId} is not a candidate of this centre`);
+            return decide({ type: 'RecordTransplant', candidateId }, s, ctx.occurredAt.getTime(), this.rules);
+          },
+          ctx,
+        );
+      } catch (err) {
+        if (!(err instanceof AllocationRefusal) || err.code !== 'OffListTransplant') throw err;
+        const payload = { runId, candidateId, centre: ctx.actor, reason: err.message };
+        await this.allocations.alert(
+          `off-list-${runId}-${randomUUID()}`,
+          'organ-registry.OffListTransplantRefused',
+          payload,
+          ctx,
+        );
+        throw new UnprocessableError('OFF_LIST_TRANSPLANT', err.message, { runId, candidateId });
+      }
+    });
   }
 
   private assertOfferedTo(s: AllocationState, candidateId: string, centre: string) {
