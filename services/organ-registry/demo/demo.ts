@@ -3,29 +3,23 @@
 // declined, one accepted, the custody chain co-signed hand-off by hand-off on OrganCustody, and the transplant.
 // Prints each step. Needs the stack up (scripts/stack.sh up) with organ-registry built and OrganCustody deployed
 // (services/organ-registry/scripts/deploy-custody.mjs on a chain deployed before it existed).
-import { loadStackEnv, tokenFor, waitFor } from '@uhr/platform/testing';
+import { loadStackEnv, waitFor } from '@uhr/platform/testing';
 import type { Wallet } from 'ethers';
+import { apiAs } from './http.js';
 import { enrolParty, type CustodyParty } from './parties.js';
 
 const env = loadStackEnv();
 const BASE = process.env.UHR_ORGAN_REGISTRY_DEMO_URL ?? env.UHR_ORGAN_REGISTRY_URL ?? 'http://127.0.0.1:3006';
 const say = (s: string) => console.log(`demo: ${s}`);
 
+/** As `username`, throwing on any refusal: the demo's steps must all succeed. */
 async function as(username: string) {
-  const token = await tokenFor(username);
+  const api = await apiAs(() => BASE, username);
   return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${BASE}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    const parsed = (text ? JSON.parse(text) : null) as Record<string, unknown> & { [k: string]: any };
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return parsed;
+    const res = await api(method, path, body);
+    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+
+    return res.body as any;
   };
 }
 

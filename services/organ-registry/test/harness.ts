@@ -3,8 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { createServiceApp, StreamAnchorer } from '@uhr/platform';
-import { dropTestDatabase, tokenFor } from '@uhr/platform/testing';
+import { dropTestDatabase } from '@uhr/platform/testing';
 import { DataSource } from 'typeorm';
+import { apiAs, type Api } from '../demo/http.js';
 import { organRegistryConfig } from '../src/config.js';
 import { ORGAN_REGISTRY_APP_OPTIONS, OrganRegistryModule } from '../src/organ-registry.module.js';
 import type { Clock } from '../src/shared/clock.js';
@@ -21,11 +22,7 @@ export class TestClock implements Clock {
   }
 }
 
-export interface Reply {
-  status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
+export type { Reply } from '../demo/http.js';
 
 export interface Registry {
   url: string;
@@ -33,7 +30,7 @@ export interface Registry {
   db: DataSource;
   anchorer: StreamAnchorer;
   clock: TestClock;
-  as(username: string): Promise<(method: string, path: string, body?: unknown) => Promise<Reply>>;
+  as(username: string): Promise<Api>;
   /** Stops the app (as a crash or a rolling update would) and starts it again on the same database and clock. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -66,21 +63,7 @@ export async function startRegistry(env: NodeJS.ProcessEnv = {}): Promise<Regist
     clock,
     db: first.app.get(DataSource),
     anchorer: first.app.get<StreamAnchorer>(FACT_ANCHORER),
-    async as(username) {
-      const token = await tokenFor(username);
-      return async (method, path, body) => {
-        const res = await fetch(`${registry.url}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await res.text();
-        return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
-      };
-    },
+    as: (username) => apiAs(() => registry.url, username),
     async restart() {
       await registry.app.close();
       const next = await boot();

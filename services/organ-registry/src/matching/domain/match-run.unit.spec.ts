@@ -1,5 +1,6 @@
 import type { MatchCandidate, MatchOrgan } from './match-run.js';
 import { runMatch } from './match-run.js';
+import { MELD_22_LABS, MELD_28_LABS, MELD_40_LABS } from '../../../test/meld-fixtures.js';
 import { POLICY_2026_1 } from './policy.js';
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
@@ -145,26 +146,7 @@ describe('kidney match run', () => {
   });
 });
 
-const labs = { female: false, sodium: 137, inr: 1, creatinine: 1, albumin: 3.5, dialysedTwiceInPastWeek: false };
-const MELD_22 = {
-  female: true,
-  bilirubin: 2,
-  sodium: 130,
-  inr: 1.5,
-  creatinine: 1.2,
-  albumin: 3,
-  dialysedTwiceInPastWeek: false,
-};
-const MELD_28 = { ...labs, bilirubin: 0.5, inr: 0.9, creatinine: 4.5, sodium: 120, albumin: 1 };
-const MELD_40 = {
-  female: true,
-  bilirubin: 30,
-  sodium: 125,
-  inr: 3.5,
-  creatinine: 3,
-  albumin: 1.5,
-  dialysedTwiceInPastWeek: false,
-};
+const [MELD_22, MELD_28, MELD_40] = [MELD_22_LABS, MELD_28_LABS, MELD_40_LABS];
 
 describe('liver match run: acuity circles by MELD band and distance', () => {
   const liver: MatchOrgan = { id: 'liver-1', type: 'liver', abo: 'O', hla: TYPING, location: HOSPITAL };

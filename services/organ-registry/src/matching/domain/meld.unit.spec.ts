@@ -1,28 +1,13 @@
-import { boundedLabs, meld3, meld3Raw, meldLabProblems, type MeldLabs } from './meld.js';
+import { MELD_22_LABS, NORMAL_LABS } from '../../../test/meld-fixtures.js';
+import { boundedLabs, meld3, meld3Raw, meldLabProblems } from './meld.js';
 
-const normal: MeldLabs = {
-  female: false,
-  bilirubin: 1,
-  sodium: 137,
-  inr: 1,
-  creatinine: 1,
-  albumin: 3.5,
-  dialysedTwiceInPastWeek: false,
-};
+const normal = NORMAL_LABS;
 
 describe('MELD 3.0', () => {
   it('worked example: female, bili 2.0, Na 130, INR 1.5, Cr 1.2, albumin 3.0 → 21.54 → 22', () => {
     // 1.33 + 4.56·ln2 (3.160751) + 0.82·7 (5.74) − 0.24·7·ln2 (1.164487) + 9.09·ln1.5 (3.685677)
     // + 11.14·ln1.2 (2.031067) + 1.85·0.5 (0.925) − 1.83·0.5·ln1.2 (0.166825) + 6 = 21.541183
-    const labs = {
-      female: true,
-      bilirubin: 2,
-      sodium: 130,
-      inr: 1.5,
-      creatinine: 1.2,
-      albumin: 3,
-      dialysedTwiceInPastWeek: false,
-    };
+    const labs = MELD_22_LABS;
     expect(meld3Raw(labs)).toBeCloseTo(21.541183, 5);
     expect(meld3(labs)).toBe(22);
   });

@@ -1,6 +1,7 @@
 import { canonicalJson } from './canonical.js';
 import type { MatchCandidate, MatchOrgan } from './match-run.js';
 import { runMatch } from './match-run.js';
+import { MELD_22_LABS } from '../../../test/meld-fixtures.js';
 import { POLICY_2026_1 } from './policy.js';
 import { candidateJson, ineligibleJson, rankedJson } from './run-encoding.js';
 
@@ -24,15 +25,7 @@ const full: MatchCandidate = {
   epts: 12,
   liverStatus: '1B',
   heartStatus: 2,
-  meldLabs: {
-    female: true,
-    bilirubin: 2,
-    sodium: 130,
-    inr: 1.5,
-    creatinine: 1.2,
-    albumin: 3,
-    dialysedTwiceInPastWeek: false,
-  },
+  meldLabs: MELD_22_LABS,
 };
 
 describe('the run encoders write exactly canonical JSON', () => {
