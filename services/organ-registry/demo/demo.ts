@@ -2,7 +2,7 @@
 // registered with its consent, matched by the published policy, the run replayed with equal hashes, an offer
 // declined, one accepted, the custody chain co-signed hand-off by hand-off on OrganCustody, and the transplant.
 // Prints each step. Needs the stack up (scripts/stack.sh up) with organ-registry built and OrganCustody deployed
-// (services/organ-registry/scripts/deploy-custody.mjs on a chain deployed before it existed).
+// (`npm run deploy:custody -w @uhr/organ-registry` on a chain deployed before it existed).
 import { loadStackEnv, waitFor } from '@uhr/platform/testing';
 import type { Wallet } from 'ethers';
 import { apiAs } from './http.js';

@@ -2,6 +2,8 @@
 // deployed to the running chain (scripts/deploy-custody.mjs), each hand-off co-signed and written on-chain; a
 // missing signature is a CUSTODY_GAP, a wrong key refused, a laterality mismatch at check-in blocks the organ
 // (and its transplant) until two clinicians reconcile it.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ORGAN_CUSTODY_TYPES, organCustodyAt, organCustodyDomain } from '@uhr/contracts';
 import { chainIdOf, readDeployment } from '@uhr/platform';
@@ -10,11 +12,14 @@ import { id, JsonRpcProvider, Wallet } from 'ethers';
 import { aDonor, aKidney, aKidneyCandidate, zeroMismatch } from './builders.js';
 import { startRegistry, type Registry, type Reply } from './harness.js';
 import { enrolParty, type CustodyParty } from '../demo/parties.js';
+import { ensureOrganCustody } from '../scripts/custody-deployment.js';
 
 type Api = (method: string, path: string, body?: unknown) => Promise<Reply>;
 const HOUR = 3_600_000;
 const env = loadStackEnv();
-const deployment = readDeployment(env.UHR_DEPLOYMENTS_FILE!);
+// A stack deployed before OrganCustody existed gets a private one for this run (the shared file is left alone).
+const deploymentsFile = join(tmpdir(), `uhr-organ-custody-${process.pid}.json`);
+let deployment: ReturnType<typeof readDeployment>;
 let r: Registry;
 let bank: Api;
 let hospital: Api;
@@ -71,7 +76,9 @@ const allConfirmed = () =>
   );
 
 beforeAll(async () => {
-  r = await startRegistry();
+  await ensureOrganCustody({ rpcUrl: env.UHR_CHAIN_RPC_URL!, from: env.UHR_DEPLOYMENTS_FILE!, to: deploymentsFile });
+  deployment = readDeployment(deploymentsFile);
+  r = await startRegistry({ UHR_DEPLOYMENTS_FILE: deploymentsFile });
   const [b, h, a] = await Promise.all(['organbank-1', 'provider-hospital', 'auditor-1'].map((u) => r.as(u)));
   [bank, hospital, auditor] = [b!, h!, a!];
   // One after another: the registrar's login is taken once and cached.
