@@ -373,7 +373,11 @@ cmd_down() {
   done
 }
 
+# stop/start/restart name components explicitly: an unknown name is refused before anything is touched.
+known_components() { local c; for c in "$@"; do [[ " ${SERVERS[*]} ${SERVICES[*]} " == *" $c "* ]] || die "unknown component '$c' (one of: ${SERVERS[*]} ${SERVICES[*]})"; done; }
+
 cmd=${1:-help}; shift || true
+case $cmd in stop|start|restart) known_components "$@" ;; esac
 case $cmd in
   up) cmd_up "$@" ;;
   down) cmd_down ;;

@@ -39,3 +39,4 @@ export {
   type StreamAnchorStatus,
 } from './anchoring/stream-anchorer.js';
 export { streamAnchorerMigrations } from './anchoring/stream-anchorer.migrations.js';
+export { ApiErrors, ErrorBody } from './http/api-errors.js';

@@ -6,16 +6,24 @@
 //    BENCH_BATCH_CONCURRENCY in flight; counted the same way.
 // 3. read — gatekeeper reads back to back and open loop at BENCH_READ_RATE/s, with the server's stages.
 // Printed beside each figure: the machine's load, the records service's CPU per record, gas per record.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { parseServerTiming, readDeployment, TypedDataSigner } from '@uhr/platform';
+import { chainIdOf, parseServerTiming, readDeployment, TypedDataSigner } from '@uhr/platform';
 import { loadStackEnv, repoRoot, tokenFor } from '@uhr/platform/testing';
 import { relationshipsDomain, RELATIONSHIPS_TYPES } from '@uhr/contracts';
 import { JsonRpcProvider } from 'ethers';
 import pg from 'pg';
 import { signRecoverable } from 'tiny-secp256k1';
+import {
+  CONTENT_SALT_BYTES,
+  contentCommitmentOf,
+  fhirBodyOf,
+  pointerHashOf,
+  sealedContentOf,
+} from '../src/records/domain/on-chain.js';
 import {
   answerRecord,
   addRecord,
@@ -31,6 +39,7 @@ const env = loadStackEnv();
 const REGISTRAR = env.UHR_REGISTRAR_URL ?? 'http://127.0.0.1:3001';
 const CONSENT = env.UHR_CONSENT_URL ?? 'http://127.0.0.1:3002';
 const RECORDS = env.UHR_RECORDS_URL ?? 'http://127.0.0.1:3003';
+const NOTIFICATIONS = env.UHR_NOTIFICATIONS_URL ?? 'http://127.0.0.1:3004';
 const deployment = readDeployment(env.UHR_DEPLOYMENTS_FILE ?? '.uhr/deployments.json');
 const gatekeeper = { chainId: deployment.chainId, verifyingContract: deployment.contracts.Relationships! };
 const knob = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -171,40 +180,65 @@ async function gasPerRecord(ids: string[], db: pg.Client, chain: JsonRpcProvider
   return leaves === 0 ? NaN : Number(gas) / leaves;
 }
 
-/** Phase 1: each provider keeps CONCURRENCY uploads in flight; each upload is signed and anchored at once. */
+/**
+ * Phase 1: each provider keeps CONCURRENCY uploads in flight, each ONE request: the record id and salt chosen
+ * here, the AddRecord signed before sending (ADR 0012), the record stored already queued for its Merkle batch.
+ */
 async function singles(providers: Party[], patients: Party[]): Promise<Measured> {
   const m: Measured = { ids: [], refused: 0, cpu0: recordsCpuSeconds(), t0: Date.now() };
-  const bodies = patients.flatMap((pt) =>
-    Array.from({ length: 8 }, (_, i) => ({ pt, text: (prov: Party) => bodyText(pt, prov, i) })),
-  );
-  const texts = new Map<string, string>();
+  const bodies = patients.flatMap((pt) => Array.from({ length: 8 }, (_, i) => signableBody(pt, i)));
   const until = Date.now() + SECONDS * 1000;
   const worker = async (prov: Party, w: number) => {
     for (let i = w; Date.now() < until; i += CONCURRENCY) {
-      const b = bodies[i % bodies.length]!;
-      const key = `${prov.identityId}:${i % bodies.length}`;
-      if (!texts.has(key)) texts.set(key, b.text(prov));
-      const up = await post('/records', prov.token, texts.get(key)!);
-      if (up.status !== 201) {
-        m.refused++;
-        continue;
-      }
-      const { record, toSign } = JSON.parse(up.body);
-      const signed = await post(
-        `/records/${record.id}/anchor`,
-        prov.token,
-        JSON.stringify({
-          nonce: toSign.message.nonce,
-          deadline: toSign.message.deadline,
-          signature: signAddRecord(prov, toSign.message),
-        }),
-      );
-      if (signed.status === 202) m.ids.push(record.id);
+      const { recordId, text } = bodies[i % bodies.length]!.signedBy(prov, i);
+      const up = await post('/records', prov.token, text);
+      if (up.status === 202) m.ids.push(recordId);
       else m.refused++;
     }
   };
   await Promise.all(providers.flatMap((prov) => Array.from({ length: CONCURRENCY }, (_, w) => worker(prov, w))));
   return m;
+}
+
+/** A 4 KiB Observation hashed once (RFC 8785 bytes); each upload of it gets its own id, salt and signature. */
+function signableBody(patient: Party, i: number) {
+  const fhir = fhir4k(patient.identityId, i);
+  const body = fhirBodyOf(fhir);
+  const fhirText = JSON.stringify(fhir);
+  const pointer = {
+    scheme: 2,
+    blobKey: '',
+    category: 'laboratory',
+    kind: 'fhir',
+    resourceType: 'Observation',
+  } as const;
+  const pointerHash = pointerHashOf({ ...pointer, contentType: 'application/fhir+json' });
+  return {
+    signedBy(prov: Party, n: number) {
+      const recordId = randomUUID();
+      const salt = randomBytes(CONTENT_SALT_BYTES);
+      const message = {
+        providerId: chainIdOf(prov.identityId),
+        patientId: chainIdOf(patient.identityId),
+        recordId: chainIdOf(recordId),
+        contentHash: contentCommitmentOf(sealedContentOf(salt, body)),
+        pointerHash,
+        nonce: BigInt('0x' + randomBytes(16).toString('hex')).toString(),
+        deadline: String(Math.floor(Date.now() / 1000) + 3600),
+      };
+      const anchor = { nonce: message.nonce, deadline: message.deadline, signature: signAddRecord(prov, message) };
+      const head = JSON.stringify({
+        patientId: patient.identityId,
+        providerId: prov.identityId,
+        category: 'laboratory',
+        title: `Glucose ${n}`,
+        recordId,
+        salt: '0x' + salt.toString('hex'),
+        anchor,
+      });
+      return { recordId, text: `${head.slice(0, -1)},"fhir":${fhirText}}` };
+    },
+  };
 }
 
 function bodyText(patient: Party, provider: Party, i: number) {
@@ -253,7 +287,7 @@ async function bulk(providers: Party[], patients: Party[]): Promise<Measured> {
 
 /** Phase 3: signed reads of one accepted record, back to back and open loop. */
 async function reads(patient: Party, hospital: Party, pharmacy: Party) {
-  const record = await addRecord(RECORDS, hospital, patient, fhir4k(patient.identityId, 0));
+  const record = await addRecord(RECORDS, gatekeeper, hospital, patient, fhir4k(patient.identityId, 0));
   await answerRecord(RECORDS, patient, record.id);
   const grant = await issueGrant(CONSENT, patient, pharmacy, { recordIds: [record.id], purpose: 'dispensing' });
   const readers = [
@@ -307,14 +341,25 @@ async function reads(patient: Party, hospital: Party, pharmacy: Party) {
   }
 }
 
-/** Lets the previous phase's side effects (events, notifications) drain before the next is measured. */
+/**
+ * Lets the previous phase's side effects drain before the next is measured: the records outbox published, and
+ * the notifications consumer idle (its counts unchanged for 3 s), so reads are not timed against a backlog.
+ */
 async function settle(db: pg.Client) {
   for (;;) {
     const { rows } = await db.query('select count(*)::int as n from uhr_outbox where published_at is null');
     if (rows[0].n === 0) break;
     await new Promise((r) => setTimeout(r, 500));
   }
-  await new Promise((r) => setTimeout(r, 5000));
+  const token = await tokenFor('auditor-1');
+  const counts = async () => JSON.stringify((await call(NOTIFICATIONS, token, 'GET', '/stats')).body?.consumer);
+  let last = await counts();
+  for (let quiet = 0; quiet < 3;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = await counts();
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+  }
 }
 
 async function main() {
@@ -347,9 +392,11 @@ async function main() {
   if (PHASES.has('bulk')) {
     const m = await bulk(providers, [alice, bob]);
     await report(`bulk (batches of ${BATCH}, ${BATCH_CONCURRENCY} in flight)`, m, db, chain);
-    await settle(db);
   }
-  if (PHASES.has('read')) await reads(alice, hospital, pharmacy);
+  if (PHASES.has('read')) {
+    await settle(db);
+    await reads(alice, hospital, pharmacy);
+  }
   await db.end();
   chain.destroy();
 }

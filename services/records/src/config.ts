@@ -17,6 +17,8 @@ export function recordsConfig(env: NodeJS.ProcessEnv = process.env) {
       readRequestMaxTtlSeconds: z.coerce.number().int().min(5).max(3600),
       batchIntervalMs: z.coerce.number().int().min(10).max(60_000),
       batchMaxLeaves: z.coerce.number().int().min(1).max(65_536),
+      orphanSweepMs: z.coerce.number().int().min(1000),
+      orphanMinAgeMs: z.coerce.number().int().min(0),
     },
     extraEnv: {
       s3Endpoint: 'UHR_S3_ENDPOINT',
@@ -29,6 +31,8 @@ export function recordsConfig(env: NodeJS.ProcessEnv = process.env) {
       readRequestMaxTtlSeconds: 'UHR_READ_REQUEST_MAX_TTL_S',
       batchIntervalMs: 'UHR_RECORDS_BATCH_INTERVAL_MS',
       batchMaxLeaves: 'UHR_RECORDS_BATCH_MAX_LEAVES',
+      orphanSweepMs: 'UHR_RECORDS_ORPHAN_SWEEP_MS',
+      orphanMinAgeMs: 'UHR_RECORDS_ORPHAN_MIN_AGE_MS',
     },
     defaults: {
       port: env.UHR_RECORDS_PORT ?? '3003',
@@ -40,6 +44,10 @@ export function recordsConfig(env: NodeJS.ProcessEnv = process.env) {
       readRequestMaxTtlSeconds: '300',
       batchIntervalMs: '250',
       batchMaxLeaves: '4096',
+      // A pack no committed record references (its upload's commit failed after a lost connection) is removed
+      // once it is older than any upload still in flight could be.
+      orphanSweepMs: '600000',
+      orphanMinAgeMs: '900000',
     },
     // Only with UHR_STACK=local; a deployment injects each from its secret store or the boot fails.
     localSecrets: {

@@ -12,7 +12,10 @@ import { Contracts } from './chain/contracts.js';
 import type { RecordsConfig } from './config.js';
 import { auditMigrations } from './gatekeeper/audit/audit.migrations.js';
 import { ACCESS_TOPIC, AuditRepository } from './gatekeeper/audit/audit.repository.js';
-import { BlobReader, RECORDS_KEY_RING } from './gatekeeper/blob-reader.js';
+import { BlobReader } from './gatekeeper/blob-reader.js';
+import { RECORDS_KEY_RING, RecordTitles } from './records/record-titles.js';
+import { OrphanPackSweeper } from './records/orphans/orphan-pack-sweeper.js';
+import { EraseRecordUseCase } from './records/use-cases/erase-record/erase-record.use-case.js';
 import { AuditAnchorer } from './gatekeeper/chain/audit-anchorer.js';
 import { GrantUseAdapter } from './gatekeeper/chain/grant-use.adapter.js';
 import { GatekeeperController } from './gatekeeper/gatekeeper.controller.js';
@@ -24,6 +27,7 @@ import { RecordBatcher } from './records/batches/record-batcher.js';
 import { recordMigrations } from './records/record.migrations.js';
 import { RECORD_TOPIC, RecordRepository } from './records/record.repository.js';
 import { RecordsController } from './records/records.controller.js';
+import { SigningController } from './signing/signing.controller.js';
 import { RespondToRecordUseCase } from './records/use-cases/respond-to-record/respond-to-record.use-case.js';
 import { SignRecordAnchorUseCase } from './records/use-cases/sign-record-anchor/sign-record-anchor.use-case.js';
 import { UploadRecordUseCase } from './records/use-cases/upload-record/upload-record.use-case.js';
@@ -46,7 +50,7 @@ export class RecordsModule {
           workers: opts.workers,
         }),
       ],
-      controllers: [RecordsController, GatekeeperController],
+      controllers: [RecordsController, GatekeeperController, SigningController],
       providers: [
         { provide: RECORDS_KEY_RING, useFactory: () => KeyRing.fromConfig(config.kekRing, config.kekActive) },
         {
@@ -68,6 +72,9 @@ export class RecordsModule {
         Contracts,
         IdentityDirectory,
         RecordRepository,
+        RecordTitles,
+        OrphanPackSweeper,
+        EraseRecordUseCase,
         RecordBatchRepository,
         RecordBatcher,
         UploadRecordUseCase,

@@ -3,9 +3,13 @@
 // batch root is missing or altered; a restart in the middle of batching losing and doubling nothing.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { relationshipsAt } from '@uhr/contracts';
-import { readDeployment } from '@uhr/platform';
+import { EncryptedBlobStore, readDeployment } from '@uhr/platform';
+import { randomUUID } from 'node:crypto';
 import type { Contract } from 'ethers';
-import { call, signedRead, signTyped, until, type Party } from '../src/demo/client.js';
+import { Kafka } from 'kafkajs';
+import pg from 'pg';
+import { call, presignedUpload, signedRead, signTyped, until, type Party } from '../src/demo/client.js';
+import { OrphanPackSweeper } from '../src/records/orphans/orphan-pack-sweeper.js';
 import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';
 
 let s: Stack;
@@ -43,6 +47,15 @@ async function uploadAndSign(author: Party, patient: Party, n: number): Promise<
   return record.id as string;
 }
 
+/** One request (ADR 0012): the AddRecord signed before uploading; resolves with the id once stored (202). */
+async function signedUpload(author: Party, patient: Party, n: number): Promise<string> {
+  const body = await presignedUpload(s.gatekeeperDomain, author, patient, observation(patient, n));
+  const up = await rec(author.token, 'POST', '/records', body);
+  expect([up.status, up.body.record?.status, up.body.error]).toEqual([202, 'anchoring', undefined]);
+  expect(up.body.toSign).toBeUndefined();
+  return body.recordId;
+}
+
 /** Runs `count` jobs with at most `inFlight` at once. */
 async function inParallel<T>(count: number, inFlight: number, job: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(count);
@@ -75,7 +88,7 @@ async function provenOnChain(author: Party, recordId: string): Promise<boolean> 
 
 beforeAll(async () => {
   s = await startStack();
-  p = await enrolParties(s.env);
+  p = await enrolParties(s.env, s.recordsDb);
   const d = readDeployment(s.env.UHR_DEPLOYMENTS_FILE!);
   relationships = relationshipsAt(d.contracts.Relationships, s.provider);
 });
@@ -86,7 +99,7 @@ afterAll(async () => {
 
 describe('uploads anchored in Merkle batches', () => {
   it('anchors 200 uploads by one provider with 32 in flight: none refused, each provable on-chain', async () => {
-    const ids = await inParallel(200, 32, (i) => uploadAndSign(p.hospital, p.alice, i));
+    const ids = await inParallel(200, 32, (i) => signedUpload(p.hospital, p.alice, i));
     await allIn(ids, 'pending');
     expect(await statusesOf(ids)).toEqual({ pending: 200 });
     const batches: Array<{ n: string }> = await s.recordsDb.query(
@@ -181,6 +194,272 @@ describe('uploads anchored in Merkle batches', () => {
   });
 });
 
+describe('uploads signed before sending (one request each)', () => {
+  const read = (reader: Party, recordId: string) =>
+    signedRead(reader.wallet, s.gatekeeperDomain, recordId, 'self-care').then((signed) =>
+      rec(reader.token, 'POST', `/records/${recordId}/read`, signed),
+    );
+
+  it('tells an integrator what to sign (GET /signing, public) and documents every answer in its OpenAPI', async () => {
+    const signing = await call(s.recordsUrl, null, 'GET', '/signing');
+    expect(signing.status).toBe(200);
+    expect(signing.body.domains.relationships).toEqual({
+      name: 'UHR Relationships',
+      version: '1',
+      chainId: s.gatekeeperDomain.chainId,
+      verifyingContract: s.gatekeeperDomain.verifyingContract,
+    });
+    expect(Object.keys(signing.body.types)).toEqual(['AddRecord', 'AddRecords', 'RespondToRecords', 'ReadRecord']);
+    // A client that knows only this document signs an upload the service accepts.
+    const body = await presignedUpload(
+      signing.body.domains.relationships,
+      p.hospital,
+      p.alice,
+      observation(p.alice, 49),
+    );
+    expect((await rec(p.hospital.token, 'POST', '/records', body)).status).toBe(202);
+    const doc = await call(s.recordsUrl, null, 'GET', '/docs-json');
+    const upload = doc.body.paths['/records'].post;
+    expect(Object.keys(upload.responses).sort()).toEqual([
+      '200',
+      '201',
+      '202',
+      '400',
+      '401',
+      '403',
+      '409',
+      '422',
+      '503',
+    ]);
+    expect(upload.description).toMatch(/RFC 8785/);
+  });
+
+  it('serves the resource exactly as sent once anchored: the plaintext matches its anchored commitment', async () => {
+    const id = await signedUpload(p.hospital, p.alice, 42);
+    await allIn([id], 'pending');
+    const res = await read(p.alice, id);
+    expect(res.status).toBe(200);
+    expect(res.body.resource).toEqual(observation(p.alice, 42));
+    expect(await provenOnChain(p.hospital, id)).toBe(true);
+  });
+
+  it('a retry with the same record id stores nothing twice; another content or author under it is refused', async () => {
+    const body = await presignedUpload(s.gatekeeperDomain, p.hospital, p.alice, observation(p.alice, 43));
+    const first = await rec(p.hospital.token, 'POST', '/records', body);
+    const again = await rec(p.hospital.token, 'POST', '/records', body);
+    expect([first.status, again.status]).toEqual([202, 200]);
+    expect(again.body.record.id).toBe(body.recordId);
+    const rows = await s.recordsDb.query('select count(*)::int as n from uhr_events where stream_id = $1', [
+      body.recordId,
+    ]);
+    expect(rows[0].n).toBe(2); // RecordUploaded + RecordAnchorRequested, once
+    // The same id with another content (unsigned: a signature would cover the id), or by another author.
+    const unsigned = (author: Party, n: number) => ({
+      patientId: p.alice.identityId,
+      providerId: author.identityId,
+      category: 'laboratory',
+      title: 'Reused id',
+      fhir: observation(p.alice, n),
+      recordId: body.recordId,
+    });
+    const clash = await rec(p.hospital.token, 'POST', '/records', unsigned(p.hospital, 44));
+    expect([clash.status, clash.body.error]).toEqual([409, 'RecordIdTaken']);
+    const taken = await rec(p.clinic.token, 'POST', '/records', unsigned(p.clinic, 43));
+    expect([taken.status, taken.body.error]).toEqual([409, 'RecordIdTaken']);
+  });
+
+  it('refuses a signature that does not cover the upload as sent, and a signed upload without its salt', async () => {
+    const body = await presignedUpload(s.gatekeeperDomain, p.hospital, p.alice, observation(p.alice, 45));
+    const relabelled = await rec(p.hospital.token, 'POST', '/records', { ...body, category: 'imaging' });
+    expect([relabelled.status, relabelled.body.error]).toEqual([403, 'InvalidSignature']);
+    const otherSalt = await rec(p.hospital.token, 'POST', '/records', { ...body, salt: '0x' + '22'.repeat(32) });
+    expect([otherSalt.status, otherSalt.body.error]).toEqual([403, 'InvalidSignature']);
+    const byClinic = await presignedUpload(s.gatekeeperDomain, p.clinic, p.alice, observation(p.alice, 45));
+    const relayed = await rec(p.hospital.token, 'POST', '/records', byClinic);
+    expect(relayed.status).toBe(403);
+    const { salt: _salt, ...unsalted } = body;
+    const noSalt = await rec(p.hospital.token, 'POST', '/records', unsalted);
+    expect(noSalt.status).toBe(400);
+    const badSalt = await rec(p.hospital.token, 'POST', '/records', { ...body, salt: '0x1234' });
+    expect([badSalt.status, Object.keys(badSalt.body.fields ?? {})]).toEqual([400, ['salt']]);
+    const stored = await s.recordsDb.query('select count(*)::int as n from records where id = $1', [body.recordId]);
+    expect(stored[0].n).toBe(0);
+  });
+
+  it("refuses a blob swapped for another record's (its own valid ciphertext) once decrypted, never serving it", async () => {
+    const [a, b] = await Promise.all([signedUpload(p.hospital, p.alice, 46), signedUpload(p.hospital, p.alice, 47)]);
+    await allIn([a, b], 'pending');
+    const [other] = await s.recordsDb.query('select blob_key, blob_sha256 from records where id = $1', [b]);
+    await s.recordsDb.query('update records set blob_key = $2, blob_sha256 = $3 where id = $1', [
+      a,
+      other.blob_key,
+      other.blob_sha256,
+    ]);
+    const res = await read(p.alice, a);
+    expect([res.status, res.body.error, res.body.resource]).toEqual([409, 'IntegrityViolation', undefined]);
+  });
+});
+
+describe('no health data outside the envelope', () => {
+  /** Tables of one database whose rows, as text, contain `needle`. */
+  async function tablesHolding(db: { query(sql: string, p?: unknown[]): Promise<any> }, needle: string) {
+    const tables: Array<{ t: string }> = await db.query(
+      `select quote_ident(table_name) as t from information_schema.tables
+        where table_schema = 'public' and table_type = 'BASE TABLE'`,
+    );
+    const holding: string[] = [];
+    for (const { t } of tables) {
+      const [r] = await db.query(`select count(*)::int as n from ${t} x where x::text like $1`, [`%${needle}%`]);
+      if (r.n > 0) holding.push(t);
+    }
+    return holding;
+  }
+
+  /** Messages published to `topics` between two offset snapshots that contain `needle`. */
+  async function messagesHolding(topics: string[], from: Map<string, string>, to: Map<string, string>, needle: string) {
+    const kafka = new Kafka({ clientId: 'title-leak-test', brokers: s.env.UHR_KAFKA_BROKERS!.split(','), logLevel: 0 });
+    const consumer = kafka.consumer({ groupId: `title-leak-${Date.now()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: false });
+    let seen = 0;
+    let holding = 0;
+    const left = new Map([...to].filter(([k, end]) => BigInt(end) > BigInt(from.get(k) ?? '0')));
+    const done = new Promise<void>((resolve) => {
+      if (left.size === 0) resolve();
+      void consumer.run({
+        eachMessage: async ({ topic, partition, message }) => {
+          seen++;
+          if (message.value?.toString('utf8').includes(needle)) holding++;
+          const key = `${topic}/${partition}`;
+          if (BigInt(message.offset) + 1n >= BigInt(left.get(key) ?? '0')) left.delete(key);
+          if (left.size === 0) resolve();
+        },
+      });
+    });
+    for (const [key, offset] of from) {
+      const [topic, partition] = key.split('/') as [string, string];
+      consumer.seek({ topic, partition: Number(partition), offset });
+    }
+    await done;
+    await consumer.disconnect();
+    return { seen, holding };
+  }
+
+  async function offsetsOf(topics: string[]): Promise<Map<string, string>> {
+    const admin = new Kafka({
+      clientId: 'title-leak-admin',
+      brokers: s.env.UHR_KAFKA_BROKERS!.split(','),
+      logLevel: 0,
+    }).admin();
+    await admin.connect();
+    const out = new Map<string, string>();
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) out.set(`${topic}/${p.partition}`, p.high);
+    }
+    await admin.disconnect();
+    return out;
+  }
+
+  it('a title is in no table and no topic in clear — only sealed, and opened for the parties', async () => {
+    const title = `HIV viral load ${randomUUID()}`;
+    const topics = ['uhr.records.record.v1', 'uhr.records.access.v1'];
+    const before = await offsetsOf(topics);
+    const body = await presignedUpload(s.gatekeeperDomain, p.hospital, p.alice, observation(p.alice, 48), { title });
+    expect((await rec(p.hospital.token, 'POST', '/records', body)).status).toBe(202);
+    await allIn([body.recordId], 'pending');
+    const read = await signedRead(p.alice.wallet, s.gatekeeperDomain, body.recordId, 'self-care');
+    const served = await rec(p.alice.token, 'POST', `/records/${body.recordId}/read`, read);
+    expect([served.status, served.body.title]).toEqual([200, title]);
+    expect((await rec(p.alice.token, 'GET', `/records/${body.recordId}`)).body.title).toBe(title);
+    // The running notifications service took in the record's RecordAdded (an inbox entry, or a skip when the
+    // patient muted records): whatever it wrote is then searched too.
+    const [added] = await s.recordsDb.query(
+      `select id from uhr_events where stream_id = $1 and type = 'records.RecordAdded'`,
+      [body.recordId],
+    );
+    const inbox = new pg.Client({ connectionString: s.env.UHR_PG_URL!.replace(/\/[^/]*$/, '/uhr_notifications') });
+    await inbox.connect();
+    try {
+      await until('notifications to take in RecordAdded', async () => {
+        const r = await inbox.query(
+          `select 1 from uhr_processed_messages where message_id::text = $1
+           union all select 1 from skipped_events where event_id = $1`,
+          [added.id],
+        );
+        return r.rows.length > 0;
+      });
+      expect(await tablesHolding({ query: (q, v) => inbox.query(q, v).then((r) => r.rows) }, title)).toEqual([]);
+    } finally {
+      await inbox.end();
+    }
+    expect(await tablesHolding(s.recordsDb, title)).toEqual([]);
+    const after = await offsetsOf(topics);
+    const scanned = await messagesHolding(topics, before, after, title);
+    expect(scanned.seen).toBeGreaterThan(0);
+    expect(scanned.holding).toBe(0);
+  });
+});
+
+describe('erasure', () => {
+  const read = (reader: Party, recordId: string) =>
+    signedRead(reader.wallet, s.gatekeeperDomain, recordId, 'self-care').then((signed) =>
+      rec(reader.token, 'POST', `/records/${recordId}/read`, signed),
+    );
+
+  it("destroys one record's data key with its pack copy; the records stored beside it still read", async () => {
+    const up = await rec(p.hospital.token, 'POST', '/records/batch', {
+      records: [0, 1, 2].map((i) => ({
+        patientId: p.alice.identityId,
+        providerId: p.hospital.identityId,
+        category: 'laboratory',
+        title: `Packed ${i}`,
+        fhir: observation(p.alice, 600 + i),
+      })),
+    });
+    expect(up.status).toBe(201);
+    const ids = (up.body.records as Array<{ id: string }>).map((r) => r.id);
+    const { nonce, deadline } = up.body.toSign.message;
+    const signature = await signTyped(p.hospital.wallet, up.body.toSign);
+    expect(
+      (await rec(p.hospital.token, 'POST', '/records/batch/anchor', { recordIds: ids, nonce, deadline, signature }))
+        .status,
+    ).toBe(202);
+    await allIn(ids, 'pending');
+    const [before] = await s.recordsDb.query('select blob_key from records where id = $1', [ids[1]]);
+    const blobs = s.records.get(EncryptedBlobStore);
+
+    expect((await rec(p.bob.token, 'DELETE', `/records/${ids[1]}`)).status).toBe(403);
+    expect((await rec(p.hospital.token, 'DELETE', `/records/${ids[1]}`)).status).toBe(403);
+    const erased = await rec(p.alice.token, 'DELETE', `/records/${ids[1]}`);
+    expect([erased.status, erased.body.status]).toEqual([200, 'erased']);
+
+    const gone = await read(p.alice, ids[1]!);
+    expect([gone.status, gone.body.error, gone.body.resource]).toEqual([410, 'RecordErased', undefined]);
+    for (const [i, id] of [ids[0]!, ids[2]!].entries()) {
+      const res = await read(p.alice, id);
+      expect([res.status, res.body.resource]).toEqual([200, observation(p.alice, 600 + i * 2)]);
+    }
+    const rows = await s.recordsDb.query('select id, blob_key from records where id = any($1::uuid[])', [ids]);
+    const packs = new Set(
+      rows.filter((r: { id: string }) => r.id !== ids[1]).map((r: { blob_key: string }) => r.blob_key.split('#')[0]),
+    );
+    expect(packs.size).toBe(1);
+    expect([...packs][0]).not.toBe(before.blob_key.split('#')[0]);
+    // The old pack — the only place the erased frame's data key was — is removed a few seconds later.
+    await until(
+      'old pack removed',
+      () =>
+        blobs.getRaw(before.blob_key).then(
+          () => false,
+          () => true,
+        ),
+      20_000,
+    );
+    const again = await rec(p.alice.token, 'DELETE', `/records/${ids[1]}`);
+    expect([again.status, again.body.error]).toEqual([409, 'RecordErased']);
+  });
+});
+
 describe('one tenant never fails another', () => {
   it("commits a provider's uploads while another sends unstorable text into the same group commit", async () => {
     const bad = Array.from({ length: 5 }, (_, i) =>
@@ -197,6 +476,22 @@ describe('one tenant never fails another', () => {
     expect(refused.map((r) => r.status)).toEqual([400, 400, 400, 400, 400]);
     const ids = await Promise.all(good);
     await allIn(ids, 'pending');
+  });
+  it('sweeps a pack no committed record references, and keeps one a record lives in', async () => {
+    const blobs = s.records.get(EncryptedBlobStore);
+    const prefix = `packs/sweep-test-${randomUUID()}/`;
+    const [orphan] = await blobs.putMany(`${prefix}orphan`, [
+      { plaintext: Buffer.from('x'), contentType: 'text/plain' },
+    ]);
+    const [kept] = await blobs.putMany(`${prefix}kept`, [{ plaintext: Buffer.from('y'), contentType: 'text/plain' }]);
+    const id = await signedUpload(p.hospital, p.alice, 5200);
+    await s.recordsDb.query('update records set blob_key = $2 where id = $1', [id, kept!.key]);
+    const sweeper = s.records.get(OrphanPackSweeper);
+    const inAnHour = new Date(Date.now() + 3600_000);
+    expect(await sweeper.sweepOnce(new Date(), prefix)).toEqual([]); // too young to be judged
+    expect(await sweeper.sweepOnce(inAnHour, prefix)).toEqual([`${prefix}orphan`]);
+    expect(await blobs.listOlderThan(prefix, inAnHour)).toEqual([`${prefix}kept`]);
+    expect(orphan!.key.startsWith(`${prefix}orphan#`)).toBe(true);
   });
 });
 
@@ -231,6 +526,25 @@ describe('the gatekeeper and the anchored root', () => {
 
     await set(row.anchor_root, row.anchor_proof);
     expect((await read(p.alice, id!)).status).toBe(200);
+  });
+
+  it('audits a read refused for its input: the patient sees the attempt, the bad value only as a hash', async () => {
+    const [id] = await inParallel(1, 1, (i) => signedUpload(p.hospital, p.alice, 5100 + i));
+    await allIn([id!], 'pending');
+    const signed = await signedRead(p.pharmacy.wallet, s.gatekeeperDomain, id!, 'treatment');
+    const bad = { ...signed, request: { ...signed.request, purpose: 'treat\u0000ment' } };
+    const refused = await rec(p.pharmacy.token, 'POST', `/records/${id}/read`, bad);
+    expect([refused.status, Object.keys(refused.body.fields ?? {})]).toEqual([400, ['request.purpose']]);
+    const log = await rec(p.alice.token, 'GET', `/records/${id}/access-log`);
+    const entry = (log.body as Array<{ readerSubject: string; reason: string; auditEvent: unknown }>).find(
+      (e) => e.readerSubject === p.pharmacy.subject && e.reason === 'BadRequest',
+    );
+    expect(entry).toBeDefined();
+    expect(JSON.stringify(entry!.auditEvent)).toMatch(/invalid-request:sha256:[0-9a-f]{64}/);
+    expect(JSON.stringify(entry)).not.toContain('treat\\u0000');
+    // Without a valid token nothing is audited: the caller hears 401 before anything about its input.
+    const anonymous = await rec('not-a-token', 'POST', `/records/${id}/read`, bad);
+    expect(anonymous.status).toBe(401);
   });
 
   it('does not serve a record to a third party before its batch is anchored', async () => {

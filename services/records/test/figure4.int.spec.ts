@@ -153,7 +153,7 @@ async function outboxTypes(type: string): Promise<Array<{ payload: Record<string
 
 beforeAll(async () => {
   s = await startStack();
-  p = await enrolParties(s.env);
+  p = await enrolParties(s.env, s.recordsDb);
   // The projections learn the identities from the registrar's Kafka topic.
   for (const party of Object.values(p)) {
     await until(

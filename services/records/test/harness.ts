@@ -12,7 +12,7 @@ import { DataSource } from 'typeorm';
 import { consentConfig } from '../../consent/src/config.js';
 import { ConsentModule } from '../../consent/src/consent.module.js';
 import { recordsConfig } from '../src/config.js';
-import { enrol, type Party } from '../src/demo/client.js';
+import { enrol, until, type Party } from '../src/demo/client.js';
 import { RECORDS_APP_OPTIONS, RecordsModule } from '../src/records.module.js';
 
 export const ADMIN_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
@@ -153,8 +153,15 @@ const PARTIES: Record<PartyName, { username: string; kind: 'patient' | 'provider
   insurer: { username: 'insurer-1', kind: 'third-party', system: 'organisation-id' },
 };
 
-/** Fresh identities (new keys) for the realm's users, registered through the running registrar service. */
-export async function enrolParties(env: Record<string, string>): Promise<Record<PartyName, Party>> {
+/**
+ * Fresh identities (new keys) for the realm's users, registered through the running registrar service; with
+ * `knownTo`, also waited for until that service's identity directory (fed by the registrar's Kafka events) holds
+ * them all — a test must not race the projection it then relies on.
+ */
+export async function enrolParties(
+  env: Record<string, string>,
+  knownTo?: DataSource,
+): Promise<Record<PartyName, Party>> {
   const registrarToken = await tokenFor('registrar-1');
   const entries = await Promise.all(
     (Object.keys(PARTIES) as PartyName[]).map(async (name) => {
@@ -165,5 +172,18 @@ export async function enrolParties(env: Record<string, string>): Promise<Record<
       ] as const;
     }),
   );
+  if (knownTo) {
+    const ids = entries.map(([, party]) => party.identityId);
+    await until(
+      'parties known to the identity directory',
+      async () => {
+        const rows = await knownTo.query(`select count(*)::int as n from known_identities where id = any($1::uuid[])`, [
+          ids,
+        ]);
+        return rows[0].n === ids.length;
+      },
+      30_000,
+    );
+  }
   return Object.fromEntries(entries) as Record<PartyName, Party>;
 }

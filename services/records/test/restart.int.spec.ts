@@ -3,7 +3,16 @@
 // one chain job, one settlement event — and the flow carries on.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { call, signTyped, signedRead, until, type Party } from '../src/demo/client.js';
+import {
+  addRecord,
+  answerRecord,
+  call,
+  issueGrant,
+  signTyped,
+  signedRead,
+  until,
+  type Party,
+} from '../src/demo/client.js';
 import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';
 
 let s: Stack;
@@ -15,7 +24,7 @@ const con = (token: string, method: string, path: string, body?: unknown) =>
 
 beforeAll(async () => {
   s = await startStack();
-  p = await enrolParties(s.env);
+  p = await enrolParties(s.env, s.recordsDb);
   for (const party of [p.alice, p.hospital, p.pharmacy]) {
     await until(`${party.username} known`, async () => {
       const inRecords = (await s.recordsDb.query('select 1 from known_identities where id = $1', [
@@ -137,4 +146,82 @@ it('records restarted after accepting an anchor and a response: each reaches the
     await signedRead(p.pharmacy.wallet, s.gatekeeperDomain, record.id, 'dispensing'),
   );
   expect(second.status).toBe(403);
+}, 180_000);
+
+/** anvil's own switches: mining paused holds a transaction between broadcast and receipt. */
+async function chainRpc(method: string, params: unknown[] = []) {
+  const res = await fetch(s.env.UHR_CHAIN_RPC_URL!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  return ((await res.json()) as { result: unknown }).result;
+}
+
+it('a one-time read cut off by a restart: the use is spent once, audited, and the same request is then served', async () => {
+  const recordId = (
+    await addRecord(s.recordsUrl, s.gatekeeperDomain, p.hospital, p.alice, {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'HbA1c' },
+      subject: { reference: `Patient/${p.alice.identityId}` },
+    })
+  ).id as string;
+  await answerRecord(s.recordsUrl, p.alice, recordId);
+  const grant = await issueGrant(s.consentUrl, p.alice, p.pharmacy, {
+    recordIds: [recordId],
+    purpose: 'dispensing',
+    maxUses: 1,
+  });
+  const signed = await signedRead(p.pharmacy.wallet, s.gatekeeperDomain, recordId, 'dispensing', {
+    grantId: grant.chainId,
+  });
+  const uses = () =>
+    s.recordsDb.query(
+      `select u.outcome, u.audit_id, t.status from grant_uses u join uhr_chain_tx t on t.job_key = u.job_key
+        where u.record_id = $1`,
+      [recordId],
+    ) as Promise<Array<{ outcome: string | null; audit_id: string | null; status: string }>>;
+
+  await chainRpc('evm_setAutomine', [false]);
+  let first: Promise<{ status: number }>;
+  try {
+    first = rec(p.pharmacy.token, 'POST', `/records/${recordId}/read`, signed).catch(() => ({ status: 0 }));
+    await until('the use broadcast, not mined', async () => (await uses())[0]?.status === 'submitted');
+    await s.restart('records');
+  } finally {
+    await chainRpc('evm_setAutomine', [true]);
+    await chainRpc('evm_mine');
+  }
+  expect((await first).status).not.toBe(200); // the reader got nothing the first time
+  await until('the use settled with its audit entry', async () => (await uses())[0]?.outcome === 'allowed', 60_000);
+  const [use] = await uses();
+  expect(use).toMatchObject({ outcome: 'allowed', status: 'confirmed' });
+  const [entry] = await s.recordsDb.query('select outcome, reader_subject from audit_entries where id = $1', [
+    use!.audit_id,
+  ]);
+  expect(entry).toEqual({ outcome: 'allowed', reader_subject: p.pharmacy.subject });
+
+  // The same signed request again: served the use it paid for, no second use spent.
+  const again = await rec(p.pharmacy.token, 'POST', `/records/${recordId}/read`, signed);
+  expect([again.status, again.body.resource?.code]).toEqual([200, { text: 'HbA1c' }]);
+  expect(await uses()).toHaveLength(1);
+  const fresh = await signedRead(p.pharmacy.wallet, s.gatekeeperDomain, recordId, 'dispensing', {
+    grantId: grant.chainId,
+  });
+  const exhausted = await rec(p.pharmacy.token, 'POST', `/records/${recordId}/read`, fresh);
+  expect([exhausted.status, exhausted.body.error]).toEqual([403, 'GrantExhausted']);
+  const log = await s.recordsDb.query(
+    `select outcome, reason from audit_entries where record_id = $1 and reader_subject = $2 order by position`,
+    [recordId, p.pharmacy.subject],
+  );
+  // The first request, still waiting when the service went down, may have been answered "not confirmed yet"
+  // (and audited so) before the use settled; the use itself is logged once, allowed, with the chain's answer.
+  const waited = log.filter((e: { reason: string | null }) => e.reason === 'ChainUnavailable');
+  expect(waited.length).toBeLessThanOrEqual(1);
+  expect(log.filter((e: { reason: string | null }) => e.reason !== 'ChainUnavailable')).toEqual([
+    { outcome: 'allowed', reason: null },
+    { outcome: 'allowed', reason: 'UseRedelivered' },
+    { outcome: 'denied', reason: 'GrantExhausted' },
+  ]);
 }, 180_000);

@@ -228,6 +228,38 @@ export class EncryptedBlobStore {
     return { ...written, previousSha256: expected, rewrapped: true };
   }
 
+  /**
+   * Rewrites a pack as a new object holding only the frames in `keep` (each verified against its expected sha256,
+   * opened, and sealed again under a fresh data key wrapped by the active KEK, at its new place): what erasing one
+   * blob of a pack (its data key is in no object any more once the old one is removed) and rotating the KEK of
+   * packed blobs need. Returns each kept blob's new ref, in order. The old object is left for the caller to
+   * remove once nothing refers to it.
+   */
+  async repack(
+    newObjectKey: string,
+    keep: ReadonlyArray<{ ref: string; expectedSha256: string }>,
+  ): Promise<BlobWriteResult[]> {
+    const items: Array<{ plaintext: Buffer; contentType: string }> = [];
+    for (const k of keep) {
+      const { plaintext, contentType } = await this.get(k.ref, k.expectedSha256);
+      items.push({ plaintext, contentType });
+    }
+    return this.putMany(newObjectKey, items);
+  }
+
+  /** Object keys under `prefix` last written before `before` (a sweeper's candidates; at most `limit`). */
+  async listOlderThan(prefix: string, before: Date, limit = 10_000): Promise<string[]> {
+    return this.#call('list', prefix, async () => {
+      const keys: string[] = [];
+      for await (const item of this.#client.listObjectsV2(this.#bucket, prefix, true)) {
+        const o = item as { name?: string; lastModified?: Date };
+        if (o.name && o.lastModified && o.lastModified < before) keys.push(o.name);
+        if (keys.length >= limit) break;
+      }
+      return keys;
+    });
+  }
+
   /** Deleting an absent key succeeds (S3 semantics), so retries are safe. */
   async remove(key: string): Promise<void> {
     if (parseBlobRef(key).range) throw new RangeError('a packed blob is removed with its whole pack');

@@ -46,28 +46,34 @@ function depthVerifier(limits: InputLimits) {
   };
 }
 
-type EdgeRequest = { body?: unknown; query?: unknown; params?: unknown };
+type EdgeRequest = { body?: unknown; query?: unknown; params?: unknown; [DEFERRED]?: EdgeInputError };
+const DEFERRED = Symbol('uhr.edge-input.refusal');
 
-/** After the body parsers, before routing: the parsed body and the query string, keys and values. */
+/**
+ * After the body parsers, before routing: the parsed body and the query string, keys and values. A refusal is
+ * held on the request and raised by EdgeParamsInterceptor — after the guards, before any pipe or handler — so a
+ * caller without a valid token hears 401 first, and a route can see who sent the bad input (the gatekeeper
+ * audits such a read attempt for the patient).
+ */
 export function edgeInputMiddleware(limits: InputLimits = DEFAULT_INPUT_LIMITS) {
   return function edgeInput(req: EdgeRequest, _res: unknown, next: (err?: unknown) => void): void {
-    try {
-      refuseIfAny([...scanInput(req.body, [], limits), ...scanInput(req.query, ['query'], limits)]);
-      next();
-    } catch (err) {
-      next(err);
-    }
+    const problems = [...scanInput(req.body, [], limits), ...scanInput(req.query, ['query'], limits)];
+    if (problems.length > 0) req[DEFERRED] = new EdgeInputError(problems);
+    next();
   };
 }
 
-/** Path parameters exist only once a route matched: checked here, before any pipe or handler uses them. */
+/** Path parameters exist only once a route matched: checked here with the body's held refusal, before any pipe. */
 @Injectable()
 export class EdgeParamsInterceptor implements NestInterceptor {
   constructor(private readonly limits: InputLimits = DEFAULT_INPUT_LIMITS) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() === 'http') {
-      refuseIfAny(scanInput(context.switchToHttp().getRequest<EdgeRequest>().params, ['params'], this.limits));
+      const req = context.switchToHttp().getRequest<EdgeRequest>();
+      const params = scanInput(req.params, ['params'], this.limits);
+      const held = req[DEFERRED]?.problems ?? [];
+      refuseIfAny([...params, ...held].slice(0, this.limits.maxProblems));
     }
     return next.handle();
   }

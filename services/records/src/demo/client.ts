@@ -1,7 +1,15 @@
 import { tokenFor } from '@uhr/platform/testing';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { randomNonce, signAddRecord, type DomainInput } from '@uhr/contracts';
 import { Wallet, type TypedDataField } from 'ethers';
 import { chainIdOf } from '@uhr/platform';
+import {
+  CONTENT_SALT_BYTES,
+  contentCommitmentOf,
+  fhirBodyOf,
+  pointerHashOf,
+  sealedContentOf,
+} from '../records/domain/on-chain.js';
 import { signReadRequest, ZERO_BYTES32 } from '../gatekeeper/domain/read-request.js';
 
 /**
@@ -140,30 +148,61 @@ export async function until<T>(
   }
 }
 
-/** Provider adds a FHIR resource for a patient and signs its anchor; resolves once its Merkle batch is mined. */
-export async function addRecord(
-  recordsUrl: string,
+export interface RecordLabels {
+  category?: string;
+  title?: string;
+}
+
+/**
+ * The body of a signed upload (ADR 0012): the client picks the record id and salt, hashes the body as the service
+ * will store it — keccak256(salt ‖ RFC 8785 JSON of the resource) — and signs its AddRecord before sending.
+ */
+export async function presignedUpload(
+  domain: DomainInput,
   author: Party,
   patient: Party,
   fhir: Record<string, unknown>,
-  category = 'laboratory',
-  title = 'Lab report',
+  { category = 'laboratory', title = 'Lab report' }: RecordLabels = {},
 ) {
-  const up = await call(recordsUrl, author.token, 'POST', '/records', {
+  const recordId = randomUUID();
+  const salt = randomBytes(CONTENT_SALT_BYTES);
+  const contentHash = contentCommitmentOf(sealedContentOf(salt, fhirBodyOf(fhir)));
+  const pointer = { scheme: 2, blobKey: '', category, contentType: 'application/fhir+json', kind: 'fhir' } as const;
+  const message = {
+    providerId: chainIdOf(author.identityId),
+    patientId: chainIdOf(patient.identityId),
+    recordId: chainIdOf(recordId),
+    contentHash,
+    pointerHash: pointerHashOf({ ...pointer, resourceType: String(fhir.resourceType) }),
+    nonce: randomNonce(),
+    deadline: BigInt(Math.floor(Date.now() / 1000) + 3600),
+  };
+  const signature = await signAddRecord(author.wallet, domain, message);
+  return {
     patientId: patient.identityId,
     providerId: author.identityId,
     category,
     title,
     fhir,
-  });
-  if (up.status !== 201) throw new Error(`upload refused: ${up.status} ${JSON.stringify(up.body)}`);
-  const { record, toSign } = up.body;
-  const a = await call(recordsUrl, author.token, 'POST', `/records/${record.id}/anchor`, {
-    nonce: toSign.message.nonce,
-    deadline: toSign.message.deadline,
-    signature: await signTyped(author.wallet, toSign),
-  });
-  if (a.status !== 202) throw new Error(`anchor refused: ${a.status} ${JSON.stringify(a.body)}`);
+    recordId,
+    salt: '0x' + salt.toString('hex'),
+    anchor: { nonce: message.nonce.toString(), deadline: message.deadline.toString(), signature },
+  };
+}
+
+/** One signed upload (202), then waited for until its Merkle batch is mined (`pending`). */
+export async function addRecord(
+  recordsUrl: string,
+  domain: DomainInput,
+  author: Party,
+  patient: Party,
+  fhir: Record<string, unknown>,
+  labels: RecordLabels = {},
+) {
+  const body = await presignedUpload(domain, author, patient, fhir, labels);
+  const up = await call(recordsUrl, author.token, 'POST', '/records', body);
+  if (up.status !== 202) throw new Error(`upload refused: ${up.status} ${JSON.stringify(up.body)}`);
+  const { record } = up.body;
   return until('record anchored', async () => {
     const r = (await call(recordsUrl, author.token, 'GET', `/records/${record.id}`)).body;
     if (r.status === 'anchor-rejected') throw new Error(`anchor rejected: ${r.chain.error}`);

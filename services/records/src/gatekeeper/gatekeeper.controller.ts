@@ -1,10 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ForbiddenError, NotFoundError, ServerTiming, type Principal } from '@uhr/platform';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiErrors,
+  CurrentPrincipal,
+  ForbiddenError,
+  NotFoundError,
+  ServerTiming,
+  type Principal,
+} from '@uhr/platform';
 import { ctxOf } from '../context.js';
 import { RecordRepository } from '../records/record.repository.js';
 import { AuditRepository } from './audit/audit.repository.js';
 import { AuditAnchorer } from './chain/audit-anchorer.js';
+import { ReadAttemptAuditFilter } from './read-attempt-audit.filter.js';
 import { SignedReadRequestDto } from './read-request.dto.js';
 import { ReadRecordUseCase } from './use-cases/read-record/read-record.use-case.js';
 
@@ -23,12 +31,23 @@ export class GatekeeperController {
   ) {}
 
   /**
-   * The signed read. Roles are checked inside (not by @Roles) so that a wrong-role attempt is audited too.
+   * The signed read. Roles are checked inside (not by @Roles) so that a wrong-role attempt is audited too, and so
+   * is an attempt refused for its input (ReadAttemptAuditFilter).
    * 200 with the record; 403 denied (reason in `error`); 404 unknown record; 409 IntegrityViolation; 503 chain down.
    * `Server-Timing` tells where the time went (signature, chain, blob, audit…), allowed or denied.
    */
+  @ApiOperation({
+    summary: 'The signed read: the record, if the chain allows this reader now',
+    description:
+      'Body: a ReadRecord signed in the `gatekeeper` domain (GET /signing) by your registered key. Every attempt ' +
+      'is audited for the patient, allowed or not. A one-time grant is spent once per signed request: sending ' +
+      'the same request again after a lost answer returns the same use.',
+  })
+  @ApiResponse({ status: 200, description: 'the FHIR resource (or file), its title, the audit id and the basis' })
+  @ApiErrors(400, 401, 403, 404, 409, 503)
   @Post('records/:id/read')
   @HttpCode(200)
+  @UseFilters(ReadAttemptAuditFilter)
   async readRecord(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() dto: SignedReadRequestDto,

@@ -23,6 +23,7 @@ const UINT = /^[0-9]{1,30}$/;
 /** A uint256 in decimal: signatures carry random nonces of up to 256 bits. */
 const NONCE = /^[0-9]{1,78}$/;
 const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
+const SALT = /^0x[0-9a-fA-F]{64}$/;
 
 export class FileDto {
   @ApiProperty({ enum: FILE_CONTENT_TYPES })
@@ -32,6 +33,20 @@ export class FileDto {
   @ApiProperty({ description: 'the file, base64' })
   @IsBase64()
   data!: string;
+}
+
+export class SignatureDto {
+  @ApiProperty({ description: 'the nonce the message was signed with (decimal)' })
+  @Matches(NONCE, { message: 'nonce must be a decimal integer' })
+  nonce!: string;
+
+  @ApiProperty({ description: 'unix seconds (decimal)' })
+  @Matches(UINT, { message: 'deadline must be a decimal integer' })
+  deadline!: string;
+
+  @ApiProperty({ description: '65-byte EIP-712 signature, 0x hex' })
+  @Matches(SIGNATURE, { message: 'signature must be a 65-byte 0x hex signature' })
+  signature!: string;
 }
 
 export class UploadRecordDto {
@@ -63,20 +78,35 @@ export class UploadRecordDto {
   @ValidateNested()
   @Type(() => FileDto)
   file?: FileDto;
-}
 
-export class SignatureDto {
-  @ApiProperty({ description: 'the nonce the message was signed with (decimal)' })
-  @Matches(NONCE, { message: 'nonce must be a decimal integer' })
-  nonce!: string;
+  @ApiPropertyOptional({
+    description:
+      'your id for the record (UUID): a retry with the same id, salt and content answers the record already ' +
+      'stored (200); another content under a taken id is 409 RecordIdTaken',
+  })
+  @IsOptional()
+  @IsUUID()
+  recordId?: string;
 
-  @ApiProperty({ description: 'unix seconds (decimal)' })
-  @Matches(UINT, { message: 'deadline must be a decimal integer' })
-  deadline!: string;
+  @ApiPropertyOptional({
+    description:
+      '0x + 32 random bytes, hex. The content hash is keccak256(salt ‖ body), body = the FHIR resource as RFC 8785 ' +
+      'canonical JSON (UTF-8) or the file bytes; drawn by the service when absent',
+  })
+  @IsOptional()
+  @Matches(SALT, { message: 'salt must be 0x followed by 64 hex digits' })
+  salt?: string;
 
-  @ApiProperty({ description: '65-byte EIP-712 signature, 0x hex' })
-  @Matches(SIGNATURE, { message: 'signature must be a 65-byte 0x hex signature' })
-  signature!: string;
+  @ApiPropertyOptional({
+    type: SignatureDto,
+    description:
+      'the AddRecord signature (Relationships domain) over providerId, patientId, recordId, contentHash, ' +
+      'pointerHash, nonce, deadline — made before uploading: one request stores and queues the record (202)',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SignatureDto)
+  anchor?: SignatureDto;
 }
 
 export class RespondDto extends SignatureDto {

@@ -68,4 +68,28 @@ export const recordMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // ADR 0012: new records commit to their salted plaintext (scheme 2); the stored bytes' sha256 moves to its own
+    // column (checked before decrypting, no longer the anchored value). Earlier rows keep scheme 1.
+    id: 'records-0005-content-scheme',
+    sql: `
+      alter table records
+        add column content_scheme smallint not null default 1 check (content_scheme in (1, 2)),
+        add column blob_sha256 text;
+      update records set blob_sha256 = substring(content_hash from 3) where blob_sha256 is null;
+      alter table records alter column blob_sha256 set not null;
+    `,
+  },
+  {
+    // Issue 15 item 9: titles are sealed (record-titles.ts). Rows from before keep theirs in clear until rewritten.
+    id: 'records-0006-sealed-titles',
+    sql: `
+      alter table records add column title_sealed text, alter column title drop not null;
+    `,
+  },
+  {
+    // The orphan-pack sweeper asks "does any record live in this pack?" by key prefix.
+    id: 'records-0008-blob-key-prefix',
+    sql: `create index if not exists records_blob_key on records (blob_key text_pattern_ops);`,
+  },
 ];

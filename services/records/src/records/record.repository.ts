@@ -14,6 +14,7 @@ import {
 } from '@uhr/platform';
 import { keccak256 } from 'ethers';
 import { DataSource, type EntityManager } from 'typeorm';
+import { RecordTitles } from './record-titles.js';
 import {
   decide,
   evolve,
@@ -28,6 +29,7 @@ export const RECORD_TOPIC = topicOf('records', 'record', 1);
 const RECORD_FOLD: AggregateFold<RecordState, RecordEvent> = { initial: initialRecord, evolve, topic: RECORD_TOPIC };
 
 export type UploadCommand = Extract<RecordCommand, { type: 'UploadRecord' }>;
+type UploadedPayload = Extract<RecordEvent, { type: 'records.RecordUploaded' }>['payload'];
 
 export interface RecordRow {
   id: string;
@@ -36,11 +38,17 @@ export interface RecordRow {
   patient_subject: string;
   provider_subject: string;
   category: string;
+  /** In memory only: opened from `title_sealed` by RecordTitles (the column `title` is empty for new rows). */
   title: string;
+  title_sealed: string | null;
   kind: 'fhir' | 'file';
   resource_type: string;
   content_type: string;
+  /** How content_hash and pointer_hash are made (on-chain.ts). */
+  content_scheme: 1 | 2;
   blob_key: string;
+  /** Hex sha256 of the stored object, checked before decrypting. */
+  blob_sha256: string;
   content_hash: string;
   pointer_hash: string;
   size: number;
@@ -118,25 +126,28 @@ export const rowOf = (u: UploadCommand, ctx: EventContext): RecordRow => ({
   provider_subject: u.providerSubject,
   category: u.category,
   title: u.title,
+  title_sealed: u.titleSealed,
   kind: u.content.kind,
   resource_type: u.content.resourceType,
   content_type: u.content.contentType,
+  content_scheme: u.content.scheme,
   blob_key: u.content.blobKey,
+  blob_sha256: u.content.blobSha256,
   content_hash: u.content.contentHash,
   pointer_hash: u.content.pointerHash,
   size: u.content.size,
-  status: 'uploaded',
+  status: u.anchor ? 'anchoring' : 'uploaded',
   anchor_tx_hash: null,
   response_tx_hash: null,
   chain_error: null,
-  anchor_auth_hash: null,
+  anchor_auth_hash: u.anchor ? keccak256(u.anchor.signature) : null,
   anchor_root: null,
   anchor_proof: null,
   response_accept: null,
   response_auth_hash: null,
   response_root: null,
   response_proof: null,
-  version: 1,
+  version: u.anchor ? 2 : 1,
   created_at: ctx.occurredAt,
   updated_at: ctx.occurredAt,
 });
@@ -146,14 +157,13 @@ export const rowOf = (u: UploadCommand, ctx: EventContext): RecordRow => ({
  * bulk commands decide on instead of folding a thousand streams one by one.
  */
 export const stateOfRow = (
-  r: Pick<RecordRow, 'status' | 'patient_subject' | 'provider_subject' | 'category' | 'title'>,
+  r: Pick<RecordRow, 'status' | 'patient_subject' | 'provider_subject' | 'category'>,
 ): RecordState => ({
   exists: true,
   status: r.status as RecordState['status'],
   patientSubject: r.patient_subject,
   providerSubject: r.provider_subject,
   category: r.category as RecordState['category'],
-  title: r.title,
 });
 
 /** The only place the records service touches its PostgreSQL tables for records: event stream + projection. */
@@ -162,6 +172,7 @@ export class RecordRepository {
   constructor(
     private readonly ds: DataSource,
     private readonly store: EventStore,
+    private readonly titles: RecordTitles,
   ) {}
 
   /** Load → decide → append events + outbox + projection, plus `alsoIn` (e.g. a chain job), in one transaction. */
@@ -236,7 +247,9 @@ export class RecordRepository {
     ctx: EventContext,
   ): Promise<RecordRow[]> {
     return this.ds.transaction(async (m) => {
-      const rows: RecordRow[] = await m.query('select * from records where id = any($1::uuid[]) for update', [ids]);
+      const rows: RecordRow[] = (
+        await m.query('select * from records where id = any($1::uuid[]) for update', [ids])
+      ).map((r: RecordRow) => this.titles.open(r));
       const streams = rows.map((r) => ({
         streamId: r.id,
         expectedVersion: r.version,
@@ -303,6 +316,10 @@ export class RecordRepository {
       case 'records.RecordRejected':
         await set(`status = 'rejected', response_tx_hash = $4`, [e.payload.txHash]);
         break;
+      case 'records.RecordErased':
+        // What is left of it: no blob, no title; the row stays so its anchor and history still resolve.
+        await set(`status = 'erased', blob_key = '', blob_sha256 = '', title = null, title_sealed = null`, []);
+        break;
       case 'records.RecordResponseFailed':
         await set(`status = 'pending', chain_error = $4, response_root = null, response_proof = null`, [
           e.payload.reason,
@@ -311,22 +328,32 @@ export class RecordRepository {
     }
   }
 
-  /** The `records` rows of RecordUploaded envelopes, all in one statement. */
+  /**
+   * The `records` rows of RecordUploaded envelopes, all in one statement; an upload signed in the same request
+   * (its RecordAnchorRequested beside it) lands `anchoring`, with its authorisation hash, waiting for a batch.
+   */
   private async projectUploads(m: EntityManager, envelopes: readonly EventEnvelope[]): Promise<void> {
     const ups = envelopes.filter((env) => env.type === 'records.RecordUploaded');
     if (ups.length === 0) return;
-    const col = <T>(f: (p: Extract<RecordEvent, { type: 'records.RecordUploaded' }>['payload']) => T) =>
-      ups.map((env) => f(env.payload as Extract<RecordEvent, { type: 'records.RecordUploaded' }>['payload']));
+    const signed = new Map(
+      envelopes
+        .filter((env) => env.type === 'records.RecordAnchorRequested')
+        .map((env) => [env.aggregateId, env] as const),
+    );
+    const col = <T>(f: (p: UploadedPayload) => T) => ups.map((env) => f(env.payload as UploadedPayload));
+    const anchor = (env: EventEnvelope) => signed.get(env.aggregateId)?.payload as { signature: string } | undefined;
     await m.query(
-      `insert into records (id, patient_id, provider_id, patient_subject, provider_subject, category, title, kind,
-         resource_type, content_type, blob_key, content_hash, pointer_hash, size, status, version, created_at, updated_at)
-       select id, patient_id, provider_id, patient_subject, provider_subject, category, title, kind, resource_type,
-              content_type, blob_key, content_hash, pointer_hash, size, 'uploaded', version, at, at
+      `insert into records (id, patient_id, provider_id, patient_subject, provider_subject, category, title_sealed, kind,
+         resource_type, content_type, content_scheme, blob_key, blob_sha256, content_hash, pointer_hash, size,
+         status, anchor_auth_hash, version, created_at, updated_at)
+       select id, patient_id, provider_id, patient_subject, provider_subject, category, title_sealed, kind, resource_type,
+              content_type, scheme, blob_key, blob_sha256, content_hash, pointer_hash, size,
+              case when auth_hash is null then 'uploaded' else 'anchoring' end, auth_hash, version, at, at
          from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                     $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::int[],
-                     $16::timestamptz[])
-           as t(id, patient_id, provider_id, patient_subject, provider_subject, category, title, kind, resource_type,
-                content_type, blob_key, content_hash, pointer_hash, size, version, at)`,
+                     $9::text[], $10::text[], $11::smallint[], $12::text[], $13::text[], $14::text[], $15::text[],
+                     $16::int[], $17::text[], $18::int[], $19::timestamptz[])
+           as t(id, patient_id, provider_id, patient_subject, provider_subject, category, title_sealed, kind, resource_type,
+                content_type, scheme, blob_key, blob_sha256, content_hash, pointer_hash, size, auth_hash, version, at)`,
       [
         ups.map((env) => env.aggregateId),
         col((p) => p.patientId),
@@ -334,23 +361,63 @@ export class RecordRepository {
         col((p) => p.patientSubject),
         col((p) => p.providerSubject),
         col((p) => p.category),
-        col((p) => p.title),
+        col((p) => p.titleSealed),
         col((p) => p.content.kind),
         col((p) => p.content.resourceType),
         col((p) => p.content.contentType),
+        col((p) => p.content.scheme),
         col((p) => p.content.blobKey),
+        col((p) => p.content.blobSha256),
         col((p) => p.content.contentHash),
         col((p) => p.content.pointerHash),
         col((p) => p.content.size),
-        ups.map((env) => env.sequence),
+        ups.map((env) => {
+          const a = anchor(env);
+          return a ? keccak256(a.signature) : null;
+        }),
+        ups.map((env) => signed.get(env.aggregateId)?.sequence ?? env.sequence),
         ups.map((env) => env.occurredAt),
       ],
     );
   }
 
+  /**
+   * Erases one record: under row locks on it and on every record of its pack (so concurrent erasures of one pack
+   * run one after the other, each seeing where the other moved its siblings), `repack` writes the siblings to a
+   * new pack, and their new refs, the RecordErased event and its projection commit together.
+   */
+  async erase(
+    recordId: string,
+    cmd: Extract<RecordCommand, { type: 'EraseRecord' }>,
+    ctx: EventContext,
+    repack: (
+      row: RecordRow,
+      siblings: RecordRow[],
+    ) => Promise<Array<{ id: string; blobKey: string; blobSha256: string }>>,
+  ): Promise<RecordRow> {
+    return this.ds.transaction(async (m) => {
+      const [row] = (await m.query('select * from records where id = $1 for update', [recordId])) as RecordRow[];
+      if (!row) throw new NotFoundError('RecordNotFound', `no record ${recordId}`);
+      decide(cmd, stateOfRow(row)); // refused before any storage work: not the patient, erased already
+      const pack = row.blob_key.replace(/#\d+\+\d+$/, '');
+      const siblings = (await m.query(
+        `select * from records where blob_key like $1 || '#%' and id <> $2 order by blob_key for update`,
+        [pack.replace(/[\\%_]/g, (c) => `\\${c}`), recordId],
+      )) as RecordRow[];
+      const moved = await repack(row, siblings);
+      await m.query(
+        `update records set blob_key = t.k, blob_sha256 = t.h
+           from unnest($1::uuid[], $2::text[], $3::text[]) as t(id, k, h) where records.id = t.id`,
+        [moved.map((x) => x.id), moved.map((x) => x.blobKey), moved.map((x) => x.blobSha256)],
+      );
+      await this.executeIn(m, recordId, cmd, ctx);
+      return row;
+    });
+  }
+
   async row(id: string): Promise<RecordRow | undefined> {
     const rows: RecordRow[] = await this.ds.query('select * from records where id = $1', [id]);
-    return rows[0];
+    return rows[0] && this.titles.open(rows[0]);
   }
 
   async rowOrThrow(id: string): Promise<RecordRow> {
@@ -362,7 +429,7 @@ export class RecordRepository {
   /** The rows of `ids`, in that order; 404 naming the first that does not exist. */
   async rowsOrThrow(ids: readonly string[]): Promise<RecordRow[]> {
     const rows: RecordRow[] = await this.ds.query('select * from records where id = any($1::uuid[])', [ids]);
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const byId = new Map(rows.map((r) => [r.id, this.titles.open(r)]));
     return ids.map((id) => {
       const row = byId.get(id);
       if (!row) throw new NotFoundError('RecordNotFound', `no record ${id}`);
@@ -376,7 +443,7 @@ export class RecordRepository {
       `select * from records where patient_subject = $1 or provider_subject = $1 order by created_at desc limit $2`,
       [subject, limit],
     );
-    return rows.map(toView);
+    return rows.map((r) => toView(this.titles.open(r)));
   }
 
   async history(id: string): Promise<EventEnvelope[]> {

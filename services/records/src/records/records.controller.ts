@@ -1,6 +1,26 @@
-import { Body, Controller, Get, HttpCode, Param, ParseBoolPipe, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ConflictError, CurrentPrincipal, ForbiddenError, Roles, chainIdOf, type Principal } from '@uhr/platform';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseBoolPipe,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiErrors,
+  ConflictError,
+  CurrentPrincipal,
+  ForbiddenError,
+  Roles,
+  chainIdOf,
+  type Principal,
+} from '@uhr/platform';
 import { proofOf } from './batches/domain/batch.js';
 import { recordLeafFieldsOf } from './domain/on-chain.js';
 import { ctxOf } from '../context.js';
@@ -16,6 +36,7 @@ import {
 import { RecordRepository, toView, type RecordRow } from './record.repository.js';
 import { RespondToRecordUseCase } from './use-cases/respond-to-record/respond-to-record.use-case.js';
 import { SignRecordAnchorUseCase } from './use-cases/sign-record-anchor/sign-record-anchor.use-case.js';
+import { EraseRecordUseCase } from './use-cases/erase-record/erase-record.use-case.js';
 import { UploadRecordUseCase } from './use-cases/upload-record/upload-record.use-case.js';
 
 /** Until the patient accepts (and after), record metadata is visible to its patient and its author only. */
@@ -56,16 +77,41 @@ export class RecordsController {
     private readonly upload: UploadRecordUseCase,
     private readonly signAnchor: SignRecordAnchorUseCase,
     private readonly respond: RespondToRecordUseCase,
+    private readonly eraseRecord: EraseRecordUseCase,
   ) {}
 
-  /** 201 with the AddRecord message to sign; POST /records/:id/anchor with the signature puts it on-chain. */
+  /**
+   * 201 with the AddRecord message to sign (POST /records/:id/anchor with the signature puts it on-chain); or,
+   * signed before uploading (recordId, salt, anchor), 202: stored and queued for the next Merkle batch. 200 for a
+   * retry of a record id already stored with this content.
+   */
+  @ApiOperation({
+    summary: 'Add a record (FHIR resource or file) for a patient',
+    description:
+      'Signed in the same request (recordId, salt, anchor — see GET /signing for the AddRecord domain and type): ' +
+      '202, stored and queued for its Merkle batch. Unsigned: 201 with `toSign`, then POST /records/{id}/anchor. ' +
+      'contentHash = keccak256(salt ‖ body), body = the resource as RFC 8785 JSON or the file bytes (ADR 0012).',
+  })
+  @ApiResponse({ status: 202, description: 'signed: stored, status `anchoring`' })
+  @ApiResponse({ status: 201, description: 'unsigned: stored, with the AddRecord message to sign (`toSign`)' })
+  @ApiResponse({ status: 200, description: 'a retry of this recordId, salt and content: the record already stored' })
+  @ApiErrors(400, 401, 403, 409, 422, 503)
   @Post()
   @Roles('provider', 'lab')
-  add(@Body() dto: UploadRecordDto, @CurrentPrincipal() p: Principal) {
-    return this.upload.execute(dto, p, ctxOf(p));
+  async add(
+    @Body() dto: UploadRecordDto,
+    @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) res: { status(code: number): unknown },
+  ) {
+    const answer = await this.upload.execute(dto, p, ctxOf(p));
+    res.status(!answer.created ? 200 : dto.anchor ? 202 : 201);
+    return answer.body;
   }
 
   /** Bulk ingest: 201 once all are encrypted in S3 and committed; each is then anchored like a single upload. */
+  @ApiOperation({ summary: 'Bulk upload of 1–1,000 records, all or none; one AddRecords message to sign' })
+  @ApiResponse({ status: 201, description: 'stored: each id and hashes, and `toSign` (AddRecords)' })
+  @ApiErrors(400, 401, 403, 422, 503)
   @Post('batch')
   @Roles('provider', 'lab')
   addMany(@Body() dto: UploadRecordsDto, @CurrentPrincipal() p: Principal) {
@@ -73,6 +119,9 @@ export class RecordsController {
   }
 
   /** One AddRecords signature anchoring a whole bulk batch (202; `pending` once its Merkle batch is mined). */
+  @ApiOperation({ summary: 'The AddRecords signature of a bulk batch: every record queued for anchoring' })
+  @ApiResponse({ status: 202, description: 'queued: `anchoring`, then `pending` once the Merkle batch is mined' })
+  @ApiErrors(400, 401, 403, 404, 409, 503)
   @Post('batch/anchor')
   @HttpCode(202)
   @Roles('provider', 'lab')
@@ -80,11 +129,15 @@ export class RecordsController {
     return this.signAnchor.executeMany(dto, p, ctxOf(p));
   }
 
+  @ApiOperation({ summary: 'Records you are the patient or the author of, newest first' })
+  @ApiErrors(401)
   @Get()
   list(@CurrentPrincipal() p: Principal, @Query('limit') limit?: string) {
     return this.records.listFor(p.subject, Math.min(Math.max(Number(limit) || 100, 1), 500));
   }
 
+  @ApiOperation({ summary: 'One record’s metadata and status (its patient and author only)' })
+  @ApiErrors(400, 401, 403, 404)
   @Get(':id')
   async byId(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
     return toView(assertPartyTo(p, await this.records.rowOrThrow(id)));
@@ -99,6 +152,9 @@ export class RecordsController {
     return this.upload.addRecordTypedData(row);
   }
 
+  @ApiOperation({ summary: 'The author’s AddRecord signature for an unsigned upload (toSign of POST /records)' })
+  @ApiResponse({ status: 202, description: 'queued for the next Merkle batch' })
+  @ApiErrors(400, 401, 403, 404, 409, 503)
   @Post(':id/anchor')
   @HttpCode(202)
   @Roles('provider', 'lab')
@@ -117,6 +173,9 @@ export class RecordsController {
   }
 
   /** The patient's signed accept/reject of one record (202; accepted/rejected once its batch is anchored). */
+  @ApiOperation({ summary: 'The patient accepts or rejects one record (RespondToRecords over a list of one)' })
+  @ApiResponse({ status: 202, description: '`responding`, then accepted/rejected once its batch is anchored' })
+  @ApiErrors(400, 401, 403, 404, 409, 503)
   @Post(':id/response')
   @HttpCode(202)
   @Roles('patient')
@@ -138,6 +197,9 @@ export class RecordsController {
   }
 
   /** One signature, many answers (202; each accepted/rejected once its batch is anchored). */
+  @ApiOperation({ summary: 'The patient answers up to 500 records with one RespondToRecords signature' })
+  @ApiResponse({ status: 202, description: 'each `responding`, then accepted/rejected once anchored' })
+  @ApiErrors(400, 401, 403, 404, 409, 503)
   @Post('responses')
   @HttpCode(202)
   @Roles('patient')
@@ -146,9 +208,28 @@ export class RecordsController {
   }
 
   /** The record's inclusion proof: check it with Relationships.verifyRecord(root, leaf, proof). */
+  @ApiOperation({
+    summary: 'The record’s (and its answer’s) Merkle inclusion proof',
+    description: 'Check it yourself with Relationships.verifyRecord(root, leaf, proof) / verifyResponse.',
+  })
+  @ApiErrors(400, 401, 403, 404, 409)
   @Get(':id/proof')
   async proof(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
     return proofView(assertPartyTo(p, await this.records.rowOrThrow(id)));
+  }
+
+  @ApiOperation({
+    summary: 'Erase a record cryptographically (the patient, or an administrator)',
+    description:
+      'Its data key is destroyed with the copy of the pack it was stored in; records stored beside it keep ' +
+      'reading. From then on the record answers 410 RecordErased; its anchor stays on-chain, unlinkable.',
+  })
+  @ApiResponse({ status: 200, description: '{ id, status: "erased" }' })
+  @ApiErrors(400, 401, 403, 404, 409, 503)
+  @Delete(':id')
+  @Roles('patient', 'admin')
+  erase(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    return this.eraseRecord.execute(id, p, ctxOf(p));
   }
 
   @Get(':id/history')

@@ -29,6 +29,8 @@ export interface CatalogueEntry<T extends EventType = EventType> {
   topic: string;
   /** Safety alerts ignore mutes, quiet hours and digests: they always arrive at once. */
   safety: boolean;
+  /** Event versions the payload schema reads (default [1]); a newer version is skipped until it is added. */
+  versions?: readonly number[];
   recipients(payload: PayloadOf<T>, ctx: ResolveContext): Recipient[];
   message(payload: PayloadOf<T>, as: RecipientRole): Message;
 }
@@ -63,10 +65,13 @@ const entries: { [T in EventType]: CatalogueEntry<T> } = {
     type: 'records.RecordAdded',
     topic: TOPICS.record,
     safety: false,
+    // v2 dropped the title (sealed in the records service); v1 still carries it and it is not read.
+    versions: [1, 2],
     recipients: (p) => [{ subject: p.patientSubject, as: 'patient' }],
     message: (p) => ({
       title: 'A new record was added',
-      body: `A provider added "${p.title}" (${p.category}) to your records. Accept or reject it.`,
+      // No title: it names what the patient was tested for, and is sealed wherever it is stored or sent.
+      body: `A provider added a ${p.category} record to your records. Accept or reject it.`,
     }),
   },
   'records.RecordAccepted': {
@@ -297,7 +302,9 @@ export type Resolution =
 export function resolve(type: string, version: number, payload: unknown, ctx: ResolveContext): Resolution {
   const entry = CATALOGUE.get(type);
   if (!entry) return { kind: 'skip', reason: 'unknown-type', detail: type };
-  if (version !== 1) return { kind: 'skip', reason: 'unsupported-version', detail: `${type} v${version}` };
+  if (!(entry.versions ?? [1]).includes(version)) {
+    return { kind: 'skip', reason: 'unsupported-version', detail: `${type} v${version}` };
+  }
   const parsed = payloadSchemas[entry.type].safeParse(payload);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');

@@ -109,8 +109,21 @@ describe('catalogue: who hears of what', () => {
 
   it('ignores unknown types and versions it cannot read', () => {
     expect(resolve('billing.InvoiceIssued', 1, {}, ctx)).toMatchObject({ kind: 'skip', reason: 'unknown-type' });
-    const e = events.recordAdded(alice, hospital).withVersion(2).build();
+    const e = events.recordAdded(alice, hospital).withVersion(3).build();
     expect(resolve(e.type, e.version, e.payload, ctx)).toMatchObject({ kind: 'skip', reason: 'unsupported-version' });
+  });
+
+  it('reads RecordAdded v2 (no title) and v1 (a title, never shown): the body names the category only', () => {
+    const v1 = events.recordAdded(alice, hospital).build();
+    const { title: _title, ...withoutTitle } = v1.payload as Record<string, unknown>;
+    for (const [version, payload] of [
+      [1, { ...withoutTitle, title: 'HIV viral load' }],
+      [2, withoutTitle],
+    ] as const) {
+      const r = resolve(v1.type, version, payload, ctx);
+      if (r.kind !== 'notify') throw new Error(`v${version}: expected notify`);
+      expect(r.recipients[0]!.body).toBe('A provider added a laboratory record to your records. Accept or reject it.');
+    }
   });
 
   it('refuses a payload without the fields it needs, naming them', () => {

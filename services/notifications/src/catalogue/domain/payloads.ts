@@ -21,7 +21,6 @@ export const payloadSchemas = {
     patientSubject: subject,
     providerSubject: subject,
     category: z.string().max(200),
-    title: z.string().max(500),
   }),
   'records.RecordAccepted': z.object({ recordId: id, patientSubject: subject, providerSubject: subject }),
   'records.RecordRejected': z.object({ recordId: id, patientSubject: subject, providerSubject: subject }),

@@ -45,4 +45,23 @@ export const auditMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // Issue 15 item 2: a limited grant's use, one per signed request (signer, nonce), settled with its audit entry.
+    id: 'records-0007-grant-uses',
+    sql: `
+      create table grant_uses (
+        signer text not null,
+        nonce text not null,
+        record_id uuid not null,
+        grant_id text not null,
+        job_key text not null unique,
+        outcome text check (outcome in ('allowed', 'denied')),
+        reason text,
+        audit_id uuid,
+        created_at timestamptz not null default now(),
+        settled_at timestamptz,
+        primary key (signer, nonce)
+      );
+    `,
+  },
 ];

@@ -22,6 +22,11 @@ export interface AuditInput extends Omit<AuditFacts, 'id' | 'recordedAt'> {
   integrity?: { expectedHash: string; actualHash: string };
 }
 
+/** Anything that runs SQL: the DataSource, or a transaction's EntityManager. */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<any>;
+}
+
 /** A signed request's (signer, nonce), single-use until it expires. */
 export interface NonceClaim {
   signer: string;
@@ -91,6 +96,11 @@ export class AuditRepository {
     return (await this.recordClaiming(input, ctx)).auditId;
   }
 
+  /** The entry inside the caller's transaction (a chain job's settlement writes the read it paid for). */
+  async recordIn(m: Queryable, input: AuditInput, ctx: EventContext): Promise<string> {
+    return (await this.recordClaiming(input, ctx, undefined, m)).auditId;
+  }
+
   /**
    * The audit entry and its events — and, with `claim`, the signed request's nonce — in ONE statement: a single
    * round trip on the read path. If the nonce was seen before, nothing of the entry is written by it; a
@@ -101,6 +111,7 @@ export class AuditRepository {
     entry: AuditInput,
     ctx: EventContext,
     claim?: NonceClaim,
+    runner: Queryable = this.ds,
   ): Promise<{ auditId: string; replayed: boolean }> {
     const id = randomUUID();
     const recordedAt = ctx.occurredAt.toISOString();
@@ -129,7 +140,7 @@ export class AuditRepository {
     };
     add('access', written.access, ACCESS_TOPIC);
     add('integrity', written.integrity, RECORD_TOPIC);
-    const rows: Array<{ ok: boolean }> = await this.ds.query(
+    const rows: Array<{ ok: boolean }> = await runner.query(
       `with ${ctes.join(',\n')} select (select ok from fresh) as ok, pg_notify('${OUTBOX_CHANNEL}', '')`,
       params,
     );

@@ -14,6 +14,7 @@ export type Denial =
   | 'SignerNotBoundToLogin'
   | 'NonceReplayed'
   | 'RecordNotFound'
+  | 'RecordErased'
   | 'RecordRejected'
   | 'RecordNotAccepted'
   | 'RelationshipEnded'

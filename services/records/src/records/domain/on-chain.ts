@@ -1,5 +1,6 @@
 import { recordLeaf, responseLeaf } from '@uhr/contracts';
 import { chainIdOf } from '@uhr/platform';
+import canonicalize from 'canonicalize';
 import { id, keccak256 } from 'ethers';
 
 /** keccak256 of a short label, remembered (categories and purposes are few; bounded anyway). */
@@ -21,21 +22,46 @@ export const categoryCode = (category: string): string => codeOf(`uhr.category:$
 export const purposeCode = (purpose: string): string => codeOf(`uhr.purpose:${purpose}`);
 
 /**
- * The pointer anchored beside the content hash: where the blob lives and the metadata that steers access
- * (category feeds the consent scope check). Recomputed from the database row on every read, so editing the row
- * (pointing it at another blob, relabelling its category) is detected as tampering.
+ * How a record's content hash and pointer hash are made (ADR 0012). 1: the hash of the stored, encrypted bytes
+ * and a pointer naming the blob — only the service could compute them, so signing took a second request. 2: a
+ * salted commitment to the plaintext — keccak256(salt ‖ body), the 32-byte salt sealed inside the blob with the
+ * body — and a logical pointer (the record id is in the leaf; where its bytes sit is the service's business), so
+ * a client computes both, signs its AddRecord before uploading and sends one request. A re-encryption (KEK
+ * rotation) leaves a scheme-2 anchor valid.
  */
-export function pointerHashOf(p: {
+export type ContentScheme = 1 | 2;
+export const CONTENT_SALT_BYTES = 32;
+
+export interface PointerFields {
+  scheme: ContentScheme;
   blobKey: string;
   category: string;
   contentType: string;
   kind: string;
   resourceType: string;
-}): string {
-  return keccak256(
-    abiEncodeStrings(['uhr.record-pointer.v1', p.blobKey, p.category, p.contentType, p.kind, p.resourceType]),
-  );
 }
+
+/**
+ * The pointer anchored beside the content hash: the metadata that steers access (category feeds the consent
+ * scope check), and for scheme 1 the blob it lives in. Recomputed from the database row on every read, so editing
+ * the row (relabelling its category, pointing it at another blob) is detected as tampering.
+ */
+export function pointerHashOf(p: PointerFields): string {
+  const fields =
+    p.scheme === 1
+      ? ['uhr.record-pointer.v1', p.blobKey, p.category, p.contentType, p.kind, p.resourceType]
+      : ['uhr.record-pointer.v2', p.category, p.contentType, p.kind, p.resourceType];
+  return keccak256(abiEncodeStrings(fields));
+}
+
+/** What a scheme-2 blob seals: the salt, then the body (a FHIR resource's RFC 8785 JSON, or a file's bytes). */
+export const sealedContentOf = (salt: Uint8Array, body: Uint8Array): Buffer => Buffer.concat([salt, body]);
+
+/** The scheme-2 content hash: keccak256 of the sealed bytes (salt ‖ body). */
+export const contentCommitmentOf = (sealed: Uint8Array): string => keccak256(sealed);
+
+/** A FHIR resource's body bytes: its RFC 8785 canonical JSON, so any client can hash what the service stores. */
+export const fhirBodyOf = (resource: Record<string, unknown>): Buffer => Buffer.from(canonicalize(resource)!, 'utf8');
 
 /**
  * `abi.encode(string, string, …)` — byte for byte what ethers' AbiCoder (and Solidity) produce, written out
@@ -58,21 +84,20 @@ export function abiEncodeStrings(values: readonly string[]): Uint8Array {
 
 /** The pointer fields of a projection row. */
 export const pointerOf = (r: {
+  content_scheme: ContentScheme;
   blob_key: string;
   category: string;
   content_type: string;
   kind: string;
   resource_type: string;
-}) => ({
+}): PointerFields => ({
+  scheme: r.content_scheme,
   blobKey: r.blob_key,
   category: r.category,
   contentType: r.content_type,
   kind: r.kind,
   resourceType: r.resource_type,
 });
-
-/** 0x-prefixed bytes32 form of a hex sha256. */
-export const contentHashOf = (sha256hex: string): string => '0x' + sha256hex.replace(/^0x/, '').toLowerCase();
 
 /** The row fields a record's leaf commits to. */
 export interface LeafRow {

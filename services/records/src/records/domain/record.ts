@@ -18,24 +18,37 @@ export const RECORD_CATEGORIES = [
 export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
 
 export type RecordStatus =
-  'uploaded' | 'anchoring' | 'pending' | 'responding' | 'accepted' | 'rejected' | 'anchor-rejected';
+  'uploaded' | 'anchoring' | 'pending' | 'responding' | 'accepted' | 'rejected' | 'anchor-rejected' | 'erased';
 
 export interface RecordContent {
+  /** How contentHash and pointerHash are made (on-chain.ts, ADR 0012); new records are scheme 2. */
+  scheme: 1 | 2;
   kind: 'fhir' | 'file';
   resourceType: string;
   contentType: string;
   blobKey: string;
-  /** 0x + sha256 of the stored (encrypted) object: the value anchored on-chain. */
+  /** Hex sha256 of the stored (encrypted) object: checked before anything is decrypted. */
+  blobSha256: string;
+  /** Scheme 2: keccak256(salt ‖ body), the value anchored on-chain (scheme 1: 0x + blobSha256). */
   contentHash: string;
   /** keccak256 of the record's metadata (see pointerHashOf): anchored, so a row altered in the database shows. */
   pointerHash: string;
   size: number;
 }
 
+/** The author's AddRecord signature, already checked against the key the Registrar binds to the author. */
+export interface SignedAnchor {
+  signer: string;
+  nonce: string;
+  deadline: string;
+  signature: string;
+}
+
 export type RecordEvent =
   | {
       type: 'records.RecordUploaded';
-      version: 1;
+      /** 2 adds content.scheme and content.blobSha256; v1 events (content unread by evolve) stay as stored. */
+      version: 2;
       payload: {
         recordId: string;
         patientId: string;
@@ -43,7 +56,8 @@ export type RecordEvent =
         patientSubject: string;
         providerSubject: string;
         category: RecordCategory;
-        title: string;
+        /** The title sealed under its own data key (sealText, bound to the record id): never in clear here. */
+        titleSealed: string;
         content: RecordContent;
       };
     }
@@ -54,13 +68,13 @@ export type RecordEvent =
     }
   | {
       type: 'records.RecordAdded';
-      version: 1;
+      /** 2: no title (v1 carried it in clear, to every topic reader). */
+      version: 2;
       payload: {
         recordId: string;
         patientSubject: string;
         providerSubject: string;
         category: RecordCategory;
-        title: string;
         txHash: string | null;
         batchRoot: string;
       };
@@ -90,7 +104,9 @@ export type RecordEvent =
         batchRoot: string;
       };
     }
-  | { type: 'records.RecordResponseFailed'; version: 1; payload: { recordId: string; reason: string } };
+  | { type: 'records.RecordResponseFailed'; version: 1; payload: { recordId: string; reason: string } }
+  /** The record's data key destroyed (its frame gone from storage); the anchor stays, unlinkable to any bytes. */
+  | { type: 'records.RecordErased'; version: 1; payload: { recordId: string; erasedBy: string } };
 
 export type RecordCommand =
   | {
@@ -101,8 +117,12 @@ export type RecordCommand =
       patientSubject: string;
       providerSubject: string;
       category: RecordCategory;
+      /** In clear for the answer to the uploader only; the event carries `titleSealed`. */
       title: string;
+      titleSealed: string;
       content: RecordContent;
+      /** Signed with the upload (one request, scheme 2), or null: signed later (POST /records/:id/anchor). */
+      anchor: SignedAnchor | null;
     }
   | { type: 'RequestAnchor'; by: string; signer: string; nonce: string; deadline: string; signature: string }
   | { type: 'ConfirmAnchor'; txHash: string | null; batchRoot: string }
@@ -117,7 +137,9 @@ export type RecordCommand =
       signature: string;
     }
   | { type: 'ConfirmResponse'; accept: boolean; txHash: string | null; batchRoot: string }
-  | { type: 'FailResponse'; reason: string };
+  | { type: 'FailResponse'; reason: string }
+  /** By the patient (`by` their subject) or an administrator (`admin`). */
+  | { type: 'EraseRecord'; by: string; admin: boolean };
 
 export interface RecordState {
   exists: boolean;
@@ -125,7 +147,6 @@ export interface RecordState {
   patientSubject: string | null;
   providerSubject: string | null;
   category: RecordCategory | null;
-  title: string | null;
 }
 
 export const initialRecord: RecordState = {
@@ -134,7 +155,6 @@ export const initialRecord: RecordState = {
   patientSubject: null,
   providerSubject: null,
   category: null,
-  title: null,
 };
 
 export type RecordRefusal =
@@ -143,7 +163,8 @@ export type RecordRefusal =
   | 'NotTheAuthor'
   | 'NotThePatient'
   | 'RecordNotAwaitingSignature'
-  | 'RecordNotPending';
+  | 'RecordNotPending'
+  | 'RecordErased';
 
 export class RecordRuleViolation extends Error {
   constructor(
@@ -157,10 +178,13 @@ export class RecordRuleViolation extends Error {
 export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
   if (cmd.type === 'UploadRecord') {
     if (s.exists) throw new RecordRuleViolation('RecordAlreadyExists', 'record already exists');
-    const { type: _t, ...payload } = cmd;
-    return [{ type: 'records.RecordUploaded', version: 1, payload }];
+    const { type: _t, anchor, title: _title, ...payload } = cmd;
+    const uploaded: RecordEvent = { type: 'records.RecordUploaded', version: 2, payload };
+    if (anchor === null) return [uploaded];
+    return [uploaded, { type: 'records.RecordAnchorRequested', version: 1, payload: { recordId: '', ...anchor } }];
   }
   if (!s.exists) throw new RecordRuleViolation('RecordNotFound', 'record not found');
+  if (s.status === 'erased') throw new RecordRuleViolation('RecordErased', 'the record was erased');
   const recordId = '';
   switch (cmd.type) {
     case 'RequestAnchor':
@@ -183,13 +207,12 @@ export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
       return [
         {
           type: 'records.RecordAdded',
-          version: 1,
+          version: 2,
           payload: {
             recordId,
             patientSubject: s.patientSubject!,
             providerSubject: s.providerSubject!,
             category: s.category!,
-            title: s.title!,
             txHash: cmd.txHash,
             batchRoot: cmd.batchRoot,
           },
@@ -232,6 +255,10 @@ export function decide(cmd: RecordCommand, s: RecordState): RecordEvent[] {
       ];
     case 'FailResponse':
       return [{ type: 'records.RecordResponseFailed', version: 1, payload: { recordId, reason: cmd.reason } }];
+    case 'EraseRecord':
+      if (!cmd.admin && cmd.by !== s.patientSubject)
+        throw new RecordRuleViolation('NotThePatient', 'only the patient (or an administrator) erases a record');
+      return [{ type: 'records.RecordErased', version: 1, payload: { recordId, erasedBy: cmd.by } }];
   }
 }
 
@@ -244,7 +271,6 @@ export function evolve(s: RecordState, e: RecordEvent): RecordState {
         patientSubject: e.payload.patientSubject,
         providerSubject: e.payload.providerSubject,
         category: e.payload.category,
-        title: e.payload.title,
       };
     case 'records.RecordAnchorRequested':
       return { ...s, status: 'anchoring' };
@@ -260,6 +286,8 @@ export function evolve(s: RecordState, e: RecordEvent): RecordState {
       return { ...s, status: 'rejected' };
     case 'records.RecordResponseFailed':
       return { ...s, status: 'pending' };
+    case 'records.RecordErased':
+      return { ...s, status: 'erased' };
   }
 }
 

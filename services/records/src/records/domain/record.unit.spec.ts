@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { fhirProblems } from './fhir.js';
 import { AbiCoder, keccak256 } from 'ethers';
-import { abiEncodeStrings, pointerHashOf } from './on-chain.js';
+import { abiEncodeStrings, contentCommitmentOf, fhirBodyOf, pointerHashOf, sealedContentOf } from './on-chain.js';
 import {
   decide,
   evolve,
@@ -21,15 +21,19 @@ const upload: RecordCommand = {
   providerSubject: 'hospital',
   category: 'laboratory',
   title: 'CBC',
+  titleSealed: 'sealed',
   content: {
+    scheme: 2,
     kind: 'fhir',
     resourceType: 'Observation',
     contentType: 'application/fhir+json',
     blobKey: 'k',
+    blobSha256: 'ab',
     contentHash: '0x1',
     pointerHash: '0x2',
     size: 10,
   },
+  anchor: null,
 };
 const sig = { nonce: '0', deadline: '1', signature: '0xsig' };
 const answer = { ...sig, signedRecordIds: ['0x01'] };
@@ -65,7 +69,7 @@ describe('Record aggregate', () => {
     const s = given(upload, { type: 'RequestAnchor', by: 'hospital', signer: '0xabc', ...sig });
     expect(decide({ type: 'ConfirmAnchor', txHash: null, batchRoot: '0xroot' }, s)[0]).toMatchObject({
       type: 'records.RecordAdded',
-      payload: { patientSubject: 'alice', providerSubject: 'hospital', category: 'laboratory', title: 'CBC' },
+      payload: { patientSubject: 'alice', providerSubject: 'hospital', category: 'laboratory' },
     });
   });
   it('only the author signs the anchor, only the patient answers, only once', () => {
@@ -95,6 +99,27 @@ describe('Record aggregate', () => {
       'RecordNotPending',
     );
     expect(refusal(() => decide(upload, accepted))).toBe('RecordAlreadyExists');
+  });
+  it('an upload signed with its request is stored already waiting for its batch', () => {
+    const signed = { ...upload, anchor: { signer: '0xabc', ...sig } } as RecordCommand;
+    const events = decide(signed, initialRecord);
+    expect(events.map((e) => e.type)).toEqual(['records.RecordUploaded', 'records.RecordAnchorRequested']);
+    expect(events[1]!.payload).toEqual({ recordId: '', signer: '0xabc', ...sig });
+    expect(given(signed).status).toBe('anchoring');
+    expect(refusal(() => decide({ type: 'RequestAnchor', by: 'hospital', signer: '0x', ...sig }, given(signed)))).toBe(
+      'RecordNotAwaitingSignature',
+    );
+  });
+  it('is erased by its patient or an administrator only, once; nothing is decided on it afterwards', () => {
+    const s = given(upload);
+    expect(refusal(() => decide({ type: 'EraseRecord', by: 'hospital', admin: false }, s))).toBe('NotThePatient');
+    expect(decide({ type: 'EraseRecord', by: 'admin-1', admin: true }, s)[0]!.type).toBe('records.RecordErased');
+    const erased = given(upload, { type: 'EraseRecord', by: 'alice', admin: false });
+    expect(erased.status).toBe('erased');
+    expect(refusal(() => decide({ type: 'EraseRecord', by: 'alice', admin: false }, erased))).toBe('RecordErased');
+    expect(refusal(() => decide({ type: 'RequestAnchor', by: 'hospital', signer: '0x', ...sig }, erased))).toBe(
+      'RecordErased',
+    );
   });
   it('a refused anchor can be signed again', () => {
     const s = given(
@@ -127,17 +152,17 @@ describe('FHIR validation', () => {
 });
 
 describe('pointer hash', () => {
-  it('changes with every field that steers access', () => {
-    const base = {
-      blobKey: 'k',
-      category: 'laboratory',
-      contentType: 'application/fhir+json',
-      kind: 'fhir',
-      resourceType: 'Observation',
-    };
+  const base = {
+    scheme: 2 as const,
+    blobKey: 'k',
+    category: 'laboratory',
+    contentType: 'application/fhir+json',
+    kind: 'fhir',
+    resourceType: 'Observation',
+  };
+  it('changes with every field that steers access; a scheme-1 pointer also names its blob', () => {
     const h = pointerHashOf(base);
     for (const [k, v] of Object.entries({
-      blobKey: 'k2',
       category: 'imaging',
       contentType: 'application/pdf',
       kind: 'file',
@@ -145,6 +170,10 @@ describe('pointer hash', () => {
     })) {
       expect(pointerHashOf({ ...base, [k]: v })).not.toBe(h);
     }
+    // Scheme 2 is a logical pointer: where the bytes sit is not part of it, so a client can compute it.
+    expect(pointerHashOf({ ...base, blobKey: 'packs/x#0+10' })).toBe(h);
+    const v1 = { ...base, scheme: 1 as const };
+    expect(pointerHashOf({ ...v1, blobKey: 'k2' })).not.toBe(pointerHashOf(v1));
   });
 
   it('is keccak256(abi.encode(strings)) exactly as the ABI coder (and Solidity) encode it', () => {
@@ -161,20 +190,40 @@ describe('pointer hash', () => {
       );
       expect(Buffer.from(abiEncodeStrings(values)).toString('hex')).toBe(expected.slice(2));
     }
-    const p = {
-      blobKey: 'patients/p/records/r',
-      category: 'laboratory',
-      contentType: 'application/pdf',
-      kind: 'file',
-      resourceType: 'DocumentReference',
-    };
+    const p = { ...base, contentType: 'application/pdf', kind: 'file', resourceType: 'DocumentReference' };
+    const strings = ['string', 'string', 'string', 'string', 'string'];
     expect(pointerHashOf(p)).toBe(
+      keccak256(coder.encode(strings, ['uhr.record-pointer.v2', p.category, p.contentType, p.kind, p.resourceType])),
+    );
+    const v1 = { ...p, scheme: 1 as const, blobKey: 'patients/p/records/r' };
+    expect(pointerHashOf(v1)).toBe(
       keccak256(
         coder.encode(
-          ['string', 'string', 'string', 'string', 'string', 'string'],
-          ['uhr.record-pointer.v1', p.blobKey, p.category, p.contentType, p.kind, p.resourceType],
+          [...strings, 'string'],
+          ['uhr.record-pointer.v1', v1.blobKey, p.category, p.contentType, p.kind, p.resourceType],
         ),
       ),
+    );
+  });
+});
+
+describe('content commitment (scheme 2)', () => {
+  it('is keccak256(salt ‖ RFC 8785 JSON of the resource): members sorted, no whitespace, numbers as ECMAScript', () => {
+    const resource = {
+      valueQuantity: { value: 90.5, unit: 'mg/dL' },
+      subject: { reference: 'Patient/p1' },
+      status: 'final',
+      resourceType: 'Observation',
+      code: { text: 'glucose' },
+    };
+    const body = fhirBodyOf(resource);
+    expect(body.toString('utf8')).toBe(
+      '{"code":{"text":"glucose"},"resourceType":"Observation","status":"final",' +
+        '"subject":{"reference":"Patient/p1"},"valueQuantity":{"unit":"mg/dL","value":90.5}}',
+    );
+    // Computed once with @noble/hashes' keccak_256 (another implementation than the one under test).
+    expect(contentCommitmentOf(sealedContentOf(Buffer.alloc(32, 0x11), body))).toBe(
+      '0xedeedeba2d983c4593ef9c68a077c54e3efd2ee47c6bd50a56d9f52ab24d64a5',
     );
   });
 });

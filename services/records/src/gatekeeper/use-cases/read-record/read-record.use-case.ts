@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   BlobIntegrityError,
@@ -42,15 +43,17 @@ export interface ReadRecord {
 
 /** A denial the HTTP layer answers 403 (404 for a record that does not exist). */
 export class AccessDeniedError extends DomainError {
-  readonly status: 403 | 404 | 503;
+  readonly status: 403 | 404 | 410 | 503;
   constructor(denial: Denial, message: string, auditId: string) {
     super(denial, message, { auditId });
     this.status =
       denial === 'RecordNotFound'
         ? 404
-        : denial === 'ChainUnavailable' || denial === 'BlobStoreUnavailable'
-          ? 503
-          : 403;
+        : denial === 'RecordErased'
+          ? 410
+          : denial === 'ChainUnavailable' || denial === 'BlobStoreUnavailable'
+            ? 503
+            : 403;
   }
 }
 
@@ -135,12 +138,12 @@ export class ReadRecordUseCase {
 
     // Once the request passed its own checks its nonce is spent by whatever is decided, claimed in the audit
     // entry's transaction; a replay is refused as NonceReplayed even if everything else about it is fine.
-    let claim: NonceClaim | undefined;
+    const claimed: { nonce?: NonceClaim } = {};
     const refuse = async (denial: Denial, message: string, extra: Partial<AuditInput> = {}): Promise<never> => {
       const { auditId, replayed } = await this.audit.recordClaiming(
         { ...base, ...extra, outcome: 'denied', reason: denial },
         ctx,
-        claim,
+        claimed.nonce,
       );
       if (replayed) throw new AccessDeniedError('NonceReplayed', REPLAYED, auditId);
       throw new AccessDeniedError(denial, message, auditId);
@@ -162,12 +165,17 @@ export class ReadRecordUseCase {
       signatureRecovered: signerAddress !== undefined,
     });
     if (pre && !pre.allowed) return refuse(pre.denial, pre.message);
-    claim = {
+    const claim: NonceClaim = {
       signer: signerAddress!,
       nonce: cmd.request.nonce,
       expiresAt: new Date((cmd.request.expiry + 3600) * 1000),
     };
+    claimed.nonce = claim;
     if (!row) return refuse('RecordNotFound', `no record ${recordId}`);
+    if (row.status === 'erased') return refuse('RecordErased', 'the record was erased: its data key is destroyed');
+    // The same signed request again after its limited use was spent (a retry after a crash or a lost answer): its
+    // permission was decided then; the row and the blob are still proven below before anything is served.
+    const spent = await this.grantUse.spentUseOf(claim, recordId);
 
     // 2. What the chain says about the record (fail closed when it cannot be asked).
     let decision: AccessDecision;
@@ -189,29 +197,15 @@ export class ReadRecordUseCase {
         );
       }
       onChain = anchor.record;
-      const record = onChain;
-      const [relationshipActive, grant] = await timing.span(
-        'chain-permission',
-        Promise.all([
-          this.cache.relationshipActive(record.patientId, record.providerId, signer!.chainId),
-          this.cache.grantFor(
-            cmd.request.grantId,
-            signerAddress!,
-            recordChainId,
-            categoryCode(row.category),
-            purposeCode(cmd.request.purpose),
-            signer!.chainId,
-            record,
-          ),
-        ]),
-      );
-      decision = decidePermission({
-        readerIdentityChainId: signer!.chainId,
-        namedGrant: cmd.request.grantId.toLowerCase() !== ZERO_BYTES32,
-        record,
-        relationshipActive,
-        grant,
-      });
+      decision = spent
+        ? { allowed: true, basis: 'grant', grantId: spent.grantId, consume: true }
+        : await this.permissionOf(
+            onChain,
+            cmd,
+            { signer: signer!, address: signerAddress!, recordChainId },
+            row,
+            timing,
+          );
     } catch (err) {
       if (err instanceof DomainError) throw err;
       this.logger.warn({ err: (err as Error).message }, 'gatekeeper: chain unavailable, failing closed');
@@ -227,7 +221,7 @@ export class ReadRecordUseCase {
     let plaintext: Buffer;
     try {
       const stored = unwrap((await ciphertext)!);
-      plaintext = timing.measure('open', () => this.reader.open(row.blob_key, stored, onChain.contentHash));
+      plaintext = timing.measure('open', () => this.reader.open(row, stored));
     } catch (err) {
       if (err instanceof BlobTamperedError) {
         return this.integrityViolation(
@@ -236,7 +230,7 @@ export class ReadRecordUseCase {
           row,
           '0x' + err.expectedSha256,
           '0x' + err.actualSha256,
-          'the stored blob does not match its anchor',
+          'the stored blob does not match its record',
         );
       }
       if (err instanceof BlobStoreUnavailableError) {
@@ -254,37 +248,17 @@ export class ReadRecordUseCase {
       }
       throw err;
     }
-    // 4. A limited grant is spent on-chain before anything is served (the plaintext is dropped if it is refused).
-    if (decision.consume) {
-      // The nonce first, so a replayed request never spends a use.
-      const spent = claim;
-      claim = undefined;
-      if (!(await timing.span('nonce', this.audit.claimNonce(spent.signer, spent.nonce, spent.expiresAt)))) {
-        return refuse('NonceReplayed', REPLAYED);
-      }
-      const used = await timing.span(
-        'consume',
-        this.grantUse.consume({
+    // 4. A limited grant is spent on-chain, exactly once per signed request, before anything is served; its
+    //    audit entry is written with the chain's answer. Otherwise the allowed read is audited here.
+    const auditId = decision.consume
+      ? await this.spendUse(claim, base, ctx, timing, {
           grantId: decision.grantId!,
           reader: signerAddress!,
           recordPatientId: onChain.patientId,
           recordId: recordChainId,
           category: categoryCode(row.category),
-        }),
-      );
-      if (!used.ok) {
-        return refuse(
-          used.reason === 'ChainUnavailable' ? 'ChainUnavailable' : 'GrantExhausted',
-          `grant use refused: ${used.reason}`,
-        );
-      }
-    }
-
-    const { auditId, replayed } = await timing.span(
-      'audit',
-      this.audit.recordClaiming({ ...base, outcome: 'allowed', reason: null }, ctx, claim),
-    );
-    if (replayed) throw new AccessDeniedError('NonceReplayed', REPLAYED, auditId);
+        })
+      : await this.recordAllowed(base, ctx, claim, timing);
     if (this.blobKeyHints.size >= MAX_BLOB_KEY_HINTS) this.blobKeyHints.clear();
     this.blobKeyHints.set(recordId, row.blob_key);
     return {
@@ -298,11 +272,82 @@ export class ReadRecordUseCase {
       ...(row.kind === 'fhir'
         ? { resource: JSON.parse(plaintext.toString('utf8')) as unknown }
         : {
-            documentReference: this.documentReference(row, onChain.contentHash),
+            documentReference: this.documentReference(row, createHash('sha256').update(plaintext).digest('hex')),
             contentType: row.content_type,
             data: plaintext.toString('base64'),
           }),
     };
+  }
+
+  /** What the chain allows this reader now: the relationship (an author's read) and the grant relied on. */
+  private async permissionOf(
+    record: AnchoredRecord,
+    cmd: ReadRecord,
+    who: { signer: KnownIdentity; address: string; recordChainId: string },
+    row: RecordRow,
+    timing: ServerTiming,
+  ): Promise<AccessDecision> {
+    const { signer } = who;
+    const [relationshipActive, grant] = await timing.span(
+      'chain-permission',
+      Promise.all([
+        this.cache.relationshipActive(record.patientId, record.providerId, signer.chainId),
+        this.cache.grantFor(
+          cmd.request.grantId,
+          who.address,
+          who.recordChainId,
+          categoryCode(row.category),
+          purposeCode(cmd.request.purpose),
+          signer.chainId,
+          record,
+        ),
+      ]),
+    );
+    return decidePermission({
+      readerIdentityChainId: signer.chainId,
+      namedGrant: cmd.request.grantId.toLowerCase() !== ZERO_BYTES32,
+      record,
+      relationshipActive,
+      grant,
+    });
+  }
+
+  /** The allowed read's entry, claiming the request's nonce in the same statement. */
+  private async recordAllowed(base: AuditInput, ctx: EventContext, claim: NonceClaim, timing: ServerTiming) {
+    const { auditId, replayed } = await timing.span(
+      'audit',
+      this.audit.recordClaiming({ ...base, outcome: 'allowed', reason: null }, ctx, claim),
+    );
+    if (replayed) throw new AccessDeniedError('NonceReplayed', REPLAYED, auditId);
+    return auditId;
+  }
+
+  /** A limited grant's use: spent once, its entry written with the chain's answer; a resend gets the same use. */
+  private async spendUse(
+    claim: NonceClaim,
+    base: AuditInput,
+    ctx: EventContext,
+    timing: ServerTiming,
+    call: Parameters<GrantUseAdapter['spend']>[1],
+  ): Promise<string> {
+    const allowed: AuditInput = { ...base, outcome: 'allowed', reason: null };
+    const use = await timing.span('consume', this.grantUse.spend(claim, call, allowed, ctx));
+    const deny = async (denial: Denial, message: string) => {
+      const auditId = await this.audit.record({ ...base, outcome: 'denied', reason: denial }, ctx);
+      throw new AccessDeniedError(denial, message, auditId);
+    };
+    switch (use.kind) {
+      case 'spent':
+        if (!use.redelivery) return use.auditId;
+        // The same signed request again: the use it paid for is delivered again, and that delivery audited too.
+        return this.audit.record({ ...allowed, reason: 'UseRedelivered' }, ctx);
+      case 'refused':
+        throw new AccessDeniedError('GrantExhausted', `grant use refused: ${use.reason}`, use.auditId);
+      case 'replayed':
+        return deny('NonceReplayed', REPLAYED);
+      case 'unconfirmed':
+        return deny('ChainUnavailable', 'the grant use is not confirmed yet: send the same request again');
+    }
   }
 
   private async integrityViolation(
@@ -326,7 +371,7 @@ export class ReadRecordUseCase {
     throw new ConflictError('IntegrityViolation', message, { auditId, expectedHash, actualHash });
   }
 
-  private documentReference(row: RecordRow, contentHash: string) {
+  private documentReference(row: RecordRow, fileSha256: string) {
     return documentReferenceOf({
       recordId: row.id,
       patientId: row.patient_id,
@@ -335,7 +380,7 @@ export class ReadRecordUseCase {
       category: row.category,
       contentType: row.content_type,
       size: row.size,
-      sha256: contentHash.replace(/^0x/, ''),
+      sha256: fileSha256,
       createdAt: new Date(row.created_at).toISOString(),
     });
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EncryptedBlobStore, type EventContext } from '@uhr/platform';
+import { ConcurrencyError, DomainError, EncryptedBlobStore, type EventContext } from '@uhr/platform';
 import { RecordRepository, type UploadCommand } from '../../record.repository.js';
 import { blobStoreAsHttp } from '../../../unavailable.js';
 import { refusalsAsHttp } from '../rule-violation.js';
@@ -21,16 +21,12 @@ export const MAX_PACK_RECORDS = 1000;
  * written goes into the next — one S3 PUT (each record still sealed under its own data key, see
  * EncryptedBlobStore.putMany) and one transaction of two statements for the whole group. An idle service
  * writes a lone upload at once; under load, concurrent uploads share the round trips instead of queueing for
- * them one by one. A failure (storage or database down) fails every upload of that group, each with the same
- * 4xx/5xx answer; nothing of a failed group is committed.
+ * them one by one. A failed group commits nothing and leaves no object behind; its uploads are then tried one by
+ * one, so only those that fail alone (storage or database down, a record id taken) get the 4xx/5xx answer.
  */
 @Injectable()
 export class UploadPacker {
-  private readonly queue: Array<{
-    entry: PackEntry;
-    resolve: (u: UploadCommand) => void;
-    reject: (e: unknown) => void;
-  }> = [];
+  private readonly queue: Waiting[] = [];
   private draining = false;
 
   constructor(
@@ -56,9 +52,18 @@ export class UploadPacker {
       ),
     );
     const uploads = entries.map((e, i) => e.command(stored[i]!.key, stored[i]!.sha256));
-    await refusalsAsHttp(() =>
-      this.records.insertUploads(uploads.map((upload, i) => ({ upload, ctx: entries[i]!.ctx }))),
-    );
+    try {
+      await refusalsAsHttp(() =>
+        this.records.insertUploads(uploads.map((upload, i) => ({ upload, ctx: entries[i]!.ctx }))),
+      );
+    } catch (err) {
+      // Refused before commit (a conflict, a rule): no record references the pack, so it goes. After a lost
+      // connection the commit may have happened: the object stays.
+      if (err instanceof ConcurrencyError || err instanceof DomainError) {
+        await this.blobs.remove(packKey).catch(() => undefined);
+      }
+      throw err;
+    }
     return uploads;
   }
 
@@ -66,17 +71,30 @@ export class UploadPacker {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.queue.length > 0) {
-        const group = this.queue.splice(0, MAX_PACK_RECORDS);
-        try {
-          const uploads = await this.storeAll(group.map((w) => w.entry));
-          group.forEach((w, i) => w.resolve(uploads[i]!));
-        } catch (err) {
-          for (const w of group) w.reject(err);
-        }
-      }
+      while (this.queue.length > 0) await this.storeGroup(this.queue.splice(0, MAX_PACK_RECORDS));
     } finally {
       this.draining = false;
     }
   }
+
+  /**
+   * One group commit. When it fails and it held several uploads, each is tried again alone: one member's
+   * conflict (a record id already taken, a retry racing its original) never fails the uploads it was grouped
+   * with — another tenant's among them.
+   */
+  private async storeGroup(group: Waiting[]): Promise<void> {
+    try {
+      const uploads = await this.storeAll(group.map((w) => w.entry));
+      group.forEach((w, i) => w.resolve(uploads[i]!));
+    } catch (err) {
+      if (group.length === 1) return group[0]!.reject(err);
+      await Promise.all(group.map((w) => this.storeGroup([w])));
+    }
+  }
+}
+
+interface Waiting {
+  entry: PackEntry;
+  resolve: (u: UploadCommand) => void;
+  reject: (e: unknown) => void;
 }

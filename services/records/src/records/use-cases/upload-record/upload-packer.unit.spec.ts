@@ -1,4 +1,4 @@
-import type { EncryptedBlobStore, EventContext } from '@uhr/platform';
+import { ConcurrencyError, type EncryptedBlobStore, type EventContext } from '@uhr/platform';
 import type { RecordRepository, UploadCommand } from '../../record.repository.js';
 import { UploadPacker, type PackEntry } from './upload-packer.js';
 
@@ -17,17 +17,22 @@ function harness() {
   const puts: string[][] = [];
   const inserts: number[] = [];
   let gate: (() => void) | undefined;
-  let failPut = -1;
+  const removed: string[] = [];
+  const failPuts = new Set<number>();
+  const taken = new Set<string>();
   const blobs = {
     putMany: async (key: string, items: Array<{ plaintext: Buffer }>) => {
       puts.push(items.map((i) => i.plaintext.toString()));
       if (gate === undefined && puts.length === 1) await new Promise<void>((r) => (gate = r));
-      if (puts.length - 1 === failPut) throw new Error('storage down');
+      if (failPuts.has(puts.length - 1)) throw new Error('storage down');
       return items.map((_, i) => ({ key: `${key}#${i}+1`, sha256: String(i), size: 1, kid: 'k' }));
     },
+    remove: async (key: string) => void removed.push(key),
   } as unknown as EncryptedBlobStore;
   const records = {
-    insertUploads: async (items: unknown[]) => {
+    insertUploads: async (items: Array<{ upload: UploadCommand }>) => {
+      const clash = items.find((i) => taken.has(i.upload.recordId));
+      if (clash) throw new ConcurrencyError(clash.upload.recordId, 0);
       inserts.push(items.length);
       return [];
     },
@@ -36,8 +41,10 @@ function harness() {
     packer: new UploadPacker(blobs, records),
     puts,
     inserts,
+    removed,
     release: () => gate?.(),
-    failPut: (n: number) => (failPut = n),
+    failPut: (n: number) => failPuts.add(n),
+    take: (recordId: string) => taken.add(recordId),
   };
 }
 
@@ -55,16 +62,36 @@ describe('UploadPacker: single uploads committed as a group', () => {
     expect(done[3]!.content.blobKey).toMatch(/^packs\/\d{4}-\d{2}-\d{2}\/.+#2\+1$/);
   });
 
-  it('fails every upload of a group that cannot be stored, and goes on with the next group', async () => {
+  it('tries the members of a failed group alone: only those that fail alone are refused', async () => {
     const h = harness();
-    h.failPut(1);
+    h.failPut(1); // the group [1, 2]
+    h.failPut(3); // then 2, alone
     const first = h.packer.submit(entry(0));
     await new Promise((r) => setImmediate(r));
     const group = [1, 2].map((n) => h.packer.submit(entry(n)));
     h.release();
     await expect(first).resolves.toMatchObject({ recordId: 'r0' });
-    for (const g of group) await expect(g).rejects.toThrow('storage down');
-    expect(h.inserts).toEqual([1]); // nothing of the failed group reached the database
+    await expect(group[0]).resolves.toMatchObject({ recordId: 'r1' });
+    await expect(group[1]).rejects.toThrow('storage down');
+    expect(h.puts).toEqual([['record 0'], ['record 1', 'record 2'], ['record 1'], ['record 2']]);
+    expect(h.inserts).toEqual([1, 1]);
     await expect(h.packer.submit(entry(3))).resolves.toMatchObject({ recordId: 'r3' });
+  });
+
+  it("one member's taken record id fails it alone, and its refused pack leaves no object behind", async () => {
+    const h = harness();
+    h.take('r2');
+    const first = h.packer.submit(entry(0));
+    await new Promise((r) => setImmediate(r));
+    const group = [1, 2, 3].map((n) => h.packer.submit(entry(n)));
+    h.release();
+    await first;
+    await expect(group[0]).resolves.toMatchObject({ recordId: 'r1' });
+    await expect(group[1]).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(group[2]).resolves.toMatchObject({ recordId: 'r3' });
+    expect(h.inserts).toEqual([1, 1, 1]);
+    // The group's pack and r2's own pack were refused before commit: both removed; committed packs stay.
+    expect(h.removed).toHaveLength(2);
+    expect(h.removed.every((k) => h.puts.length === 5 && k.startsWith('packs/'))).toBe(true);
   });
 });

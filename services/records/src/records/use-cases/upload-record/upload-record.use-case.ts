@@ -1,6 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import {
+  assertSignedBy,
+  chainIdOf,
+  ConcurrencyError,
+  ConflictError,
   ForbiddenError,
   UnprocessableError,
   type EventContext,
@@ -10,9 +14,17 @@ import {
 } from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
 import { documentReferenceOf, FILE_CONTENT_TYPES, fhirProblems } from '../../domain/fhir.js';
-import { contentHashOf, pointerHashOf } from '../../domain/on-chain.js';
-import type { RecordCategory, RecordContent } from '../../domain/record.js';
+import {
+  CONTENT_SALT_BYTES,
+  contentCommitmentOf,
+  fhirBodyOf,
+  pointerHashOf,
+  sealedContentOf,
+} from '../../domain/on-chain.js';
+import type { RecordCategory, RecordContent, SignedAnchor } from '../../domain/record.js';
 import { RecordRepository, rowOf, toView, type RecordRow, type UploadCommand } from '../../record.repository.js';
+import { RecordTitles } from '../../record-titles.js';
+import { assertBeforeDeadline } from '../rule-violation.js';
 import { addRecordFields, addRecordsTypedData } from '../sign-record-anchor/sign-record-anchor.use-case.js';
 import { UploadPacker, type PackEntry } from './upload-packer.js';
 import { relationshipsTypedData, type TypedDataRequest } from '@uhr/contracts';
@@ -24,6 +36,12 @@ export interface UploadRecord {
   title: string;
   fhir?: Record<string, unknown>;
   file?: { contentType: string; data: string };
+  /** Client-chosen: the same id, salt and content again answers the record already stored (idempotent). */
+  recordId?: string;
+  /** 0x + 32 bytes; the service draws one when absent. */
+  salt?: string;
+  /** The AddRecord signature, made before uploading: the record is stored and queued for anchoring at once. */
+  anchor?: { nonce: string; deadline: string; signature: string };
 }
 
 const SIGNATURE_TTL_S = 3600;
@@ -34,10 +52,17 @@ interface Prepared {
   provider: KnownIdentity;
   patient: KnownIdentity;
   principal: string;
-  body: Buffer;
+  recordId: string;
+  /** salt ‖ body: what the blob seals and the content hash commits to. */
+  sealed: Buffer;
+  bodySize: number;
+  /** Hex sha256 of a file's own bytes (FHIR Attachment.hash); '' for FHIR resources. */
+  fileSha256: string;
   kind: RecordContent['kind'];
   resourceType: string;
   contentType: string;
+  contentHash: string;
+  pointerHash: string;
 }
 
 /** Same shape as the validation pipe's 400: `fields: { name: [reasons] }`. */
@@ -45,9 +70,10 @@ const invalid = (message: string, fields: Record<string, string[]>) =>
   new BadRequestException({ error: 'ValidationFailed', message, fields });
 
 /**
- * A provider adds a record: encrypted under a fresh data key into S3, the stored bytes' hash and the pointer
- * kept on the record, and the AddRecord message returned for the provider to sign (the hash is only known once
- * the ciphertext exists, so anchoring is a second step: POST /records/:id/anchor).
+ * A provider adds a record, sealed under a fresh data key into S3 with a random salt, committed to by
+ * keccak256(salt ‖ body) (ADR 0012). A client that signs its AddRecord before uploading (recordId, salt and
+ * `anchor` given) needs one request: the record is stored already queued for the next Merkle batch (202).
+ * Otherwise the answer carries the AddRecord message to sign (201; POST /records/:id/anchor).
  */
 @Injectable()
 export class UploadRecordUseCase {
@@ -56,19 +82,64 @@ export class UploadRecordUseCase {
     private readonly directory: IdentityDirectory,
     private readonly packer: UploadPacker,
     private readonly contracts: Contracts,
+    private readonly titles: RecordTitles,
   ) {}
 
-  async execute(cmd: UploadRecord, p: Principal, ctx: EventContext) {
+  async execute(cmd: UploadRecord, p: Principal, ctx: EventContext): Promise<UploadAnswer> {
     const prepared = await this.prepare(cmd, p, new Map());
-    const upload = await this.packer.submit(this.entryOf(prepared, ctx));
-    const row = rowOf(upload, ctx);
+    const anchor = cmd.anchor ? await this.checkedAnchor(prepared, cmd.anchor, p, ctx) : null;
+    let upload: UploadCommand;
+    try {
+      upload = await this.packer.submit(this.entryOf(prepared, anchor, ctx));
+    } catch (err) {
+      if (err instanceof ConcurrencyError && cmd.recordId !== undefined) return this.replay(prepared, p);
+      throw err;
+    }
+    return { created: true, body: this.answerOf(rowOf(upload, ctx), prepared) };
+  }
+
+  private answerOf(row: RecordRow, x: Pick<Prepared, 'kind' | 'fileSha256'>) {
     return {
       record: toView(row),
-      ...(upload.content.kind === 'file'
-        ? { documentReference: this.documentReference(row, row.content_hash.slice(2)) }
-        : {}),
-      toSign: this.addRecordTypedData(row),
+      ...(x.kind === 'file' ? { documentReference: this.documentReference(row, x.fileSha256) } : {}),
+      ...(row.status === 'uploaded' ? { toSign: this.addRecordTypedData(row) } : {}),
     };
+  }
+
+  /**
+   * The same record id again: a retry after a lost answer gets the record it already stored (nothing stored
+   * twice); the id of another record, or another content under it, is refused.
+   */
+  private async replay(x: Prepared, p: Principal): Promise<UploadAnswer> {
+    const row = await this.records.row(x.recordId);
+    if (!row || row.provider_subject !== p.subject || row.content_hash !== x.contentHash) {
+      throw new ConflictError(
+        'RecordIdTaken',
+        `record id ${x.recordId} is taken by another record (a retry repeats the first attempt's recordId and salt)`,
+      );
+    }
+    return { created: false, body: this.answerOf(row, x) };
+  }
+
+  /** The AddRecord the client signed: the very fields of this upload, by the author's registered key. */
+  private async checkedAnchor(
+    x: Prepared,
+    a: NonNullable<UploadRecord['anchor']>,
+    p: Principal,
+    ctx: EventContext,
+  ): Promise<SignedAnchor> {
+    assertBeforeDeadline('AddRecord', a.deadline, ctx);
+    const typed = relationshipsTypedData(this.contracts.relationshipsDomain, 'AddRecord', {
+      providerId: chainIdOf(x.provider.id),
+      patientId: chainIdOf(x.patient.id),
+      recordId: chainIdOf(x.recordId),
+      contentHash: x.contentHash,
+      pointerHash: x.pointerHash,
+      nonce: a.nonce,
+      deadline: a.deadline,
+    });
+    const signer = await assertSignedBy(this.directory, x.provider.id, p.subject, typed, a.signature);
+    return { signer: signer.address, nonce: a.nonce, deadline: a.deadline, signature: a.signature };
   }
 
   /**
@@ -93,7 +164,7 @@ export class UploadRecordUseCase {
       }
     }
     if (Object.keys(fields).length > 0) throw invalid('some records are invalid', fields);
-    const uploads = await this.packer.storeAll(prepared.map((x) => this.entryOf(x, ctx)));
+    const uploads = await this.packer.storeAll(prepared.map((x) => this.entryOf(x, null, ctx)));
     return {
       records: uploads.map((u) => ({
         id: u.recordId,
@@ -118,23 +189,37 @@ export class UploadRecordUseCase {
     if ((cmd.fhir === undefined) === (cmd.file === undefined)) {
       throw invalid('send exactly one of fhir or file', { fhir: ['exactly one of fhir or file'] });
     }
-    const providerKey = `provider:${p.subject}:${cmd.providerId ?? ''}`;
-    if (!identities.has(providerKey)) {
-      identities.set(
-        providerKey,
-        this.directory.bySubject(p.subject).then((all) => {
-          const providers = all.filter(
-            (i) => i.kind === 'provider' && (cmd.providerId === undefined || i.id === cmd.providerId),
-          );
-          if (providers.length > 1) {
-            throw invalid('several provider identities are bound to your login: name providerId', {
-              providerId: ['required: several provider identities are bound to your login'],
-            });
-          }
-          return providers[0];
-        }),
-      );
+    if (cmd.anchor && (cmd.recordId === undefined || cmd.salt === undefined)) {
+      throw invalid('a signed upload names its recordId and salt', { recordId: ['required with anchor'] });
     }
+    const { provider, patient } = await this.partiesOf(cmd, p, identities);
+    const content = cmd.fhir !== undefined ? fhirContent(cmd.fhir, patient.id) : fileContent(cmd.file!);
+    const salt = cmd.salt ? Buffer.from(cmd.salt.slice(2), 'hex') : randomBytes(CONTENT_SALT_BYTES);
+    const sealed = sealedContentOf(salt, content.body);
+    const pointer = { scheme: 2 as const, blobKey: '', category: cmd.category, ...content.pointer };
+    return {
+      cmd,
+      provider,
+      patient,
+      principal: p.subject,
+      recordId: cmd.recordId ?? randomUUID(),
+      sealed,
+      bodySize: content.body.length,
+      fileSha256: content.fileSha256,
+      ...content.pointer,
+      contentHash: contentCommitmentOf(sealed),
+      pointerHash: pointerHashOf(pointer),
+    };
+  }
+
+  /** The author (the provider identity bound to this login) and the patient, both looked up at once. */
+  private async partiesOf(
+    cmd: UploadRecord,
+    p: Principal,
+    identities: Map<string, Promise<KnownIdentity | undefined>>,
+  ): Promise<{ provider: KnownIdentity; patient: KnownIdentity }> {
+    const providerKey = `provider:${p.subject}:${cmd.providerId ?? ''}`;
+    if (!identities.has(providerKey)) identities.set(providerKey, this.providerOf(p, cmd.providerId));
     if (!identities.has(cmd.patientId)) identities.set(cmd.patientId, this.directory.byId(cmd.patientId));
     // Both look-ups at once; the provider's answer is judged first.
     const [provider, patient] = await Promise.all([identities.get(providerKey)!, identities.get(cmd.patientId)!]);
@@ -143,70 +228,53 @@ export class UploadRecordUseCase {
     if (!patient || patient.kind !== 'patient' || patient.status !== 'active' || !patient.subject) {
       throw new UnprocessableError('UnknownPatient', `no active patient identity ${cmd.patientId}`);
     }
-
-    let body: Buffer;
-    let kind: RecordContent['kind'];
-    let resourceType: string;
-    let contentType: string;
-    if (cmd.fhir !== undefined) {
-      const problems = fhirProblems(cmd.fhir, patient.id);
-      if (problems.length > 0) {
-        throw invalid('the FHIR resource is invalid', Object.fromEntries(problems.map((x) => [x.field, [x.message]])));
-      }
-      body = Buffer.from(JSON.stringify(cmd.fhir), 'utf8');
-      kind = 'fhir';
-      resourceType = String(cmd.fhir.resourceType);
-      contentType = 'application/fhir+json';
-    } else {
-      const file = cmd.file!;
-      if (!(FILE_CONTENT_TYPES as readonly string[]).includes(file.contentType)) {
-        throw invalid('unsupported file type', { 'file.contentType': [`one of ${FILE_CONTENT_TYPES.join(', ')}`] });
-      }
-      body = Buffer.from(file.data, 'base64');
-      if (body.length === 0) throw invalid('the file is empty', { 'file.data': ['base64, not empty'] });
-      kind = 'file';
-      resourceType = 'DocumentReference';
-      contentType = file.contentType;
-    }
-    return { cmd, provider, patient, principal: p.subject, body, kind, resourceType, contentType };
+    return { provider, patient };
   }
 
-  /** What the packer stores: the plaintext, and the command once its blob ref and hash are known. */
-  private entryOf(x: Prepared, ctx: EventContext): PackEntry {
-    const recordId = randomUUID();
+  private async providerOf(p: Principal, providerId: string | undefined): Promise<KnownIdentity | undefined> {
+    const all = await this.directory.bySubject(p.subject);
+    const providers = all.filter((i) => i.kind === 'provider' && (providerId === undefined || i.id === providerId));
+    if (providers.length > 1) {
+      throw invalid('several provider identities are bound to your login: name providerId', {
+        providerId: ['required: several provider identities are bound to your login'],
+      });
+    }
+    return providers[0];
+  }
+
+  /** What the packer stores: the sealed bytes, and the command once the blob's key and stored hash are known. */
+  private entryOf(x: Prepared, anchor: SignedAnchor | null, ctx: EventContext): PackEntry {
     return {
-      plaintext: x.body,
+      plaintext: x.sealed,
       contentType: x.contentType,
       ctx,
-      command: (blobKey, sha256) => this.uploadCommand(x, recordId, blobKey, sha256),
+      command: (blobKey, blobSha256) => this.uploadCommand(x, anchor, blobKey, blobSha256),
     };
   }
 
-  private uploadCommand(x: Prepared, recordId: string, blobKey: string, sha256: string): UploadCommand {
+  private uploadCommand(x: Prepared, anchor: SignedAnchor | null, blobKey: string, blobSha256: string): UploadCommand {
     return {
       type: 'UploadRecord',
-      recordId,
+      recordId: x.recordId,
       patientId: x.patient.id,
       providerId: x.provider.id,
       patientSubject: x.patient.subject!,
       providerSubject: x.principal,
       category: x.cmd.category,
       title: x.cmd.title,
+      titleSealed: this.titles.seal(x.recordId, x.cmd.title),
       content: {
+        scheme: 2,
         kind: x.kind,
         resourceType: x.resourceType,
         contentType: x.contentType,
         blobKey,
-        contentHash: contentHashOf(sha256),
-        pointerHash: pointerHashOf({
-          blobKey,
-          category: x.cmd.category,
-          contentType: x.contentType,
-          kind: x.kind,
-          resourceType: x.resourceType,
-        }),
-        size: x.body.length,
+        blobSha256,
+        contentHash: x.contentHash,
+        pointerHash: x.pointerHash,
+        size: x.bodySize,
       },
+      anchor,
     };
   }
 
@@ -236,3 +304,37 @@ export class UploadRecordUseCase {
     });
   }
 }
+
+/** 201 for a record stored now, 200 for a retry that found it stored already. */
+export interface UploadAnswer {
+  created: boolean;
+  body: ReturnType<UploadRecordUseCase['answerOf']>;
+}
+
+interface Content {
+  body: Buffer;
+  fileSha256: string;
+  pointer: Pick<Prepared, 'kind' | 'resourceType' | 'contentType'>;
+}
+
+function fhirContent(fhir: Record<string, unknown>, patientId: string): Content {
+  const problems = fhirProblems(fhir, patientId);
+  if (problems.length > 0) {
+    throw invalid('the FHIR resource is invalid', Object.fromEntries(problems.map((x) => [x.field, [x.message]])));
+  }
+  const pointer = { kind: 'fhir' as const, resourceType: String(fhir.resourceType), contentType: FHIR_JSON };
+  return { body: fhirBodyOf(fhir), fileSha256: '', pointer };
+}
+
+function fileContent(file: { contentType: string; data: string }): Content {
+  if (!(FILE_CONTENT_TYPES as readonly string[]).includes(file.contentType)) {
+    throw invalid('unsupported file type', { 'file.contentType': [`one of ${FILE_CONTENT_TYPES.join(', ')}`] });
+  }
+  const body = Buffer.from(file.data, 'base64');
+  if (body.length === 0) throw invalid('the file is empty', { 'file.data': ['base64, not empty'] });
+  const fileSha256 = createHash('sha256').update(body).digest('hex');
+  const pointer = { kind: 'file' as const, resourceType: 'DocumentReference', contentType: file.contentType };
+  return { body, fileSha256, pointer };
+}
+
+const FHIR_JSON = 'application/fhir+json';
