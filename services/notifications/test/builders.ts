@@ -53,7 +53,6 @@ export const events = {
       patientSubject: patient,
       providerSubject: provider,
       category: 'laboratory',
-      title: 'Blood count',
     }),
   recordAccepted: (patient: string, provider: string) =>
     new EnvelopeBuilder('records.RecordAccepted', {
