@@ -22,6 +22,9 @@ const {
   signEndRelationship,
   signGrant,
   signRevoke,
+  organCustodyAt,
+  signHandOff,
+  handOffTuple,
 } = await import('../dist/ts/index.js').catch((err) => {
   console.error(`cannot load dist/ts/index.js (${err.message}); run \`npm run build -w @uhr/contracts\` first`);
   process.exit(1);
@@ -108,6 +111,37 @@ try {
   await measure('edit', registrar.edit(spareId, 3, id('bench.spare.doc2')));
   await measure('rebind', registrar.rebind(spareId, admin.address));
   await measure('retire', registrar.retire(spareId));
+
+  // Organ custody: one co-signed hand-off per transaction (OPO → centre), a check-in discrepancy reconciled.
+  {
+    const custody = organCustodyAt(addresses.OrganCustody, relayer);
+    await custody
+      .connect(admin)
+      .grantRole(id('RELAYER_ROLE'), relayer.address)
+      .then((t) => t.wait());
+    const opo = id('bench.custody.opo');
+    const centre = id('bench.custody.centre');
+    await registrar.register(opo, 2, id('bench.custody.opo.doc'), admin.address).then((t) => t.wait());
+    await registrar.register(centre, 2, id('bench.custody.centre.doc'), gatekeeper.address).then((t) => t.wait());
+    const kd = { chainId, verifyingContract: addresses.OrganCustody };
+    const organ = id('bench.custody.organ');
+    await measure('registerOrgan', custody.registerOrgan(organ, id('bench.donor'), opo, id('bench.organ.data')));
+    const h = {
+      organId: organ,
+      seq: 0,
+      stage: 2,
+      fromId: opo,
+      toId: centre,
+      detailsHash: id('bench.label'),
+      discrepancy: false,
+      nonce: nonceOf('custody.0'),
+      deadline: FAR,
+    };
+    await measure(
+      'handOff (co-signed)',
+      custody.handOff(handOffTuple(h), await signHandOff(admin, kd, h), await signHandOff(gatekeeper, kd, h)),
+    );
+  }
 
   // Records in Merkle batches: one fresh slot per batch whatever its size; leaves mix records and answers.
   const asRelayerR = relationships.connect(relayer);

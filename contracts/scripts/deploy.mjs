@@ -58,6 +58,8 @@ const roles = {
   relayer: list('UHR_ROLE_RELAYER', 2),
   gatekeeper: list('UHR_ROLE_GATEKEEPER', 3),
   anchorer: list('UHR_ROLE_ANCHORER', 4),
+  // anvil account 6: the organ registry relays custody hand-offs.
+  custodyRelayer: list('UHR_ROLE_CUSTODY_RELAYER', 6),
 };
 const adminDelay = Number(process.env.UHR_ADMIN_DELAY ?? 0);
 const contracts = await deployAll(signer, { roles, adminDelay, onStep: (m) => console.log(`deploy: ${m}`) });

@@ -2,7 +2,16 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Wallet } from 'ethers';
-import { ROLES, anchorsAt, consentAt, deployAll, loadDeployment, registrarAt, relationshipsAt } from '../ts/index.js';
+import {
+  ROLES,
+  anchorsAt,
+  consentAt,
+  deployAll,
+  loadDeployment,
+  organCustodyAt,
+  registrarAt,
+  relationshipsAt,
+} from '../ts/index.js';
 import { type Chain, fundedWallets, startChain } from './support/harness.js';
 
 describe('deployAll / loadDeployment', () => {
@@ -15,7 +24,7 @@ describe('deployAll / loadDeployment', () => {
   });
   afterAll(() => chain.stop());
 
-  it('deploys four contracts and grants every role to every listed holder', async () => {
+  it('deploys five contracts and grants every role to every listed holder', async () => {
     const steps: string[] = [];
     const addresses = await deployAll(deployer, {
       roles: {
@@ -23,6 +32,7 @@ describe('deployAll / loadDeployment', () => {
         relayer: [b.address],
         gatekeeper: [c.address],
         anchorer: [d.address],
+        custodyRelayer: [a.address],
       },
       onStep: (m) => steps.push(m),
     });
@@ -38,11 +48,13 @@ describe('deployAll / loadDeployment', () => {
     expect(await consent.hasRole(ROLES.GATEKEEPER, c.address)).toBe(true);
     expect(await consent.hasRole(ROLES.GATEKEEPER, b.address)).toBe(false);
     expect(await anchors.hasRole(ROLES.ANCHORER, d.address)).toBe(true);
-    for (const contract of [registrar, relationships, consent, anchors]) {
+    const custody = organCustodyAt(addresses.OrganCustody!, chain.provider);
+    expect(await custody.hasRole(ROLES.RELAYER, a.address)).toBe(true);
+    for (const contract of [registrar, relationships, consent, anchors, custody]) {
       expect(await contract.defaultAdmin()).toBe(deployer.address);
       expect(await contract.hasRole(ROLES.DEFAULT_ADMIN, deployer.address)).toBe(true);
     }
-    expect(steps).toHaveLength(4 + 6);
+    expect(steps).toHaveLength(5 + 7);
   });
 
   it('honours a separate admin and admin delay', async () => {

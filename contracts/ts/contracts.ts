@@ -1,6 +1,6 @@
 import { Contract, type ContractRunner } from 'ethers';
 import type { RecordLeaf, ResponseLeaf } from './leaves.js';
-import { AnchorsAbi, ConsentAbi, RegistrarAbi, RelationshipsAbi } from '../generated/abis.js';
+import { AnchorsAbi, ConsentAbi, OrganCustodyAbi, RegistrarAbi, RelationshipsAbi } from '../generated/abis.js';
 
 /** Role ids, identical to the contracts' `keccak256("<NAME>_ROLE")` constants. */
 export { ROLES } from './roles.js';
@@ -45,6 +45,19 @@ export const consentAt = (address: string, runner?: ContractRunner | null): Cont
   new Contract(address, ConsentAbi, runner);
 export const anchorsAt = (address: string, runner?: ContractRunner | null): Contract =>
   new Contract(address, AnchorsAbi, runner);
+export const organCustodyAt = (address: string, runner?: ContractRunner | null): Contract =>
+  new Contract(address, OrganCustodyAbi, runner);
+
+/** Mirrors `IOrganCustody.Stage`: procurement → labelling → courier → check-in → verification → transplant. */
+export enum CustodyStage {
+  None = 0,
+  Procured = 1,
+  Labelled = 2,
+  InTransit = 3,
+  CheckedIn = 4,
+  Verified = 5,
+  Transplanted = 6,
+}
 
 /** Mirrors `IRelationships.RelationshipKey`: a pair `anchorBatch` opens if it never existed. */
 export interface RelationshipKey {

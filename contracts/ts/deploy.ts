@@ -5,12 +5,14 @@ import {
   AnchorsBytecode,
   ConsentAbi,
   ConsentBytecode,
+  OrganCustodyAbi,
+  OrganCustodyBytecode,
   RegistrarAbi,
   RegistrarBytecode,
   RelationshipsAbi,
   RelationshipsBytecode,
 } from '../generated/abis.js';
-import { anchorsAt, consentAt, registrarAt, relationshipsAt } from './contracts.js';
+import { anchorsAt, consentAt, organCustodyAt, registrarAt, relationshipsAt } from './contracts.js';
 import { ROLES } from './roles.js';
 
 export interface ContractAddresses {
@@ -18,6 +20,8 @@ export interface ContractAddresses {
   Relationships: string;
   Consent: string;
   Anchors: string;
+  /** The organ registry's custody chain (absent in deployments made before it existed). */
+  OrganCustody?: string;
 }
 
 /** The deployment file written by `npm run deploy` (default `.uhr/deployments.json`). */
@@ -32,6 +36,8 @@ export interface RoleHolders {
   relayer?: readonly string[];
   gatekeeper?: readonly string[];
   anchorer?: readonly string[];
+  /** RELAYER_ROLE on OrganCustody: the organ registry's signer. */
+  custodyRelayer?: readonly string[];
 }
 
 export interface DeployOptions {
@@ -69,6 +75,7 @@ export async function deployAll(signer: Signer, opts: DeployOptions = {}): Promi
   ]);
   const consent = await deploy('Consent', ConsentAbi, ConsentBytecode, [admin, delay, registrar]);
   const anchors = await deploy('Anchors', AnchorsAbi, AnchorsBytecode, [admin, delay]);
+  const organCustody = await deploy('OrganCustody', OrganCustodyAbi, OrganCustodyBytecode, [admin, delay, registrar]);
 
   const roles = opts.roles ?? {};
   const grants: [ReturnType<typeof registrarAt>, string, readonly string[] | undefined, string][] = [
@@ -77,6 +84,7 @@ export async function deployAll(signer: Signer, opts: DeployOptions = {}): Promi
     [consentAt(consent, signer), ROLES.RELAYER, roles.relayer, 'Consent.RELAYER_ROLE'],
     [consentAt(consent, signer), ROLES.GATEKEEPER, roles.gatekeeper, 'Consent.GATEKEEPER_ROLE'],
     [anchorsAt(anchors, signer), ROLES.ANCHORER, roles.anchorer, 'Anchors.ANCHORER_ROLE'],
+    [organCustodyAt(organCustody, signer), ROLES.RELAYER, roles.custodyRelayer, 'OrganCustody.RELAYER_ROLE'],
   ];
   for (const [contract, role, holders, label] of grants) {
     for (const holder of holders ?? []) {
@@ -85,7 +93,13 @@ export async function deployAll(signer: Signer, opts: DeployOptions = {}): Promi
       log(`granted ${label} to ${holder}`);
     }
   }
-  return { Registrar: registrar, Relationships: relationships, Consent: consent, Anchors: anchors };
+  return {
+    Registrar: registrar,
+    Relationships: relationships,
+    Consent: consent,
+    Anchors: anchors,
+    OrganCustody: organCustody,
+  };
 }
 
 /** Reads and validates a deployment file. */
@@ -107,6 +121,14 @@ export async function loadDeployment(file: string): Promise<Deployment> {
       contracts[name] = getAddress(address as string);
     } catch {
       fail(`contracts.${name} is not an address`);
+    }
+  }
+  const custody = (d.contracts as Partial<ContractAddresses>).OrganCustody;
+  if (custody !== undefined) {
+    try {
+      contracts.OrganCustody = getAddress(custody);
+    } catch {
+      fail('contracts.OrganCustody is not an address');
     }
   }
   return { chainId: d.chainId as number, deployedAt: d.deployedAt as string, contracts };

@@ -14,6 +14,7 @@ export interface DomainInput {
 }
 export const RELATIONSHIPS_DOMAIN_NAME = 'UHR Relationships';
 export const CONSENT_DOMAIN_NAME = 'UHR Consent';
+export const ORGAN_CUSTODY_DOMAIN_NAME = 'UHR OrganCustody';
 
 export const relationshipsDomain = (d: DomainInput): TypedDataDomain => ({
   name: RELATIONSHIPS_DOMAIN_NAME,
@@ -23,6 +24,13 @@ export const relationshipsDomain = (d: DomainInput): TypedDataDomain => ({
 });
 export const consentDomain = (d: DomainInput): TypedDataDomain => ({
   name: CONSENT_DOMAIN_NAME,
+  version: '1',
+  chainId: d.chainId,
+  verifyingContract: d.verifyingContract,
+});
+
+export const organCustodyDomain = (d: DomainInput): TypedDataDomain => ({
+  name: ORGAN_CUSTODY_DOMAIN_NAME,
   version: '1',
   chainId: d.chainId,
   verifyingContract: d.verifyingContract,
@@ -242,3 +250,45 @@ export const relationshipsTypedData = (
   primaryType: keyof typeof RELATIONSHIPS_TYPES,
   message: Record<string, unknown>,
 ) => typedDataRequest(relationshipsDomain(d), primaryType, RELATIONSHIPS_TYPES[primaryType], message);
+
+/** EIP-712 types of the OrganCustody domain: a hand-off (both parties sign it) and a reconciliation (two clinicians). */
+export const ORGAN_CUSTODY_TYPES = {
+  HandOff: [
+    b32('organId'),
+    { name: 'seq', type: 'uint32' },
+    { name: 'stage', type: 'uint8' },
+    b32('fromId'),
+    b32('toId'),
+    b32('detailsHash'),
+    { name: 'discrepancy', type: 'bool' },
+    u256('nonce'),
+    u256('deadline'),
+  ],
+  Reconciliation: [
+    b32('organId'),
+    b32('clinicianA'),
+    b32('clinicianB'),
+    b32('resolutionHash'),
+    u256('nonce'),
+    u256('deadline'),
+  ],
+} as const satisfies Record<string, TypedDataField[]>;
+
+export interface HandOffMessage {
+  organId: string;
+  seq: number;
+  stage: number;
+  fromId: string;
+  toId: string;
+  detailsHash: string;
+  discrepancy: boolean;
+  nonce: bigint;
+  deadline: bigint;
+}
+
+/** The tuple `OrganCustody.handOff` expects, in struct order. */
+export const handOffTuple = (h: HandOffMessage) =>
+  [h.organId, h.seq, h.stage, h.fromId, h.toId, h.detailsHash, h.discrepancy, h.nonce, h.deadline] as const;
+
+export const signHandOff = (signer: Signer, domain: DomainInput, h: HandOffMessage): Promise<string> =>
+  signer.signTypedData(organCustodyDomain(domain), { HandOff: [...ORGAN_CUSTODY_TYPES.HandOff] }, h);

@@ -16,7 +16,7 @@ import {
   hexlify,
   randomBytes,
 } from 'ethers';
-import { AnchorsAbi, ConsentAbi, RegistrarAbi, RelationshipsAbi } from '../../ts/index.js';
+import { AnchorsAbi, ConsentAbi, OrganCustodyAbi, RegistrarAbi, RelationshipsAbi } from '../../ts/index.js';
 import {
   deployAll,
   type ContractAddresses,
@@ -171,7 +171,7 @@ export async function expectRevert(call: Promise<unknown>, name: string, args?: 
 
 // Errors thrown while a signer estimates gas are not decoded by ethers; decode them against every UHR error.
 const allErrors = new Interface(
-  [...RegistrarAbi, ...RelationshipsAbi, ...ConsentAbi, ...AnchorsAbi]
+  [...RegistrarAbi, ...RelationshipsAbi, ...ConsentAbi, ...AnchorsAbi, ...OrganCustodyAbi]
     .filter((f) => f.type === 'error')
     .filter((f, i, all) => all.findIndex((g) => g.name === f.name) === i) as never,
 );

@@ -146,4 +146,55 @@ export const events = {
       interest: '65.07',
       total: '944.87',
     }),
+  // ---- organ-registry ----
+  organOffer: (centre: string) =>
+    new EnvelopeBuilder('organ-registry.OfferMade', {
+      runId: rid(),
+      organId: 'OR-ABCDEFGH23',
+      candidateId: 'cand-1',
+      centre,
+      rank: 1,
+      expiresAt: '2026-01-01T11:00:00.000Z',
+    }),
+  organBypass: (flagged: boolean) =>
+    new EnvelopeBuilder('organ-registry.CandidateBypassed', {
+      runId: rid(),
+      organId: 'OR-ABCDEFGH23',
+      candidateId: 'cand-2',
+      code: flagged ? null : '861',
+      flagged,
+    }),
+  offListTransplant: (centre: string) =>
+    new EnvelopeBuilder('organ-registry.OffListTransplantRefused', {
+      runId: rid(),
+      candidateId: 'cand-9',
+      centre,
+      reason: 'cand-9 did not accept this organ from the run',
+    }),
+  bulkLookup: (subject: string) =>
+    new EnvelopeBuilder('organ-registry.BulkLookupDetected', {
+      subject,
+      username: 'provider-clinic',
+      distinctRecords: 51,
+      windowSeconds: 600,
+    }),
+  custodyGap: () =>
+    new EnvelopeBuilder('organ-registry.CustodyGapDetected', {
+      organId: 'OR-ABCDEFGH23',
+      missing: [{ field: 'toId', identity: '0x' + '00'.repeat(16) + '11'.repeat(16) }],
+    }),
+  custodyDiscrepancy: () =>
+    new EnvelopeBuilder('organ-registry.CustodyDiscrepancyDetected', {
+      organId: 'OR-ABCDEFGH23',
+      stage: 'checked-in',
+      observed: { laterality: 'right', abo: 'A2' },
+    }),
+  ischemia: (notify: string[]) =>
+    new EnvelopeBuilder('organ-registry.IschemiaAlertRaised', {
+      organId: 'OR-ABCDEFGH23',
+      organType: 'heart',
+      stage: 'approaching',
+      limitAt: '2026-01-01T16:00:00.000Z',
+      notify,
+    }),
 };

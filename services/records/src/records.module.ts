@@ -1,14 +1,13 @@
-import { Inject, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import {
   type ServiceAppOptions,
+  bucketBootstrap,
   EncryptedBlobStore,
   KeyRing,
-  LOGGER,
   PlatformModule,
   IdentityDirectory,
   identityDirectoryMigrations,
 } from '@uhr/platform';
-import type { Logger } from 'pino';
 import { Contracts } from './chain/contracts.js';
 import type { RecordsConfig } from './config.js';
 import { auditMigrations } from './gatekeeper/audit/audit.migrations.js';
@@ -34,22 +33,6 @@ import { RespondToRecordUseCase } from './records/use-cases/respond-to-record/re
 import { SignRecordAnchorUseCase } from './records/use-cases/sign-record-anchor/sign-record-anchor.use-case.js';
 import { UploadRecordUseCase } from './records/use-cases/upload-record/upload-record.use-case.js';
 import { UploadPacker } from './records/use-cases/upload-record/upload-packer.js';
-
-/** Creates the bucket at boot; S3 being down then only delays readiness of uploads, retried in the background. */
-class BucketBootstrap implements OnApplicationBootstrap {
-  constructor(
-    private readonly blobs: EncryptedBlobStore,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-  onApplicationBootstrap() {
-    const attempt = (n: number) =>
-      this.blobs.ensureBucket().catch((err: Error) => {
-        this.logger.warn({ err: err.message, attempt: n }, 'records bucket not ready yet');
-        setTimeout(() => attempt(n + 1), Math.min(10_000, 500 * n)).unref();
-      });
-    return attempt(1);
-  }
-}
 
 /** How the records HTTP app is built, in production and in tests alike: FHIR documents, scanned reports and
  * bulk batches (up to 1,000 records of a few KiB) as JSON, base64 for files — up to 10 MB a request. */
@@ -86,11 +69,7 @@ export class RecordsModule {
             ),
         },
         BlobReader,
-        {
-          provide: BucketBootstrap,
-          inject: [EncryptedBlobStore, LOGGER],
-          useFactory: (b: EncryptedBlobStore, l: Logger) => new BucketBootstrap(b, l),
-        },
+        bucketBootstrap('records'),
         Contracts,
         IdentityDirectory,
         RecordRepository,

@@ -5,3 +5,4 @@ export * from './blob-frame.js';
 export * from './blob-ref.js';
 export * from './encrypted-blob-store.js';
 export * from './sealed-text.js';
+export { BucketBootstrap, bucketBootstrap } from './bucket-bootstrap.js';

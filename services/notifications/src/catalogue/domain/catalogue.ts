@@ -54,6 +54,8 @@ export const TOPICS = {
   drugRecall: 'uhr.drug-trace.recall.v1',
   drugAlert: 'uhr.drug-trace.alert.v1',
   billingInvoice: 'uhr.billing.invoice.v1',
+  organAllocation: 'uhr.organ-registry.allocation.v1',
+  organIntegrity: 'uhr.organ-registry.integrity.v1',
 } as const;
 
 const short = (s: string) => (s.length > 12 ? `${s.slice(0, 8)}…` : s);
@@ -242,6 +244,78 @@ const entries: { [T in EventType]: CatalogueEntry<T> } = {
           : `Invoice ${short(p.invoiceId)} was above the ceiling: refund ${p.currency} ${p.total} (excess ${p.excess} + interest ${p.interest}) to the patient, credit note ${short(p.creditNoteId)}.`,
     }),
   },
+
+  // ---- organ-registry: an offer reaches the centre at once; out-of-sequence and leak alerts reach auditors ----
+  'organ-registry.OfferMade': {
+    type: 'organ-registry.OfferMade',
+    topic: TOPICS.organAllocation,
+    safety: true,
+    recipients: (p) => [{ subject: p.centre, as: 'provider' }],
+    message: (p) => ({
+      title: 'Organ offer',
+      body: `Organ ${p.organId} is offered to candidate ${p.candidateId} (rank ${p.rank}); answer by ${when(p.expiresAt)}.`,
+    }),
+  },
+  'organ-registry.CandidateBypassed': {
+    type: 'organ-registry.CandidateBypassed',
+    topic: TOPICS.organAllocation,
+    safety: true,
+    recipients: (p, ctx) => (p.flagged ? auditorsOf(ctx) : []),
+    message: (p) => ({
+      title: 'Allocation out of sequence',
+      body: `Candidate ${p.candidateId} was bypassed on run ${short(p.runId)} ${p.code ? `with invalid code ${p.code}` : 'without a bypass code'}.`,
+    }),
+  },
+  'organ-registry.OffListTransplantRefused': {
+    type: 'organ-registry.OffListTransplantRefused',
+    topic: TOPICS.organIntegrity,
+    safety: true,
+    recipients: (_, ctx) => auditorsOf(ctx),
+    message: (p) => ({
+      title: 'Off-list transplant refused',
+      body: `${p.centre} tried to record a transplant of run ${short(p.runId)} into ${p.candidateId}: ${p.reason}.`,
+    }),
+  },
+  'organ-registry.BulkLookupDetected': {
+    type: 'organ-registry.BulkLookupDetected',
+    topic: TOPICS.organIntegrity,
+    safety: true,
+    recipients: (_, ctx) => auditorsOf(ctx),
+    message: (p) => ({
+      title: 'Bulk look-up in the organ registry',
+      body: `${p.username} read ${p.distinctRecords} donors, organs or candidates within ${p.windowSeconds} s.`,
+    }),
+  },
+  'organ-registry.IschemiaAlertRaised': {
+    type: 'organ-registry.IschemiaAlertRaised',
+    topic: TOPICS.organIntegrity,
+    safety: true,
+    recipients: (p) => p.notify.map((subject) => ({ subject, as: 'provider' as const })),
+    message: (p) => ({
+      title: p.stage === 'reached' ? 'Cold ischemia limit reached' : 'Cold ischemia limit approaching',
+      body: `Organ ${p.organId} (${p.organType}) ${p.stage === 'reached' ? 'reached' : 'nears'} its cold-ischemia limit at ${when(p.limitAt)}.`,
+    }),
+  },
+  'organ-registry.CustodyGapDetected': {
+    type: 'organ-registry.CustodyGapDetected',
+    topic: TOPICS.organIntegrity,
+    safety: true,
+    recipients: (_, ctx) => auditorsOf(ctx),
+    message: (p) => ({
+      title: 'Custody gap',
+      body: `A hand-off of organ ${p.organId} came without the signature of ${p.missing.map((m) => m.field).join(' and ')}.`,
+    }),
+  },
+  'organ-registry.CustodyDiscrepancyDetected': {
+    type: 'organ-registry.CustodyDiscrepancyDetected',
+    topic: TOPICS.organIntegrity,
+    safety: true,
+    recipients: (_, ctx) => auditorsOf(ctx),
+    message: (p) => ({
+      title: 'Organ blocked at check-in',
+      body: `Organ ${p.organId}: the label (${p.observed ? `${p.observed.laterality}, ${p.observed.abo}` : 'unread'}) does not match the registry; blocked until two clinicians reconcile it.`,
+    }),
+  },
 };
 
 export const CATALOGUE: ReadonlyMap<string, CatalogueEntry> = new Map(
@@ -263,6 +337,13 @@ export const IGNORED_TYPES: ReadonlySet<string> = new Set([
   // services/billing: drafts and issues are the hospital's own business; refunds are notified.
   'billing.InvoiceDrafted',
   'billing.InvoiceIssued',
+  // organ-registry's allocation facts that tell no one (the offer and its alerts do)
+  'organ-registry.OffersStarted',
+  'organ-registry.OfferAccepted',
+  'organ-registry.OfferDeclined',
+  'organ-registry.OfferExpired',
+  'organ-registry.OffersExhausted',
+  'organ-registry.TransplantRecorded',
 ]);
 export const CONSUMED_TOPICS = [...new Set([...CATALOGUE.values()].map((e) => e.topic))];
 /** A topic under an optional prefix (benchmarks isolate their traffic that way). */

@@ -66,6 +66,19 @@ describe('catalogue: who hears of what', () => {
       events.overchargeRefunded(null, hospital),
       [`${hospital}:provider`],
     ],
+    // organ-registry
+    ['organ offer → the centre', events.organOffer(hospital), [`${hospital}:provider`]],
+    ['bypass without a code → every auditor', events.organBypass(true), auditors.map((a) => `${a}:auditor`)],
+    ['bypass with a code → nobody', events.organBypass(false), 'no-recipient'],
+    ['off-list transplant → every auditor', events.offListTransplant(clinic), auditors.map((a) => `${a}:auditor`)],
+    ['bulk look-up → every auditor', events.bulkLookup(clinic), auditors.map((a) => `${a}:auditor`)],
+    ['custody gap → every auditor', events.custodyGap(), auditors.map((a) => `${a}:auditor`)],
+    ['check-in discrepancy → every auditor', events.custodyDiscrepancy(), auditors.map((a) => `${a}:auditor`)],
+    [
+      'ischemia clock → the organ bank and centre',
+      events.ischemia([hospital, clinic]),
+      [`${hospital}:provider`, `${clinic}:provider`],
+    ],
   ];
 
   it.each(cases)('%s', (_name, builder, expected) => {
@@ -140,16 +153,24 @@ describe('catalogue: who hears of what', () => {
     expect(r.kind === 'skip' && r.detail).toMatch(/providerSubject/);
   });
 
-  it('marks exactly break-glass, integrity violation, drug recalls and drug-trace alerts as safety alerts', () => {
+  it('marks exactly break-glass, integrity violation, drug recalls, drug-trace alerts and organ-registry offers and alerts as safety alerts', () => {
     expect([...SAFETY_TYPES].sort()).toEqual([
       'consent.BreakGlassUsed',
       'drug-trace.AnomalyDetected',
       'drug-trace.RecallIssued',
+      // organ-registry: offers are time-critical, its alerts are integrity alerts
+      'organ-registry.BulkLookupDetected',
+      'organ-registry.CandidateBypassed',
+      'organ-registry.CustodyDiscrepancyDetected',
+      'organ-registry.CustodyGapDetected',
+      'organ-registry.IschemiaAlertRaised',
+      'organ-registry.OffListTransplantRefused',
+      'organ-registry.OfferMade',
       'records.IntegrityViolationDetected',
     ]);
   });
 
-  it('subscribes to the nine source topics', () => {
+  it('subscribes to the eleven source topics', () => {
     expect([...CONSUMED_TOPICS].sort()).toEqual([
       'uhr.billing.invoice.v1',
       'uhr.consent.access-request.v1',
@@ -157,6 +178,8 @@ describe('catalogue: who hears of what', () => {
       'uhr.consent.grant.v1',
       'uhr.drug-trace.alert.v1',
       'uhr.drug-trace.recall.v1',
+      'uhr.organ-registry.allocation.v1',
+      'uhr.organ-registry.integrity.v1',
       'uhr.records.access.v1',
       'uhr.records.record.v1',
       'uhr.registrar.identity.v1',

@@ -96,6 +96,50 @@ export const payloadSchemas = {
     interest: z.string().max(40),
     total: z.string().max(40),
   }),
+  // ---- organ-registry (services/organ-registry): offers to centres, integrity alerts to auditors ----
+  'organ-registry.OfferMade': z.object({
+    runId: id,
+    organId: id,
+    candidateId: id,
+    centre: subject,
+    rank: z.number().int(),
+    expiresAt: instant,
+  }),
+  'organ-registry.CandidateBypassed': z.object({
+    runId: id,
+    organId: id,
+    candidateId: id,
+    code: z.string().max(20).nullable(),
+    flagged: z.boolean(),
+  }),
+  'organ-registry.OffListTransplantRefused': z.object({
+    runId: id,
+    candidateId: id,
+    centre: subject,
+    reason: z.string().max(500),
+  }),
+  'organ-registry.BulkLookupDetected': z.object({
+    subject,
+    username: z.string().max(200),
+    distinctRecords: z.number().int(),
+    windowSeconds: z.number().int(),
+  }),
+  'organ-registry.IschemiaAlertRaised': z.object({
+    organId: id,
+    organType: z.string().max(40),
+    stage: z.enum(['approaching', 'reached']),
+    limitAt: instant,
+    notify: z.array(subject).max(20),
+  }),
+  'organ-registry.CustodyGapDetected': z.object({
+    organId: id,
+    missing: z.array(z.object({ field: z.string().max(40), identity: id })).max(4),
+  }),
+  'organ-registry.CustodyDiscrepancyDetected': z.object({
+    organId: id,
+    stage: z.string().max(40),
+    observed: z.object({ laterality: z.string().max(20), abo: z.string().max(10) }).nullable(),
+  }),
 } as const;
 
 export type EventType = keyof typeof payloadSchemas;
