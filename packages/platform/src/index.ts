@@ -15,7 +15,6 @@ export * from './messaging/idempotent-consumer.js';
 export * from './chain/chain-writer.js';
 export * from './chain/deployments.js';
 export * from './auth/auth.js';
-export { eventContextOf } from './auth/event-context.js';
 export * from './logging/logger.js';
 export * from './http/errors.js';
 export * from './platform.module.js';

@@ -9,8 +9,8 @@ import {
   UnprocessableError,
   type Principal,
   IdentityDirectory,
+  eventContextOf,
 } from '@uhr/platform';
-import { ctxOf } from '../context.js';
 import { AccessRequestDto, DenyAccessRequestDto } from '../grants/grant.dto.js';
 import { AccessRequestRepository, toView } from './access-request.repository.js';
 
@@ -49,7 +49,7 @@ export class AccessRequestsController {
       throw new UnprocessableError('UnknownPatient', `no active patient identity ${dto.patientId}`);
     }
     const requestId = randomUUID();
-    const ctx = ctxOf(p);
+    const ctx = eventContextOf(p);
     await this.requests.open(
       {
         type: 'consent.AccessRequested',
@@ -92,7 +92,7 @@ export class AccessRequestsController {
     @Body() dto: DenyAccessRequestDto,
     @CurrentPrincipal() p: Principal,
   ) {
-    await this.requests.answer(id, p.subject, { approve: false, reason: dto.reason }, ctxOf(p));
+    await this.requests.answer(id, p.subject, { approve: false, reason: dto.reason }, eventContextOf(p));
     return toView(await this.requests.rowOrThrow(id));
   }
 }

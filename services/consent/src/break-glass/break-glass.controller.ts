@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal } from '@uhr/platform';
-import { ctxOf } from '../context.js';
+import { CurrentPrincipal, Roles, type Principal, eventContextOf } from '@uhr/platform';
 import { BreakGlassDto, BreakGlassTermsDto } from '../grants/grant.dto.js';
 import { BreakGlassService } from './break-glass.service.js';
 
@@ -23,7 +22,7 @@ export class BreakGlassController {
   @HttpCode(202)
   @Roles('provider')
   open(@Body() dto: BreakGlassDto, @CurrentPrincipal() p: Principal) {
-    return this.breakGlass.execute(dto, p, ctxOf(p));
+    return this.breakGlass.execute(dto, p, eventContextOf(p));
   }
 
   @Get()

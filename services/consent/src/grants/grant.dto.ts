@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PURPOSE_PATTERN } from '@uhr/contracts';
 import {
   ArrayMaxSize,
   IsArray,
@@ -34,7 +35,7 @@ export const CATEGORIES = [
   // services/billing: invoices, for an insurer adjudicating a claim.
   'billing',
 ] as const;
-const PURPOSE = /^[a-z][a-z0-9-]{1,63}$/;
+const PURPOSE = PURPOSE_PATTERN;
 
 export class GrantTermsDto {
   @ApiProperty() @IsUUID() patientId!: string;

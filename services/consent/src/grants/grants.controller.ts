@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ForbiddenError, Roles, type Principal } from '@uhr/platform';
-import { ctxOf } from '../context.js';
+import { CurrentPrincipal, ForbiddenError, Roles, type Principal, eventContextOf } from '@uhr/platform';
 import { GrantTermsDto, IssueGrantDto, SignedDto } from './grant.dto.js';
 import { GrantRepository, toFhir, toView, type GrantRow } from './grant.repository.js';
 import { IssueGrantUseCase } from './use-cases/issue-grant/issue-grant.use-case.js';
@@ -42,7 +41,7 @@ export class GrantsController {
   @HttpCode(202)
   @Roles('patient')
   create(@Body() dto: IssueGrantDto, @CurrentPrincipal() p: Principal) {
-    return this.issue.execute(dto, p, ctxOf(p));
+    return this.issue.execute(dto, p, eventContextOf(p));
   }
 
   @Get()
@@ -72,6 +71,6 @@ export class GrantsController {
   @HttpCode(202)
   @Roles('patient')
   doRevoke(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SignedDto, @CurrentPrincipal() p: Principal) {
-    return this.revoke.execute(id, dto, p, ctxOf(p));
+    return this.revoke.execute(id, dto, p, eventContextOf(p));
   }
 }

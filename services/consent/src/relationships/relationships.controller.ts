@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal } from '@uhr/platform';
+import { CurrentPrincipal, Roles, type Principal, eventContextOf } from '@uhr/platform';
 import { IsUUID, Matches } from 'class-validator';
-import { ctxOf } from '../context.js';
 import { RelationshipsService } from './relationships.service.js';
 
 export class RelationshipDto {
@@ -42,7 +41,7 @@ export class RelationshipsController {
   @HttpCode(202)
   @Roles('patient')
   end(@Body() dto: EndRelationshipDto, @CurrentPrincipal() p: Principal) {
-    return this.relationships.end(dto, p, ctxOf(p));
+    return this.relationships.end(dto, p, eventContextOf(p));
   }
 
   @Get('endings/:id')

@@ -7,8 +7,8 @@ import {
   NotFoundError,
   ServerTiming,
   type Principal,
+  eventContextOf,
 } from '@uhr/platform';
-import { ctxOf } from '../context.js';
 import { RecordRepository } from '../records/record.repository.js';
 import { AuditRepository } from './audit/audit.repository.js';
 import { AuditAnchorer } from './chain/audit-anchorer.js';
@@ -56,7 +56,7 @@ export class GatekeeperController {
   ) {
     const timing = new ServerTiming();
     try {
-      return await this.read.execute(id, dto, p, ctxOf(p), timing);
+      return await this.read.execute(id, dto, p, eventContextOf(p), timing);
     } finally {
       res.setHeader('Server-Timing', timing.header());
     }

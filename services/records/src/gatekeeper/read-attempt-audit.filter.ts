@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BadRequestException, Catch, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { EdgeInputError, HttpErrorFilter, LOGGER, type Principal } from '@uhr/platform';
+import { EdgeInputError, HttpErrorFilter, LOGGER, type Principal, eventContextOf } from '@uhr/platform';
 import type { Logger } from 'pino';
-import { ctxOf } from '../context.js';
 import { RecordRepository } from '../records/record.repository.js';
 import { AuditRepository } from './audit/audit.repository.js';
 
@@ -62,7 +61,7 @@ export class ReadAttemptAuditFilter implements ExceptionFilter {
         outcome: 'denied',
         reason: 'BadRequest',
       },
-      ctxOf(req.principal),
+      eventContextOf(req.principal),
     );
   }
 }

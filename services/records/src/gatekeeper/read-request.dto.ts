@@ -1,6 +1,7 @@
+import { PURPOSE_PATTERN } from '@uhr/contracts';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 
@@ -9,9 +10,8 @@ export class ReadRequestDto {
   @Matches(BYTES32, { message: 'recordId must be 0x + 64 hex digits' })
   recordId!: string;
 
-  @ApiProperty({ example: 'treatment' })
-  @IsString()
-  @Length(1, 64)
+  @ApiProperty({ example: 'treatment', description: 'a lowercase code, as grants state it' })
+  @Matches(PURPOSE_PATTERN, { message: 'purpose is a lowercase code, e.g. treatment, dispensing, billing' })
   purpose!: string;
 
   @ApiProperty({ description: 'the grant relied on, or 0x00…00' })

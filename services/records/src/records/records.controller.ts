@@ -20,10 +20,10 @@ import {
   Roles,
   chainIdOf,
   type Principal,
+  eventContextOf,
 } from '@uhr/platform';
 import { proofOf } from './batches/domain/batch.js';
 import { recordLeafFieldsOf } from './domain/on-chain.js';
-import { ctxOf } from '../context.js';
 import {
   AnchorManyDto,
   RespondDto,
@@ -105,7 +105,7 @@ export class RecordsController {
     @CurrentPrincipal() p: Principal,
     @Res({ passthrough: true }) res: { status(code: number): unknown },
   ) {
-    const answer = await this.upload.execute(dto, p, ctxOf(p));
+    const answer = await this.upload.execute(dto, p, eventContextOf(p));
     res.status(!answer.created ? 200 : dto.anchor ? 202 : 201);
     return answer.body;
   }
@@ -117,7 +117,7 @@ export class RecordsController {
   @Post('batch')
   @Roles('provider', 'lab')
   addMany(@Body() dto: UploadRecordsDto, @CurrentPrincipal() p: Principal) {
-    return this.upload.executeBatch(dto.records, p, ctxOf(p));
+    return this.upload.executeBatch(dto.records, p, eventContextOf(p));
   }
 
   /** One AddRecords signature anchoring a whole bulk batch (202; `pending` once its Merkle batch is mined). */
@@ -128,7 +128,7 @@ export class RecordsController {
   @HttpCode(202)
   @Roles('provider', 'lab')
   anchorMany(@Body() dto: AnchorManyDto, @CurrentPrincipal() p: Principal) {
-    return this.signAnchor.executeMany(dto, p, ctxOf(p));
+    return this.signAnchor.executeMany(dto, p, eventContextOf(p));
   }
 
   @ApiOperation({ summary: 'Records you are the patient or the author of, newest first' })
@@ -161,7 +161,7 @@ export class RecordsController {
   @HttpCode(202)
   @Roles('provider', 'lab')
   anchor(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SignatureDto, @CurrentPrincipal() p: Principal) {
-    return this.signAnchor.execute(id, dto, p, ctxOf(p));
+    return this.signAnchor.execute(id, dto, p, eventContextOf(p));
   }
 
   @Get(':id/response-request')
@@ -186,7 +186,7 @@ export class RecordsController {
     @Body() dto: RespondDto,
     @CurrentPrincipal() p: Principal,
   ) {
-    const { records } = await this.respond.execute({ ...dto, recordIds: [id] }, p, ctxOf(p));
+    const { records } = await this.respond.execute({ ...dto, recordIds: [id] }, p, eventContextOf(p));
     return records[0];
   }
 
@@ -206,7 +206,7 @@ export class RecordsController {
   @HttpCode(202)
   @Roles('patient')
   answerMany(@Body() dto: RespondManyDto, @CurrentPrincipal() p: Principal) {
-    return this.respond.execute(dto, p, ctxOf(p));
+    return this.respond.execute(dto, p, eventContextOf(p));
   }
 
   /** The record's inclusion proof: check it with Relationships.verifyRecord(root, leaf, proof). */
@@ -231,7 +231,7 @@ export class RecordsController {
   @Delete(':id')
   @Roles('patient', 'admin')
   erase(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
-    return this.eraseRecord.execute(id, p, ctxOf(p));
+    return this.eraseRecord.execute(id, p, eventContextOf(p));
   }
 
   @ApiOperation({

@@ -1,25 +1,10 @@
-import { recordLeaf, responseLeaf } from '@uhr/contracts';
+import { categoryCode, recordLeaf, responseLeaf } from '@uhr/contracts';
 import { chainIdOf } from '@uhr/platform';
 import canonicalize from 'canonicalize';
-import { id, keccak256 } from 'ethers';
+import { keccak256 } from 'ethers';
 
-/** keccak256 of a short label, remembered (categories and purposes are few; bounded anyway). */
-const codes = new Map<string, string>();
-const codeOf = (label: string): string => {
-  let code = codes.get(label);
-  if (code === undefined) {
-    if (codes.size >= 10_000) codes.clear();
-    code = id(label);
-    codes.set(label, code);
-  }
-  return code;
-};
-
-/** A category as the Consent contract's bytes32 scope item. */
-export const categoryCode = (category: string): string => codeOf(`uhr.category:${category}`);
-
-/** A purpose of use as bytes32 (Consent grants and read requests carry it). */
-export const purposeCode = (purpose: string): string => codeOf(`uhr.purpose:${purpose}`);
+// The Consent contract's category and purpose codes live in @uhr/contracts (one home for every service).
+export { categoryCode, purposeCode } from '@uhr/contracts';
 
 /**
  * How a record's content hash and pointer hash are made (ADR 0012). 1: the hash of the stored, encrypted bytes

@@ -13,7 +13,7 @@ import {
 import { Contracts } from '../../../chain/contracts.js';
 import { consentTypedData, randomNonce, type TypedDataRequest } from '@uhr/contracts';
 import { ConsentChainAdapter } from '../../chain/consent-chain.adapter.js';
-import { categoryCode, purposeCode } from '../../domain/codes.js';
+import { categoryCode, purposeCode } from '@uhr/contracts';
 import { AccessRequestRepository } from '../../../access-requests/access-request.repository.js';
 import { GrantRepository, toView } from '../../grant.repository.js';
 import { refusalsAsHttp } from '../rule-violation.js';
