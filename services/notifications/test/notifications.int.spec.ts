@@ -143,7 +143,7 @@ describe('every event type reaches the right recipients, once', () => {
       [events.identityRebound(alice).build(), [alice]],
       [events.identityRebound(null).build(), []],
     ];
-    const unknown = { ...events.recordAdded(alice, hospital).build(), type: 'billing.InvoiceIssued' };
+    const unknown = { ...events.recordAdded(alice, hospital).build(), type: 'pharmacy.NeverHeardOf' };
     const badPayload = events.recordAdded(alice, hospital).withPayload({ recordId: 'r-1' }).build();
     const all = [...cases.map(([e]) => e), unknown, badPayload];
     await kafka.publish(...all);

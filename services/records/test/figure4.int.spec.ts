@@ -334,7 +334,7 @@ describe('the gatekeeper refuses, and audits, every way around it', () => {
         await tokenFor(user),
         'POST',
         `/records/${recordId}/read`,
-        await signedRead(p.alice.wallet, s.gatekeeperDomain, recordId, 'x'),
+        await signedRead(p.alice.wallet, s.gatekeeperDomain, recordId, 'treatment'),
       );
       await denied(res, 'WrongRole');
     }
