@@ -174,7 +174,7 @@ EOF
       || die "kafka storage format failed (see $LOGS/kafka.log)"
   fi
   spawn kafka java "${jopts[@]}" kafka.Kafka "$dir/server.properties"
-  wait_for kafka 90 port_open "$UHR_KAFKA_PORT"
+  wait_for kafka 180 port_open "$UHR_KAFKA_PORT"
 }
 
 # ---------------------------------------------------------------- Keycloak
@@ -205,7 +205,7 @@ up_keycloak() {
     --hostname="$url" --import-realm \
     --db=postgres --db-url="jdbc:postgresql://127.0.0.1:$UHR_PG_PORT/keycloak" \
     --db-username="$UHR_PG_USER" --db-password="$UHR_PG_PASSWORD"
-  wait_for keycloak 240 curl -fsS "$url/realms/uhr/.well-known/openid-configuration"
+  wait_for keycloak 600 curl -fsS "$url/realms/uhr/.well-known/openid-configuration"
   sync_realm
 }
 
@@ -275,7 +275,7 @@ up_service() { # name
   # development secrets; anywhere else a missing secret stops the boot. The wait uses the public, minimal probe.
   # shellcheck disable=SC1091
   spawn "$name" bash -c "set -a; source '$UHR_HOME/env'; UHR_STACK=local; exec node '$ROOT/services/$name/dist/main.js'"
-  wait_for "$name" 90 curl -fsS "http://127.0.0.1:$port/health/ready"
+  wait_for "$name" 180 curl -fsS "http://127.0.0.1:$port/health/ready"
 }
 
 write_env() {
