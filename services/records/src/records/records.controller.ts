@@ -19,11 +19,13 @@ import {
   ForbiddenError,
   Roles,
   chainIdOf,
+  type EventEnvelope,
   type Principal,
   eventContextOf,
 } from '@uhr/platform';
 import { proofOf } from './batches/domain/batch.js';
 import { recordLeafFieldsOf } from './domain/on-chain.js';
+import { provenanceOf, type ProvenanceFacts } from './domain/provenance.js';
 import {
   AnchorManyDto,
   RespondDto,
@@ -65,6 +67,28 @@ function proofView(row: RecordRow) {
           },
           proof: proofOf(row.response_proof),
         }
+      : null,
+  };
+}
+
+/** What the Provenance states: the row, and the author's last accepted AddRecord signature from its history. */
+function provenanceFactsOf(row: RecordRow, history: EventEnvelope[]): ProvenanceFacts {
+  const signed = history.filter((e) => e.type === 'records.RecordAnchorRequested').at(-1);
+  const sig = signed?.payload as { signer: string; signature: string } | undefined;
+  const answered = (row.status === 'accepted' || row.status === 'rejected') && row.response_root !== null;
+  return {
+    recordId: row.id,
+    resourceType: row.resource_type,
+    providerId: row.provider_id,
+    patientId: row.patient_id,
+    recorded: new Date(row.created_at).toISOString(),
+    contentHash: row.content_hash,
+    status: row.status,
+    batchRoot: row.anchor_root,
+    anchorTxHash: row.anchor_tx_hash,
+    signature: sig ? { signer: sig.signer, signature: sig.signature, at: signed!.occurredAt } : null,
+    response: answered
+      ? { accept: row.response_accept === true, batchRoot: row.response_root!, txHash: row.response_tx_hash }
       : null,
   };
 }
@@ -218,6 +242,24 @@ export class RecordsController {
   @Get(':id/proof')
   async proof(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
     return proofView(assertPartyTo(p, await this.records.rowOrThrow(id)));
+  }
+
+  @ApiOperation({
+    summary: 'The record’s FHIR R4 Provenance: its upload, the author’s signature and its on-chain anchor',
+    description:
+      'Authorised like the record’s metadata (its patient and its author). target = the stored resource ' +
+      '(`<resourceType>/<record id>`); recorded = the upload time; agent = the author (Practitioner/<provider ' +
+      'identity id>) and the records service as custodian; signature = the author’s EIP-712 AddRecord (or ' +
+      'AddRecords) signature, base64 (sigFormat application/eip712+json), once given; entity = the content hash ' +
+      'and, once mined, the Merkle batch root and the Relationships.anchorBatch transaction (and the patient’s ' +
+      'answer, once anchored). Validated as FHIR R4 by the validator uploads pass through (ADR 0018).',
+  })
+  @ApiResponse({ status: 200, description: 'a FHIR R4 Provenance resource' })
+  @ApiErrors(400, 401, 403, 404)
+  @Get(':id/provenance')
+  async provenance(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    const row = assertPartyTo(p, await this.records.rowOrThrow(id));
+    return provenanceOf(provenanceFactsOf(row, await this.records.history(id)));
   }
 
   @ApiOperation({
