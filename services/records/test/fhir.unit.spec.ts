@@ -67,7 +67,9 @@ describe('FHIR R4 validation of uploads (ADR 0018)', () => {
   });
 
   it('requires the element its type names the patient with to reference the record’s patient', () => {
-    expect(issuesOf(INVALID.observationOtherPatient)).toEqual([['fhir.subject', 'Observation.subject', 'record-patient']]);
+    expect(issuesOf(INVALID.observationOtherPatient)).toEqual([
+      ['fhir.subject', 'Observation.subject', 'record-patient'],
+    ]);
     const { subject: _s, ...noSubject } = VALID.observation;
     expect(issuesOf(noSubject)).toEqual([['fhir.subject', 'Observation.subject', 'record-patient']]);
     const { patient: _p, ...noPatient } = VALID.immunization;
@@ -80,11 +82,17 @@ describe('FHIR R4 validation of uploads (ADR 0018)', () => {
       ['fhir.resourceType', 'resourceType', 'resource-type'],
     ]);
     expect(issuesOf([])).toEqual([['fhir.resourceType', 'resourceType', 'resource-type']]);
-    expect(fhirR4Validator().validate('x').map((i) => i.rule)).toEqual(['type']);
+    expect(
+      fhirR4Validator()
+        .validate('x')
+        .map((i) => i.rule),
+    ).toEqual(['type']);
   });
 
   it('refuses a prototype key as an unknown element and stops at 20 issues', () => {
-    const poisoned = JSON.parse('{"resourceType":"Observation","status":"final","code":{"text":"x"},"__proto__":{"a":1}}');
+    const poisoned = JSON.parse(
+      '{"resourceType":"Observation","status":"final","code":{"text":"x"},"__proto__":{"a":1}}',
+    );
     expect(issuesOf({ ...poisoned, subject: { reference: `Patient/${PATIENT}` } })).toEqual([
       ['fhir.__proto__', 'Observation.__proto__', 'unknown-element'],
     ]);
@@ -128,9 +136,11 @@ describe('FHIR R4 validation of uploads (ADR 0018)', () => {
       response: { accept: true, batchRoot: '0x' + '66'.repeat(32), txHash: '0x' + '77'.repeat(32) },
     });
     expect(fhirR4Validator().validate(provenance)).toEqual([]);
-    expect(fhirR4Validator().validate({ ...provenance, recorded: '1 Dec 2026' }).map((i) => i.path)).toEqual([
-      'Provenance.recorded',
-    ]);
+    expect(
+      fhirR4Validator()
+        .validate({ ...provenance, recorded: '1 Dec 2026' })
+        .map((i) => i.path),
+    ).toEqual(['Provenance.recorded']);
   });
 
   it('costs well under a millisecond a resource (the schema loaded once)', () => {

@@ -116,7 +116,13 @@ export class RecordsController {
     description:
       'Signed in the same request (recordId, salt, anchor — see GET /signing for the AddRecord domain and type): ' +
       '202, stored and queued for its Merkle batch. Unsigned: 201 with `toSign`, then POST /records/{id}/anchor. ' +
-      'contentHash = keccak256(salt ‖ body), body = the resource as RFC 8785 JSON or the file bytes (ADR 0012).',
+      'contentHash = keccak256(salt ‖ body), body = the resource as RFC 8785 JSON or the file bytes (ADR 0012). ' +
+      '`fhir` is validated as FHIR R4 before anything is stored (ADR 0018: structure, unknown elements, ' +
+      'cardinality, types and formats, required-binding codes, contained resources) and must name the patient in ' +
+      'the element its type uses (`subject`; `patient` for Immunization and AllergyIntolerance): an invalid ' +
+      'resource is 400 ValidationFailed with `fields` keyed `fhir.<element>` and `details.fhir` listing each ' +
+      'issue as {field, path (e.g. Observation.status), rule (required, unknown-element, cardinality, type, ' +
+      'format, code, resource-type, record-patient), message}.',
   })
   @ApiResponse({ status: 202, description: 'signed: stored, status `anchoring`' })
   @ApiResponse({ status: 201, description: 'unsigned: stored, with the AddRecord message to sign (`toSign`)' })
@@ -135,7 +141,12 @@ export class RecordsController {
   }
 
   /** Bulk ingest: 201 once all are encrypted in S3 and committed; each is then anchored like a single upload. */
-  @ApiOperation({ summary: 'Bulk upload of 1–1,000 records, all or none; one AddRecords message to sign' })
+  @ApiOperation({
+    summary: 'Bulk upload of 1–1,000 records, all or none; one AddRecords message to sign',
+    description:
+      'Every member is validated first, FHIR R4 included (as POST /records): one invalid member refuses the ' +
+      'batch (400, nothing stored), its issues named `records[i].…` in `fields` and `details.fhir`.',
+  })
   @ApiResponse({ status: 201, description: 'stored: each id and hashes, and `toSign` (AddRecords)' })
   @ApiErrors(400, 401, 403, 422, 503)
   @Post('batch')

@@ -87,7 +87,7 @@ function entitiesOf(f: ProvenanceFacts): Entity[] {
   if (f.response) {
     const answer = `the patient ${f.response.accept ? 'accepted' : 'rejected'} the record`;
     entities.push(entity('urn:uhr:relationships:response-batch-root', f.response.batchRoot, answer));
-    if (f.response.txHash) entities.push(entity('urn:ethereum:tx', f.response.txHash, 'the answer\'s anchorBatch'));
+    if (f.response.txHash) entities.push(entity('urn:ethereum:tx', f.response.txHash, "the answer's anchorBatch"));
   }
   return entities;
 }

@@ -41,8 +41,7 @@ const MAX_DEPTH = 48;
 const MAX_ISSUES = 20;
 const INTEGERS = new Set(['integer', 'positiveInt', 'unsignedInt']);
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
 
 export class FhirR4Validator {
@@ -57,7 +56,9 @@ export class FhirR4Validator {
   validate(resource: unknown): FhirIssue[] {
     const issues: FhirIssue[] = [];
     if (!isObject(resource)) {
-      return [{ path: 'Resource', rule: 'type', message: `a FHIR resource is a JSON object, not ${describe(resource)}` }];
+      return [
+        { path: 'Resource', rule: 'type', message: `a FHIR resource is a JSON object, not ${describe(resource)}` },
+      ];
     }
     this.resource(resource, '', issues, 0);
     return issues;
@@ -154,7 +155,8 @@ function present(value: Record<string, unknown>, element: string): boolean {
 
 function add(issues: FhirIssue[], path: string, rule: string, message: string): void {
   if (issues.length < MAX_ISSUES) issues.push({ path, rule, message });
-  else if (issues.length === MAX_ISSUES) issues.push({ path, rule: 'too-many-issues', message: 'further issues left out' });
+  else if (issues.length === MAX_ISSUES)
+    issues.push({ path, rule: 'too-many-issues', message: 'further issues left out' });
 }
 
 let shared: FhirR4Validator | undefined;
