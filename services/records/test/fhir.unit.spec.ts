@@ -96,6 +96,15 @@ describe('FHIR R4 validation of uploads (ADR 0018)', () => {
     expect(issuesOf({ ...poisoned, subject: { reference: `Patient/${PATIENT}` } })).toEqual([
       ['fhir.__proto__', 'Observation.__proto__', 'unknown-element'],
     ]);
+    const long = fhirR4Validator().validate({
+      ...VALID.observation,
+      ['k'.repeat(10_000)]: 1,
+      status: 's'.repeat(10_000),
+    });
+    expect(long.map((i) => [i.rule, i.path.length < 100, i.message.length < 300])).toEqual([
+      ['code', true, true],
+      ['unknown-element', true, true],
+    ]);
     const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`x${i}`, i]));
     const issues = fhirR4Validator().validate({ ...VALID.observation, ...many });
     expect(issues).toHaveLength(21);

@@ -42,6 +42,8 @@ const MAX_ISSUES = 20;
 const INTEGERS = new Set(['integer', 'positiveInt', 'unsignedInt']);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A client's value or key as an answer quotes it: at most 64 characters. */
+const shown = (v: string) => (v.length > 64 ? `${v.slice(0, 64)}…` : v);
 const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
 
 export class FhirR4Validator {
@@ -68,8 +70,8 @@ export class FhirR4Validator {
     const type = value.resourceType;
     if (typeof type !== 'string' || !this.resourceTypes.has(type)) {
       const path = at ? `${at}.resourceType` : 'resourceType';
-      issues.push({ path, rule: 'resource-type', message: `${JSON.stringify(type)} is not an R4 resource type` });
-      return;
+      const quoted = typeof type === 'string' ? JSON.stringify(shown(type)) : describe(type);
+      return add(issues, path, 'resource-type', `${quoted} is not an R4 resource type`);
     }
     this.object(type, value, at || type, issues, depth);
   }
@@ -82,7 +84,7 @@ export class FhirR4Validator {
     if (keys.length === 0) add(issues, at, 'cardinality', 'an element is never empty: leave it out instead');
     for (const key of keys) {
       const spec = Object.hasOwn(properties, key) ? properties[key] : undefined;
-      if (!spec) add(issues, `${at}.${key}`, 'unknown-element', `${name} has no element "${key}"`);
+      if (!spec) add(issues, `${at}.${shown(key)}`, 'unknown-element', `${name} has no element "${shown(key)}"`);
       else this.element(spec, value[key], `${at}.${key}`, issues, depth + 1);
     }
     for (const required of def.required ?? []) {
@@ -122,7 +124,8 @@ export class FhirR4Validator {
     if (spec.enum || spec.const !== undefined) {
       const codes = spec.enum ?? [spec.const!];
       if (typeof value !== 'string' || !codes.includes(value)) {
-        add(issues, at, 'code', `${JSON.stringify(value)} is not one of ${codes.join(', ')}`);
+        const quoted = typeof value === 'string' ? JSON.stringify(shown(value)) : describe(value);
+        add(issues, at, 'code', `${quoted} is not one of ${codes.join(', ')}`);
       }
       return;
     }
