@@ -68,7 +68,12 @@ export class UploadRecordDto {
   @Length(1, 200)
   title!: string;
 
-  @ApiPropertyOptional({ description: 'a FHIR R4 resource whose subject is Patient/<patientId>' })
+  @ApiPropertyOptional({
+    description:
+      'a FHIR R4 resource (Observation, DiagnosticReport, Condition, MedicationStatement, MedicationRequest, ' +
+      'AllergyIntolerance, Immunization, Procedure, Encounter, DocumentReference), valid R4 (ADR 0018), whose ' +
+      '`subject` (`patient` for Immunization and AllergyIntolerance) is Patient/<patientId>',
+  })
   @IsOptional()
   @IsObject()
   fhir?: Record<string, unknown>;

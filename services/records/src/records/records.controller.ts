@@ -19,11 +19,13 @@ import {
   ForbiddenError,
   Roles,
   chainIdOf,
+  type EventEnvelope,
   type Principal,
   eventContextOf,
 } from '@uhr/platform';
 import { proofOf } from './batches/domain/batch.js';
 import { recordLeafFieldsOf } from './domain/on-chain.js';
+import { provenanceOf, type ProvenanceFacts } from './domain/provenance.js';
 import {
   AnchorManyDto,
   RespondDto,
@@ -69,6 +71,28 @@ function proofView(row: RecordRow) {
   };
 }
 
+/** What the Provenance states: the row, and the author's last accepted AddRecord signature from its history. */
+function provenanceFactsOf(row: RecordRow, history: EventEnvelope[]): ProvenanceFacts {
+  const signed = history.filter((e) => e.type === 'records.RecordAnchorRequested').at(-1);
+  const sig = signed?.payload as { signer: string; signature: string } | undefined;
+  const answered = (row.status === 'accepted' || row.status === 'rejected') && row.response_root !== null;
+  return {
+    recordId: row.id,
+    resourceType: row.resource_type,
+    providerId: row.provider_id,
+    patientId: row.patient_id,
+    recorded: new Date(row.created_at).toISOString(),
+    contentHash: row.content_hash,
+    status: row.status,
+    batchRoot: row.anchor_root,
+    anchorTxHash: row.anchor_tx_hash,
+    signature: sig ? { signer: sig.signer, signature: sig.signature, at: signed!.occurredAt } : null,
+    response: answered
+      ? { accept: row.response_accept === true, batchRoot: row.response_root!, txHash: row.response_tx_hash }
+      : null,
+  };
+}
+
 @ApiTags('records')
 @ApiBearerAuth()
 @Controller('records')
@@ -92,7 +116,13 @@ export class RecordsController {
     description:
       'Signed in the same request (recordId, salt, anchor — see GET /signing for the AddRecord domain and type): ' +
       '202, stored and queued for its Merkle batch. Unsigned: 201 with `toSign`, then POST /records/{id}/anchor. ' +
-      'contentHash = keccak256(salt ‖ body), body = the resource as RFC 8785 JSON or the file bytes (ADR 0012).',
+      'contentHash = keccak256(salt ‖ body), body = the resource as RFC 8785 JSON or the file bytes (ADR 0012). ' +
+      '`fhir` is validated as FHIR R4 before anything is stored (ADR 0018: structure, unknown elements, ' +
+      'cardinality, types and formats, required-binding codes, contained resources) and must name the patient in ' +
+      'the element its type uses (`subject`; `patient` for Immunization and AllergyIntolerance): an invalid ' +
+      'resource is 400 ValidationFailed with `fields` keyed `fhir.<element>` and `details.fhir` listing each ' +
+      'issue as {field, path (e.g. Observation.status), rule (required, unknown-element, cardinality, type, ' +
+      'format, code, resource-type, record-patient), message}.',
   })
   @ApiResponse({ status: 202, description: 'signed: stored, status `anchoring`' })
   @ApiResponse({ status: 201, description: 'unsigned: stored, with the AddRecord message to sign (`toSign`)' })
@@ -111,7 +141,12 @@ export class RecordsController {
   }
 
   /** Bulk ingest: 201 once all are encrypted in S3 and committed; each is then anchored like a single upload. */
-  @ApiOperation({ summary: 'Bulk upload of 1–1,000 records, all or none; one AddRecords message to sign' })
+  @ApiOperation({
+    summary: 'Bulk upload of 1–1,000 records, all or none; one AddRecords message to sign',
+    description:
+      'Every member is validated first, FHIR R4 included (as POST /records): one invalid member refuses the ' +
+      'batch (400, nothing stored), its issues named `records[i].…` in `fields` and `details.fhir`.',
+  })
   @ApiResponse({ status: 201, description: 'stored: each id and hashes, and `toSign` (AddRecords)' })
   @ApiErrors(400, 401, 403, 422, 503)
   @Post('batch')
@@ -218,6 +253,24 @@ export class RecordsController {
   @Get(':id/proof')
   async proof(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
     return proofView(assertPartyTo(p, await this.records.rowOrThrow(id)));
+  }
+
+  @ApiOperation({
+    summary: 'The record’s FHIR R4 Provenance: its upload, the author’s signature and its on-chain anchor',
+    description:
+      'Authorised like the record’s metadata (its patient and its author). target = the stored resource ' +
+      '(`<resourceType>/<record id>`); recorded = the upload time; agent = the author (Practitioner/<provider ' +
+      'identity id>) and the records service as custodian; signature = the author’s EIP-712 AddRecord (or ' +
+      'AddRecords) signature, base64 (sigFormat application/eip712+json), once given; entity = the content hash ' +
+      'and, once mined, the Merkle batch root and the Relationships.anchorBatch transaction (and the patient’s ' +
+      'answer, once anchored). Validated as FHIR R4 by the validator uploads pass through (ADR 0018).',
+  })
+  @ApiResponse({ status: 200, description: 'a FHIR R4 Provenance resource' })
+  @ApiErrors(400, 401, 403, 404)
+  @Get(':id/provenance')
+  async provenance(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
+    const row = assertPartyTo(p, await this.records.rowOrThrow(id));
+    return provenanceOf(provenanceFactsOf(row, await this.records.history(id)));
   }
 
   @ApiOperation({

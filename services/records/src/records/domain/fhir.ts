@@ -1,54 +1,67 @@
+import { fhirR4Validator, type FhirIssue } from './fhir-r4/fhir-r4-validator.js';
+
 /**
- * The FHIR R4 edge of the records service: which resources a provider may upload and the DocumentReference that
- * describes an uploaded file. Only shape checks UHR relies on (resourceType, subject) — full profile validation
- * belongs to the provider's EHR.
+ * The FHIR R4 edge of the records service: which resources a provider may upload, each validated as R4 (ADR 0018:
+ * structure, cardinality, types, unknown elements) and naming the record's patient in the element its type uses,
+ * and the DocumentReference that describes an uploaded file.
  */
 
-export const FHIR_RESOURCE_TYPES = [
-  'Observation',
-  'DiagnosticReport',
-  'Condition',
-  'MedicationStatement',
-  'MedicationRequest',
-  'AllergyIntolerance',
-  'Immunization',
-  'Procedure',
-  'Encounter',
-  'DocumentReference',
-] as const;
+/** Each accepted resource type and the element that names its patient (R4: Immunization and AllergyIntolerance say `patient`). */
+export const PATIENT_ELEMENT = {
+  Observation: 'subject',
+  DiagnosticReport: 'subject',
+  Condition: 'subject',
+  MedicationStatement: 'subject',
+  MedicationRequest: 'subject',
+  AllergyIntolerance: 'patient',
+  Immunization: 'patient',
+  Procedure: 'subject',
+  Encounter: 'subject',
+  DocumentReference: 'subject',
+} as const;
+
+export type FhirResourceType = keyof typeof PATIENT_ELEMENT;
+export const FHIR_RESOURCE_TYPES = Object.keys(PATIENT_ELEMENT) as FhirResourceType[];
 
 export const FILE_CONTENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'image/dicom', 'text/plain'] as const;
 
-export interface FhirProblem {
+/** One refusal: `field` in the request (`fhir.status`), `path` and `rule` as FHIR names them. */
+export interface FhirProblem extends FhirIssue {
   field: string;
-  message: string;
 }
+
+/** `Observation.code.text` → `fhir.code.text`: the request field it came in. */
+function fieldOf(path: string): string {
+  const dot = path.indexOf('.');
+  if (dot >= 0) return `fhir${path.slice(dot)}`;
+  return path === 'resourceType' ? 'fhir.resourceType' : 'fhir';
+}
+const problemOf = (i: FhirIssue): FhirProblem => ({ field: fieldOf(i.path), ...i });
 
 /** Field errors for a FHIR resource uploaded for `patientId`; empty when acceptable. */
 export function fhirProblems(resource: unknown, patientId: string): FhirProblem[] {
-  if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
-    return [{ field: 'fhir', message: 'fhir must be a FHIR R4 resource object' }];
+  const type = (resource as { resourceType?: unknown } | null)?.resourceType;
+  if (typeof type !== 'string' || !Object.hasOwn(PATIENT_ELEMENT, type)) {
+    const message = `resourceType must be one of ${FHIR_RESOURCE_TYPES.join(', ')}`;
+    return [{ field: 'fhir.resourceType', path: 'resourceType', rule: 'resource-type', message }];
   }
-  const r = resource as Record<string, unknown>;
-  const problems: FhirProblem[] = [];
-  if (typeof r.resourceType !== 'string' || !(FHIR_RESOURCE_TYPES as readonly string[]).includes(r.resourceType)) {
-    problems.push({
-      field: 'fhir.resourceType',
-      message: `resourceType must be one of ${FHIR_RESOURCE_TYPES.join(', ')}`,
-    });
-  }
-  // Immunization/AllergyIntolerance name the person `patient`, the others `subject`.
-  const ref = (r.subject ?? r.patient) as { reference?: unknown } | undefined;
+  const problems = fhirR4Validator().validate(resource).map(problemOf);
+  const patient = patientProblems(resource as Record<string, unknown>, type as FhirResourceType, patientId);
+  return [...problems, ...patient.filter((x) => !problems.some((y) => y.path === x.path))];
+}
+
+/** The element its type names the patient with must reference this record's patient. */
+function patientProblems(r: Record<string, unknown>, type: FhirResourceType, patientId: string): FhirProblem[] {
+  const element = PATIENT_ELEMENT[type];
+  const path = `${type}.${element}`;
   const expected = `Patient/${patientId}`;
-  if (typeof ref !== 'object' || ref === null || typeof ref.reference !== 'string') {
-    problems.push({ field: 'fhir.subject', message: `subject.reference is required (${expected})` });
-  } else if (ref.reference !== expected) {
-    problems.push({
-      field: 'fhir.subject',
-      message: `subject.reference must be ${expected}, the patient the record is for`,
-    });
-  }
-  return problems;
+  const reference = (r[element] as { reference?: unknown } | undefined)?.reference;
+  if (reference === expected) return [];
+  const message =
+    reference === undefined
+      ? `${path}.reference is required: ${expected}, the patient the record is for`
+      : `${path}.reference must be ${expected}, the patient the record is for`;
+  return [{ field: `fhir.${element}`, path, rule: 'record-patient', message }];
 }
 
 /** The FHIR DocumentReference that describes an uploaded file. */

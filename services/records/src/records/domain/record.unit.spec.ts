@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { fhirProblems } from './fhir.js';
 import { AbiCoder, keccak256 } from 'ethers';
 import { abiEncodeStrings, contentCommitmentOf, fhirBodyOf, pointerHashOf, sealedContentOf } from './on-chain.js';
 import {
@@ -132,23 +131,6 @@ describe('Record aggregate', () => {
     expect(decide({ type: 'RequestAnchor', by: 'hospital', signer: '0x', ...sig }, s)[0]!.type).toBe(
       'records.RecordAnchorRequested',
     );
-  });
-});
-
-describe('FHIR validation', () => {
-  it('accepts a known resource about the patient', () => {
-    expect(fhirProblems({ resourceType: 'Observation', subject: { reference: 'Patient/p1' } }, 'p1')).toEqual([]);
-    expect(fhirProblems({ resourceType: 'Immunization', patient: { reference: 'Patient/p1' } }, 'p1')).toEqual([]);
-  });
-  it('names the field at fault', () => {
-    expect(
-      fhirProblems({ resourceType: 'Banana', subject: { reference: 'Patient/p1' } }, 'p1').map((p) => p.field),
-    ).toEqual(['fhir.resourceType']);
-    expect(fhirProblems({ resourceType: 'Observation' }, 'p1').map((p) => p.field)).toEqual(['fhir.subject']);
-    expect(
-      fhirProblems({ resourceType: 'Observation', subject: { reference: 'Patient/p2' } }, 'p1').map((p) => p.field),
-    ).toEqual(['fhir.subject']);
-    expect(fhirProblems([], 'p1').map((p) => p.field)).toEqual(['fhir']);
   });
 });
 

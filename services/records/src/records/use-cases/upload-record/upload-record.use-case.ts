@@ -14,7 +14,7 @@ import {
   type KnownIdentity,
 } from '@uhr/platform';
 import { Contracts } from '../../../chain/contracts.js';
-import { documentReferenceOf, FILE_CONTENT_TYPES, fhirProblems } from '../../domain/fhir.js';
+import { documentReferenceOf, FILE_CONTENT_TYPES, fhirProblems, type FhirProblem } from '../../domain/fhir.js';
 import {
   CONTENT_SALT_BYTES,
   contentCommitmentOf,
@@ -66,9 +66,17 @@ interface Prepared {
   pointerHash: string;
 }
 
-/** Same shape as the validation pipe's 400: `fields: { name: [reasons] }`. */
-const invalid = (message: string, fields: Record<string, string[]>) =>
-  new BadRequestException({ error: 'ValidationFailed', message, fields });
+/**
+ * Same shape as the validation pipe's 400: `fields: { name: [reasons] }`; an invalid FHIR resource adds
+ * `details.fhir`: each issue's field, FHIR path (`Observation.status`) and rule (`required`).
+ */
+const invalid = (message: string, fields: Record<string, string[]>, fhir?: FhirProblem[]) =>
+  new BadRequestException({ error: 'ValidationFailed', message, fields, ...(fhir ? { details: { fhir } } : {}) });
+
+interface InvalidBody {
+  fields?: Record<string, string[]>;
+  details?: { fhir?: FhirProblem[] };
+}
 
 /**
  * A provider adds a record, sealed under a fresh data key into S3 with a random salt, committed to by
@@ -154,17 +162,20 @@ export class UploadRecordUseCase {
     const identities = new Map<string, Promise<KnownIdentity | undefined>>();
     const prepared: Prepared[] = [];
     const fields: Record<string, string[]> = {};
+    const fhir: FhirProblem[] = [];
     for (const [i, cmd] of cmds.entries()) {
       try {
         prepared.push(await this.prepare(cmd, p, identities));
       } catch (err) {
-        const body =
-          err instanceof BadRequestException ? (err.getResponse() as { fields?: Record<string, string[]> }) : undefined;
+        const body = err instanceof BadRequestException ? (err.getResponse() as InvalidBody) : undefined;
         if (!body?.fields) throw err;
         for (const [k, v] of Object.entries(body.fields)) fields[`records[${i}].${k}`] = v;
+        for (const x of body.details?.fhir ?? []) fhir.push({ ...x, field: `records[${i}].${x.field}` });
       }
     }
-    if (Object.keys(fields).length > 0) throw invalid('some records are invalid', fields);
+    if (Object.keys(fields).length > 0) {
+      throw invalid('some records are invalid', fields, fhir.length > 0 ? fhir : undefined);
+    }
     const uploads = await this.packer.storeAll(prepared.map((x) => this.entryOf(x, null, ctx)));
     return {
       records: uploads.map((u) => ({
@@ -322,7 +333,9 @@ interface Content {
 function fhirContent(fhir: Record<string, unknown>, patientId: string): Content {
   const problems = fhirProblems(fhir, patientId);
   if (problems.length > 0) {
-    throw invalid('the FHIR resource is invalid', Object.fromEntries(problems.map((x) => [x.field, [x.message]])));
+    const fields: Record<string, string[]> = {};
+    for (const x of problems) (fields[x.field] ??= []).push(`${x.path}: ${x.message} (${x.rule})`);
+    throw invalid('the FHIR resource is not valid FHIR R4', fields, problems);
   }
   const pointer = { kind: 'fhir' as const, resourceType: String(fhir.resourceType), contentType: FHIR_JSON };
   return { body: fhirBodyOf(fhir), fileSha256: '', pointer };
