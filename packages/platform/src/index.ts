@@ -64,7 +64,13 @@ export {
   type Principal,
   type Role,
 } from './auth/auth.js';
-export { PinoNestLogger, correlationMiddleware, createLogger, currentCorrelationId } from './logging/logger.js';
+export {
+  PinoNestLogger,
+  correlationIdOf,
+  createLogger,
+  currentCorrelationId,
+  withCorrelationId,
+} from './logging/logger.js';
 export {
   ConflictError,
   DomainError,
