@@ -28,7 +28,7 @@ export async function createServiceApp(
 ): Promise<INestApplication> {
   const bodyLimit = opts.bodyLimit ?? '100kb';
   // Fastify, not Express: the per-request cost of the HTTP layer is a large share of a small request's CPU.
-  const adapter = new FastifyAdapter({ bodyLimit: bytesOf(bodyLimit), maxParamLength: 1024 });
+  const adapter = new FastifyAdapter({ bodyLimit: bytesOf(bodyLimit), routerOptions: { maxParamLength: 1024 } });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: true, bodyParser: false });
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new PinoNestLogger(logger));
