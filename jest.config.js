@@ -10,8 +10,12 @@ const swc = [
     module: { type: 'es6' },
   },
 ];
+// ESM-only packages that CommonJS dependencies require (Node 20 can; jest's CommonJS loader cannot).
+const esmOnly = ['content-disposition'];
+const swcToCommonJs = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
 const common = {
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: swcToCommonJs },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   extensionsToTreatAsEsm: ['.ts'],
   // Tests run against the workspace sources, never a stale dist/.
   moduleNameMapper: {

@@ -99,10 +99,14 @@ describe('StreamAnchorer', () => {
     refused = entries;
   });
 
-  // Passes on a quiet box (≈9 s) but did not confirm within 90 s in two fresh-clone CI runs with the whole
-  // platform running: under investigation (session note, "noticed"); skipped so the suite stays green.
-  it.skip('anchors the given-back hashes again, gap-free, once allowed', async () => {
-    await anchorer.waitConfirmed(refused, 90_000);
+  it('anchors the given-back hashes again, gap-free, once allowed', async () => {
+    await anchorer.waitConfirmed(refused, 90_000).catch(async (err: Error) => {
+      // Says where the job stands if it ever times out again (seen twice in CI runs under full load).
+      const jobs = await ds.query(
+        `select id, status, nonce, attempts, next_attempt_at, last_error from uhr_chain_tx order by id`,
+      );
+      throw new Error(`${err.message}; writer: ${writer.lastError ?? 'no error'}; jobs: ${JSON.stringify(jobs)}`);
+    });
     expect(await anchorer.proofOf(refused[1]!)).toMatchObject({ seq: 7, batchIndex: 2, verifiedOnChain: true });
   });
 });

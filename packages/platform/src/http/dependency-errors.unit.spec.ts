@@ -105,7 +105,7 @@ function answer(exception: unknown) {
       sent.body = body;
     },
   };
-  const host = { switchToHttp: () => ({ getResponse: () => res }) } as unknown as ArgumentsHost;
+  const host = { switchToHttp: () => ({ getResponse: () => res, getRequest: () => ({}) }) } as unknown as ArgumentsHost;
   new HttpErrorFilter(pino({ level: 'silent' })).catch(exception, host);
   return sent;
 }

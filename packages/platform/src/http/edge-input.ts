@@ -1,17 +1,18 @@
 import {
+  BadRequestException,
   Injectable,
   type CallHandler,
   type ExecutionContext,
-  type INestApplication,
   type NestInterceptor,
 } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { parse as parseQuery } from 'node:querystring';
 import type { Observable } from 'rxjs';
 import { DEFAULT_INPUT_LIMITS, rawJsonDepth, scanInput, type InputLimits, type InputProblem } from './input-scan.js';
 
 /**
  * Bad input refused at the edge, before any DTO sees it. It carries the status fields of an `http-errors`
- * error, so thrown from body-parser's `verify` it keeps its 400 (and Nest hands it on as the `cause`).
+ * error, so thrown from a body parser it keeps its 400.
  */
 export class EdgeInputError extends Error {
   readonly status = 400;
@@ -36,34 +37,13 @@ function refuseIfAny(problems: InputProblem[]): void {
   if (problems.length > 0) throw new EdgeInputError(problems);
 }
 
-/** body-parser `verify`: refuses UTF-8 JSON nested deeper than the limit before JSON.parse builds it. */
-function depthVerifier(limits: InputLimits) {
-  return (_req: unknown, _res: unknown, buf: Buffer, encoding: string | null): void => {
-    if (encoding !== null && encoding.toLowerCase() !== 'utf-8') return; // the parsed walk still checks it
-    if (rawJsonDepth(buf, limits.maxDepth) > limits.maxDepth) {
-      refuseIfAny([{ path: '(body)', reason: `nested deeper than ${limits.maxDepth} levels` }]);
-    }
-  };
-}
-
-type EdgeRequest = { body?: unknown; query?: unknown; params?: unknown; [DEFERRED]?: EdgeInputError };
-const DEFERRED = Symbol('uhr.edge-input.refusal');
+type EdgeRequest = { body?: unknown; query?: unknown; params?: unknown };
 
 /**
- * After the body parsers, before routing: the parsed body and the query string, keys and values. A refusal is
- * held on the request and raised by EdgeParamsInterceptor — after the guards, before any pipe or handler — so a
- * caller without a valid token hears 401 first, and a route can see who sent the bad input (the gatekeeper
- * audits such a read attempt for the patient).
+ * After the guards, before any pipe or handler: the parsed body, the query string and the path parameters,
+ * keys and values. A caller without a valid token hears 401 first, and a route can see who sent the bad input
+ * (the gatekeeper audits such a read attempt for the patient).
  */
-export function edgeInputMiddleware(limits: InputLimits = DEFAULT_INPUT_LIMITS) {
-  return function edgeInput(req: EdgeRequest, _res: unknown, next: (err?: unknown) => void): void {
-    const problems = [...scanInput(req.body, [], limits), ...scanInput(req.query, ['query'], limits)];
-    if (problems.length > 0) req[DEFERRED] = new EdgeInputError(problems);
-    next();
-  };
-}
-
-/** Path parameters exist only once a route matched: checked here with the body's held refusal, before any pipe. */
 @Injectable()
 export class EdgeParamsInterceptor implements NestInterceptor {
   constructor(private readonly limits: InputLimits = DEFAULT_INPUT_LIMITS) {}
@@ -71,26 +51,64 @@ export class EdgeParamsInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() === 'http') {
       const req = context.switchToHttp().getRequest<EdgeRequest>();
-      const params = scanInput(req.params, ['params'], this.limits);
-      const held = req[DEFERRED]?.problems ?? [];
-      refuseIfAny([...params, ...held].slice(0, this.limits.maxProblems));
+      const problems = [
+        ...scanInput(req.body, [], this.limits),
+        ...scanInput(req.query, ['query'], this.limits),
+        ...scanInput(req.params, ['params'], this.limits),
+      ];
+      refuseIfAny(problems.slice(0, this.limits.maxProblems));
     }
     return next.handle();
   }
 }
 
 export interface EdgeOptions {
-  /** Largest body accepted (express syntax, e.g. '10mb'); larger bodies get 413. */
+  /** Largest body accepted (e.g. '10mb', '100kb'); larger bodies get 413. */
   bodyLimit: string;
   limits?: InputLimits;
 }
 
+const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** '10mb' → 10485760; a plain number is bytes. */
+export function bytesOf(limit: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(limit.trim());
+  if (!m) throw new RangeError(`not a size: ${limit}`);
+  return Math.floor(Number(m[1]) * UNITS[(m[2] ?? 'b').toLowerCase()]!);
+}
+
+type Done = (err: Error | null, body?: unknown) => void;
+
+/** JSON bodies: nesting deeper than the limit refused before JSON.parse builds it; an empty body is `{}`. */
+function jsonParser(limits: InputLimits) {
+  return (_req: unknown, raw: Buffer, done: Done): void => {
+    if (raw.length === 0) return done(null, {});
+    if (rawJsonDepth(raw, limits.maxDepth) > limits.maxDepth) {
+      return done(new EdgeInputError([{ path: '(body)', reason: `nested deeper than ${limits.maxDepth} levels` }]));
+    }
+    try {
+      done(null, JSON.parse(raw.toString('utf8')));
+    } catch (err) {
+      done(new BadRequestException({ error: 'InvalidJson', message: `body is not JSON: ${(err as Error).message}` }));
+    }
+  };
+}
+
 /** Body parsers with the size and depth limits, then the input checks, for every route of the app. */
-export function installEdgeChecks(app: INestApplication, opts: EdgeOptions): void {
+export function installEdgeChecks(app: NestFastifyApplication, opts: EdgeOptions): void {
   const limits = opts.limits ?? DEFAULT_INPUT_LIMITS;
-  const express = app as NestExpressApplication;
-  express.useBodyParser('json', { limit: opts.bodyLimit, verify: depthVerifier(limits) });
-  express.useBodyParser('urlencoded', { limit: opts.bodyLimit, extended: true });
-  app.use(edgeInputMiddleware(limits));
+  const fastify = app.getHttpAdapter().getInstance();
+  const bodyLimit = bytesOf(opts.bodyLimit);
+  fastify.removeContentTypeParser(['application/json', 'text/plain']);
+  fastify.addContentTypeParser(
+    ['application/json', 'application/ld+json'],
+    { parseAs: 'buffer', bodyLimit },
+    jsonParser(limits),
+  );
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit },
+    (_req: unknown, raw: string | Buffer, done: Done) => done(null, parseQuery(raw.toString())),
+  );
   app.useGlobalInterceptors(new EdgeParamsInterceptor(limits));
 }

@@ -84,7 +84,44 @@ function invalidFields(fields: Record<string, string[]>) {
   return { error: 'ValidationFailed', message: 'request is invalid', fields };
 }
 
-type Reply = { status(n: number): Reply; setHeader(name: string, value: string): void; json(b: unknown): void };
+/** Fastify's reply (`code`/`header`/`send`), or a bare response with `status`/`setHeader`/`json`. */
+type FastifyReply = {
+  code(n: number): FastifyReply;
+  header(name: string, value: string): unknown;
+  send(b: unknown): void;
+};
+type BareReply = { status(n: number): BareReply; setHeader(name: string, value: string): void; json(b: unknown): void };
+type Reply = FastifyReply | BareReply;
+
+function reply(res: Reply, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if ('code' in res) {
+    for (const [k, v] of Object.entries(headers)) res.header(k, v);
+    res.code(status).send(body);
+    return;
+  }
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res.status(status).json(body);
+}
+
+const CLIENT_ERRORS: Record<number, string> = {
+  400: 'BadRequest',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  406: 'NotAcceptable',
+  413: 'PayloadTooLarge',
+  414: 'UriTooLong',
+  415: 'UnsupportedMediaType',
+  431: 'HeadersTooLarge',
+};
+
+/** What the HTTP server itself refused before any route ran (a body too large, a media type it cannot read). */
+function serverRefusal(exception: unknown): Answer | undefined {
+  const e = exception as { statusCode?: unknown; code?: unknown; message?: unknown } | null;
+  if (typeof e?.statusCode !== 'number' || e.statusCode < 400 || e.statusCode > 499) return undefined;
+  if (typeof e.code !== 'string' || !e.code.startsWith('FST_')) return undefined;
+  const error = CLIENT_ERRORS[e.statusCode] ?? 'BadRequest';
+  return { status: e.statusCode, body: { error, message: String(e.message) } };
+}
 
 interface Answer {
   status: number;
@@ -131,7 +168,7 @@ function answerOf(exception: unknown): Answer | undefined {
     return { status: 409, body: { error: 'ConcurrentModification', message: exception.message } };
   }
   if (exception instanceof HttpException) return httpAnswer(exception);
-  return dependencyAnswer(exception);
+  return serverRefusal(exception) ?? dependencyAnswer(exception);
 }
 
 @Catch()
@@ -140,17 +177,20 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Reply>();
-    const correlationId = currentCorrelationId();
+    const req = host.switchToHttp().getRequest<{ correlationId?: string } | undefined>();
+    // Before a route ran (a body the parser refused) the id is on the request, not yet in the context.
+    const correlationId = currentCorrelationId() ?? req?.correlationId;
     const answer = answerOf(exception);
     if (!answer) {
       this.logger.error({ err: exception }, 'unhandled error');
-      res.status(500).json({ statusCode: 500, error: 'InternalError', message: 'internal error', correlationId });
+      reply(res, 500, { statusCode: 500, error: 'InternalError', message: 'internal error', correlationId });
       return;
     }
+    const headers: Record<string, string> = {};
     if (answer.retryAfterSeconds !== undefined) {
       this.logger.warn({ err: exception }, 'dependency unavailable');
-      res.setHeader('Retry-After', String(answer.retryAfterSeconds));
+      headers['Retry-After'] = String(answer.retryAfterSeconds);
     }
-    res.status(answer.status).json({ statusCode: answer.status, ...answer.body, correlationId });
+    reply(res, answer.status, { statusCode: answer.status, ...answer.body, correlationId }, headers);
   }
 }

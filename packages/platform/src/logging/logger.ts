@@ -24,18 +24,14 @@ export function createLogger(service: string, level: string): Logger {
   });
 }
 
-/** Express middleware: takes `x-correlation-id` from the caller (or makes one) and echoes it back. */
-export function correlationMiddleware() {
-  return (
-    req: { headers: Record<string, string | string[] | undefined> },
-    res: { setHeader(name: string, value: string): void },
-    next: () => void,
-  ) => {
-    const given = req.headers['x-correlation-id'];
-    const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
-    res.setHeader('x-correlation-id', id);
-    als.run({ correlationId: id }, next);
-  };
+/** The caller's `x-correlation-id` when it is a plain token, or a fresh one. */
+export function correlationIdOf(given: string | string[] | undefined): string {
+  return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+}
+
+/** Runs `next` (the rest of a request's handling) with `correlationId` as the current one. */
+export function withCorrelationId(correlationId: string, next: () => void): void {
+  als.run({ correlationId }, next);
 }
 
 /** Nest's logger interface over pino, so framework messages land in the same structured log. */

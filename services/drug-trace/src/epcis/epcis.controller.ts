@@ -35,6 +35,8 @@ import { CaptureUseCase } from './use-cases/capture/capture.use-case.js';
 const PARTIES = ['manufacturer', 'distributor', 'pharmacist'] as const;
 const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
 const list = (s: string | undefined, f: (v: string) => string = (v) => v) => (s ? s.split('|').map(f) : undefined);
+/** A request URL's path, without its query string (the next page's link repeats the query itself). */
+const pathOf = (url: string) => url.split('?')[0]!;
 const partyFilter = (c: Caller) => (c.kind === 'party' ? c.party.id : undefined);
 
 /** An event as the REST binding returns it: the captured JSON with its identity, record time and any correction. */
@@ -62,7 +64,7 @@ function jobView(j: CaptureJob) {
 }
 
 interface Reply {
-  setHeader(name: string, value: string): void;
+  header(name: string, value: string): unknown;
 }
 
 /** EPCIS 2.0 REST binding (GS1 openapi.json): capture, capture jobs, events and per-EPC history. */
@@ -91,7 +93,7 @@ export class EpcisController {
   ) {
     const party = await this.callers.partyOf(p);
     const job = await this.capture.execute(party, doc, eventContextOf(p));
-    res.setHeader('Location', `/capture/${job.id}`);
+    res.header('Location', `/capture/${job.id}`);
     return jobView(job);
   }
 
@@ -112,10 +114,10 @@ export class EpcisController {
   async events(
     @CurrentPrincipal() p: Principal,
     @Query() q: EventQueryDto,
-    @Req() req: { path: string },
+    @Req() req: { url: string },
     @Res({ passthrough: true }) res: Reply,
   ) {
-    return this.page(await this.callers.of(p), q, req.path, res);
+    return this.page(await this.callers.of(p), q, pathOf(req.url), res);
   }
 
   /** The history of one EPC (pack, case, pallet), oldest first. */
@@ -126,10 +128,10 @@ export class EpcisController {
     @CurrentPrincipal() p: Principal,
     @Param('epc') epc: string,
     @Query() q: EventQueryDto,
-    @Req() req: { path: string },
+    @Req() req: { url: string },
     @Res({ passthrough: true }) res: Reply,
   ) {
-    return this.page(await this.callers.of(p), { ...q, MATCH_epc: epc }, req.path, res, true);
+    return this.page(await this.callers.of(p), { ...q, MATCH_epc: epc }, pathOf(req.url), res, true);
   }
 
   /** Shipment ↔ receipt under one business transaction (despatch advice, PO): missing and unexpected EPCs. */
@@ -200,7 +202,7 @@ export class EpcisController {
       params.set('perPage', String(limit));
       params.set('nextPageToken', String(page.at(-1)!.seq));
       if (contained) params.delete('MATCH_epc'); // it is in the path
-      res.setHeader('Link', `<${path}?${params.toString()}>; rel="next"`);
+      res.header('Link', `<${path}?${params.toString()}>; rel="next"`);
     }
     return {
       '@context': [EPCIS_CONTEXT],

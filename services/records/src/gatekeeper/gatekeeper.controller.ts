@@ -52,13 +52,13 @@ export class GatekeeperController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() dto: SignedReadRequestDto,
     @CurrentPrincipal() p: Principal,
-    @Res({ passthrough: true }) res: { setHeader(name: string, value: string): unknown },
+    @Res({ passthrough: true }) res: { header(name: string, value: string): unknown },
   ) {
     const timing = new ServerTiming();
     try {
       return await this.read.execute(id, dto, p, eventContextOf(p), timing);
     } finally {
-      res.setHeader('Server-Timing', timing.header());
+      res.header('Server-Timing', timing.header());
     }
   }
 

@@ -6,8 +6,7 @@ import {
   InvalidRequestError,
   isEthAddress,
   Roles,
-  currentCorrelationId,
-  type EventContext,
+  eventContextOf,
   type Principal,
 } from '@uhr/platform';
 import { getAddress } from 'ethers';
@@ -27,10 +26,6 @@ import { IDENTITY_PEPPER } from './use-cases/tokens.js';
 import { identityHash } from './domain/identity-hash.js';
 
 const READ_ANY = ['registrar', 'admin', 'auditor'];
-
-function ctxOf(p: Principal): EventContext {
-  return { actor: p.subject, correlationId: currentCorrelationId() ?? 'none', occurredAt: new Date() };
-}
 
 /** Registrars read everything; anyone else reads only the identity bound to their own login. */
 function assertMayRead(p: Principal, view: IdentityView): IdentityView {
@@ -59,7 +54,7 @@ export class IdentitiesController {
   register(@Body() dto: RegisterIdentityDto, @CurrentPrincipal() p: Principal) {
     return this.registerUseCase.execute(
       { kind: dto.kind, identifier: dto.identifier, address: getAddress(dto.address), subject: dto.subject ?? null },
-      ctxOf(p),
+      eventContextOf(p),
     );
   }
 
@@ -102,7 +97,7 @@ export class IdentitiesController {
   @HttpCode(202)
   @Roles('registrar')
   edit(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: EditIdentityDto, @CurrentPrincipal() p: Principal) {
-    return this.editUseCase.execute(id, { kind: dto.kind, identifier: dto.identifier }, ctxOf(p));
+    return this.editUseCase.execute(id, { kind: dto.kind, identifier: dto.identifier }, eventContextOf(p));
   }
 
   @Post(':id/retire')
@@ -113,7 +108,7 @@ export class IdentitiesController {
     @Body() dto: RetireIdentityDto,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.retireUseCase.execute(id, dto.reason, ctxOf(p));
+    return this.retireUseCase.execute(id, dto.reason, eventContextOf(p));
   }
 
   @Post(':id/rebind')
@@ -124,6 +119,6 @@ export class IdentitiesController {
     @Body() dto: RebindIdentityDto,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.rebindUseCase.execute(id, getAddress(dto.newAddress), dto.reason, ctxOf(p));
+    return this.rebindUseCase.execute(id, getAddress(dto.newAddress), dto.reason, eventContextOf(p));
   }
 }
