@@ -1,5 +1,5 @@
 // The policy every rendered UHR manifest set must meet, beyond schema validity (kubeconform):
-//   node k8s/tests/policy.mjs rendered.yaml   prints each violation and exits 1 if there is any.
+//   node k8s/tests/policy.mjs rendered.yaml…   prints each violation and exits 1 if there is any.
 // Every workload: restricted Pod Security (non-root, no privilege escalation, all capabilities dropped, seccomp
 // RuntimeDefault), read-only root filesystem, no service-account token, requests and a memory limit, probes,
 // an image with a tag or digest (never latest), selected by a NetworkPolicy in a namespace that denies by default;
@@ -135,10 +135,18 @@ export function load(text) {
   return docs.map((d) => d.toJS()).filter((o) => o && typeof o === 'object');
 }
 
+// CLI: each file is checked alone; each finding is printed as "<file>: policy: <finding>".
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
-  const objects = load(readFileSync(process.argv[2] ?? 0, 'utf8'));
-  const issues = check(objects);
-  for (const i of issues) console.error(`policy: ${i}`);
-  if (issues.length > 0) process.exit(1);
-  console.log(`policy: ${objects.filter((o) => WORKLOADS.has(o.kind)).length} workloads, ${objects.length} objects pass`);
+  let failed = false;
+  for (const file of process.argv.slice(2)) {
+    let issues;
+    try {
+      issues = check(load(readFileSync(file, 'utf8')));
+    } catch (err) {
+      issues = [err.message];
+    }
+    for (const i of issues) console.log(`${file}: policy: ${i}`);
+    failed ||= issues.length > 0;
+  }
+  process.exit(failed ? 1 : 0);
 }
