@@ -139,7 +139,7 @@ for f in "${rendered[@]}"; do
   if grep -qF -- "$f: policy: " "$OUT/findings.txt"; then failed=1; fi
 done
 if ((failed)); then
-  grep -F -- "$OUT/" "$OUT/findings.txt" | grep -v "^$OUT/bad/" | head -n 40 >&2
+  grep -F -- "$OUT/" "$OUT/findings.txt" | grep -v -e "^$OUT/bad/" -e " is valid$" | head -n 40 >&2 || true
   die "the rendered manifests break the schemas or the workload policy"
 fi
 say "$(grep '^Summary' "$OUT/findings.txt") (including the bad ones)"
