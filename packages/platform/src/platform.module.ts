@@ -25,7 +25,7 @@ import { CHAIN_CHANNEL, ChainWriter } from './chain/chain-writer.js';
 import { readDeployment, type Deployment } from './chain/deployments.js';
 import type { PlatformConfig } from './config/config.js';
 import { createLogger } from './logging/logger.js';
-import { createKafka, ensureTopics } from './messaging/kafka.js';
+import { createKafka, ensureTopics, saslOf } from './messaging/kafka.js';
 import { OutboxRelay } from './messaging/outbox-relay.js';
 import { databaseUrl, migrate, openDataSource, platformMigrations, type Migration } from './persistence/database.js';
 import { EventStore, OUTBOX_CHANNEL } from './persistence/event-store.js';
@@ -219,7 +219,7 @@ export class PlatformModule {
         {
           provide: KAFKA,
           inject: [LOGGER],
-          useFactory: (l: Logger) => createKafka(cfg.serviceName, cfg.kafkaBrokers, l),
+          useFactory: (l: Logger) => createKafka(cfg.serviceName, cfg.kafkaBrokers, l, saslOf(cfg)),
         },
         ...chainProviders,
         {

@@ -18,6 +18,10 @@ export const platformConfigSchema = z.object({
         .map((b) => b.trim())
         .filter(Boolean),
     ),
+  /** SASL on the broker connection (Strimzi's SCRAM listener, k8s/platform/kafka.yaml); none on the local stack. */
+  kafkaSaslMechanism: z.enum(['scram-sha-512', 'scram-sha-256']).optional(),
+  kafkaUsername: z.string().min(1).optional(),
+  kafkaPassword: z.string().min(1).optional(),
   keycloakUrl: z.string().url(),
   /** The issuer's base as users reach Keycloak, when services reach it by another name (compose, k8s). */
   keycloakPublicUrl: z.string().url().optional(),
@@ -53,6 +57,9 @@ export const platformEnv: Record<keyof PlatformConfig, string> = {
   pgUrl: 'UHR_PG_URL',
   database: 'UHR_DATABASE',
   kafkaBrokers: 'UHR_KAFKA_BROKERS',
+  kafkaSaslMechanism: 'UHR_KAFKA_SASL_MECHANISM',
+  kafkaUsername: 'UHR_KAFKA_USERNAME',
+  kafkaPassword: 'UHR_KAFKA_PASSWORD',
   keycloakUrl: 'UHR_KEYCLOAK_URL',
   keycloakPublicUrl: 'UHR_KEYCLOAK_PUBLIC_URL',
   keycloakRealm: 'UHR_KEYCLOAK_REALM',

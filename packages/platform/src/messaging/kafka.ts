@@ -1,12 +1,29 @@
-import { Kafka, logLevel, type Admin, type ITopicConfig, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ITopicConfig, type Producer, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 
-export function createKafka(clientId: string, brokers: string[], logger: Logger): Kafka {
+export interface KafkaSaslConfig {
+  kafkaSaslMechanism?: 'scram-sha-512' | 'scram-sha-256';
+  kafkaUsername?: string;
+  kafkaPassword?: string;
+}
+
+/** The SASL options for a mechanism with its user and password, or none; a mechanism without both is refused. */
+export function saslOf(cfg: KafkaSaslConfig): SASLOptions | undefined {
+  const { kafkaSaslMechanism: mechanism, kafkaUsername: username, kafkaPassword: password } = cfg;
+  if (!mechanism) return undefined;
+  if (!username || !password) {
+    throw new Error(`UHR_KAFKA_SASL_MECHANISM=${mechanism} needs UHR_KAFKA_USERNAME and UHR_KAFKA_PASSWORD`);
+  }
+  return { mechanism, username, password };
+}
+
+export function createKafka(clientId: string, brokers: string[], logger: Logger, sasl?: SASLOptions): Kafka {
   // We key every message by aggregate id; the default partitioner's notice is noise.
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   return new Kafka({
     clientId,
     brokers,
+    ...(sasl ? { sasl } : {}),
     connectionTimeout: 3000,
     requestTimeout: 10000,
     retry: { initialRetryTime: 200, retries: 5, maxRetryTime: 5000 },
