@@ -45,6 +45,10 @@ export class ForbiddenError extends DomainError {
 export class UnprocessableError extends DomainError {
   readonly status = 422;
 }
+/** A dependency (database, broker, storage, chain, a key holder) cannot serve now: 503 with Retry-After. */
+export class DependencyUnavailableError extends DomainError {
+  readonly status = 503;
+}
 
 function collectFieldErrors(errors: ValidationError[], prefix: string, out: Map<string, string[]>): void {
   for (const e of errors) {
@@ -86,7 +90,7 @@ function invalidFields(fields: Record<string, string[]>) {
 
 type Reply = { status(n: number): Reply; setHeader(name: string, value: string): void; json(b: unknown): void };
 
-interface Answer {
+export interface Answer {
   status: number;
   body: Record<string, unknown>;
   retryAfterSeconds?: number;
@@ -134,6 +138,18 @@ function answerOf(exception: unknown): Answer | undefined {
   return dependencyAnswer(exception);
 }
 
+/**
+ * The status and body the client gets for `exception` (what HttpErrorFilter sends); undefined for a bug. Every
+ * 503 carries Retry-After. The idempotency interceptor stores it as a first attempt's outcome.
+ */
+export function errorAnswerOf(exception: unknown, correlationId = currentCorrelationId()): Answer | undefined {
+  const answer = answerOf(exception);
+  if (!answer) return undefined;
+  const retryAfterSeconds =
+    answer.retryAfterSeconds ?? (answer.status === 503 ? DEPENDENCY_RETRY_AFTER_SECONDS : undefined);
+  return { ...answer, retryAfterSeconds, body: { statusCode: answer.status, ...answer.body, correlationId } };
+}
+
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
@@ -141,7 +157,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Reply>();
     const correlationId = currentCorrelationId();
-    const answer = answerOf(exception);
+    const answer = errorAnswerOf(exception, correlationId);
     if (!answer) {
       this.logger.error({ err: exception }, 'unhandled error');
       res.status(500).json({ statusCode: 500, error: 'InternalError', message: 'internal error', correlationId });
@@ -151,6 +167,6 @@ export class HttpErrorFilter implements ExceptionFilter {
       this.logger.warn({ err: exception }, 'dependency unavailable');
       res.setHeader('Retry-After', String(answer.retryAfterSeconds));
     }
-    res.status(answer.status).json({ statusCode: answer.status, ...answer.body, correlationId });
+    res.status(answer.status).json(answer.body);
   }
 }
