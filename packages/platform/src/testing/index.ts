@@ -141,3 +141,4 @@ export async function dropTestDatabase(database: string): Promise<void> {
     await admin.end();
   }
 }
+export { startPrivatePostgres, type PrivatePostgres } from './private-postgres.ts';

@@ -9,6 +9,7 @@ import {
   currentCorrelationId,
   type EventContext,
   type Principal,
+  NoIdempotencyKey,
 } from '@uhr/platform';
 import { getAddress } from 'ethers';
 import {
@@ -68,6 +69,7 @@ export class IdentitiesController {
    * log; it is hashed with the pepper and looked up by hash.
    */
   @Post('search')
+  @NoIdempotencyKey('a query: it changes nothing')
   @HttpCode(200)
   @Roles('registrar', 'admin', 'auditor')
   search(@Body() dto: FindIdentityDto) {

@@ -13,7 +13,7 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 /** A key is remembered this long after its first use, then swept; a retry after that runs as a new request. */
 export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
 /** A first attempt holds its key this long; a retry after it (the first one crashed) may take the key over. */
-export const IDEMPOTENCY_LEASE_SECONDS = 60;
+export const IDEMPOTENCY_LEASE_SECONDS = 30;
 
 const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
 
