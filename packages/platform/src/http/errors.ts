@@ -90,7 +90,7 @@ function invalidFields(fields: Record<string, string[]>) {
 
 type Reply = { status(n: number): Reply; setHeader(name: string, value: string): void; json(b: unknown): void };
 
-export interface Answer {
+export interface ErrorAnswer {
   status: number;
   body: Record<string, unknown>;
   retryAfterSeconds?: number;
@@ -103,7 +103,7 @@ function edgeErrorOf(exception: unknown): EdgeInputError | undefined {
   return cause instanceof EdgeInputError ? cause : undefined;
 }
 
-function httpAnswer(exception: HttpException): Answer {
+function httpAnswer(exception: HttpException): ErrorAnswer {
   const body = exception.getResponse();
   return {
     status: exception.getStatus(),
@@ -112,7 +112,7 @@ function httpAnswer(exception: HttpException): Answer {
 }
 
 /** A dependency's outage is 503 with Retry-After, text the database refused 400; anything else is a bug. */
-function dependencyAnswer(exception: unknown): Answer | undefined {
+function dependencyAnswer(exception: unknown): ErrorAnswer | undefined {
   const failure = classifyDependencyError(exception);
   if (failure?.status === 400) return { status: 400, body: { error: 'UnstorableInput', message: failure.reason } };
   if (failure?.status !== 503) return undefined;
@@ -124,7 +124,7 @@ function dependencyAnswer(exception: unknown): Answer | undefined {
 }
 
 /** What the client is told about `exception`; undefined for a bug (500 without internals). */
-function answerOf(exception: unknown): Answer | undefined {
+function answerOf(exception: unknown): ErrorAnswer | undefined {
   const edge = edgeErrorOf(exception);
   if (edge) return { status: 400, body: invalidFields(edge.fields()) };
   if (exception instanceof DomainError) {
@@ -142,7 +142,7 @@ function answerOf(exception: unknown): Answer | undefined {
  * The status and body the client gets for `exception` (what HttpErrorFilter sends); undefined for a bug. Every
  * 503 carries Retry-After. The idempotency interceptor stores it as a first attempt's outcome.
  */
-export function errorAnswerOf(exception: unknown, correlationId = currentCorrelationId()): Answer | undefined {
+export function errorAnswerOf(exception: unknown, correlationId = currentCorrelationId()): ErrorAnswer | undefined {
   const answer = answerOf(exception);
   if (!answer) return undefined;
   const retryAfterSeconds =
