@@ -142,3 +142,4 @@ export async function dropTestDatabase(database: string): Promise<void> {
   }
 }
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres.ts';
+export { sendTwiceWithKey, sendWithKey, type KeyedAnswer } from './idempotency.ts';
