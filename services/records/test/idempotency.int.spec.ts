@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { sendTwiceWithKey, sendWithKey } from '@uhr/platform/testing';
-import type { Party } from '../src/demo/client.js';
+import { DataSource } from 'typeorm';
+import { until, type Party } from '../src/demo/client.js';
 import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';
 
-/** Idempotency-Key on records (ADR 0019), against the real servers: a retried bulk upload is stored once. */
+/** Idempotency-Key on records and consent (ADR 0019), against the real servers: a retried command is stored once. */
 let s: Stack;
 let p: Record<PartyName, Party>;
 beforeAll(async () => {
@@ -49,4 +50,32 @@ it('the same key with another batch is 422 and stores nothing', async () => {
   expect(reused.status).toBe(422);
   expect(reused.body.error).toBe('IdempotencyKeyReused');
   expect(await stored()).toBe(before);
+});
+
+it('consent: a retried access request under one key replays the first 201 and stores one request', async () => {
+  const consentDb = s.consent.get(DataSource);
+  await until(
+    'parties known to consent',
+    async () =>
+      (
+        await consentDb.query('select count(*)::int as n from known_identities where id = any($1::uuid[])', [
+          [p.bob.identityId, p.insurer.identityId],
+        ])
+      )[0].n === 2,
+    30_000,
+  );
+  const ask = {
+    patientId: p.bob.identityId,
+    requesterId: p.insurer.identityId,
+    purpose: 'billing',
+    recordIds: [],
+    categories: ['laboratory'],
+  };
+  const [first, again] = await sendTwiceWithKey(s.consentUrl, p.insurer.token, 'POST', '/access-requests', ask);
+  expect(first.status).toBe(201);
+  expect(again).toEqual({ ...first, replayed: true });
+  const rows = await consentDb.query('select count(*)::int as n from access_requests where patient_id = $1', [
+    p.bob.identityId,
+  ]);
+  expect(rows[0].n).toBe(1);
 });
