@@ -1,0 +1,46 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { createServiceApp } from '@uhr/platform';
+import { dropTestDatabase, loadStackEnv, sendTwiceWithKey, sendWithKey, tokenFor } from '@uhr/platform/testing';
+import { notificationsConfig } from '../src/config.js';
+import { NotificationsModule } from '../src/notifications.module.js';
+
+/** Idempotency-Key on notifications (ADR 0019), booted in-process against the real servers. */
+const env = loadStackEnv();
+const runId = randomBytes(4).toString('hex');
+const database = `uhr_notifications_idem_${runId}`;
+let app: INestApplication;
+let url: string;
+
+beforeAll(async () => {
+  const config = notificationsConfig({
+    ...env,
+    PORT: '0',
+    UHR_DATABASE: database,
+    UHR_NOTIFICATIONS_GROUP: `notifications-idem-${runId}`,
+    UHR_NOTIFICATIONS_FROM_BEGINNING: 'false',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  });
+  app = await createServiceApp(NotificationsModule.forRoot(config), config);
+  await app.listen(0, '127.0.0.1');
+  url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+}, 90_000);
+
+afterAll(async () => {
+  await app?.close();
+  await dropTestDatabase(database);
+});
+
+const prefs = (at: string) => ({ mutedTypes: [], digest: { daily: true, at, timezone: 'Europe/Berlin' } });
+
+it('a retried PUT /preferences under one key replays the first 200; another body under it is 422', async () => {
+  const token = await tokenFor('patient-alice');
+  const [first, again] = await sendTwiceWithKey(url, token, 'PUT', '/preferences', prefs('07:30'));
+  expect(first.status).toBe(200);
+  expect(again).toEqual({ ...first, replayed: true });
+  const key = randomUUID();
+  expect((await sendWithKey(url, token, 'PUT', '/preferences', prefs('08:00'), key)).status).toBe(200);
+  const reused = await sendWithKey(url, token, 'PUT', '/preferences', prefs('09:00'), key);
+  expect(reused.status).toBe(422);
+  expect(reused.body.error).toBe('IdempotencyKeyReused');
+});
