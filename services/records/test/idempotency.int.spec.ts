@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { sendTwiceWithKey, sendWithKey } from '@uhr/platform/testing';
 import { DataSource } from 'typeorm';
 import { until, type Party } from '../src/demo/client.js';
-import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';
+import { enrolParties, observation, startStack, type PartyName, type Stack } from './harness.js';
 
 /** Idempotency-Key on records and consent (ADR 0019), against the real servers: a retried command is stored once. */
 let s: Stack;
@@ -13,13 +13,6 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-const observation = (patient: Party, n: number) => ({
-  resourceType: 'Observation',
-  status: 'final',
-  code: { coding: [{ system: 'http://loinc.org', code: '2345-7', display: 'Glucose' }] },
-  subject: { reference: `Patient/${patient.identityId}` },
-  valueQuantity: { value: n, unit: 'mmol/L' },
-});
 const aBatch = (n: number) => ({
   records: [0, 1, 2].map((i) => ({
     patientId: p.alice.identityId,
