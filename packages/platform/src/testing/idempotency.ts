@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 /** One answer, with whether it was the stored answer of a first attempt (`Idempotent-Replayed`). */
 export interface KeyedAnswer {
   status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
   replayed: boolean;
   retryAfter: string | null;
 }
