@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { PlatformConfig } from './config/config.js';
 import { bytesOf, installEdgeChecks } from './http/edge-input.js';
 import { HttpErrorFilter, validationPipe } from './http/errors.js';
+import { documentIdempotency } from './http/idempotency/idempotency-openapi.js';
 import type { InputLimits } from './http/input-scan.js';
 import { correlationIdOf, PinoNestLogger, withCorrelationId } from './logging/logger.js';
 import { LOGGER } from './platform.module.js';
@@ -44,7 +45,7 @@ export async function createServiceApp(
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .addSecurityRequirements('bearer')
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  SwaggerModule.setup('docs', app, () => documentIdempotency(SwaggerModule.createDocument(app, doc)));
   return app;
 }
 

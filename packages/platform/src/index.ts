@@ -146,3 +146,10 @@ export {
 } from './anchoring/stream-anchorer.js';
 export { streamAnchorerMigrations } from './anchoring/stream-anchorer.migrations.js';
 export { ApiErrors, ErrorBody } from './http/api-errors.js';
+export {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_KEY_TTL_HOURS,
+  IDEMPOTENT_REPLAYED_HEADER,
+} from './http/idempotency/idempotency-key.js';
+export { IdempotencyStore } from './http/idempotency/idempotency-store.js';
+export { NoIdempotencyKey } from './http/idempotency/idempotency.interceptor.js';

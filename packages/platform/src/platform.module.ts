@@ -9,7 +9,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost, Reflector } from '@nestjs/core';
 import {
   HealthCheck,
   HealthCheckService,
@@ -24,6 +24,8 @@ import { AuthGuard, JwtVerifier, Public, Roles } from './auth/auth.js';
 import { CHAIN_CHANNEL, ChainWriter } from './chain/chain-writer.js';
 import { readDeployment, type Deployment } from './chain/deployments.js';
 import type { PlatformConfig } from './config/config.js';
+import { IdempotencyInterceptor } from './http/idempotency/idempotency.interceptor.js';
+import { IdempotencyStore } from './http/idempotency/idempotency-store.js';
 import { createLogger } from './logging/logger.js';
 import { createKafka, ensureTopics, saslOf } from './messaging/kafka.js';
 import { OutboxRelay } from './messaging/outbox-relay.js';
@@ -31,6 +33,10 @@ import { databaseUrl, migrate, openDataSource, platformMigrations, type Migratio
 import { EventStore, OUTBOX_CHANNEL } from './persistence/event-store.js';
 import { Leadership } from './persistence/leadership.js';
 import { Waker } from './persistence/waker.js';
+import { startPeriodic, type Periodic } from './workers/periodic.js';
+
+/** How often expired Idempotency-Keys are swept (they expire after IDEMPOTENCY_KEY_TTL_HOURS). */
+const IDEMPOTENCY_SWEEP_MS = 10 * 60_000;
 
 export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
 export const LOGGER = Symbol('LOGGER');
@@ -138,7 +144,10 @@ class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly chain: ChainWriter | undefined,
     private readonly wakers: Waker[],
     private readonly ds: DataSource,
+    private readonly idempotency: IdempotencyStore,
   ) {}
+
+  private sweeper?: Periodic;
 
   async onApplicationBootstrap() {
     await Promise.all(this.wakers.map((w) => w.start()));
@@ -146,6 +155,12 @@ class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     if (this.def.workers !== false) {
       this.relay.start();
       this.chain?.start();
+      this.sweeper = startPeriodic(
+        'idempotency-key-sweep',
+        IDEMPOTENCY_SWEEP_MS,
+        () => this.idempotency.sweep(),
+        this.logger,
+      );
     }
   }
 
@@ -160,6 +175,7 @@ class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationShutdown() {
+    this.sweeper?.stop();
     await this.relay.stop();
     await this.chain?.stop();
     await Promise.all(this.wakers.map((w) => w.stop()));
@@ -238,11 +254,24 @@ export class PlatformModule {
             ),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: IdempotencyStore, inject: [DataSource], useFactory: (ds: DataSource) => new IdempotencyStore(ds) },
+        {
+          provide: APP_INTERCEPTOR,
+          inject: [IdempotencyStore, Reflector, HttpAdapterHost, LOGGER],
+          useFactory: (st: IdempotencyStore, r: Reflector, h: HttpAdapterHost, l: Logger) =>
+            new IdempotencyInterceptor(st, r, h, l),
+        },
         {
           provide: PlatformLifecycle,
-          inject: [LOGGER, KAFKA, OutboxRelay, DataSource, { token: ChainWriter, optional: true }],
-          useFactory: (l: Logger, k: Kafka, r: OutboxRelay, ds: DataSource, c: ChainWriter | undefined) =>
-            new PlatformLifecycle(def, l, k, r, c, useChain ? [outboxWaker, chainWaker] : [outboxWaker], ds),
+          inject: [LOGGER, KAFKA, OutboxRelay, DataSource, IdempotencyStore, { token: ChainWriter, optional: true }],
+          useFactory: (
+            l: Logger,
+            k: Kafka,
+            r: OutboxRelay,
+            ds: DataSource,
+            st: IdempotencyStore,
+            c: ChainWriter | undefined,
+          ) => new PlatformLifecycle(def, l, k, r, c, useChain ? [outboxWaker, chainWaker] : [outboxWaker], ds, st),
         },
       ],
       exports: [
@@ -253,6 +282,7 @@ export class PlatformModule {
         KAFKA,
         OutboxRelay,
         JwtVerifier,
+        IdempotencyStore,
         ...(useChain ? [DEPLOYMENT, ChainWriter] : []),
       ],
     };

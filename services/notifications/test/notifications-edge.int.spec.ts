@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { createServiceApp } from '@uhr/platform';
-import { dropTestDatabase, fuzzService, loadStackEnv, tokenFor } from '@uhr/platform/testing';
+import { randomUUID } from 'node:crypto';
+import {
+  dropTestDatabase,
+  fuzzService,
+  loadStackEnv,
+  sendTwiceWithKey,
+  sendWithKey,
+  tokenFor,
+} from '@uhr/platform/testing';
 import { notificationsConfig } from '../src/config.js';
 import { NotificationsModule } from '../src/notifications.module.js';
 
@@ -47,4 +55,19 @@ describe('notifications edge', () => {
     expect(report.operations).toBeGreaterThanOrEqual(10);
     expect(report.findings).toEqual([]);
   });
+});
+
+// Idempotency-Key (ADR 0019) through the same app.
+const prefs = (at: string) => ({ mutedTypes: [], digest: { daily: true, at, timezone: 'Europe/Berlin' } });
+
+it('a retried PUT /preferences under one key replays the first 200; another body under it is 422', async () => {
+  const token = await tokenFor('patient-alice');
+  const [first, again] = await sendTwiceWithKey(url, token, 'PUT', '/preferences', prefs('07:30'));
+  expect(first.status).toBe(200);
+  expect(again).toEqual({ ...first, replayed: true });
+  const key = randomUUID();
+  expect((await sendWithKey(url, token, 'PUT', '/preferences', prefs('08:00'), key)).status).toBe(200);
+  const reused = await sendWithKey(url, token, 'PUT', '/preferences', prefs('09:00'), key);
+  expect(reused.status).toBe(422);
+  expect(reused.body.error).toBe('IdempotencyKeyReused');
 });

@@ -1,10 +1,6 @@
-import { BlobStoreUnavailableError, DomainError } from '@uhr/platform';
+import { BlobStoreUnavailableError, DependencyUnavailableError } from '@uhr/platform';
 
-/** A dependency (S3) is down: 503 with the reason, so clients retry; never a 500. */
-export class DependencyUnavailableError extends DomainError {
-  readonly status = 503;
-}
-
+/** A dependency (S3) is down: 503 with the reason and Retry-After, so clients retry; never a 500. */
 export async function blobStoreAsHttp<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();

@@ -11,7 +11,7 @@ import { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { call, presignedUpload, signedRead, signTyped, until, type Party } from '../src/demo/client.js';
 import { OrphanPackSweeper } from '../src/records/orphans/orphan-pack-sweeper.js';
-import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';
+import { enrolParties, observation, startStack, type PartyName, type Stack } from './harness.js';
 
 let s: Stack;
 let p: Record<PartyName, Party>;
@@ -19,14 +19,6 @@ let relationships: Contract;
 
 const rec = (token: string, method: string, path: string, body?: unknown) =>
   call(s.recordsUrl, token, method, path, body);
-
-const observation = (patient: Party, n: number) => ({
-  resourceType: 'Observation',
-  status: 'final',
-  code: { coding: [{ system: 'http://loinc.org', code: '2345-7', display: 'Glucose' }] },
-  subject: { reference: `Patient/${patient.identityId}` },
-  valueQuantity: { value: n, unit: 'mmol/L' },
-});
 
 /** Uploads one record and signs its anchor; resolves with its id once the signature was accepted (202). */
 async function uploadAndSign(author: Party, patient: Party, n: number): Promise<string> {

@@ -198,3 +198,12 @@ export async function enrolParties(
   }
   return Object.fromEntries(entries) as Record<PartyName, Party>;
 }
+
+/** A FHIR Observation (glucose, value `n`) about `patient`, valid for upload. */
+export const observation = (patient: Party, n: number) => ({
+  resourceType: 'Observation',
+  status: 'final',
+  code: { coding: [{ system: 'http://loinc.org', code: '2345-7', display: 'Glucose' }] },
+  subject: { reference: `Patient/${patient.identityId}` },
+  valueQuantity: { value: n, unit: 'mmol/L' },
+});

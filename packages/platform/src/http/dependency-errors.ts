@@ -60,6 +60,7 @@ function classifyOne(e: Fields): DependencyFailure | undefined {
   if (PG_UNAVAILABLE.has(code)) return { status: 503, dependency: 'postgres', reason: code };
   if (KAFKA_UNAVAILABLE.has(name)) return { status: 503, dependency: 'kafka', reason: name };
   if (name === 'S3Error' && S3_UNAVAILABLE.has(code)) return { status: 503, dependency: 's3', reason: code };
+  if (name === 'BlobStoreUnavailableError') return { status: 503, dependency: 's3', reason: code || message };
   if (ETHERS_UNAVAILABLE.has(code) && 'shortMessage' in e) return { status: 503, dependency: 'chain', reason: code };
   if (NETWORK_CODES.has(code)) return { status: 503, dependency: 'network', reason: code };
   if (PG_CONNECTION_MESSAGES.some((re) => re.test(message)))

@@ -45,6 +45,10 @@ export class ForbiddenError extends DomainError {
 export class UnprocessableError extends DomainError {
   readonly status = 422;
 }
+/** A dependency (database, broker, storage, chain, a key holder) cannot serve now: 503 with Retry-After. */
+export class DependencyUnavailableError extends DomainError {
+  readonly status = 503;
+}
 
 function collectFieldErrors(errors: ValidationError[], prefix: string, out: Map<string, string[]>): void {
   for (const e of errors) {
@@ -115,7 +119,7 @@ const CLIENT_ERRORS: Record<number, string> = {
 };
 
 /** What the HTTP server itself refused before any route ran (a body too large, a media type it cannot read). */
-function serverRefusal(exception: unknown): Answer | undefined {
+function serverRefusal(exception: unknown): ErrorAnswer | undefined {
   const e = exception as { statusCode?: unknown; code?: unknown; message?: unknown } | null;
   if (typeof e?.statusCode !== 'number' || e.statusCode < 400 || e.statusCode > 499) return undefined;
   if (typeof e.code !== 'string' || !e.code.startsWith('FST_')) return undefined;
@@ -123,7 +127,7 @@ function serverRefusal(exception: unknown): Answer | undefined {
   return { status: e.statusCode, body: { error, message: String(e.message) } };
 }
 
-interface Answer {
+export interface ErrorAnswer {
   status: number;
   body: Record<string, unknown>;
   retryAfterSeconds?: number;
@@ -136,7 +140,7 @@ function edgeErrorOf(exception: unknown): EdgeInputError | undefined {
   return cause instanceof EdgeInputError ? cause : undefined;
 }
 
-function httpAnswer(exception: HttpException): Answer {
+function httpAnswer(exception: HttpException): ErrorAnswer {
   const body = exception.getResponse();
   return {
     status: exception.getStatus(),
@@ -145,7 +149,7 @@ function httpAnswer(exception: HttpException): Answer {
 }
 
 /** A dependency's outage is 503 with Retry-After, text the database refused 400; anything else is a bug. */
-function dependencyAnswer(exception: unknown): Answer | undefined {
+function dependencyAnswer(exception: unknown): ErrorAnswer | undefined {
   const failure = classifyDependencyError(exception);
   if (failure?.status === 400) return { status: 400, body: { error: 'UnstorableInput', message: failure.reason } };
   if (failure?.status !== 503) return undefined;
@@ -157,7 +161,7 @@ function dependencyAnswer(exception: unknown): Answer | undefined {
 }
 
 /** What the client is told about `exception`; undefined for a bug (500 without internals). */
-function answerOf(exception: unknown): Answer | undefined {
+function answerOf(exception: unknown): ErrorAnswer | undefined {
   const edge = edgeErrorOf(exception);
   if (edge) return { status: 400, body: invalidFields(edge.fields()) };
   if (exception instanceof DomainError) {
@@ -171,6 +175,18 @@ function answerOf(exception: unknown): Answer | undefined {
   return serverRefusal(exception) ?? dependencyAnswer(exception);
 }
 
+/**
+ * The status and body the client gets for `exception` (what HttpErrorFilter sends); undefined for a bug. Every
+ * 503 carries Retry-After. The idempotency interceptor stores it as a first attempt's outcome.
+ */
+export function errorAnswerOf(exception: unknown, correlationId = currentCorrelationId()): ErrorAnswer | undefined {
+  const answer = answerOf(exception);
+  if (!answer) return undefined;
+  const retryAfterSeconds =
+    answer.retryAfterSeconds ?? (answer.status === 503 ? DEPENDENCY_RETRY_AFTER_SECONDS : undefined);
+  return { ...answer, retryAfterSeconds, body: { statusCode: answer.status, ...answer.body, correlationId } };
+}
+
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
@@ -180,7 +196,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<{ correlationId?: string } | undefined>();
     // Before a route ran (a body the parser refused) the id is on the request, not yet in the context.
     const correlationId = currentCorrelationId() ?? req?.correlationId;
-    const answer = answerOf(exception);
+    const answer = errorAnswerOf(exception, correlationId);
     if (!answer) {
       this.logger.error({ err: exception }, 'unhandled error');
       reply(res, 500, { statusCode: 500, error: 'InternalError', message: 'internal error', correlationId });
@@ -191,6 +207,6 @@ export class HttpErrorFilter implements ExceptionFilter {
       this.logger.warn({ err: exception }, 'dependency unavailable');
       headers['Retry-After'] = String(answer.retryAfterSeconds);
     }
-    reply(res, answer.status, { statusCode: answer.status, ...answer.body, correlationId }, headers);
+    reply(res, answer.status, answer.body, headers);
   }
 }

@@ -150,4 +150,27 @@ export const platformMigrations: Migration[] = [
       create index uhr_chain_tx_submitted_nonces on uhr_chain_tx (nonce) where status = 'submitted';
     `,
   },
+  {
+    // Idempotency-Key (ADR 0019): one row per caller, endpoint and key; the first attempt's answer once it has
+    // one. Whether a crashed attempt committed is read from uhr_events by its correlation id.
+    id: 'platform-0003-idempotency-keys',
+    sql: `
+      create table uhr_idempotency_keys (
+        principal text not null,
+        endpoint text not null,
+        key text not null,
+        fingerprint text not null,
+        state text not null default 'in_flight',
+        correlation_id text not null,
+        claimed_at timestamptz not null,
+        locked_until timestamptz not null,
+        status integer,
+        body jsonb,
+        expires_at timestamptz not null,
+        primary key (principal, endpoint, key)
+      );
+      create index uhr_idempotency_keys_expiry on uhr_idempotency_keys (expires_at);
+      create index uhr_events_correlation on uhr_events (correlation_id);
+    `,
+  },
 ];

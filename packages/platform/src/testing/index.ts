@@ -141,3 +141,6 @@ export async function dropTestDatabase(database: string): Promise<void> {
     await admin.end();
   }
 }
+export { startPrivatePostgres, type PrivatePostgres } from './private-postgres.ts';
+export { sendTwiceWithKey, sendWithKey, type KeyedAnswer } from './idempotency.ts';
+export { startPrivateS3, type PrivateS3 } from './private-s3.ts';

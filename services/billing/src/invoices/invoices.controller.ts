@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ForbiddenError, Public, Roles, eventContextOf, type Principal } from '@uhr/platform';
+import {
+  CurrentPrincipal,
+  ForbiddenError,
+  Public,
+  Roles,
+  eventContextOf,
+  type Principal,
+  NoIdempotencyKey,
+} from '@uhr/platform';
 import { fhirInvoiceOf } from './domain/fhir-invoice.js';
 import type { InvoiceLine } from './domain/invoice.js';
 import { InvoiceAccess } from './invoice-access.js';
@@ -113,6 +121,7 @@ export class InvoicesController {
 
   /** Anyone holding the QR payload: no login, the salt is the credential. */
   @Post('verify')
+  @NoIdempotencyKey('a public check of an invoice: nothing stored')
   @Public()
   @HttpCode(200)
   verify(@Body() dto: VerifyInvoiceDto) {

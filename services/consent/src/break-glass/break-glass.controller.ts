@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal, eventContextOf } from '@uhr/platform';
+import { CurrentPrincipal, Roles, type Principal, eventContextOf, NoIdempotencyKey } from '@uhr/platform';
 import { BreakGlassDto, BreakGlassTermsDto } from '../grants/grant.dto.js';
 import { BreakGlassService } from './break-glass.service.js';
 
@@ -11,6 +11,7 @@ export class BreakGlassController {
   constructor(private readonly breakGlass: BreakGlassService) {}
 
   @Post('prepare')
+  @NoIdempotencyKey('a query: the message to sign, nothing stored')
   @HttpCode(200)
   @Roles('provider')
   prepare(@Body() dto: BreakGlassTermsDto, @CurrentPrincipal() p: Principal) {

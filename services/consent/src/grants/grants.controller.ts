@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ForbiddenError, Roles, type Principal, eventContextOf } from '@uhr/platform';
+import {
+  CurrentPrincipal,
+  ForbiddenError,
+  Roles,
+  type Principal,
+  eventContextOf,
+  NoIdempotencyKey,
+} from '@uhr/platform';
 import { GrantTermsDto, IssueGrantDto, SignedDto } from './grant.dto.js';
 import { GrantRepository, toFhir, toView, type GrantRow } from './grant.repository.js';
 import { IssueGrantUseCase } from './use-cases/issue-grant/issue-grant.use-case.js';
@@ -30,6 +37,7 @@ export class GrantsController {
 
   /** Returns a fresh grant id, the patient's nonce and the EIP-712 Grant message to sign. */
   @Post('prepare')
+  @NoIdempotencyKey('a query: the message to sign, nothing stored')
   @HttpCode(200)
   @Roles('patient')
   prepare(@Body() dto: GrantTermsDto, @CurrentPrincipal() p: Principal) {
@@ -61,6 +69,7 @@ export class GrantsController {
   }
 
   @Post(':id/revoke/prepare')
+  @NoIdempotencyKey('a query: the message to sign, nothing stored')
   @HttpCode(200)
   @Roles('patient')
   prepareRevoke(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal, eventContextOf } from '@uhr/platform';
+import { CurrentPrincipal, Roles, type Principal, eventContextOf, NoIdempotencyKey } from '@uhr/platform';
 import { IsUUID, Matches } from 'class-validator';
 import { RelationshipsService } from './relationships.service.js';
 
@@ -30,6 +30,7 @@ export class RelationshipsController {
   }
 
   @Post('end/prepare')
+  @NoIdempotencyKey('a query: the message to sign, nothing stored')
   @HttpCode(200)
   @Roles('patient')
   prepare(@Body() dto: RelationshipDto, @CurrentPrincipal() p: Principal) {

@@ -8,6 +8,7 @@ import {
   Roles,
   UnprocessableError,
   type Principal,
+  NoIdempotencyKey,
 } from '@uhr/platform';
 import { CallerResolver } from '../master-data/caller.js';
 import { MasterDataRepository } from '../master-data/master-data.repository.js';
@@ -41,6 +42,7 @@ export class VerifyController {
 
   /** One scan: a verdict with an EMVS-style code. A malformed scan is a 422 naming the AI and rule instead. */
   @Post('verify')
+  @NoIdempotencyKey("a check answered fresh each time: a pack's state changes")
   @HttpCode(200)
   @Roles(...PARTIES)
   @ApiErrors(400, 401, 403, 422, 503)
@@ -51,6 +53,7 @@ export class VerifyController {
 
   /** Up to 1,000 scans (a shipment): one verdict each, in order; a malformed one answers its parse error in place. */
   @Post('verify/bulk')
+  @NoIdempotencyKey("a check answered fresh each time: a pack's state changes")
   @HttpCode(200)
   @Roles(...PARTIES)
   @ApiErrors(400, 401, 403, 503)

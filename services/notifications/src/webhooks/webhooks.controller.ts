@@ -12,7 +12,14 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ForbiddenError, PLATFORM_CONFIG, Roles, type Principal } from '@uhr/platform';
+import {
+  CurrentPrincipal,
+  ForbiddenError,
+  PLATFORM_CONFIG,
+  Roles,
+  type Principal,
+  NoIdempotencyKey,
+} from '@uhr/platform';
 import type { NotificationsConfig } from '../config.js';
 import { refuseTarget, systemResolver } from './domain/target-policy.js';
 import { DeliveriesQueryDto, RegisterWebhookDto } from './webhooks.dto.js';
@@ -34,6 +41,7 @@ export class WebhooksController {
 
   /** The signing secret is returned here once and never again. */
   @Post()
+  @NoIdempotencyKey('the answer carries the signing secret, which is shown once and never stored')
   async register(@Body() dto: RegisterWebhookDto, @CurrentPrincipal() p: Principal) {
     const owner = dto.ownerSubject ?? p.subject;
     if (owner !== p.subject && !p.roles.includes('admin')) {

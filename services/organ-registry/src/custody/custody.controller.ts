@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal } from '@uhr/platform';
+import { CurrentPrincipal, Roles, type Principal, NoIdempotencyKey } from '@uhr/platform';
 import { AccessAudit } from '../audit/access-audit.js';
 import { CLOCK, type Clock } from '../shared/clock.js';
 import { commandContext } from '../shared/context.js';
@@ -31,6 +31,7 @@ export class CustodyController {
 
   /** The typed data both parties sign for the next hand-off. */
   @Post('prepare')
+  @NoIdempotencyKey('a query: the message to sign, nothing stored')
   @HttpCode(200)
   @Roles('organ-bank', 'provider')
   prepare(@Param('id') id: string, @Body() dto: PrepareHandOffDto) {

@@ -8,6 +8,7 @@ import {
   ServerTiming,
   type Principal,
   eventContextOf,
+  NoIdempotencyKey,
 } from '@uhr/platform';
 import { RecordRepository } from '../records/record.repository.js';
 import { AuditRepository } from './audit/audit.repository.js';
@@ -46,6 +47,7 @@ export class GatekeeperController {
   @ApiResponse({ status: 200, description: 'the FHIR resource (or file), its title, the audit id and the basis' })
   @ApiErrors(400, 401, 403, 404, 409, 503)
   @Post('records/:id/read')
+  @NoIdempotencyKey('the answer is plaintext health data, never stored; a signed read is idempotent by its nonce')
   @HttpCode(200)
   @UseFilters(ReadAttemptAuditFilter)
   async readRecord(

@@ -22,6 +22,7 @@ import {
   type EventEnvelope,
   type Principal,
   eventContextOf,
+  NoIdempotencyKey,
 } from '@uhr/platform';
 import { proofOf } from './batches/domain/batch.js';
 import { recordLeafFieldsOf } from './domain/on-chain.js';
@@ -227,6 +228,7 @@ export class RecordsController {
 
   /** The RespondToRecords message answering several records with one signature. */
   @Post('responses/request')
+  @NoIdempotencyKey('a query: the message to sign, nothing stored')
   @HttpCode(200)
   @Roles('patient')
   responsesRequest(@Body() dto: ResponsesRequestDto, @CurrentPrincipal() p: Principal) {

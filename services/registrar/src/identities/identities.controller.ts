@@ -8,6 +8,7 @@ import {
   Roles,
   eventContextOf,
   type Principal,
+  NoIdempotencyKey,
 } from '@uhr/platform';
 import { getAddress } from 'ethers';
 import {
@@ -63,6 +64,7 @@ export class IdentitiesController {
    * log; it is hashed with the pepper and looked up by hash.
    */
   @Post('search')
+  @NoIdempotencyKey('a query: it changes nothing')
   @HttpCode(200)
   @Roles('registrar', 'admin', 'auditor')
   search(@Body() dto: FindIdentityDto) {

@@ -32,10 +32,13 @@ export interface RegistrarUnderTest {
  */
 export async function startRegistrar(
   database = `uhr_registrar_test_${randomBytes(4).toString('hex')}`,
+  /** Endpoints to use instead of the shared stack's, e.g. a private PostgreSQL an outage test stops. */
+  endpoints: Record<string, string> = {},
 ): Promise<RegistrarUnderTest> {
   const env = loadStackEnv();
   const config = registrarConfig({
     ...env,
+    ...endpoints,
     PORT: '0',
     UHR_DATABASE: database,
     UHR_CHAIN_SIGNER_KEY: TEST_SIGNER_KEY,

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import {
   chainIdOf,
   ConflictError,
-  DomainError,
+  DependencyUnavailableError,
   InvalidRequestError,
   NotFoundError,
   UnprocessableError,
@@ -24,10 +24,6 @@ import {
   type CustodyState,
   type HandOffRequest,
 } from '../domain/custody.js';
-
-class CustodyUnavailable extends DomainError {
-  readonly status = 503;
-}
 
 export interface SignedHandOff extends HandOffRequest {
   nonce: string;
@@ -243,7 +239,7 @@ export class CustodyUseCase {
 
   private async organ(organId: string): Promise<Organ> {
     if (!this.chain.address)
-      throw new CustodyUnavailable('CustodyNotDeployed', 'OrganCustody is not in this deployment');
+      throw new DependencyUnavailableError('CustodyNotDeployed', 'OrganCustody is not in this deployment');
     const organ = await this.donations.organ(organId);
     if (!organ) throw new NotFoundError('OrganNotFound', `no organ ${organId}`);
     return organ;
