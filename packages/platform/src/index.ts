@@ -73,13 +73,16 @@ export {
 } from './logging/logger.js';
 export {
   ConflictError,
+  DependencyUnavailableError,
   DomainError,
   ForbiddenError,
   HttpErrorFilter,
   InvalidRequestError,
   NotFoundError,
   UnprocessableError,
+  errorAnswerOf,
   validationPipe,
+  type ErrorAnswer,
 } from './http/errors.js';
 export {
   DEPLOYMENT,
