@@ -59,18 +59,18 @@ log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
 log4j.logger.kafka.server.BrokerServer=INFO
 EOF
 }
-kafka_jopts() { echo "-Xms128m -Xmx384m -XX:+UseG1GC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true -Dlog4j.configuration=file:$DATA/kafka-$1/log4j.properties -cp $CACHE/kafka-$KAFKA_VERSION/libs/*"; }
 up_cluster_kafka() { # node
   local n=$1 dir="$DATA/kafka-$1"
   if port_open "$(kafka_port "$n")"; then log "kafka-$n already listening"; return; fi
   kafka_props "$n"
+  local jopts=(-Xms128m -Xmx384m -XX:+UseG1GC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true
+    "-Dlog4j.configuration=file:$dir/log4j.properties" -cp "$CACHE/kafka-$KAFKA_VERSION/libs/*")
   if [[ ! -f $dir/logs/meta.properties ]]; then
-    [[ -f $DATA/kafka-cluster-id ]] || java $(kafka_jopts "$n") kafka.tools.StorageTool random-uuid 2>>"$LOGS/kafka-$n.log" | tail -n 1 >"$DATA/kafka-cluster-id"
-    java $(kafka_jopts "$n") kafka.tools.StorageTool format -t "$(cat "$DATA/kafka-cluster-id")" -c "$dir/server.properties" >>"$LOGS/kafka-$n.log" 2>&1 \
+    [[ -s $DATA/kafka-cluster-id ]] || java "${jopts[@]}" kafka.tools.StorageTool random-uuid 2>>"$LOGS/kafka-$n.log" | tail -n 1 >"$DATA/kafka-cluster-id"
+    java "${jopts[@]}" kafka.tools.StorageTool format -t "$(cat "$DATA/kafka-cluster-id")" -c "$dir/server.properties" >>"$LOGS/kafka-$n.log" 2>&1 \
       || die "kafka-$n storage format failed (see $LOGS/kafka-$n.log)"
   fi
-  # shellcheck disable=SC2046
-  spawn "kafka-$n" java $(kafka_jopts "$n") kafka.Kafka "$dir/server.properties"
+  spawn "kafka-$n" java "${jopts[@]}" kafka.Kafka "$dir/server.properties"
 }
 wait_cluster_kafka() { local n; for n in "$@"; do wait_for "kafka-$n" 120 port_open "$(kafka_port "$n")"; done; }
 
@@ -142,6 +142,7 @@ chain_moving() { # port: a block within the last 5 s
 # The contracts, compiled for London (Clique has no Shanghai/Cancun), deployed with the project's deploy script.
 # The services' signers are anvil's development keys (accounts 1–9), funded in the genesis.
 up_cluster_contracts() {
+  [[ -f $ROOT/contracts/dist/ts/index.js ]] || die "contracts are not built: run scripts/stack.sh up (or npm run build) first"
   local art="$CACHE/contracts-paris" stamp
   stamp=$(cat "$ROOT"/contracts/src/*.sol "$ROOT/contracts/scripts/compile.mjs" | md5sum | cut -c1-12)
   if [[ ! -f $art/$stamp ]]; then

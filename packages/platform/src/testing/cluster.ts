@@ -1,8 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonRpcProvider, Wallet } from 'ethers';
-import { JsonRpcBatch } from '../chain/json-rpc-batch.js';
-import { repoRoot, stack } from './index.js';
+// .ts: testing/index.ts re-exports this file, and jest's globalSetup loads that without the moduleNameMapper.
+import { repoRoot, stack } from './index.ts';
+
+/** One JSON-RPC call to a geth node (admin_*, clique_* included). */
+export async function gethRpc<T>(rpcUrl: string, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(rpcUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
 
 /** The cluster profile's endpoints (`scripts/stack.sh cluster up` writes .uhr/cluster/env; ADR 0017). */
 export interface ClusterEnv {
@@ -54,21 +66,20 @@ export async function clusterSigner(rpcUrl: string): Promise<string> {
 
 /** The signer of a Clique block (clique_getSigner) and its height and hash. */
 export async function headOf(rpcUrl: string): Promise<{ n: number; hash: string; signer: string }> {
-  const rpc = new JsonRpcBatch(rpcUrl);
-  const block = await rpc.one<{ number: string; hash: string }>('eth_getBlockByNumber', ['latest', false]);
-  const signer = await rpc.one<string>('clique_getSigner', [block.hash]);
+  const block = await gethRpc<{ number: string; hash: string }>(rpcUrl, 'eth_getBlockByNumber', ['latest', false]);
+  const signer = await gethRpc<string>(rpcUrl, 'clique_getSigner', [block.hash]);
   return { n: Number(block.number), hash: block.hash, signer: signer.toLowerCase() };
 }
 
-const enodeOf = async (rpcUrl: string) => (await new JsonRpcBatch(rpcUrl).one<{ enode: string }>('admin_nodeInfo', [])).enode;
+const enodeOf = async (rpcUrl: string) => (await gethRpc<{ enode: string }>(rpcUrl, 'admin_nodeInfo')).enode;
 
 /** Cuts (or restores) the links between two geth nodes, both ways (static peers: nobody redials a removed one). */
 export async function link(a: string, b: string, up: boolean): Promise<void> {
   const method = up ? 'admin_addPeer' : 'admin_removePeer';
   const [ea, eb] = await Promise.all([enodeOf(a), enodeOf(b)]);
-  await new JsonRpcBatch(a).one(method, [eb]);
-  await new JsonRpcBatch(b).one(method, [ea]);
+  await gethRpc(a, method, [eb]);
+  await gethRpc(b, method, [ea]);
 }
 
 /** How many peers a node is connected to. */
-export const peerCount = async (rpcUrl: string) => Number(await new JsonRpcBatch(rpcUrl).one<string>('net_peerCount', []));
+export const peerCount = async (rpcUrl: string) => Number(await gethRpc<string>(rpcUrl, 'net_peerCount'));
