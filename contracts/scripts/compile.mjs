@@ -12,11 +12,28 @@ const solc = require('solc');
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'src');
 
+const evmVersion = process.env.UHR_EVM_VERSION ?? 'cancun';
+const preCancun = ['london', 'paris', 'shanghai'].includes(evmVersion);
+
+// MCOPY is Cancun's. For an older EVM each `mcopy(d, s, n)` (OpenZeppelin's Bytes uses it) becomes this Yul
+// memmove, defined in every assembly block of a file that needs it: byte by byte, backwards when d > s.
+const MCOPY_YUL = `function uhr_mcopy(uhr_d, uhr_s, uhr_n) { switch gt(uhr_d, uhr_s)
+  case 0 { for { let uhr_i := 0 } lt(uhr_i, uhr_n) { uhr_i := add(uhr_i, 1) } {
+    mstore8(add(uhr_d, uhr_i), byte(0, mload(add(uhr_s, uhr_i)))) } }
+  default { for { let uhr_i := uhr_n } gt(uhr_i, 0) { uhr_i := sub(uhr_i, 1) } {
+    mstore8(add(uhr_d, sub(uhr_i, 1)), byte(0, mload(add(uhr_s, sub(uhr_i, 1))))) } } }`;
+const forEvm = (source) =>
+  preCancun && /\bmcopy\(/.test(source)
+    ? source
+        .replace(/\bmcopy\(/g, 'uhr_mcopy(')
+        .replace(/assembly\s*(\("memory-safe"\))?\s*\{/g, (block) => `${block} ${MCOPY_YUL}`)
+    : source;
+
 function findImport(path) {
   // Walk up from contracts/ so hoisted (repo root) and local node_modules both resolve.
   for (let dir = root; ; dir = dirname(dir)) {
     const candidate = join(dir, 'node_modules', path);
-    if (existsSync(candidate)) return { contents: readFileSync(candidate, 'utf8') };
+    if (existsSync(candidate)) return { contents: forEvm(readFileSync(candidate, 'utf8')) };
     if (dirname(dir) === dir) return { error: `import not found: ${path}` };
   }
 }
@@ -25,7 +42,7 @@ const sources = {};
 for (const file of readdirSync(srcDir)
   .filter((f) => f.endsWith('.sol'))
   .sort()) {
-  sources[`src/${file}`] = { content: readFileSync(join(srcDir, file), 'utf8') };
+  sources[`src/${file}`] = { content: forEvm(readFileSync(join(srcDir, file), 'utf8')) };
 }
 
 const input = {
@@ -33,7 +50,7 @@ const input = {
   sources,
   settings: {
     optimizer: { enabled: true, runs: 200 },
-    evmVersion: process.env.UHR_EVM_VERSION ?? 'cancun',
+    evmVersion,
     viaIR: true,
     outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
   },
@@ -74,5 +91,7 @@ if (elsewhere) {
   console.log(`solc ${solc.version()}: compiled for ${input.settings.evmVersion} -> ${artifactsDir}`);
 } else {
   writeFileSync(join(generatedDir, 'abis.ts'), ts);
-  console.log(`solc ${solc.version()}: compiled ${Object.keys(sources).length} sources -> artifacts/, generated/abis.ts`);
+  console.log(
+    `solc ${solc.version()}: compiled ${Object.keys(sources).length} sources -> artifacts/, generated/abis.ts`,
+  );
 }

@@ -90,6 +90,8 @@ it('a broker and a signer killed under registrations: they go on being anchored,
     timeoutMs: 60_000,
     intervalMs: 250,
   });
-  console.log(`registrar on the cluster: all ${all.length} confirmed ${((Date.now() - returned) / 1000).toFixed(1)} s after the nodes returned`);
+  console.log(
+    `registrar on the cluster: all ${all.length} confirmed ${((Date.now() - returned) / 1000).toFixed(1)} s after the nodes returned`,
+  );
   await expectExactlyOnce(all);
 });

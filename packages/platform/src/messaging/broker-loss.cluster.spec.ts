@@ -109,9 +109,13 @@ it('kill -9 of a partition leader under a stream of registrations and uploads: e
       await new Promise((r) => setTimeout(r, 15));
     }
   })();
-  await waitFor('a first part consumed', async () => (await count(consumerDb, 'select count(*) as n from effects')) > 100, {
-    timeoutMs: 60_000,
-  });
+  await waitFor(
+    'a first part consumed',
+    async () => (await count(consumerDb, 'select count(*) as n from effects')) > 100,
+    {
+      timeoutMs: 60_000,
+    },
+  );
 
   await killNode(victim);
   const killedAfter = appended;

@@ -32,7 +32,11 @@ export function loadClusterEnv(): ClusterEnv {
     const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
     if (m?.[1] && m[2] !== undefined) vars.set(m[1], m[2]);
   }
-  const need = (k: string) => vars.get(k) ?? (() => { throw new Error(`${file} has no ${k}`); })();
+  const need = (k: string) =>
+    vars.get(k) ??
+    (() => {
+      throw new Error(`${file} has no ${k}`);
+    })();
   return {
     kafkaBrokers: need('UHR_CLUSTER_KAFKA_BROKERS').split(','),
     chainRpcUrls: need('UHR_CLUSTER_CHAIN_RPC_URLS').split(','),
