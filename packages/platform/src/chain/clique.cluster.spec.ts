@@ -9,9 +9,10 @@ import {
   countersOf,
   deployCounter,
   dropTestDatabase,
+  testChainWriter,
   type CounterJob,
 } from '../testing/chain.js';
-import { testChainWriter } from '../testing/chain.js';
+
 import { clusterSigner, headOf, killNode, link, loadClusterEnv, peerCount, startNode } from '../testing/cluster.js';
 import { loadStackEnv, waitFor } from '../testing/index.js';
 import { ChainWriter, enqueueChainJob } from './chain-writer.js';
@@ -63,7 +64,8 @@ afterAll(async () => {
 
 async function enqueue(d: Drill, from: number, n: number): Promise<void> {
   await d.ds.transaction(async (m) => {
-    for (let i = from; i < from + n; i++) await enqueueChainJob(m, `job-${i}`, COUNTER_JOB, { key: counterKey(i) } satisfies CounterJob);
+    for (let i = from; i < from + n; i++)
+      await enqueueChainJob(m, `job-${i}`, COUNTER_JOB, { key: counterKey(i) } satisfies CounterJob);
   });
 }
 
@@ -102,7 +104,10 @@ const inSync = () =>
     async () => {
       const heads = await Promise.all(cluster.chainRpcUrls.map(headOf));
       const top = Math.max(...heads.map((h) => h.n));
-      return heads.every((h) => h.n >= top - 1) && (await Promise.all(cluster.chainRpcUrls.map(peerCount))).every((p) => p === 2);
+      return (
+        heads.every((h) => h.n >= top - 1) &&
+        (await Promise.all(cluster.chainRpcUrls.map(peerCount))).every((p) => p === 2)
+      );
     },
     { timeoutMs: 60_000, intervalMs: 500 },
   );
@@ -113,12 +118,20 @@ it('the contracts are deployed on the Clique chain by the project deploy script:
     contracts: Record<string, string>;
   };
   expect(deployment.chainId).toBe(cluster.chainId);
-  expect(Object.keys(deployment.contracts).sort()).toEqual(['Anchors', 'Consent', 'OrganCustody', 'Registrar', 'Relationships']);
+  expect(Object.keys(deployment.contracts).sort()).toEqual([
+    'Anchors',
+    'Consent',
+    'OrganCustody',
+    'Registrar',
+    'Relationships',
+  ]);
   const signers = await new JsonRpcBatch(node1).one<string[]>('clique_getSigners', ['latest']);
   expect(signers).toHaveLength(3);
   await inSync();
   for (const address of Object.values(deployment.contracts)) {
-    const codes = await Promise.all(cluster.chainRpcUrls.map((u) => new JsonRpcBatch(u).one<string>('eth_getCode', [address, 'latest'])));
+    const codes = await Promise.all(
+      cluster.chainRpcUrls.map((u) => new JsonRpcBatch(u).one<string>('eth_getCode', [address, 'latest'])),
+    );
     expect(codes[0]!.length).toBeGreaterThan(1000);
     expect(new Set(codes).size).toBe(1);
   }
@@ -143,7 +156,7 @@ it('one signer killed: the other two go on sealing, the chain writer confirms on
  * two), while geth-1 and geth-2 go on. The writer, on geth-3, sees its jobs confirmed in that block; on rejoin
  * the heavier fork wins, geth-3's block leaves the chain, and the writer must notice and see them confirmed again.
  */
-it('a reorganisation: jobs confirmed on a partitioned signer's fork are confirmed again on the winning fork, each applied once', async () => {
+it("a reorganisation: jobs confirmed on a partitioned signer's fork are confirmed again on the winning fork, each applied once", async () => {
   const d = await drill(node3);
   let from = 1;
   let forked = false;
@@ -166,7 +179,9 @@ it('a reorganisation: jobs confirmed on a partitioned signer's fork are confirme
     );
     if (forked) {
       // The other side outgrows it before the partition heals.
-      await waitFor('the majority fork ahead', async () => (await headOf(node1)).n >= cutAt.n + 4, { timeoutMs: 20_000 });
+      await waitFor('the majority fork ahead', async () => (await headOf(node1)).n >= cutAt.n + 4, {
+        timeoutMs: 20_000,
+      });
     }
     await link(node1, node3, true);
     await link(node2, node3, true);
