@@ -40,5 +40,7 @@ export default {
     { ...common, displayName: 'unit', testMatch: [`${roots}*.unit.spec.ts`] },
     { ...common, ...servers, displayName: 'int', testMatch: [`${roots}*.int.spec.ts`] },
     { ...common, ...servers, displayName: 'e2e', testMatch: [`${roots}*.e2e.spec.ts`] },
+    // The cluster profile's drills (scripts/stack.sh cluster up; ADR 0017): several brokers and signers, killed.
+    { ...common, ...servers, displayName: 'cluster', testMatch: [`${roots}*.cluster.spec.ts`] },
   ],
 };

@@ -8,6 +8,8 @@
 #   scripts/stack.sh logs [component]   tail the logs (all in .uhr/logs)
 #   scripts/stack.sh env                print the exported endpoints (the same as .uhr/env)
 #   scripts/stack.sh stop|start|restart <component…>   one server or service (outage drills)
+#   scripts/stack.sh cluster up|down|status|kill|start   the cluster profile: 3 Kafka brokers, 3 Clique signers
+#                                       on ports of their own, in .uhr/cluster (scripts/cluster.sh, ADR 0017)
 #
 # Components: postgres kafka keycloak s3 chain contracts, then each built service (registrar, consent, …)
 # Everything lives in .uhr/ (ignored by git): cache/ downloads, data/, logs/, run/ pid files, env.
@@ -390,6 +392,8 @@ case $cmd in
   status) for c in "${ALL_COMPONENTS[@]}"; do [[ $c == contracts ]] || status_line "$c"; done ;;
   logs) if [[ $# -ge 1 ]]; then tail -n 100 -f "$LOGS/$1.log"; else tail -n 20 -f "$LOGS"/*.log; fi ;;
   env) write_env; cat "$UHR_HOME/env" ;;
-  help|-h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
+  cluster) # shellcheck source=scripts/cluster.sh
+    source "$ROOT/scripts/cluster.sh"; cmd_cluster "$@" ;;
+  help|-h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command '$cmd' (up, down, status, logs, env, restart)" ;;
 esac

@@ -19,8 +19,27 @@ rc=0
 node --experimental-vm-modules node_modules/jest/bin/jest.js --runInBand --forceExit \
   --selectProjects unit int e2e --json --outputFile="$report" "$@" || rc=$?
 
+reports=("$report")
+# The cluster profile (ADR 0017): three Kafka brokers and three Clique signers of its own, on their own ports,
+# killed and partitioned by the `cluster` project; brought up for it and torn down after. Only for a whole run
+# (paths given select tests of the tiers above) and unless UHR_SKIP_CLUSTER=1.
+if [[ $# -eq 0 && ${UHR_SKIP_CLUSTER:-0} != 1 ]]; then
+  creport="$ROOT/.uhr/test-report-cluster.json" t0=$SECONDS
+  rm -f "$creport"
+  if bash scripts/stack.sh cluster up; then
+    node --experimental-vm-modules node_modules/jest/bin/jest.js --runInBand --forceExit \
+      --selectProjects cluster --json --outputFile="$creport" || rc=1
+    reports+=("$creport")
+  else
+    echo "test: the cluster profile did not come up (logs in .uhr/cluster/logs)"; rc=1
+  fi
+  bash scripts/stack.sh cluster down || true
+  echo "test: cluster stage took $((SECONDS - t0)) s"
+fi
+
 node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
-' "$report" || true
+  const rs = process.argv.slice(1).filter((f) => require("fs").existsSync(f)).map((f) => JSON.parse(require("fs").readFileSync(f, "utf8")));
+  const sum = (k) => rs.reduce((n, r) => n + r[k], 0);
+  console.log(`\n${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed, ${sum("numPendingTests")} skipped`);
+' "${reports[@]}" || true
 exit "$rc"

@@ -1,8 +1,8 @@
 // Deploys the UHR contracts to UHR_CHAIN_RPC_URL and writes UHR_DEPLOYMENTS_FILE.
 // Idempotent: if the file names contracts that have code on the same chain, it exits 0 (use --force to redeploy).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HDNodeWallet, JsonRpcProvider, Mnemonic, NonceManager, Wallet } from 'ethers';
 const { deployAll, loadDeployment } = await import('../dist/ts/index.js').catch((err) => {
@@ -62,7 +62,22 @@ const roles = {
   custodyRelayer: list('UHR_ROLE_CUSTODY_RELAYER', 6),
 };
 const adminDelay = Number(process.env.UHR_ADMIN_DELAY ?? 0);
-const contracts = await deployAll(signer, { roles, adminDelay, onStep: (m) => console.log(`deploy: ${m}`) });
+// UHR_CONTRACT_ARTIFACTS: a folder of the same contracts compiled for another EVM (compile.mjs UHR_ARTIFACTS_DIR).
+const artifacts = process.env.UHR_CONTRACT_ARTIFACTS;
+const bytecodes = artifacts
+  ? Object.fromEntries(
+      ['Registrar', 'Relationships', 'Consent', 'Anchors', 'OrganCustody'].map((n) => [
+        n,
+        JSON.parse(readFileSync(join(artifacts, `${n}.json`), 'utf8')).bytecode,
+      ]),
+    )
+  : undefined;
+const contracts = await deployAll(signer, {
+  roles,
+  adminDelay,
+  bytecodes,
+  onStep: (m) => console.log(`deploy: ${m}`),
+});
 const deployment = { chainId, deployedAt: new Date().toISOString(), contracts };
 await mkdir(dirname(file), { recursive: true });
 await writeFile(file, JSON.stringify(deployment, null, 2) + '\n');

@@ -46,6 +46,8 @@ export interface DeployOptions {
   /** Delay, in seconds, before an admin transfer takes effect; default 0 (development). */
   adminDelay?: number;
   roles?: RoleHolders;
+  /** Init code per contract name in place of the built one (the same sources compiled for another EVM). */
+  bytecodes?: Partial<Record<keyof ContractAddresses, string>>;
   /** Called after each step, e.g. for logging. */
   onStep?: (message: string) => void;
 }
@@ -59,8 +61,9 @@ export async function deployAll(signer: Signer, opts: DeployOptions = {}): Promi
   const delay = opts.adminDelay ?? 0;
   const log = opts.onStep ?? (() => undefined);
 
-  const deploy = async (name: string, abi: readonly object[], bytecode: string, args: unknown[]) => {
-    const contract = await new ContractFactory(abi as never, bytecode, signer).deploy(...args);
+  const deploy = async (name: keyof ContractAddresses, abi: readonly object[], bytecode: string, args: unknown[]) => {
+    const code = opts.bytecodes?.[name] ?? bytecode;
+    const contract = await new ContractFactory(abi as never, code, signer).deploy(...args);
     await contract.waitForDeployment();
     const address = await contract.getAddress();
     log(`deployed ${name} at ${address}`);

@@ -117,7 +117,7 @@ export const COUNTER_JOB = 'test.counter';
 
 /** A chain writer on `ds` with its own waker and leadership, as PlatformModule wires one. */
 export async function testChainWriter(
-  env: { pgUrl: string; rpcUrl: string; database: string },
+  env: { pgUrl: string; rpcUrl: string; database: string; chainId?: number },
   ds: DataSource,
   key: string,
   opts: ChainWriterOptions = {},
@@ -126,10 +126,19 @@ export async function testChainWriter(
   const waker = new Waker(url, 'uhr_chain_tx');
   await waker.start();
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const writer = new ChainWriter(env.rpcUrl, 31337, key, ds, waker, logger, new Leadership(url, 'uhr-chain-writer'), {
-    idlePollMs: 100,
-    ...opts,
-  });
+  const writer = new ChainWriter(
+    env.rpcUrl,
+    env.chainId ?? 31337,
+    key,
+    ds,
+    waker,
+    logger,
+    new Leadership(url, 'uhr-chain-writer'),
+    {
+      idlePollMs: 100,
+      ...opts,
+    },
+  );
   const stop = writer.stop.bind(writer);
   writer.stop = async () => {
     await stop();
