@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { PlatformModule, streamAnchorerMigrations, type ServiceAppOptions } from '@uhr/platform';
 import { anchorerProviders } from './anchoring/anchorers.js';
-import { ALERT_TOPIC, AlertRepository } from './anomalies/alert.repository.js';
+import { ALERT_TOPIC, ALERT_WINDOW_MS, AlertRepository } from './anomalies/alert.repository.js';
 import { AlertsController } from './anomalies/alerts.controller.js';
 import { GUESSING_OPTIONS, GuessingMonitor } from './anomalies/guessing-monitor.js';
 import type { DrugTraceConfig } from './config.js';
@@ -76,6 +76,7 @@ export class DrugTraceModule {
         },
         { provide: ABUSE_OPTIONS, useValue: { windowMs: config.abuseWindowMs, minPharmacies: config.abusePharmacies } },
         { provide: EXPIRY_SWEEP_MS, useValue: config.expirySweepMs },
+        { provide: ALERT_WINDOW_MS, useValue: config.alertWindowMs },
         ExpirySweep,
         { provide: EpcisSchemaValidator, useFactory: () => new EpcisSchemaValidator() },
         {

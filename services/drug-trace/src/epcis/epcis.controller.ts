@@ -137,16 +137,13 @@ export class EpcisController {
   @Roles(...PARTIES, 'auditor', 'admin')
   @ApiErrors(400, 401, 403, 404)
   async reconciliation(@CurrentPrincipal() p: Principal, @Query() q: ReconciliationQueryDto) {
-    const { shipped, received } = await this.repo.transactionEpcs(
-      q.bizTransaction,
-      partyFilter(await this.callers.of(p)),
-    );
-    if (shipped.size === 0 && received.size === 0)
+    const found = await this.repo.transactionShipments(q.bizTransaction, partyFilter(await this.callers.of(p)));
+    if (!found)
       throw new NotFoundError(
         'UnknownTransaction',
         `bizTransaction: no shipment or receipt of yours under ${q.bizTransaction}`,
       );
-    return { bizTransaction: q.bizTransaction, ...reconcile(shipped, received) };
+    return { bizTransaction: q.bizTransaction, ...reconcile(found.shipped, found.received) };
   }
 
   @Get('events/:eventId')

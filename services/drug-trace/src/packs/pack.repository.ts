@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { Quantity } from '../epcis/domain/epcis-event.js';
 import type { PackState, PackStatus } from './domain/pack.js';
 
 /** A pack's row: its EMVS state and where it is in the chain (site, custodian, case/pallet, destination). */
@@ -18,6 +19,8 @@ export interface ContainerRecord {
   parent: string | null;
   location: string | null;
   custodian: string | null;
+  /** Class-level amounts packed into it (childQuantityList), besides the serialised packs. */
+  quantities: Quantity[];
 }
 
 interface PackRow {
@@ -110,11 +113,18 @@ export class PackRepository {
     );
     const containers = (await manager.query(
       `with recursive tree as (
-         select sscc, parent, location_gln, custodian from containers where sscc = any($1::text[])
-         union select c.sscc, c.parent, c.location_gln, c.custodian from containers c join tree t on c.parent = t.sscc)
+         select sscc, parent, location_gln, custodian, quantities from containers where sscc = any($1::text[])
+         union select c.sscc, c.parent, c.location_gln, c.custodian, c.quantities
+           from containers c join tree t on c.parent = t.sscc)
        select * from tree`,
       [ssccs],
-    )) as Array<{ sscc: string; parent: string | null; location_gln: string | null; custodian: string | null }>;
+    )) as Array<{
+      sscc: string;
+      parent: string | null;
+      location_gln: string | null;
+      custodian: string | null;
+      quantities: Quantity[];
+    }>;
     const all = [...new Set([...ssccs, ...containers.map((c) => c.sscc)])];
     const rows = (await manager.query(
       `select ${PACK_COLUMNS} from packs
@@ -125,7 +135,7 @@ export class PackRepository {
     // The cases/pallets the packs are in, too: a pack seen alone is compared with where its parent is.
     const parents = [...new Set(rows.map((r) => r.parent).filter((p): p is string => p !== null))];
     const outer = (await manager.query(
-      'select sscc, parent, location_gln, custodian from containers where sscc = any($1::text[])',
+      'select sscc, parent, location_gln, custodian, quantities from containers where sscc = any($1::text[])',
       [parents.filter((p) => !all.includes(p))],
     )) as typeof containers;
     return {
@@ -133,7 +143,13 @@ export class PackRepository {
       containers: new Map<string, ContainerRecord>(
         [...containers, ...outer].map((c) => [
           c.sscc,
-          { sscc: c.sscc, parent: c.parent, location: c.location_gln, custodian: c.custodian },
+          {
+            sscc: c.sscc,
+            parent: c.parent,
+            location: c.location_gln,
+            custodian: c.custodian,
+            quantities: c.quantities,
+          },
         ]),
       ),
     };
@@ -176,15 +192,16 @@ export class PackRepository {
   async saveContainers(manager: EntityManager, containers: readonly ContainerRecord[]): Promise<void> {
     if (containers.length === 0) return;
     await manager.query(
-      `insert into containers (sscc, parent, location_gln, custodian)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::uuid[])
+      `insert into containers (sscc, parent, location_gln, custodian, quantities)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::jsonb[])
        on conflict (sscc) do update set parent = excluded.parent, location_gln = excluded.location_gln,
-         custodian = excluded.custodian, updated_at = now()`,
+         custodian = excluded.custodian, quantities = excluded.quantities, updated_at = now()`,
       [
         containers.map((c) => c.sscc),
         containers.map((c) => c.parent),
         containers.map((c) => c.location),
         containers.map((c) => c.custodian),
+        containers.map((c) => JSON.stringify(c.quantities)),
       ],
     );
   }
