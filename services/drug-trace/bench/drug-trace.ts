@@ -4,8 +4,10 @@
 // capture (commissioning documents), verify single (closed loop), verify bulk (1,000 a request), and, in-process,
 // PostgreSQL bytes per serial. Each figure is printed with the machine's load.
 // Knobs: BENCH_SERIALS (commissioned), BENCH_EVENTS_PER_DOC, BENCH_SECONDS, BENCH_CONCURRENCY,
-// BENCH_PHASES (capture,single,bulk).
+// BENCH_PHASES (capture,single,bulk), BENCH_RUN (reuse the serials of an earlier run: its printed run id),
+// BENCH_SERVER_PID (with BENCH_URL: the service's pid, for its CPU per request).
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createServiceApp } from '@uhr/platform';
 import { loadStackEnv, tokenFor } from '@uhr/platform/testing';
@@ -21,7 +23,7 @@ const PER_DOC = knob('BENCH_EVENTS_PER_DOC', 500);
 const SECONDS = knob('BENCH_SECONDS', 20);
 const CONCURRENCY = knob('BENCH_CONCURRENCY', 32);
 /** Serials of this run (a service benchmarked twice keeps the first run's packs). */
-const RUN = `B${randomBytes(3).toString('hex')}`;
+const RUN = process.env.BENCH_RUN ?? `B${randomBytes(3).toString('hex')}`;
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -90,6 +92,20 @@ async function capture(call: Call) {
   );
 }
 
+/**
+ * CPU seconds the service has used so far: its own process when in-process (client included), else the process
+ * BENCH_SERVER_PID names (/proc/<pid>/stat utime + stime), so a phase's CPU per request is the server's alone.
+ */
+function serverCpuSeconds(): number {
+  const pid = process.env.BENCH_SERVER_PID;
+  if (!pid) {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  }
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
+}
+
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!.toFixed(1);
 
 /**
@@ -102,6 +118,7 @@ async function verifyLoop(base: string, label: string, workers: number, path: st
   let scans = 0;
   let falseAlerts = 0;
   const until = performance.now() + SECONDS * 1000;
+  const cpu0 = serverCpuSeconds();
   const worker = async () => {
     while (performance.now() < until) {
       const t = performance.now();
@@ -120,9 +137,10 @@ async function verifyLoop(base: string, label: string, workers: number, path: st
     }
   };
   await Promise.all(Array.from({ length: workers }, worker));
+  const cpuMs = ((serverCpuSeconds() - cpu0) * 1000) / latencies.length;
   latencies.sort((a, b) => a - b);
   console.log(
-    `verify ${label.padEnd(6)} ${(scans / SECONDS).toFixed(0)} scans/s, ${latencies.length} requests, p50 ${pct(latencies, 50)} ms p99 ${pct(latencies, 99)} ms, false alerts on good scans ${falseAlerts}  (load ${load()})`,
+    `verify ${label.padEnd(6)} ${(scans / SECONDS).toFixed(0)} scans/s, ${latencies.length} requests, p50 ${pct(latencies, 50)} ms p99 ${pct(latencies, 99)} ms, false alerts on good scans ${falseAlerts}, ${cpuMs.toFixed(2)} ms CPU a request (${process.env.BENCH_SERVER_PID ? 'server' : 'server and client'})  (load ${load()})`,
   );
 }
 
@@ -174,7 +192,7 @@ async function main() {
   const target = process.env.BENCH_URL ? { base: process.env.BENCH_URL, close: async () => {} } : await inProcess();
   const call = callAt(target.base);
   console.log(
-    `drug-trace bench against ${target.base}: ${SERIALS} serials, ${SECONDS} s a phase, ${CONCURRENCY} in flight (load ${load()})`,
+    `drug-trace bench against ${target.base} (run ${RUN}): ${SERIALS} serials, ${SECONDS} s a phase, ${CONCURRENCY} in flight (load ${load()})`,
   );
   await registerMasterData(call, token);
   if (phases.has('capture')) await capture(call);

@@ -6,7 +6,9 @@ import { AlertsController } from './anomalies/alerts.controller.js';
 import { GUESSING_OPTIONS, GuessingMonitor } from './anomalies/guessing-monitor.js';
 import type { DrugTraceConfig } from './config.js';
 import { drugTraceMigrations } from './drug-trace.migrations.js';
+import { BrowseController } from './epcis/browse.controller.js';
 import { EpcisController } from './epcis/epcis.controller.js';
+import { EventPages } from './epcis/event-pages.js';
 import { EpcisRepository } from './epcis/epcis.repository.js';
 import { EpcisSchemaValidator } from './epcis/schema-validator.js';
 import { CAPTURE_OPTIONS, CaptureUseCase } from './epcis/use-cases/capture/capture.use-case.js';
@@ -58,6 +60,7 @@ export class DrugTraceModule {
       controllers: [
         MasterDataController,
         EpcisController,
+        BrowseController,
         VerifyController,
         PacksController,
         RecallsController,
@@ -87,6 +90,7 @@ export class DrugTraceModule {
         MasterDataRepository,
         CallerResolver,
         EpcisRepository,
+        EventPages,
         PackRepository,
         AlertRepository,
         GuessingMonitor,

@@ -285,9 +285,11 @@ describe('drug-trace journey (integration)', () => {
     const rest = { ...receipt, eventTime: at(28), epcList: [], quantityList: [{ epcClass: bulk, quantity: 5 }] };
     const again = { ...receive([crate], 29, GLN.pharmacy), bizTransactionList: desadv };
     expect((await h.call('pharmacy', 'POST', '/capture', epcisDocument([rest, again]))).status).toBe(202);
-    const done = (await h.call('maker', 'GET', q)).body;
+    const done = (await h.call('pharmacy', 'GET', q)).body;
     expect(done.quantities[0]).toMatchObject({ shipped: 120, received: 120, difference: 0 });
     expect(done.complete).toBe(true);
+    // The maker took no part in the pharmacy's receipts: it sees its shipment only (received 0), never their events.
+    expect((await h.call('maker', 'GET', q)).body.quantities[0]).toMatchObject({ shipped: 120, received: 0 });
     expect((await h.call('distributor', 'GET', q)).status).toBe(404);
   });
 

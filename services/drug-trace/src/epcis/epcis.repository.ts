@@ -61,6 +61,16 @@ const SELECT_EVENT = `select e.seq, e.hash, e.record_time, e.body, e.anchor_entr
   (select d.declaration from error_declarations d where d.event_hash = e.hash order by d.id desc limit 1) as declaration
   from epcis_events e`;
 
+/** What the REST binding's top-level resources browse, and the column each is. */
+export type BrowseDimension = 'bizStep' | 'bizLocation' | 'readPoint' | 'disposition' | 'epc';
+const BROWSE_COLUMNS: Record<BrowseDimension, string> = {
+  bizStep: 'e.biz_step',
+  bizLocation: 'e.biz_location',
+  readPoint: 'e.read_point',
+  disposition: 'e.disposition',
+  epc: 'x.epc',
+};
+
 /** The only door to captured events, their indexes (EPCs, parties), error declarations and capture jobs. */
 @Injectable()
 export class EpcisRepository {
@@ -256,6 +266,45 @@ export class EpcisRepository {
     for (const r of amountRows)
       side(r.biz_step).quantities.push({ epcClass: r.epc_class, uom: r.uom, quantity: r.quantity });
     return out;
+  }
+
+  /**
+   * Distinct values of one indexed dimension (business steps, locations, read points, dispositions, EPCs named)
+   * over the events a party took part in (every event for an overseer), in order, after `after`, at most `limit`.
+   */
+  async distinct(dimension: BrowseDimension, partyId: string | undefined, after: string, limit: number) {
+    const source =
+      dimension === 'epc'
+        ? `event_epcs x join epcis_events e on e.seq = x.event_seq where x.direct`
+        : `epcis_events e where true`;
+    const column = BROWSE_COLUMNS[dimension];
+    const params: unknown[] = [after, limit];
+    const party = partyId
+      ? (params.push(partyId),
+        'and exists (select 1 from event_parties p where p.event_seq = e.seq and p.party_id = $3::uuid)')
+      : '';
+    const rows = (await this.ds.query(
+      `select distinct ${column} as v from ${source} and ${column} is not null and ${column} > $1 ${party}
+        order by 1 limit $2`,
+      params,
+    )) as Array<{ v: string }>;
+    return rows.map((r) => r.v);
+  }
+
+  /** Whether an event the party took part in (any, for an overseer) names this value of the dimension. */
+  async names(dimension: BrowseDimension, partyId: string | undefined, value: string): Promise<boolean> {
+    const source =
+      dimension === 'epc'
+        ? `event_epcs x join epcis_events e on e.seq = x.event_seq where x.direct`
+        : `epcis_events e where true`;
+    const party = partyId
+      ? 'and exists (select 1 from event_parties p where p.event_seq = e.seq and p.party_id = $2::uuid)'
+      : '';
+    const [row] = (await this.ds.query(
+      `select exists (select 1 from ${source} and ${BROWSE_COLUMNS[dimension]} = $1 ${party}) as found`,
+      partyId ? [value, partyId] : [value],
+    )) as Array<{ found: boolean }>;
+    return row!.found;
   }
 
   async byHash(hash: string, partyId?: string): Promise<StoredEvent | undefined> {
