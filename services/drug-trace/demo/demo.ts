@@ -2,20 +2,16 @@
 // a pack's journey factory → warehouse → pharmacy → patient, a recall, and a counterfeit being caught.
 import { randomBytes } from 'node:crypto';
 import { loadStackEnv, tokenFor } from '@uhr/platform/testing';
+import { GCP, GLN, GTIN, registerMasterData, sgln } from './master-data.js';
 
 const env = loadStackEnv();
 const BASE = env.UHR_DRUG_TRACE_URL ?? 'http://127.0.0.1:3005';
-const GCP = '9521234';
-const GTIN = '09521234543213';
-const GLN = { maker: '9521234000006', warehouse: '9521234000013', pharmacy: '9521234000020' };
-const sgln = (gln: string) => `urn:epc:id:sgln:${GCP}.${gln.slice(7, 12)}.0`;
 const run = randomBytes(3).toString('hex').toUpperCase();
 const serial = (n: number) => `D${run}${n}`;
 const sgtin = (n: number) => `urn:epc:id:sgtin:${GCP}.054321.${serial(n)}`;
 const CASE = `urn:epc:id:sscc:${GCP}.${Math.floor(Math.random() * 1e9)
   .toString()
   .padStart(10, '0')}`;
-const subjectOf = (t: string) => JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString()).sub as string;
 
 async function call(user: string, method: string, path: string, body?: unknown, okStatuses = [200, 201, 202]) {
   const res = await fetch(`${BASE}${path}`, {
@@ -26,44 +22,6 @@ async function call(user: string, method: string, path: string, body?: unknown, 
   const json = (await res.json().catch(() => ({}))) as Record<string, any>;
   if (!okStatuses.includes(res.status)) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
   return { status: res.status, body: json };
-}
-
-/** Master data, once: a second run finds it registered (409) and goes on. */
-async function setUp() {
-  const ok = [200, 201, 409];
-  for (const [user, role, gln] of [
-    ['manufacturer-1', 'manufacturer', GLN.maker],
-    ['distributor-1', 'distributor', GLN.warehouse],
-    ['pharmacist-1', 'pharmacist', GLN.pharmacy],
-  ] as const)
-    await call(
-      'admin-1',
-      'POST',
-      '/parties',
-      { subject: subjectOf(await tokenFor(user)), role, name: `${role} (demo)`, gln },
-      ok,
-    );
-  const maker = (await call('manufacturer-1', 'GET', '/parties/me')).body;
-  await call(
-    'admin-1',
-    'POST',
-    '/manufacturers',
-    { partyId: maker.id, gln: GLN.maker, name: 'Acme Pharma', companyPrefix: GCP },
-    ok,
-  );
-  await call(
-    'manufacturer-1',
-    'POST',
-    '/products',
-    { gtin: GTIN, manufacturerGln: GLN.maker, name: 'Paracetamol 500 mg', strength: '500 mg' },
-    ok,
-  );
-  for (const [user, gln, lat, lon] of [
-    ['manufacturer-1', GLN.maker, 52.52, 13.405],
-    ['distributor-1', GLN.warehouse, 53.55, 9.99],
-    ['pharmacist-1', GLN.pharmacy, 52.5, 13.4],
-  ] as const)
-    await call(user, 'POST', '/locations', { gln, name: gln, latitude: lat, longitude: lon }, ok);
 }
 
 const event = (type: string, minutes: number, gln: string, more: Record<string, unknown>) => ({
@@ -166,7 +124,7 @@ async function counterfeit() {
   );
 }
 
-await setUp();
+await registerMasterData(call);
 await journey();
 await recall();
 await counterfeit();

@@ -22,6 +22,8 @@ export function drugTraceConfig(env: NodeJS.ProcessEnv = process.env) {
       abuseWindowMs: z.coerce.number().int().min(60_000),
       /** How often active packs past their expiry date are made `expired`. */
       expirySweepMs: z.coerce.number().int().min(1000),
+      /** How long an alert counts repeats of its rule and subject instead of raising another (ms). */
+      alertWindowMs: z.coerce.number().int().min(1000),
     },
     extraEnv: {
       anchorIntervalMs: 'UHR_DRUG_TRACE_ANCHOR_INTERVAL_MS',
@@ -33,6 +35,7 @@ export function drugTraceConfig(env: NodeJS.ProcessEnv = process.env) {
       abusePharmacies: 'UHR_DRUG_TRACE_ABUSE_PHARMACIES',
       abuseWindowMs: 'UHR_DRUG_TRACE_ABUSE_WINDOW_MS',
       expirySweepMs: 'UHR_DRUG_TRACE_EXPIRY_SWEEP_MS',
+      alertWindowMs: 'UHR_DRUG_TRACE_ALERT_WINDOW_MS',
     },
     defaults: {
       port: env.UHR_DRUG_TRACE_PORT ?? '3005',
@@ -46,6 +49,7 @@ export function drugTraceConfig(env: NodeJS.ProcessEnv = process.env) {
       abusePharmacies: '3',
       abuseWindowMs: String(30 * 24 * 3600 * 1000),
       expirySweepMs: String(3600 * 1000),
+      alertWindowMs: String(24 * 3600 * 1000),
     },
     // Only with UHR_STACK=local; a deployment injects the signer from its secret store or the boot fails.
     localSecrets: {

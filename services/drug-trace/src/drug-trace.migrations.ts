@@ -171,4 +171,30 @@ export const drugTraceMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 'drug-trace-0004-alert-dedup',
+    sql: `
+      -- One alert per (rule, subject) in a window: a repeat raises the count instead of another alert.
+      alter table alerts add column subject text, add column count integer not null default 1,
+        add column last_seen_at timestamptz;
+      create index alerts_rule_subject on alerts (rule, subject, created_at);
+    `,
+  },
+  {
+    id: 'drug-trace-0005-quantities',
+    sql: `
+      -- Class-level amounts (quantityList, childQuantityList): what a case or pallet holds besides serial packs,
+      -- and per event the amounts it named (container null) or concerned through a case/pallet it named.
+      alter table containers add column quantities jsonb not null default '[]';
+      create table event_quantities (
+        event_seq bigint not null references epcis_events (seq),
+        epc_class text not null,
+        uom text,
+        quantity numeric,
+        container text
+      );
+      create index event_quantities_event on event_quantities (event_seq);
+      create index event_quantities_class on event_quantities (epc_class, event_seq);
+    `,
+  },
 ];

@@ -1,12 +1,14 @@
 import { Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { PlatformModule, streamAnchorerMigrations, type ServiceAppOptions } from '@uhr/platform';
 import { anchorerProviders } from './anchoring/anchorers.js';
-import { ALERT_TOPIC, AlertRepository } from './anomalies/alert.repository.js';
+import { ALERT_TOPIC, ALERT_WINDOW_MS, AlertRepository } from './anomalies/alert.repository.js';
 import { AlertsController } from './anomalies/alerts.controller.js';
 import { GUESSING_OPTIONS, GuessingMonitor } from './anomalies/guessing-monitor.js';
 import type { DrugTraceConfig } from './config.js';
 import { drugTraceMigrations } from './drug-trace.migrations.js';
+import { BrowseController } from './epcis/browse.controller.js';
 import { EpcisController } from './epcis/epcis.controller.js';
+import { EventPages } from './epcis/event-pages.js';
 import { EpcisRepository } from './epcis/epcis.repository.js';
 import { EpcisSchemaValidator } from './epcis/schema-validator.js';
 import { CAPTURE_OPTIONS, CaptureUseCase } from './epcis/use-cases/capture/capture.use-case.js';
@@ -58,6 +60,7 @@ export class DrugTraceModule {
       controllers: [
         MasterDataController,
         EpcisController,
+        BrowseController,
         VerifyController,
         PacksController,
         RecallsController,
@@ -76,6 +79,7 @@ export class DrugTraceModule {
         },
         { provide: ABUSE_OPTIONS, useValue: { windowMs: config.abuseWindowMs, minPharmacies: config.abusePharmacies } },
         { provide: EXPIRY_SWEEP_MS, useValue: config.expirySweepMs },
+        { provide: ALERT_WINDOW_MS, useValue: config.alertWindowMs },
         ExpirySweep,
         { provide: EpcisSchemaValidator, useFactory: () => new EpcisSchemaValidator() },
         {
@@ -86,6 +90,7 @@ export class DrugTraceModule {
         MasterDataRepository,
         CallerResolver,
         EpcisRepository,
+        EventPages,
         PackRepository,
         AlertRepository,
         GuessingMonitor,

@@ -176,3 +176,72 @@ describe('drug-trace anomaly engine (integration)', () => {
     expect((await rules()).length).toBe(before);
   });
 });
+
+describe('drug-trace alerts are de-duplicated: one per (rule, subject) in a window, counted (integration)', () => {
+  let h: App;
+  type AlertRow = { id: string; rule: string; subject: string; count: number; evidence: Record<string, unknown> };
+  const alerts = async (user: 'auditor' | 'pharmacy' | 'distributor', rule: string) =>
+    ((await h.call(user, 'GET', '/alerts')).body.alerts as AlertRow[]).filter((a) => a.rule === rule);
+  const published = async (alertId: string) =>
+    Number(
+      (
+        await h.db.query(`select count(*)::int as n from uhr_outbox where message->'payload'->>'alertId' = $1`, [
+          alertId,
+        ])
+      )[0].n,
+    );
+  const guess = async (user: 'pharmacy' | 'distributor', location: string, n: number) => {
+    for (let i = 0; i < n; i++) {
+      const r = await h.call(user, 'POST', '/verify', {
+        identity: { gtin: GTIN, serial: `GUESS${randomUUID().slice(0, 8)}`, lot: 'LOT1' },
+        location,
+      });
+      expect(r.body.code).toBe('UNKNOWN_SERIAL');
+    }
+  };
+
+  beforeAll(async () => {
+    h = await startDrugTrace({ UHR_DRUG_TRACE_GUESSING_THRESHOLD: '2', UHR_DRUG_TRACE_ALERT_WINDOW_MS: '4000' });
+    await seedMasterData(h);
+    expect((await h.call('maker', 'POST', '/capture', epcisDocument([commission(['D1'], 0)]))).status).toBe(202);
+  });
+  afterAll(() => h?.close());
+
+  it('three bursts of guessing from one site are one alert counted 3, published once', async () => {
+    await guess('pharmacy', GLN.pharmacy, 6);
+    const found = await alerts('auditor', 'serial-guessing');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ subject: GLN.pharmacy, count: 3 });
+    expect(await published(found[0]!.id)).toBe(1);
+  });
+
+  it('another site is another subject: its own alert, and neither party sees the other’s', async () => {
+    await guess('distributor', GLN.distributor, 2);
+    const all = await alerts('auditor', 'serial-guessing');
+    expect(all.map((a) => [a.subject, a.count]).sort()).toEqual([
+      [GLN.distributor, 1],
+      [GLN.pharmacy, 3],
+    ]);
+    expect((await alerts('pharmacy', 'serial-guessing')).map((a) => a.subject)).toEqual([GLN.pharmacy]);
+    expect((await alerts('distributor', 'serial-guessing')).map((a) => a.subject)).toEqual([GLN.distributor]);
+  });
+
+  it('a pack asked to be dispensed again and again: one clone-suspicion alert with the count', async () => {
+    const pack = { identity: { gtin: GTIN, serial: 'D1' }, location: GLN.pharmacy };
+    expect((await h.call('pharmacy', 'POST', '/packs/decommission', { ...pack, to: 'supplied' })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await h.call('pharmacy', 'POST', '/packs/decommission', { ...pack, to: 'supplied' })).status).toBe(409);
+    const clones = await alerts('pharmacy', 'clone-suspicion');
+    expect(clones).toHaveLength(1);
+    expect(clones[0]).toMatchObject({ subject: 'https://id.gs1.org/01/09521234543213/21/D1', count: 3 });
+    expect(await published(clones[0]!.id)).toBe(1);
+  });
+
+  it('once the window has passed, the next burst is a new alert', async () => {
+    await new Promise((r) => setTimeout(r, 4100));
+    await guess('pharmacy', GLN.pharmacy, 2);
+    const mine = await alerts('pharmacy', 'serial-guessing');
+    expect(mine.map((a) => a.count)).toEqual([1, 3]); // newest first
+    expect(await published(mine[0]!.id)).toBe(1);
+  });
+});

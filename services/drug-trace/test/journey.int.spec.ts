@@ -6,6 +6,7 @@ import { ExpirySweep } from '../src/packs/expiry-sweep.js';
 import type { StreamAnchorer } from '@uhr/platform';
 import {
   aggregate,
+  at,
   commission,
   epcisDocument,
   GLN,
@@ -246,6 +247,69 @@ describe('drug-trace journey (integration)', () => {
       complete: false,
     });
     expect((await h.call('distributor', 'GET', q)).status).toBe(404);
+  });
+
+  it('reconciles class-level amounts too: a case’s childQuantityList and the events’ quantityList, short by 5', async () => {
+    const desadv = [{ type: 'desadv', bizTransaction: 'urn:epcglobal:cbv:bt:9521234000006:DA-2' }];
+    const bulk = 'urn:epc:class:lgtin:9521234.054321.BULK';
+    const crate = sscc(SSCC[2]);
+    const packing = {
+      ...aggregate(crate, [], 24, GLN.maker),
+      childQuantityList: [{ epcClass: bulk, quantity: 100 }],
+    };
+    const shipment = {
+      ...ship([crate], 25, GLN.maker, GLN.pharmacy),
+      quantityList: [{ epcClass: bulk, quantity: 20 }],
+      bizTransactionList: desadv,
+    };
+    expect((await h.call('maker', 'POST', '/capture', epcisDocument([packing, shipment]))).status).toBe(202);
+    const receipt = {
+      ...receive([crate], 27, GLN.pharmacy),
+      quantityList: [{ epcClass: bulk, quantity: 15 }],
+      bizTransactionList: desadv,
+    };
+    expect((await h.call('pharmacy', 'POST', '/capture', epcisDocument([receipt]))).status).toBe(202);
+    const q = `/shipments/reconciliation?bizTransaction=${encodeURIComponent(desadv[0]!.bizTransaction)}`;
+    const r = await h.call('pharmacy', 'GET', q);
+    expect(r.body).toMatchObject({ missing: [], unexpected: [], complete: false });
+    expect(r.body.quantities).toEqual([
+      {
+        epcClass: 'https://id.gs1.org/01/09521234543213/10/BULK',
+        uom: null,
+        shipped: 120,
+        received: 115,
+        difference: -5,
+      },
+    ]);
+    // A second receipt of the missing 5 completes it; the case's 100 are counted once however often it is seen.
+    const rest = { ...receipt, eventTime: at(28), epcList: [], quantityList: [{ epcClass: bulk, quantity: 5 }] };
+    const again = { ...receive([crate], 29, GLN.pharmacy), bizTransactionList: desadv };
+    expect((await h.call('pharmacy', 'POST', '/capture', epcisDocument([rest, again]))).status).toBe(202);
+    const done = (await h.call('pharmacy', 'GET', q)).body;
+    expect(done.quantities[0]).toMatchObject({ shipped: 120, received: 120, difference: 0 });
+    expect(done.complete).toBe(true);
+    // The maker took no part in the pharmacy's receipts: it sees its shipment only (received 0), never their events.
+    expect((await h.call('maker', 'GET', q)).body.quantities[0]).toMatchObject({ shipped: 120, received: 0 });
+    expect((await h.call('distributor', 'GET', q)).status).toBe(404);
+  });
+
+  it('unpacking part of a case’s amount leaves the rest in it', async () => {
+    const bulk = 'urn:epc:class:lgtin:9521234.054321.PART';
+    const box = sscc(SSCC[1]);
+    const doc = epcisDocument([
+      { ...aggregate(box, [], 31, GLN.maker), childQuantityList: [{ epcClass: bulk, quantity: 50, uom: 'EA' }] },
+      {
+        ...aggregate(box, [], 32, GLN.maker, 'DELETE'),
+        childQuantityList: [{ epcClass: bulk, quantity: 30, uom: 'EA' }],
+      },
+    ]);
+    expect((await h.call('maker', 'POST', '/capture', doc)).status).toBe(202);
+    const [row] = await h.db.query('select quantities from containers where sscc = $1', [
+      `https://id.gs1.org/00/${SSCC[1]}`,
+    ]);
+    expect(row.quantities).toEqual([
+      { epcClass: 'https://id.gs1.org/01/09521234543213/10/PART', quantity: 20, uom: 'EA' },
+    ]);
   });
 
   it('an active pack past its expiry becomes expired (final): verify says so and a dispense is refused', async () => {

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EventStore, topicOf, type EventContext } from '@uhr/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
+import { dedupKey, openAlertFor, type OpenAlert } from './domain/dedup.js';
 import type { Alert } from './domain/rules.js';
 
 export const ALERT_TOPIC = topicOf('drug-trace', 'alert');
@@ -11,41 +12,112 @@ export const ANOMALY_DETECTED = 'drug-trace.AnomalyDetected';
 export interface AlertView extends Alert {
   id: string;
   createdAt: string;
+  /** How many times the rule fired for this subject within the window (1 = once). */
+  count: number;
+  lastSeenAt: string;
 }
 
-/** The only door to alerts: stored and published (outbox) in the caller's transaction. */
+/** How long an alert stays open to repeats of its rule and subject (ms). */
+export const ALERT_WINDOW_MS = Symbol('ALERT_WINDOW_MS');
+/** The first key of the two-key advisory locks taken per (rule, subject): apart from the packs' one-key locks. */
+const ALERT_LOCK_SPACE = 4711;
+
+/**
+ * The only door to alerts: stored and published (outbox) in the caller's transaction, one alert per rule and
+ * subject within the window — a repeat is counted on the open alert and published no more (domain/dedup.ts).
+ */
 @Injectable()
 export class AlertRepository {
   constructor(
     private readonly ds: DataSource,
     private readonly events: EventStore,
+    @Inject(ALERT_WINDOW_MS) private readonly windowMs: number,
   ) {}
 
+  /** Each alert's id: a new alert's, or that of the open alert it was counted on. */
   async record(m: EntityManager, alerts: readonly Alert[], ctx: EventContext): Promise<string[]> {
     if (alerts.length === 0) return [];
-    const ids = alerts.map(() => randomUUID());
+    const at = ctx.occurredAt;
+    const open = await this.openAlerts(m, alerts, at);
+    const fresh: Array<{ id: string; alert: Alert }> = [];
+    const repeats = new Map<string, number>();
+    const ids = alerts.map((a) => {
+      const o = openAlertFor(open, a, at, this.windowMs);
+      if (o) {
+        repeats.set(o.id, (repeats.get(o.id) ?? 0) + 1);
+        return o.id;
+      }
+      const id = randomUUID();
+      fresh.push({ id, alert: a });
+      open.push({ id, rule: a.rule, subject: a.subject, parties: a.parties, createdAt: at });
+      return id;
+    });
+    await this.count(m, repeats, at);
+    await this.insert(m, fresh, at);
+    await this.publish(m, fresh, ctx);
+    return ids;
+  }
+
+  /** Open alerts of these rules and subjects, locked per (rule, subject) so concurrent repeats count in turn. */
+  private async openAlerts(m: EntityManager, alerts: readonly Alert[], at: Date): Promise<OpenAlert[]> {
+    const keys = [...new Set(alerts.map(dedupKey))].sort();
     await m.query(
-      `insert into alerts (id, rule, severity, evidence, parties)
-       select id, r, s, e, string_to_array(p, ',')::uuid[]
-         from unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::text[]) as x(id, r, s, e, p)`,
+      `select count(pg_advisory_xact_lock(${ALERT_LOCK_SPACE}, hashtext(k))) from (select k from unnest($1::text[]) k order by k) s`,
+      [keys],
+    );
+    const rows = (await m.query(
+      `select id, rule, subject, parties, created_at from alerts
+        where (rule, subject) in (select * from unnest($1::text[], $2::text[])) and created_at > $3`,
+      [alerts.map((a) => a.rule), alerts.map((a) => a.subject), new Date(at.getTime() - this.windowMs)],
+    )) as Array<{ id: string; rule: Alert['rule']; subject: string; parties: string[]; created_at: Date }>;
+    return rows.map((r) => ({
+      id: r.id,
+      rule: r.rule,
+      subject: r.subject,
+      parties: r.parties,
+      createdAt: new Date(r.created_at),
+    }));
+  }
+
+  private async count(m: EntityManager, repeats: Map<string, number>, at: Date) {
+    if (repeats.size === 0) return;
+    await m.query(
+      `update alerts a set count = a.count + x.n, last_seen_at = greatest(a.last_seen_at, $3)
+         from unnest($1::uuid[], $2::int[]) as x(id, n) where a.id = x.id`,
+      [[...repeats.keys()], [...repeats.values()], at],
+    );
+  }
+
+  private async insert(m: EntityManager, fresh: ReadonlyArray<{ id: string; alert: Alert }>, at: Date) {
+    if (fresh.length === 0) return;
+    await m.query(
+      `insert into alerts (id, rule, subject, severity, evidence, parties, created_at, last_seen_at)
+       select id, r, sub, s, e, string_to_array(p, ',')::uuid[], $7, $7
+         from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[]) as x(id, r, sub, s, e, p)`,
       [
-        ids,
-        alerts.map((a) => a.rule),
-        alerts.map((a) => a.severity),
-        alerts.map((a) => JSON.stringify({ summary: a.summary, ...a.evidence })),
-        alerts.map((a) => a.parties.join(',')),
+        fresh.map((f) => f.id),
+        fresh.map((f) => f.alert.rule),
+        fresh.map((f) => f.alert.subject),
+        fresh.map((f) => f.alert.severity),
+        fresh.map((f) => JSON.stringify({ summary: f.alert.summary, ...f.alert.evidence })),
+        fresh.map((f) => f.alert.parties.join(',')),
+        at,
       ],
     );
-    const subjects = await this.subjectsOf(m, [...new Set(alerts.flatMap((a) => a.parties))]);
-    const streams = alerts.map((a, i) => ({
-      streamId: `alert-${ids[i]}`,
+  }
+
+  private async publish(m: EntityManager, fresh: ReadonlyArray<{ id: string; alert: Alert }>, ctx: EventContext) {
+    if (fresh.length === 0) return;
+    const subjects = await this.subjectsOf(m, [...new Set(fresh.flatMap((f) => f.alert.parties))]);
+    const streams = fresh.map(({ id, alert: a }) => ({
+      streamId: `alert-${id}`,
       expectedVersion: 0,
       events: [
         {
           type: ANOMALY_DETECTED,
           version: 1,
           payload: {
-            alertId: ids[i],
+            alertId: id,
             rule: a.rule,
             severity: a.severity,
             summary: a.summary,
@@ -59,7 +131,6 @@ export class AlertRepository {
       ],
     }));
     await this.events.appendMany(m, streams, ctx, ALERT_TOPIC);
-    return ids;
   }
 
   private async subjectsOf(m: EntityManager, partyIds: string[]): Promise<Map<string, string>> {
@@ -82,7 +153,10 @@ export class AlertRepository {
       severity: Alert['severity'];
       evidence: Record<string, unknown>;
       parties: string[];
+      subject: string | null;
+      count: number;
       created_at: Date;
+      last_seen_at: Date | null;
     }>;
     return rows.map((r) => {
       const { summary, ...evidence } = r.evidence as { summary: string };
@@ -93,7 +167,10 @@ export class AlertRepository {
         summary,
         evidence,
         parties: r.parties,
+        subject: r.subject ?? '',
+        count: r.count,
         createdAt: new Date(r.created_at).toISOString(),
+        lastSeenAt: new Date(r.last_seen_at ?? r.created_at).toISOString(),
       };
     });
   }

@@ -24,30 +24,14 @@ import {
   type Principal,
 } from '@uhr/platform';
 import { EVENTS_ANCHORER } from '../anchoring/anchorers.js';
-import { CallerResolver, type Caller } from '../master-data/caller.js';
-import { cbvWord } from './domain/cbv.js';
-import { canonicalGs1Uri } from './domain/gs1-uri.js';
+import { CallerResolver } from '../master-data/caller.js';
 import { reconcile } from './domain/reconciliation.js';
 import { EventQueryDto, ReconciliationQueryDto } from './epcis.dto.js';
-import { EpcisRepository, type CaptureJob, type EventQuery, type StoredEvent } from './epcis.repository.js';
+import { EpcisRepository, type CaptureJob, type StoredEvent } from './epcis.repository.js';
+import { EventPages, eventView, partyFilter, pathOf, type Reply } from './event-pages.js';
 import { CaptureUseCase } from './use-cases/capture/capture.use-case.js';
 
 const PARTIES = ['manufacturer', 'distributor', 'pharmacist'] as const;
-const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
-const list = (s: string | undefined, f: (v: string) => string = (v) => v) => (s ? s.split('|').map(f) : undefined);
-/** A request URL's path, without its query string (the next page's link repeats the query itself). */
-const pathOf = (url: string) => url.split('?')[0]!;
-const partyFilter = (c: Caller) => (c.kind === 'party' ? c.party.id : undefined);
-
-/** An event as the REST binding returns it: the captured JSON with its identity, record time and any correction. */
-function eventView(e: StoredEvent) {
-  return {
-    ...e.body,
-    eventID: e.hash,
-    recordTime: e.recordTime.toISOString(),
-    ...(e.errorDeclaration ? { errorDeclaration: e.errorDeclaration } : {}),
-  };
-}
 
 function jobView(j: CaptureJob) {
   return {
@@ -63,10 +47,6 @@ function jobView(j: CaptureJob) {
   };
 }
 
-interface Reply {
-  header(name: string, value: string): unknown;
-}
-
 /** EPCIS 2.0 REST binding (GS1 openapi.json): capture, capture jobs, events and per-EPC history. */
 @ApiTags('epcis')
 @ApiBearerAuth()
@@ -76,6 +56,7 @@ export class EpcisController {
     private readonly capture: CaptureUseCase,
     private readonly repo: EpcisRepository,
     private readonly callers: CallerResolver,
+    private readonly pages: EventPages,
     @Inject(EVENTS_ANCHORER) private readonly anchorer: StreamAnchorer,
   ) {}
 
@@ -117,7 +98,7 @@ export class EpcisController {
     @Req() req: { url: string },
     @Res({ passthrough: true }) res: Reply,
   ) {
-    return this.page(await this.callers.of(p), q, pathOf(req.url), res);
+    return this.pages.page(await this.callers.of(p), q, pathOf(req.url), res);
   }
 
   /** The history of one EPC (pack, case, pallet), oldest first. */
@@ -131,7 +112,10 @@ export class EpcisController {
     @Req() req: { url: string },
     @Res({ passthrough: true }) res: Reply,
   ) {
-    return this.page(await this.callers.of(p), { ...q, MATCH_epc: epc }, pathOf(req.url), res, true);
+    return this.pages.page(await this.callers.of(p), { ...q, MATCH_epc: epc }, pathOf(req.url), res, {
+      inPath: 'MATCH_epc',
+      contained: true,
+    });
   }
 
   /** Shipment ↔ receipt under one business transaction (despatch advice, PO): missing and unexpected EPCs. */
@@ -139,16 +123,13 @@ export class EpcisController {
   @Roles(...PARTIES, 'auditor', 'admin')
   @ApiErrors(400, 401, 403, 404)
   async reconciliation(@CurrentPrincipal() p: Principal, @Query() q: ReconciliationQueryDto) {
-    const { shipped, received } = await this.repo.transactionEpcs(
-      q.bizTransaction,
-      partyFilter(await this.callers.of(p)),
-    );
-    if (shipped.size === 0 && received.size === 0)
+    const found = await this.repo.transactionShipments(q.bizTransaction, partyFilter(await this.callers.of(p)));
+    if (!found)
       throw new NotFoundError(
         'UnknownTransaction',
         `bizTransaction: no shipment or receipt of yours under ${q.bizTransaction}`,
       );
-    return { bizTransaction: q.bizTransaction, ...reconcile(shipped, received) };
+    return { bizTransaction: q.bizTransaction, ...reconcile(found.shipped, found.received) };
   }
 
   @Get('events/:eventId')
@@ -174,42 +155,5 @@ export class EpcisController {
     const e = await this.repo.byHash(hash, partyFilter(await this.callers.of(p)));
     if (!e) throw new NotFoundError('UnknownEvent', 'no such event that you took part in');
     return e;
-  }
-
-  private async page(caller: Caller, q: EventQueryDto, path: string, res: Reply, contained = false) {
-    const limit = q.perPage ?? 30;
-    const query: EventQuery = {
-      eventTypes: list(q.eventType),
-      bizSteps: list(q.EQ_bizStep, (v) => cbvWord('BizStep', v)),
-      dispositions: list(q.EQ_disposition, (v) => cbvWord('Disp', v)),
-      bizLocations: list(q.EQ_bizLocation, canonicalGs1Uri),
-      readPoints: list(q.EQ_readPoint, canonicalGs1Uri),
-      epcs: list(q.MATCH_epc, canonicalGs1Uri),
-      contained,
-      from: q.GE_eventTime ? new Date(q.GE_eventTime) : undefined,
-      until: q.LT_eventTime ? new Date(q.LT_eventTime) : undefined,
-      partyId: partyFilter(caller),
-      afterSeq: q.nextPageToken ? Number(q.nextPageToken) : 0,
-      limit: limit + 1,
-    };
-    const rows = await this.repo.query(query);
-    const page = rows.slice(0, limit);
-    if (rows.length > limit) {
-      const given = Object.entries(q)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]): [string, string] => [k, String(v)]);
-      const params = new URLSearchParams(given);
-      params.set('perPage', String(limit));
-      params.set('nextPageToken', String(page.at(-1)!.seq));
-      if (contained) params.delete('MATCH_epc'); // it is in the path
-      res.header('Link', `<${path}?${params.toString()}>; rel="next"`);
-    }
-    return {
-      '@context': [EPCIS_CONTEXT],
-      type: 'EPCISQueryDocument',
-      schemaVersion: '2.0',
-      creationDate: new Date().toISOString(),
-      epcisBody: { queryResults: { queryName: 'SimpleEventQuery', resultsBody: { eventList: page.map(eventView) } } },
-    };
   }
 }

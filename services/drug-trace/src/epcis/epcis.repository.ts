@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { EpcisEvent } from './domain/epcis-event.js';
+import type { EpcisEvent, Quantity } from './domain/epcis-event.js';
+import type { Shipment } from './domain/reconciliation.js';
 
 export interface CaptureJob {
   id: string;
@@ -60,6 +61,16 @@ const SELECT_EVENT = `select e.seq, e.hash, e.record_time, e.body, e.anchor_entr
   (select d.declaration from error_declarations d where d.event_hash = e.hash order by d.id desc limit 1) as declaration
   from epcis_events e`;
 
+/** What the REST binding's top-level resources browse, and the column each is. */
+export type BrowseDimension = 'bizStep' | 'bizLocation' | 'readPoint' | 'disposition' | 'epc';
+const BROWSE_COLUMNS: Record<BrowseDimension, string> = {
+  bizStep: 'e.biz_step',
+  bizLocation: 'e.biz_location',
+  readPoint: 'e.read_point',
+  disposition: 'e.disposition',
+  epc: 'x.epc',
+};
+
 /** The only door to captured events, their indexes (EPCs, parties), error declarations and capture jobs. */
 @Injectable()
 export class EpcisRepository {
@@ -112,6 +123,8 @@ export class EpcisRepository {
       parties: readonly string[];
       anchorEntry: string;
       contained: readonly string[];
+      /** Amounts held by the cases/pallets it named, by SSCC. */
+      containedQuantities: ReadonlyMap<string, readonly Quantity[]>;
     }>,
   ): Promise<number> {
     if (events.length === 0) return 0;
@@ -122,6 +135,10 @@ export class EpcisRepository {
       ...x.contained.filter((epc) => !direct(x).has(epc)).map((epc) => [x.e.hash, epc, false] as const),
     ]);
     const partyPairs = events.flatMap((x) => x.parties.map((p) => [x.e.hash, p] as const));
+    const amounts = events.flatMap((x) => [
+      ...x.e.quantities.map((q) => ({ hash: x.e.hash, q, container: null })),
+      ...[...x.containedQuantities].flatMap(([container, qs]) => qs.map((q) => ({ hash: x.e.hash, q, container }))),
+    ]);
     const [row] = (await m.query(
       `with ev as (
          insert into epcis_events (hash, type, event_time, biz_step, disposition, action, read_point, biz_location,
@@ -135,7 +152,11 @@ export class EpcisRepository {
               select distinct ev.seq, x.epc, x.direct from ev
                 join unnest($12::text[], $13::text[], $16::boolean[]) as x(hash, epc, direct) on x.hash = ev.hash),
        pa as (insert into event_parties (event_seq, party_id)
-              select distinct ev.seq, x.p from ev join unnest($14::text[], $15::uuid[]) as x(hash, p) on x.hash = ev.hash)
+              select distinct ev.seq, x.p from ev join unnest($14::text[], $15::uuid[]) as x(hash, p) on x.hash = ev.hash),
+       qu as (insert into event_quantities (event_seq, epc_class, uom, quantity, container)
+              select ev.seq, x.c, x.u, x.q, x.k from ev
+                join unnest($17::text[], $18::text[], $19::text[], $20::numeric[], $21::text[]) as x(hash, c, u, q, k)
+                  on x.hash = ev.hash)
        select count(*)::int as n from ev`,
       [
         col((x) => x.e.hash),
@@ -154,6 +175,11 @@ export class EpcisRepository {
         partyPairs.map((p) => p[0]),
         partyPairs.map((p) => p[1]),
         epcPairs.map((p) => p[2]),
+        amounts.map((a) => a.hash),
+        amounts.map((a) => a.q.epcClass),
+        amounts.map((a) => a.q.uom),
+        amounts.map((a) => a.q.quantity),
+        amounts.map((a) => a.container),
       ],
     )) as Array<{ n: number }>;
     return row!.n;
@@ -203,22 +229,82 @@ export class EpcisRepository {
     return rows.map(toStored);
   }
 
-  /** EPCs (named, or inside what was named) of the shipping and receiving events under one business transaction. */
-  async transactionEpcs(
+  /**
+   * What the shipping and receiving events under one business transaction name: EPCs (named, or inside what was
+   * named) and class-level amounts (listed, plus what each case/pallet held — once per container and step, as
+   * its latest event under the transaction saw it).
+   */
+  async transactionShipments(
     bizTransaction: string,
     partyId?: string,
-  ): Promise<{ shipped: Set<string>; received: Set<string> }> {
+  ): Promise<{ shipped: Shipment; received: Shipment } | undefined> {
     const party = partyId
       ? 'and exists (select 1 from event_parties p where p.event_seq = e.seq and p.party_id = $2::uuid)'
       : '';
-    const rows = (await this.ds.query(
-      `select e.biz_step, x.epc from epcis_events e join event_epcs x on x.event_seq = e.seq
-        where e.biz_step in ('shipping', 'receiving') and e.body->'bizTransactionList' @> $1::jsonb ${party}`,
-      partyId ? [JSON.stringify([{ bizTransaction }]), partyId] : [JSON.stringify([{ bizTransaction }])],
+    const params = partyId ? [JSON.stringify([{ bizTransaction }]), partyId] : [JSON.stringify([{ bizTransaction }])];
+    const events = `select e.seq, e.biz_step from epcis_events e
+        where e.biz_step in ('shipping', 'receiving') and e.body->'bizTransactionList' @> $1::jsonb ${party}`;
+    const epcRows = (await this.ds.query(
+      `with t as (${events}) select t.biz_step, x.epc from t join event_epcs x on x.event_seq = t.seq`,
+      params,
     )) as Array<{ biz_step: string; epc: string }>;
-    const out = { shipped: new Set<string>(), received: new Set<string>() };
-    for (const r of rows) (r.biz_step === 'shipping' ? out.shipped : out.received).add(r.epc);
+    const amountRows = (await this.ds.query(
+      `with t as (${events}),
+            q as (select t.biz_step, q.*, row_number() over (
+                    partition by t.biz_step, q.container, q.epc_class, q.uom order by t.seq desc) as latest
+                    from t join event_quantities q on q.event_seq = t.seq)
+       select biz_step, epc_class, uom, quantity::float8 as quantity from q where container is null or latest = 1`,
+      params,
+    )) as Array<{ biz_step: string; epc_class: string; uom: string | null; quantity: number | null }>;
+    if (epcRows.length === 0 && amountRows.length === 0) return undefined;
+    const out = {
+      shipped: { epcs: new Set<string>(), quantities: [] as Quantity[] },
+      received: { epcs: new Set<string>(), quantities: [] as Quantity[] },
+    };
+    const side = (step: string) => (step === 'shipping' ? out.shipped : out.received);
+    for (const r of epcRows) side(r.biz_step).epcs.add(r.epc);
+    for (const r of amountRows)
+      side(r.biz_step).quantities.push({ epcClass: r.epc_class, uom: r.uom, quantity: r.quantity });
     return out;
+  }
+
+  /**
+   * Distinct values of one indexed dimension (business steps, locations, read points, dispositions, EPCs named)
+   * over the events a party took part in (every event for an overseer), in order, after `after`, at most `limit`.
+   */
+  async distinct(dimension: BrowseDimension, partyId: string | undefined, after: string, limit: number) {
+    const source =
+      dimension === 'epc'
+        ? `event_epcs x join epcis_events e on e.seq = x.event_seq where x.direct`
+        : `epcis_events e where true`;
+    const column = BROWSE_COLUMNS[dimension];
+    const params: unknown[] = [after, limit];
+    const party = partyId
+      ? (params.push(partyId),
+        'and exists (select 1 from event_parties p where p.event_seq = e.seq and p.party_id = $3::uuid)')
+      : '';
+    const rows = (await this.ds.query(
+      `select distinct ${column} as v from ${source} and ${column} is not null and ${column} > $1 ${party}
+        order by 1 limit $2`,
+      params,
+    )) as Array<{ v: string }>;
+    return rows.map((r) => r.v);
+  }
+
+  /** Whether an event the party took part in (any, for an overseer) names this value of the dimension. */
+  async names(dimension: BrowseDimension, partyId: string | undefined, value: string): Promise<boolean> {
+    const source =
+      dimension === 'epc'
+        ? `event_epcs x join epcis_events e on e.seq = x.event_seq where x.direct`
+        : `epcis_events e where true`;
+    const party = partyId
+      ? 'and exists (select 1 from event_parties p where p.event_seq = e.seq and p.party_id = $2::uuid)'
+      : '';
+    const [row] = (await this.ds.query(
+      `select exists (select 1 from ${source} and ${BROWSE_COLUMNS[dimension]} = $1 ${party}) as found`,
+      partyId ? [value, partyId] : [value],
+    )) as Array<{ found: boolean }>;
+    return row!.found;
   }
 
   async byHash(hash: string, partyId?: string): Promise<StoredEvent | undefined> {

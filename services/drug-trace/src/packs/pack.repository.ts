@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { Quantity } from '../epcis/domain/epcis-event.js';
 import type { PackState, PackStatus } from './domain/pack.js';
 
 /** A pack's row: its EMVS state and where it is in the chain (site, custodian, case/pallet, destination). */
@@ -18,6 +20,8 @@ export interface ContainerRecord {
   parent: string | null;
   location: string | null;
   custodian: string | null;
+  /** Class-level amounts packed into it (childQuantityList), besides the serialised packs. */
+  quantities: Quantity[];
 }
 
 interface PackRow {
@@ -40,6 +44,24 @@ interface PackRow {
 
 const PACK_COLUMNS = `gtin, serial, lot, to_char(expiry, 'YYYY-MM-DD') as expiry, state, state_since, state_location,
   state_party, location_gln, custodian, parent, last_seen_at, last_seen_gln, destination, commissioned_at`;
+
+/** Packs by (GTIN, serial), in the order asked, each with whether its GTIN has the scanned lot (for a miss). */
+const LOOKUP_SQL = `select p.serial is not null as found, p.gtin, p.serial, p.lot, to_char(p.expiry, 'YYYY-MM-DD') as expiry,
+    p.state, p.state_since, p.state_location, p.state_party, p.location_gln, p.custodian, p.parent, p.last_seen_at,
+    p.last_seen_gln, p.destination, p.commissioned_at,
+    (p.serial is null and k.lot is not null
+      and exists (select 1 from packs x where x.gtin = k.gtin and x.lot = k.lot)) as lot_known
+  from unnest($1::text[], $2::text[], $3::text[]) with ordinality as k(gtin, serial, lot, i)
+  left join packs p on p.gtin = k.gtin and p.serial = k.serial
+  order by k.i`;
+
+interface PendingLookup {
+  gtin: string;
+  serial: string;
+  lot: string | null;
+  resolve: (r: { pack?: PackRecord; lotKnown: boolean }) => void;
+  reject: (err: unknown) => void;
+}
 
 export const packKey = (gtin: string, serial: string) => `${gtin}|${serial}`;
 
@@ -66,15 +88,40 @@ const toRecord = (r: PackRow): PackRecord => ({
 export class PackRepository {
   constructor(private readonly ds: DataSource) {}
 
-  /** The verify path's one round trip: the pack, and whether its GTIN has the scanned lot at all. */
-  async lookup(gtin: string, serial: string, lot: string | null): Promise<{ pack?: PackRecord; lotKnown: boolean }> {
-    const rows = (await this.ds.query(
-      `select (select row_to_json(p) from (select ${PACK_COLUMNS} from packs where gtin = $1 and serial = $2) p) as pack,
-              ($3::text is not null and exists (select 1 from packs where gtin = $1 and lot = $3)) as lot_known`,
-      [gtin, serial, lot],
-    )) as Array<{ pack: PackRow | null; lot_known: boolean }>;
-    const row = rows[0]!;
-    return { pack: row.pack ? toRecord(row.pack) : undefined, lotKnown: row.lot_known };
+  /**
+   * The verify path's one lookup: the pack, and whether its GTIN has the scanned lot at all. Lookups that arrive
+   * in the same turn of the event loop share one statement (a prepared one, straight on the pool), so under load
+   * a round trip serves many scans instead of one.
+   */
+  lookup(gtin: string, serial: string, lot: string | null): Promise<{ pack?: PackRecord; lotKnown: boolean }> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ gtin, serial, lot, resolve, reject });
+      if (this.pending.length >= PackRepository.maxLookupBatch) this.flushLookups();
+      else if (this.pending.length === 1) setImmediate(() => this.flushLookups());
+    });
+  }
+
+  static maxLookupBatch = 500;
+  private pending: PendingLookup[] = [];
+
+  private flushLookups(): void {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    const pool = (this.ds.driver as unknown as { master: pg.Pool }).master;
+    pool
+      .query<PackRow & { lot_known: boolean; found: boolean }>({
+        name: 'drug-trace-verify-lookup',
+        text: LOOKUP_SQL,
+        values: [batch.map((l) => l.gtin), batch.map((l) => l.serial), batch.map((l) => l.lot)],
+      })
+      .then(({ rows }) =>
+        batch.forEach((l, i) => {
+          const r = rows[i]!;
+          l.resolve({ pack: r.found ? toRecord(r) : undefined, lotKnown: r.lot_known });
+        }),
+      )
+      .catch((err: unknown) => batch.forEach((l) => l.reject(err)));
   }
 
   /** Many packs at once (bulk verify): one statement. */
@@ -110,11 +157,18 @@ export class PackRepository {
     );
     const containers = (await manager.query(
       `with recursive tree as (
-         select sscc, parent, location_gln, custodian from containers where sscc = any($1::text[])
-         union select c.sscc, c.parent, c.location_gln, c.custodian from containers c join tree t on c.parent = t.sscc)
+         select sscc, parent, location_gln, custodian, quantities from containers where sscc = any($1::text[])
+         union select c.sscc, c.parent, c.location_gln, c.custodian, c.quantities
+           from containers c join tree t on c.parent = t.sscc)
        select * from tree`,
       [ssccs],
-    )) as Array<{ sscc: string; parent: string | null; location_gln: string | null; custodian: string | null }>;
+    )) as Array<{
+      sscc: string;
+      parent: string | null;
+      location_gln: string | null;
+      custodian: string | null;
+      quantities: Quantity[];
+    }>;
     const all = [...new Set([...ssccs, ...containers.map((c) => c.sscc)])];
     const rows = (await manager.query(
       `select ${PACK_COLUMNS} from packs
@@ -125,7 +179,7 @@ export class PackRepository {
     // The cases/pallets the packs are in, too: a pack seen alone is compared with where its parent is.
     const parents = [...new Set(rows.map((r) => r.parent).filter((p): p is string => p !== null))];
     const outer = (await manager.query(
-      'select sscc, parent, location_gln, custodian from containers where sscc = any($1::text[])',
+      'select sscc, parent, location_gln, custodian, quantities from containers where sscc = any($1::text[])',
       [parents.filter((p) => !all.includes(p))],
     )) as typeof containers;
     return {
@@ -133,7 +187,13 @@ export class PackRepository {
       containers: new Map<string, ContainerRecord>(
         [...containers, ...outer].map((c) => [
           c.sscc,
-          { sscc: c.sscc, parent: c.parent, location: c.location_gln, custodian: c.custodian },
+          {
+            sscc: c.sscc,
+            parent: c.parent,
+            location: c.location_gln,
+            custodian: c.custodian,
+            quantities: c.quantities,
+          },
         ]),
       ),
     };
@@ -176,15 +236,16 @@ export class PackRepository {
   async saveContainers(manager: EntityManager, containers: readonly ContainerRecord[]): Promise<void> {
     if (containers.length === 0) return;
     await manager.query(
-      `insert into containers (sscc, parent, location_gln, custodian)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::uuid[])
+      `insert into containers (sscc, parent, location_gln, custodian, quantities)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::jsonb[])
        on conflict (sscc) do update set parent = excluded.parent, location_gln = excluded.location_gln,
-         custodian = excluded.custodian, updated_at = now()`,
+         custodian = excluded.custodian, quantities = excluded.quantities, updated_at = now()`,
       [
         containers.map((c) => c.sscc),
         containers.map((c) => c.parent),
         containers.map((c) => c.location),
         containers.map((c) => c.custodian),
+        containers.map((c) => JSON.stringify(c.quantities)),
       ],
     );
   }

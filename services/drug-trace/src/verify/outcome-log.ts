@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { StreamAnchorer } from '@uhr/platform';
-import { keccak256, toUtf8Bytes } from 'ethers';
+import { keccak256Bytes, StreamAnchorer } from '@uhr/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { OUTCOMES_ANCHORER } from '../anchoring/anchorers.js';
 
@@ -58,7 +57,7 @@ export class OutcomeLog implements OnApplicationShutdown {
     const results = outcomes.map((o) => JSON.stringify(o));
     const entries = await this.anchorer.append(
       m,
-      results.map((r) => keccak256(toUtf8Bytes(r))),
+      results.map((r) => `0x${Buffer.from(keccak256Bytes(Buffer.from(r, 'utf8'))).toString('hex')}`),
     );
     await m.query(
       `insert into outcomes (kind, gtin, serial, result, anchor_entry)

@@ -19,6 +19,11 @@ export interface Alert {
   evidence: Record<string, unknown>;
   /** Party ids concerned (custodians, sites, the pharmacies involved). */
   parties: string[];
+  /**
+   * What the alert is about (an EPC, a site, a patient and substance): a repeat of (rule, subject) within the
+   * de-duplication window is counted on the alert already open instead of raising another (./dedup.ts).
+   */
+  subject: string;
 }
 
 export interface Sighting {
@@ -44,7 +49,7 @@ export function impossibleTravel(epc: string, prev: Sighting, next: Sighting, ma
   const hours = Math.abs(next.at.getTime() - prev.at.getTime()) / 3_600_000;
   const kmh = hours === 0 ? Infinity : km / hours;
   if (kmh <= maxKmh) return undefined;
-  return alert('impossible-travel', 'critical', `${epc} moved ${km.toFixed(0)} km at ${fmt(kmh)} km/h`, parties, {
+  return alert('impossible-travel', epc, 'critical', `${epc} moved ${km.toFixed(0)} km at ${fmt(kmh)} km/h`, parties, {
     epc,
     from: { gln: prev.gln, at: prev.at.toISOString() },
     to: { gln: next.gln, at: next.at.toISOString() },
@@ -58,7 +63,7 @@ const fmt = (kmh: number) => (Number.isFinite(kmh) ? kmh.toFixed(0) : '∞');
 
 /** A pack decommissioned again, or commissioned twice: two physical packs carry one serial. */
 export function cloneSuspicion(epc: string, what: string, state: string | null, parties: string[], at: Date) {
-  return alert('clone-suspicion', 'critical', `${epc}: ${what} while ${state ?? 'unknown'}`, parties, {
+  return alert('clone-suspicion', epc, 'critical', `${epc}: ${what} while ${state ?? 'unknown'}`, parties, {
     epc,
     what,
     state,
@@ -71,6 +76,7 @@ export function wrongReceiver(epc: string, destination: string | null, receiver:
   if (destination === null || destination === receiver) return undefined;
   return alert(
     'wrong-receiver',
+    epc,
     'warning',
     `${epc} received by a party other than its destination`,
     [destination, receiver],
@@ -94,6 +100,7 @@ export function childApartFromParent(
   if (parentSite === null || parentSite === site) return undefined;
   return alert(
     'child-apart-from-parent',
+    epc,
     'warning',
     `${epc} seen at ${site} while its parent is at ${parentSite}`,
     parties,
@@ -120,6 +127,7 @@ export function serialGuessing(
   if (last - first > windowMs) return undefined;
   return alert(
     'serial-guessing',
+    site,
     'critical',
     `${threshold} unknown serials from ${site} within ${windowMs / 1000} s`,
     party ? [party] : [],
@@ -156,6 +164,7 @@ export function controlledDrugAbuse(
   if (pharmacies.length < minPharmacies) return undefined;
   return alert(
     'controlled-drug-abuse',
+    `${patient}|${substance}`,
     'critical',
     `${substance} dispensed to one patient at ${pharmacies.length} pharmacies`,
     pharmacies,
@@ -171,10 +180,11 @@ export function controlledDrugAbuse(
 
 function alert(
   rule: AnomalyRule,
+  subject: string,
   severity: Severity,
   summary: string,
   parties: string[],
   evidence: Record<string, unknown>,
 ): Alert {
-  return { rule, severity, summary, evidence, parties: [...new Set(parties)] };
+  return { rule, subject, severity, summary, evidence, parties: [...new Set(parties)] };
 }

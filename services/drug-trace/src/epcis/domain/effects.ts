@@ -1,5 +1,5 @@
 import type { InactiveState, IrreversibleState } from '../../packs/domain/pack.js';
-import type { EpcisEvent } from './epcis-event.js';
+import type { EpcisEvent, Quantity } from './epcis-event.js';
 
 /**
  * What a captured event does to packs and containers (pure). EPCIS records what happened; these are the
@@ -10,8 +10,9 @@ export type Effect =
   | { kind: 'commission'; epcs: string[]; lot: string | null; expiry: string | null }
   | { kind: 'decommission'; epcs: string[]; to: InactiveState }
   | { kind: 'irreversible'; epcs: string[]; to: IrreversibleState }
-  | { kind: 'pack'; parent: string; children: string[] }
-  | { kind: 'unpack'; parent: string; children: string[] | 'all' }
+  | { kind: 'pack'; parent: string; children: string[]; quantities: Quantity[] }
+  /** `all`: neither EPCs nor amounts listed — everything comes out. */
+  | { kind: 'unpack'; parent: string; children: string[] | 'all'; quantities: Quantity[] | 'all' }
   | { kind: 'observe'; epcs: string[] };
 
 const DECOMMISSION_BY_STEP: Record<string, InactiveState> = {
@@ -30,9 +31,15 @@ const FINAL_BY_DISPOSITION: Record<string, IrreversibleState> = { recalled: 'rec
 export function effectsOf(e: EpcisEvent): Effect[] {
   const epcs = e.subjects;
   if (e.type === 'AggregationEvent' && e.parentId) {
-    if (e.action === 'ADD') return [{ kind: 'pack', parent: e.parentId, children: epcs }, observe(e)];
-    if (e.action === 'DELETE')
-      return [{ kind: 'unpack', parent: e.parentId, children: epcs.length ? epcs : 'all' }, observe(e)];
+    const quantities = e.quantities;
+    if (e.action === 'ADD') return [{ kind: 'pack', parent: e.parentId, children: epcs, quantities }, observe(e)];
+    if (e.action === 'DELETE') {
+      const all = epcs.length === 0 && quantities.length === 0;
+      return [
+        { kind: 'unpack', parent: e.parentId, children: all ? 'all' : epcs, quantities: all ? 'all' : quantities },
+        observe(e),
+      ];
+    }
     return [observe(e)];
   }
   if (e.bizStep === 'commissioning' && (e.action === 'ADD' || e.type === 'TransformationEvent'))

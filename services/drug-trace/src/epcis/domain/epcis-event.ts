@@ -2,6 +2,15 @@ import { cbvWord } from './cbv.js';
 import { eventHash, type NamespaceMap } from './event-hash.js';
 import { canonicalGs1Uri } from './gs1-uri.js';
 
+/** A class-level amount (quantityList, childQuantityList, outputQuantityList): the class as a canonical Digital Link. */
+export interface Quantity {
+  epcClass: string;
+  /** Absent when the event gives the class without an amount. */
+  quantity: number | null;
+  /** UN/CEFACT unit code; absent = a count of items. */
+  uom: string | null;
+}
+
 /** One event of a captured document, with what the service indexes and acts on (EPCs as canonical Digital Links). */
 export interface EpcisEvent {
   /** Position in the document's eventList (named in errors). */
@@ -22,6 +31,8 @@ export interface EpcisEvent {
   epcs: string[];
   /** EPCs the event is about directly (epcList, childEPCs, outputs), without the parent. */
   subjects: string[];
+  /** Class-level amounts it is about directly (quantityList, childQuantityList, outputQuantityList). */
+  quantities: Quantity[];
   sources: Array<{ type: string; id: string }>;
   destinations: Array<{ type: string; id: string }>;
   ilmd: Record<string, unknown> | null;
@@ -35,6 +46,20 @@ const idOf = (v: unknown): string | null => {
   return typeof id === 'string' ? canonicalGs1Uri(id) : null;
 };
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const quantitiesOf = (...lists: unknown[]): Quantity[] =>
+  lists.flatMap((list) =>
+    (Array.isArray(list) ? (list as Array<Record<string, unknown>>) : []).flatMap((q) =>
+      typeof q.epcClass === 'string'
+        ? [
+            {
+              epcClass: canonicalGs1Uri(q.epcClass),
+              quantity: typeof q.quantity === 'number' ? q.quantity : null,
+              uom: text(q.uom),
+            },
+          ]
+        : [],
+    ),
+  );
 const ends = (list: unknown, key: 'source' | 'destination') =>
   (Array.isArray(list) ? (list as Array<Record<string, unknown>>) : []).map((e) => ({
     type: cbvWord('SDT', String(e.type)),
@@ -65,6 +90,7 @@ export function toEpcisEvent(raw: Record<string, unknown>, index: number, ns: Na
     parentId,
     epcs: [...new Set([...subjects, ...inputs, ...(parentId ? [parentId] : [])])],
     subjects,
+    quantities: quantitiesOf(raw.quantityList, raw.childQuantityList, raw.outputQuantityList),
     sources: ends(raw.sourceList, 'source'),
     destinations: ends(raw.destinationList, 'destination'),
     ilmd: typeof raw.ilmd === 'object' && raw.ilmd !== null ? (raw.ilmd as Record<string, unknown>) : null,

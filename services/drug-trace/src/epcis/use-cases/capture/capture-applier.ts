@@ -9,7 +9,8 @@ import type { Location } from '../../../master-data/domain/master-data.js';
 import { decide, evolve, type PackCommand, type PackState } from '../../../packs/domain/pack.js';
 import { packKey, type ContainerRecord, type PackRecord } from '../../../packs/pack.repository.js';
 import { effectsOf, type Effect } from '../../domain/effects.js';
-import { keyOf, sgtinDl, siteOf, type EpcisEvent } from '../../domain/epcis-event.js';
+import { keyOf, sgtinDl, siteOf, type EpcisEvent, type Quantity } from '../../domain/epcis-event.js';
+import { addQuantities, removeQuantities } from '../../domain/quantities.js';
 
 /** A captured event that cannot apply (out of order, missing ILMD): the whole document is refused (422). */
 export interface CaptureProblem {
@@ -39,6 +40,8 @@ export class CaptureApplier {
   readonly changedContainers = new Set<string>();
   /** Per event hash, the EPCs it concerned through a case or pallet it named (their custody history). */
   readonly contained = new Map<string, Set<string>>();
+  /** Per event hash, the class-level amounts held by each case or pallet it concerned (by SSCC). */
+  readonly containedQuantities = new Map<string, Map<string, Quantity[]>>();
 
   constructor(private readonly f: ApplierFacts) {}
 
@@ -56,9 +59,9 @@ export class CaptureApplier {
       case 'irreversible':
         return this.command(e, x.epcs, { kind: 'SetIrreversible', to: x.to, at: e.eventTime });
       case 'pack':
-        return this.pack(e, x.parent, x.children);
+        return this.pack(e, x.parent, x.children, x.quantities);
       case 'unpack':
-        return this.unpack(e, x.parent, x.children);
+        return this.unpack(e, x.parent, x.children, x.quantities);
       case 'observe':
         return x.epcs.forEach((epc) => this.observe(e, epc));
     }
@@ -145,14 +148,16 @@ export class CaptureApplier {
 
   private container(sscc: string): ContainerRecord {
     let c = this.f.containers.get(sscc);
-    if (!c) this.f.containers.set(sscc, (c = { sscc, parent: null, location: null, custodian: null }));
+    if (!c) this.f.containers.set(sscc, (c = { sscc, parent: null, location: null, custodian: null, quantities: [] }));
     this.changedContainers.add(sscc);
     return c;
   }
 
-  private pack(e: EpcisEvent, parent: string, children: readonly string[]) {
+  private pack(e: EpcisEvent, parent: string, children: readonly string[], quantities: readonly Quantity[]) {
     const w = this.where(e);
-    Object.assign(this.container(parent), { location: w.location, custodian: w.party || null });
+    const c = this.container(parent);
+    Object.assign(c, { location: w.location, custodian: w.party || null });
+    c.quantities = addQuantities(c.quantities, quantities);
     for (const child of children) {
       if (keyOf(child)?.kind === 'sscc') this.container(child).parent = parent;
       const pack = this.packOf(e, child);
@@ -162,7 +167,14 @@ export class CaptureApplier {
     }
   }
 
-  private unpack(e: EpcisEvent, parent: string, children: readonly string[] | 'all') {
+  private unpack(
+    e: EpcisEvent,
+    parent: string,
+    children: readonly string[] | 'all',
+    quantities: readonly Quantity[] | 'all',
+  ) {
+    const held = this.container(parent);
+    held.quantities = quantities === 'all' ? [] : removeQuantities(held.quantities, quantities);
     const named = children === 'all' ? undefined : new Set(children);
     for (const [key, p] of this.f.packs)
       if (p.parent === parent && (!named || named.has(sgtinDl(p.gtin, p.serial)))) {
@@ -184,6 +196,12 @@ export class CaptureApplier {
     set.add(epc);
   }
 
+  private concernedAmounts(e: EpcisEvent, sscc: string, quantities: Quantity[]) {
+    let byContainer = this.containedQuantities.get(e.hash);
+    if (!byContainer) this.containedQuantities.set(e.hash, (byContainer = new Map()));
+    byContainer.set(sscc, quantities);
+  }
+
   private observe(e: EpcisEvent, epc: string) {
     if (keyOf(epc)?.kind === 'sscc') return this.observeContainer(e, epc);
     const pack = this.packOf(e, epc);
@@ -201,6 +219,7 @@ export class CaptureApplier {
   /** A case or pallet seen: it and everything in it (any depth) were there. */
   private observeContainer(e: EpcisEvent, sscc: string) {
     const c = this.container(sscc);
+    if (c.quantities.length > 0) this.concernedAmounts(e, sscc, c.quantities);
     const w = this.where(e);
     c.location = w.location || c.location;
     if (e.bizStep === 'receiving') c.custodian = w.party || c.custodian;

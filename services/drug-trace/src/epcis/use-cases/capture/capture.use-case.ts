@@ -15,7 +15,7 @@ import type { Location, Party } from '../../../master-data/domain/master-data.js
 import { MasterDataRepository } from '../../../master-data/master-data.repository.js';
 import { PackRepository } from '../../../packs/pack.repository.js';
 import { namespacesOf } from '../../domain/event-hash.js';
-import { keyOf, siteOf, toEpcisEvent, type EpcisEvent } from '../../domain/epcis-event.js';
+import { keyOf, siteOf, toEpcisEvent, type EpcisEvent, type Quantity } from '../../domain/epcis-event.js';
 import { EpcisRepository, type CaptureJob } from '../../epcis.repository.js';
 import { EpcisSchemaValidator } from '../../schema-validator.js';
 import { CaptureApplier, type CaptureProblem } from './capture-applier.js';
@@ -185,6 +185,7 @@ export class CaptureUseCase {
       parties: participants(e, party, locations),
       anchorEntry: entries[i]!,
       contained: [...(applier.contained.get(e.hash) ?? [])],
+      containedQuantities: applier.containedQuantities.get(e.hash) ?? new Map<string, Quantity[]>(),
     }));
     const n = await this.epcis.insertEvents(m, captureId, rows);
     await this.alerts.record(m, applier.alerts, ctx);
