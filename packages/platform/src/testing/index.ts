@@ -129,7 +129,18 @@ export async function serviceToken(clientId: string, secret = `${clientId}-dev-s
 // .ts: jest's globalSetup loads this file without the moduleNameMapper (see global-setup.ts).
 export { attacksOn, BAD_STRINGS, fuzzService, openApiOf } from './edge-fuzz.ts';
 export type { EdgeFuzzOptions, FuzzFinding, FuzzReport, FuzzTarget } from './edge-fuzz.ts';
-export * from './cluster.js';
+export {
+  clusterSigner,
+  gethRpc,
+  headOf,
+  killNode,
+  link,
+  loadClusterEnv,
+  peerCount,
+  startNode,
+  type ClusterEnv,
+  type ClusterNode,
+} from './cluster.ts';
 
 /** Drops a database a test created for itself (its own service database), even with connections still open. */
 export async function dropTestDatabase(database: string): Promise<void> {
