@@ -23,7 +23,7 @@ const common = {
   testEnvironment: 'node',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
-const roots = '<rootDir>/{packages,services,contracts}/**/';
+const roots = '<rootDir>/{packages,services,contracts,apps}/**/';
 // The stack's endpoints, or testcontainers where a Docker engine answers (packages/platform/src/testing).
 const servers = {
   globalSetup: '<rootDir>/packages/platform/src/testing/global-setup.ts',
@@ -36,5 +36,7 @@ export default {
     { ...common, displayName: 'unit', testMatch: [`${roots}*.unit.spec.ts`] },
     { ...common, ...servers, displayName: 'int', testMatch: [`${roots}*.int.spec.ts`] },
     { ...common, ...servers, displayName: 'e2e', testMatch: [`${roots}*.e2e.spec.ts`] },
+    // The portal in a real browser (Debian's chromium) against the running platform and the portal's server.
+    { ...common, ...servers, displayName: 'browser', testMatch: [`${roots}*.browser.spec.ts`] },
   ],
 };
