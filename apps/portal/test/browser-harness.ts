@@ -1,0 +1,106 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Server } from 'node:http';
+import { expect } from '@jest/globals';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { loadStackEnv, tokenFor } from '@uhr/platform/testing';
+import { call, subjectOf, until, type Party } from '../../../services/records/src/demo/client.js';
+
+/**
+ * The portal in a real browser: Debian's chromium (installed with apt by apps/portal/scripts/ensure-chromium.sh,
+ * never a downloaded build) driven by playwright-core, against the running platform and its Keycloak.
+ */
+export const env = (): Record<string, string> => loadStackEnv() as Record<string, string>;
+
+const PORT = 3010; // the uhr-portal client's redirect URIs name this port
+export const portalUrl = `http://127.0.0.1:${PORT}`;
+
+let server: Server | undefined;
+
+/** Uses the portal stack.sh started, or starts its server here (from the built app). */
+export async function startPortal(): Promise<void> {
+  const up = await fetch(`${portalUrl}/health`).then((r) => r.ok).catch(() => false);
+  if (up) return;
+  Object.assign(process.env, env());
+  const dist = fileURLToPath(new URL('../dist/index.html', import.meta.url));
+  readFileSync(dist); // built by `npm run build` (a clear error if not)
+  const { portalServer } = (await import('../server/server.mjs')) as { portalServer: () => Server };
+  server = portalServer();
+  await new Promise<void>((resolve) => server!.listen(PORT, '127.0.0.1', resolve));
+}
+
+export async function stopPortal(): Promise<void> {
+  if (server) await new Promise((r) => server!.close(r));
+}
+
+export async function launch(): Promise<Browser> {
+  const script = fileURLToPath(new URL('../scripts/ensure-chromium.sh', import.meta.url));
+  const executablePath = execFileSync('bash', [script], { encoding: 'utf8' }).trim();
+  return chromium.launch({ executablePath, headless: true, args: ['--disable-gpu', '--disable-quic'] });
+}
+
+export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  return { context, page };
+}
+
+/** Serious and critical axe-core violations on the page as it is now (WCAG 2.2 A/AA rules). */
+export async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect({ url: page.url(), violations: bad }).toEqual({ url: page.url(), violations: [] });
+  expect(await page.locator('h1').count()).toBe(1);
+}
+
+/** Signs in through Keycloak's own login page. */
+export async function signIn(page: Page, username: string, password = `${username}-pass`): Promise<void> {
+  await page.goto(portalUrl);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/realms\/uhr\/protocol\/openid-connect\/auth/);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('#kc-login');
+  await page.waitForURL(`${portalUrl}/**`);
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** Makes a key in the browser (My key), returning its address as the page shows it. */
+export async function makeKey(page: Page, passphrase: string): Promise<string> {
+  await page.getByRole('link', { name: 'My key' }).click();
+  await page.getByLabel('Choose a passphrase').fill(passphrase);
+  await page.getByLabel('Type the passphrase again').fill(passphrase);
+  await page.getByRole('button', { name: 'Make my key' }).click();
+  await page.getByText('Your key is ready').waitFor();
+  return (await page.locator('dd.mono').first().innerText()).trim();
+}
+
+/** A registrar binds the browser-made address to the user's login, and the chain holds it. */
+export async function bindIdentity(
+  username: string,
+  address: string,
+  kind: 'patient' | 'provider' | 'third-party',
+): Promise<{ identityId: string; subject: string }> {
+  const registrar = await tokenFor('registrar-1');
+  const subject = subjectOf(await tokenFor(username));
+  const res = await call(env().UHR_REGISTRAR_URL!, registrar, 'POST', '/identities', {
+    kind,
+    identifier: { system: kind === 'patient' ? 'national-id' : 'organisation-id', value: `PORTAL-${address.slice(2, 14)}` },
+    address,
+    subject,
+  });
+  if (res.status !== 202) throw new Error(`registrar refused ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+  const identityId = (res.body as { id: string }).id;
+  await until('identity anchored', async () => {
+    const got = await call(env().UHR_REGISTRAR_URL!, registrar, 'GET', `/identities/${identityId}`);
+    return (got.body as { chain?: { status: string } }).chain?.status === 'confirmed';
+  }, 60_000);
+  return { identityId, subject };
+}
+
+export type { Party };
