@@ -34,7 +34,12 @@ const SECURITY = {
 };
 
 /** The browser's configuration: where to sign in. Public by nature. */
-const config = JSON.stringify({ authority: `${keycloak}/realms/${realm}`, clientId: 'uhr-portal' });
+const config = JSON.stringify({
+  authority: `${keycloak}/realms/${realm}`,
+  clientId: 'uhr-portal',
+  // How recent a sign-in must be to share, stop sharing or download everything (otherwise: step-up).
+  stepUpSeconds: Number(env.UHR_PORTAL_STEP_UP_SECONDS ?? 120),
+});
 
 function proxy(req, res, service, rest) {
   const target = new URL(rest || '/', upstreams[service]);

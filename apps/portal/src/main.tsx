@@ -2,13 +2,15 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { AuthProvider } from 'react-oidc-context';
-import { WebStorageStateStore } from 'oidc-client-ts';
+import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
 import { App } from './App';
+import { setStepUpSeconds } from './lib/step-up';
 import './styles.css';
 
 interface PortalConfig {
   authority: string;
   clientId: string;
+  stepUpSeconds?: number;
 }
 
 // A page restored from the back-forward cache after sign-out must not show anything: reload it.
@@ -19,6 +21,12 @@ window.addEventListener('pageshow', (e) => {
 async function start() {
   const config = (await (await fetch('/config.json', { cache: 'no-store' })).json()) as PortalConfig;
   const origin = window.location.origin;
+  setStepUpSeconds(config.stepUpSeconds);
+  if (window.location.pathname === '/step-up-done') {
+    // The step-up window: hand the answer to the page that opened it, which closes this window.
+    await new UserManager({ authority: config.authority, client_id: config.clientId, redirect_uri: `${origin}/step-up-done` }).signinPopupCallback();
+    return;
+  }
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <AuthProvider
@@ -26,6 +34,7 @@ async function start() {
         client_id={config.clientId}
         redirect_uri={`${origin}/signed-in`}
         post_logout_redirect_uri={`${origin}/signed-out`}
+        popup_redirect_uri={`${origin}/step-up-done`}
         scope="openid profile"
         // Authorization Code + PKCE (S256) is oidc-client-ts's only flow. Tokens are renewed with the refresh
         // token (no iframe), and no session-monitor iframe either.

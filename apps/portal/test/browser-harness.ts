@@ -6,7 +6,8 @@ import { expect } from '@jest/globals';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { loadStackEnv, tokenFor } from '@uhr/platform/testing';
-import { call, subjectOf, until, type Party } from '../../../services/records/src/demo/client.js';
+import { call, until, type Party } from '../../../services/records/src/demo/client.js';
+import { freshCode, subjectOfUser } from './keycloak-admin';
 
 /**
  * The portal in a real browser: Debian's chromium (installed with apt by apps/portal/scripts/ensure-chromium.sh,
@@ -14,16 +15,16 @@ import { call, subjectOf, until, type Party } from '../../../services/records/sr
  */
 export const env = (): Record<string, string> => loadStackEnv() as Record<string, string>;
 
-const PORT = 3010; // the uhr-portal client's redirect URIs name this port
+// The tests' own portal server (the uhr-portal client's redirect URIs name this port; stack.sh's is on 3010), with
+// step-up asked before every sharing, stopping and download, so the tests meet it every time.
+const PORT = 3011;
 export const portalUrl = `http://127.0.0.1:${PORT}`;
 
 let server: Server | undefined;
 
-/** Uses the portal stack.sh started, or starts its server here (from the built app). */
+/** Starts the portal's server here, from the built app (`npm run build`). */
 export async function startPortal(): Promise<void> {
-  const up = await fetch(`${portalUrl}/health`).then((r) => r.ok).catch(() => false);
-  if (up) return;
-  Object.assign(process.env, env());
+  Object.assign(process.env, env(), { UHR_PORTAL_STEP_UP_SECONDS: '0' });
   const dist = fileURLToPath(new URL('../dist/index.html', import.meta.url));
   readFileSync(dist); // built by `npm run build` (a clear error if not)
   const { portalServer } = (await import('../server/server.mjs')) as { portalServer: () => Server };
@@ -58,16 +59,56 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect(await page.locator('h1').count()).toBe(1);
 }
 
+/** A test user's authenticator: its secret once enrolled (read off Keycloak's set-up page). */
+export interface Authenticator {
+  secret?: string;
+}
+
+/**
+ * Answers Keycloak's pages until it sends the browser back: password, authenticator set-up (the secret read
+ * from the page's "Unable to scan?" text, the code computed here), authenticator code.
+ */
+export async function answerKeycloak(page: Page, username: string, auth: Authenticator = {}): Promise<void> {
+  for (let i = 0; i < 6; i++) {
+    await page.waitForLoadState();
+    if (page.isClosed() || page.url().startsWith(portalUrl)) return;
+    const form = page.locator('#kc-totp-settings-form, #kc-otp-login-form, #kc-form-login').first();
+    await form.waitFor({ timeout: 15_000 }).catch(() => undefined);
+    if (page.isClosed() || page.url().startsWith(portalUrl)) return;
+    if (await page.locator('#kc-totp-settings-form').count()) {
+      await page.locator('a#mode-manual, [href*="mode=manual"]').first().click();
+      auth.secret = (await page.locator('#kc-totp-secret-key').innerText()).replace(/\s/g, '');
+      await page.fill('#totp', await freshCode(auth.secret));
+      await page.locator('#saveTOTPBtn').first().click();
+    } else if (await page.locator('#kc-otp-login-form').count()) {
+      if (!auth.secret) throw new Error(`Keycloak asks ${username} for a code but the test has no secret`);
+      await page.fill('#otp', await freshCode(auth.secret));
+      await page.click('#kc-login');
+    } else {
+      if (await page.locator('#username').isEditable().catch(() => false)) await page.fill('#username', username);
+      await page.fill('#password', `${username}-pass`);
+      await page.click('#kc-login');
+    }
+  }
+}
+
 /** Signs in through Keycloak's own login page. */
-export async function signIn(page: Page, username: string, password = `${username}-pass`): Promise<void> {
+export async function signIn(page: Page, username: string, auth: Authenticator = {}): Promise<void> {
   await page.goto(portalUrl);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/realms\/uhr\/protocol\/openid-connect\/auth/);
-  await page.fill('#username', username);
-  await page.fill('#password', password);
-  await page.click('#kc-login');
+  await answerKeycloak(page, username, auth);
   await page.waitForURL(`${portalUrl}/**`);
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** Runs an action that asks for a fresh sign-in (step-up) in a small window, and answers it there. */
+export async function withStepUp(page: Page, username: string, auth: Authenticator, action: () => Promise<void>) {
+  const popup = page.context().waitForEvent('page', { timeout: 20_000 });
+  await action();
+  const window = await popup;
+  await answerKeycloak(window, username, auth);
+  if (!window.isClosed()) await window.waitForEvent('close', { timeout: 20_000 });
 }
 
 /** Makes a key in the browser (My key), returning its address as the page shows it. */
@@ -87,7 +128,7 @@ export async function bindIdentity(
   kind: 'patient' | 'provider' | 'third-party',
 ): Promise<{ identityId: string; subject: string }> {
   const registrar = await tokenFor('registrar-1');
-  const subject = subjectOf(await tokenFor(username));
+  const subject = await subjectOfUser(username);
   const res = await call(env().UHR_REGISTRAR_URL!, registrar, 'POST', '/identities', {
     kind,
     identifier: { system: kind === 'patient' ? 'national-id' : 'organisation-id', value: `PORTAL-${address.slice(2, 14)}` },

@@ -19,7 +19,10 @@ import {
   signIn,
   startPortal,
   stopPortal,
+  withStepUp,
+  type Authenticator,
 } from './browser-harness';
+import { resetAuthenticator } from './keycloak-admin';
 
 // The paper's story played in a browser: a hospital adds a record, the patient sees it arrive, accepts it, shares
 // it once with a pharmacy; the pharmacy reads it once and is refused the second time; the patient sees both in
@@ -33,6 +36,8 @@ let hospital: Party;
 let patientIdentity: string;
 let pharmacyCode: string;
 let domain: { chainId: number; verifyingContract: string };
+const authenticator: Authenticator = {};
+const PATIENT = 'patient-portal-1';
 const title = `Blood test ${Date.now().toString(36)}`;
 const shot = (page: Page, name: string) =>
   process.env.UHR_PORTAL_SCREENSHOTS ? page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true }) : undefined;
@@ -53,6 +58,12 @@ async function hospitalAdds(recordTitle: string) {
     },
     { category: 'laboratory', title: recordTitle },
   );
+}
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Flips one byte of the record's stored frame directly in S3 (an intruder past the service). */
@@ -77,6 +88,7 @@ async function tamperWith(recordId: string) {
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   await startPortal();
+  await resetAuthenticator(PATIENT); // so this run enrols a new authenticator at sign-in
   browser = await launch();
   const signing = (await call(env().UHR_RECORDS_URL!, null, 'GET', '/signing')).body;
   domain = { chainId: Number(signing.domains.relationships.chainId), verifyingContract: signing.domains.relationships.verifyingContract };
@@ -95,16 +107,17 @@ afterAll(async () => {
 });
 
 describe('the patient portal in a browser', () => {
-  it('signs the patient in with Keycloak (code + PKCE) and makes their key in the browser; a registrar binds it', async () => {
+  it('signs the patient in (code + PKCE), enrolling an authenticator; makes their key in the browser; a registrar binds it', async () => {
     ({ page: patientPage } = await newPage(browser));
     await patientPage.goto(portalUrl);
     await expectAccessible(patientPage);
     await shot(patientPage, 'sign-in');
-    await signIn(patientPage, 'patient-portal-1');
+    await signIn(patientPage, PATIENT, authenticator);
+    expect(authenticator.secret).toMatch(/^[A-Z2-7]{16,}$/);
     await expect(patientPage.title()).resolves.toBe('My records – Your health records');
     const address = await makeKey(patientPage, PASSPHRASE);
     expect(address).toMatch(/^0x[0-9a-fA-F]{40}$/);
-    patientIdentity = (await bindIdentity('patient-portal-1', address, 'patient')).identityId;
+    patientIdentity = (await bindIdentity(PATIENT, address, 'patient')).identityId;
     await patientPage.reload();
     await patientPage.getByText('Linked to you').waitFor();
     await expectAccessible(patientPage);
@@ -172,7 +185,7 @@ describe('the patient portal in a browser', () => {
     await p.getByRole('heading', { name: 'Check your answers' }).waitFor();
     await expectAccessible(p);
     await shot(p, 'share-check');
-    await p.getByRole('button', { name: 'Share once' }).click();
+    await withStepUp(p, PATIENT, authenticator, () => p.getByRole('button', { name: 'Share once' }).click());
     await p.getByRole('heading', { name: 'You are sharing your records' }).waitFor({ timeout: 60_000 });
     await expectAccessible(p);
   });
@@ -249,7 +262,7 @@ describe('the patient portal in a browser', () => {
     await p.keyboard.press('Enter');
     await p.getByRole('heading', { name: 'Check your answers' }).waitFor();
     await p.getByRole('button', { name: /^Share until / }).focus();
-    await p.keyboard.press('Enter');
+    await withStepUp(p, PATIENT, authenticator, () => p.keyboard.press('Enter'));
     await p.getByRole('heading', { name: 'You are sharing your records' }).waitFor({ timeout: 60_000 });
 
     await p.getByRole('link', { name: 'Who can see my records' }).first().click();
@@ -261,20 +274,35 @@ describe('the patient portal in a browser', () => {
     const dialog = p.getByRole('dialog');
     await dialog.getByText(/They will no longer be able to see: Test results/).waitFor();
     await expectAccessible(p);
-    await dialog.getByRole('button', { name: 'Stop sharing' }).click();
+    await withStepUp(p, PATIENT, authenticator, () => dialog.getByRole('button', { name: 'Stop sharing' }).click());
     await p.getByText(/You have stopped sharing with/).waitFor({ timeout: 60_000 });
     await p.getByRole('table', { name: 'Finished' }).getByText('Stopped').first().waitFor();
 
-    for (const path of ['/notifications', '/requests', '/download']) {
+    await p.getByRole('link', { name: 'Download my data' }).click();
+    const download = p.waitForEvent('download');
+    await withStepUp(p, PATIENT, authenticator, () => p.getByRole('button', { name: 'Download my data' }).click());
+    const bundle = JSON.parse(await streamText(await (await download).createReadStream()));
+    const types = new Set(bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType));
+    expect(bundle.resourceType).toBe('Bundle');
+    expect([...types].sort()).toEqual(expect.arrayContaining(['AuditEvent', 'Consent', 'Observation', 'Patient']));
+    await expectAccessible(p);
+    for (const path of ['/notifications', '/requests']) {
       await p.goto(`${portalUrl}${path}`);
       await p.getByRole('button', { name: 'Sign out' }).waitFor();
       await expectAccessible(p);
     }
+    await shot(p, 'messages');
     await p.getByRole('button', { name: 'Sign out' }).click();
     await p.getByRole('heading', { name: 'You have signed out' }).waitFor();
     expect(await p.evaluate(() => sessionStorage.length)).toBe(0);
     await p.goBack();
     await p.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(await p.getByText(title).count()).toBe(0);
+  });
+
+  it('signs in again with the password and an authenticator code computed here', async () => {
+    const { page } = await newPage(browser);
+    await signIn(page, PATIENT, authenticator);
+    await page.getByRole('heading', { name: 'My records' }).waitFor();
   });
 });
