@@ -50,22 +50,45 @@ function Header() {
         <ul>
           {patient ? (
             <>
-              <li><NavLink to="/records">My records</NavLink></li>
-              <li><NavLink to="/share">Share</NavLink></li>
-              <li><NavLink to="/shares">Who can see my records</NavLink></li>
-              <li><NavLink to="/access-log">Who has looked</NavLink></li>
-              <li><NavLink to="/requests">Requests</NavLink></li>
-              <li><NavLink to="/download">Download my data</NavLink></li>
+              <li>
+                <NavLink to="/records">My records</NavLink>
+              </li>
+              <li>
+                <NavLink to="/share">Share</NavLink>
+              </li>
+              <li>
+                <NavLink to="/shares">Who can see my records</NavLink>
+              </li>
+              <li>
+                <NavLink to="/access-log">Who has looked</NavLink>
+              </li>
+              <li>
+                <NavLink to="/requests">Requests</NavLink>
+              </li>
+              <li>
+                <NavLink to="/download">Download my data</NavLink>
+              </li>
             </>
           ) : (
-            <li><NavLink to="/shared-with-me">Shared with me</NavLink></li>
+            <li>
+              <NavLink to="/shared-with-me">Shared with me</NavLink>
+            </li>
           )}
           <li>
             <NavLink to="/notifications">
-              Messages{unread > 0 && <span className="badge"> {unread}<span className="visually-hidden"> unread</span></span>}
+              Messages
+              {unread > 0 && (
+                <span className="badge">
+                  {' '}
+                  {unread}
+                  <span className="visually-hidden"> unread</span>
+                </span>
+              )}
             </NavLink>
           </li>
-          <li><NavLink to="/key">My key</NavLink></li>
+          <li>
+            <NavLink to="/key">My key</NavLink>
+          </li>
         </ul>
       </nav>
     </header>
@@ -93,7 +116,14 @@ function SignedIn() {
           <Route path="/download" element={<DownloadPage />} />
           <Route path="/shared-with-me" element={<SharedWithMePage />} />
           <Route path="/key" element={<KeyPage />} />
-          <Route path="*" element={<Page title="Page not found"><p>There is no page at this address.</p></Page>} />
+          <Route
+            path="*"
+            element={
+              <Page title="Page not found">
+                <p>There is no page at this address.</p>
+              </Page>
+            }
+          />
         </Routes>
       </main>
     </>
@@ -109,14 +139,22 @@ export function App() {
     return () => clearTimeout(t);
   }, []);
   if (auth.isLoading || auth.activeNavigator) {
-    return slow ? <main id="main"><Page title="Signing you in"><p role="status">Please wait…</p></Page></main> : null;
+    return slow ? (
+      <main id="main">
+        <Page title="Signing you in">
+          <p role="status">Please wait…</p>
+        </Page>
+      </main>
+    ) : null;
   }
   if (auth.error && location.pathname === '/signed-in') {
     return (
       <main id="main">
         <Page title="Sign-in did not work">
           <p>{auth.error.message}</p>
-          <button type="button" className="button" onClick={() => void auth.signinRedirect()}>Try again</button>
+          <button type="button" className="button" onClick={() => void auth.signinRedirect()}>
+            Try again
+          </button>
         </Page>
       </main>
     );

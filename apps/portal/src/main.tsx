@@ -24,7 +24,11 @@ async function start() {
   setStepUpSeconds(config.stepUpSeconds);
   if (window.location.pathname === '/step-up-done') {
     // The step-up window: hand the answer to the page that opened it, which closes this window.
-    await new UserManager({ authority: config.authority, client_id: config.clientId, redirect_uri: `${origin}/step-up-done` }).signinPopupCallback();
+    await new UserManager({
+      authority: config.authority,
+      client_id: config.clientId,
+      redirect_uri: `${origin}/step-up-done`,
+    }).signinPopupCallback();
     return;
   }
   createRoot(document.getElementById('root')!).render(

@@ -51,7 +51,9 @@ export async function newPage(browser: Browser): Promise<{ context: BrowserConte
 
 /** Serious and critical axe-core violations on the page as it is now (WCAG 2.2 A/AA rules). */
 export async function expectAccessible(page: Page): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
   const bad = result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
@@ -85,7 +87,13 @@ export async function answerKeycloak(page: Page, username: string, auth: Authent
       await page.fill('#otp', await freshCode(auth.secret));
       await page.click('#kc-login');
     } else {
-      if (await page.locator('#username').isEditable().catch(() => false)) await page.fill('#username', username);
+      if (
+        await page
+          .locator('#username')
+          .isEditable()
+          .catch(() => false)
+      )
+        await page.fill('#username', username);
       await page.fill('#password', `${username}-pass`);
       await page.click('#kc-login');
     }
@@ -131,16 +139,23 @@ export async function bindIdentity(
   const subject = await subjectOfUser(username);
   const res = await call(env().UHR_REGISTRAR_URL!, registrar, 'POST', '/identities', {
     kind,
-    identifier: { system: kind === 'patient' ? 'national-id' : 'organisation-id', value: `PORTAL-${address.slice(2, 14)}` },
+    identifier: {
+      system: kind === 'patient' ? 'national-id' : 'organisation-id',
+      value: `PORTAL-${address.slice(2, 14)}`,
+    },
     address,
     subject,
   });
   if (res.status !== 202) throw new Error(`registrar refused ${username}: ${res.status} ${JSON.stringify(res.body)}`);
   const identityId = (res.body as { id: string }).id;
-  await until('identity anchored', async () => {
-    const got = await call(env().UHR_REGISTRAR_URL!, registrar, 'GET', `/identities/${identityId}`);
-    return (got.body as { chain?: { status: string } }).chain?.status === 'confirmed';
-  }, 60_000);
+  await until(
+    'identity anchored',
+    async () => {
+      const got = await call(env().UHR_REGISTRAR_URL!, registrar, 'GET', `/identities/${identityId}`);
+      return (got.body as { chain?: { status: string } }).chain?.status === 'confirmed';
+    },
+    60_000,
+  );
   return { identityId, subject };
 }
 

@@ -25,7 +25,9 @@ async function admin(method: string, path: string, body?: unknown) {
 }
 
 export async function subjectOfUser(username: string): Promise<string> {
-  const [user] = (await admin('GET', `/users?exact=true&username=${encodeURIComponent(username)}`)) as Array<{ id: string }>;
+  const [user] = (await admin('GET', `/users?exact=true&username=${encodeURIComponent(username)}`)) as Array<{
+    id: string;
+  }>;
   if (!user) throw new Error(`no user ${username} in the realm (run scripts/stack.sh up to sync it)`);
   return user.id;
 }

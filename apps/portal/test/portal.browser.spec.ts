@@ -75,7 +75,13 @@ async function tamperWith(recordId: string) {
   await db.end();
   const { objectKey, range } = parseBlobRef(rows[0].blob_key);
   const url = new URL(e.UHR_S3_ENDPOINT!);
-  const s3 = new Client({ endPoint: url.hostname, port: Number(url.port), useSSL: false, accessKey: e.UHR_S3_ACCESS_KEY!, secretKey: e.UHR_S3_SECRET_KEY! });
+  const s3 = new Client({
+    endPoint: url.hostname,
+    port: Number(url.port),
+    useSSL: false,
+    accessKey: e.UHR_S3_ACCESS_KEY!,
+    secretKey: e.UHR_S3_SECRET_KEY!,
+  });
   const bucket = e.UHR_RECORDS_BUCKET ?? 'uhr-records';
   const chunks: Buffer[] = [];
   for await (const c of await s3.getObject(bucket, objectKey)) chunks.push(c as Buffer);
@@ -91,7 +97,10 @@ beforeAll(async () => {
   await resetAuthenticator(PATIENT); // so this run enrols a new authenticator at sign-in
   browser = await launch();
   const signing = (await call(env().UHR_RECORDS_URL!, null, 'GET', '/signing')).body;
-  domain = { chainId: Number(signing.domains.relationships.chainId), verifyingContract: signing.domains.relationships.verifyingContract };
+  domain = {
+    chainId: Number(signing.domains.relationships.chainId),
+    verifyingContract: signing.domains.relationships.verifyingContract,
+  };
   hospital = await enrol(env().UHR_REGISTRAR_URL!, await tokenFor('registrar-1'), {
     username: 'hospital-portal-1',
     token: await tokenFor('hospital-portal-1'),
@@ -258,7 +267,9 @@ describe('the patient portal in a browser', () => {
     await p.keyboard.press('Space');
     const until = new Date(Date.now() + 10 * 86400_000);
     await p.getByLabel('Last day they can see it').focus();
-    await p.keyboard.type(`${String(until.getDate()).padStart(2, '0')}${String(until.getMonth() + 1).padStart(2, '0')}${until.getFullYear()}`);
+    await p.keyboard.type(
+      `${String(until.getDate()).padStart(2, '0')}${String(until.getMonth() + 1).padStart(2, '0')}${until.getFullYear()}`,
+    );
     await p.keyboard.press('Enter');
     await p.getByRole('heading', { name: 'Check your answers' }).waitFor();
     await p.getByRole('button', { name: /^Share until / }).focus();
@@ -270,7 +281,10 @@ describe('the patient portal in a browser', () => {
     await live.getByText(/Active until/).waitFor();
     await expectAccessible(p);
     await shot(p, 'who-can-see');
-    await live.getByRole('button', { name: /Stop sharing/ }).first().click();
+    await live
+      .getByRole('button', { name: /Stop sharing/ })
+      .first()
+      .click();
     const dialog = p.getByRole('dialog');
     await dialog.getByText(/They will no longer be able to see: Test results/).waitFor();
     await expectAccessible(p);

@@ -38,7 +38,10 @@ describe('the sealed key', () => {
   });
 
   it('uses a fresh salt and nonce each time', async () => {
-    const [a, b] = await Promise.all([sealKey(key, address, passphrase, ROUNDS), sealKey(key, address, passphrase, ROUNDS)]);
+    const [a, b] = await Promise.all([
+      sealKey(key, address, passphrase, ROUNDS),
+      sealKey(key, address, passphrase, ROUNDS),
+    ]);
     expect(a.kdf.salt).not.toBe(b.kdf.salt);
     expect(a.cipher.iv).not.toBe(b.cipher.iv);
     expect(a.cipher.data).not.toBe(b.cipher.data);

@@ -11,15 +11,17 @@ export function bundleOf(input: {
   log: AccessEntry[];
 }) {
   const patient = { resourceType: 'Patient', id: input.patientId, name: [{ text: input.name }] };
-  const records = input.contents.map(({ record, read }) =>
-    read?.resource ?? read?.documentReference ?? {
-      resourceType: 'DocumentReference',
-      id: record.id,
-      status: 'current',
-      description: record.title ?? record.category,
-      subject: { reference: `Patient/${input.patientId}` },
-      date: record.createdAt,
-    },
+  const records = input.contents.map(
+    ({ record, read }) =>
+      read?.resource ??
+      read?.documentReference ?? {
+        resourceType: 'DocumentReference',
+        id: record.id,
+        status: 'current',
+        description: record.title ?? record.category,
+        subject: { reference: `Patient/${input.patientId}` },
+        date: record.createdAt,
+      },
   );
   const entries = [patient, ...records, ...input.consents, ...input.log.map((e) => e.auditEvent)];
   return {

@@ -71,7 +71,8 @@ export function readableSummary(c: Content): string {
   if (conclusion) lines.push(String(conclusion));
   const value = r.valueQuantity as { value?: number; unit?: string } | undefined;
   if (value?.value !== undefined) lines.push(`${value.value} ${value.unit ?? ''}`.trim());
-  if (c.contentType !== 'application/fhir+json') lines.push(`A file (${c.contentType}, ${c.bytes.length} bytes): download it to open it.`);
+  if (c.contentType !== 'application/fhir+json')
+    lines.push(`A file (${c.contentType}, ${c.bytes.length} bytes): download it to open it.`);
   return lines.length ? lines.join('\n') : 'This record has no summary. Download it to see everything in it.';
 }
 
@@ -85,7 +86,12 @@ export function downloadBytes(bytes: Uint8Array<ArrayBuffer>, type: string, file
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'record';
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60) || 'record';
 
 export function downloadContent(c: Content, title: string, date: string) {
   downloadBytes(c.bytes, c.contentType, `${slug(title)}-${date.slice(0, 10)}.${c.extension}`);

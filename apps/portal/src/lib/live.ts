@@ -31,7 +31,11 @@ export function useUnread(): number {
             while ((cut = buf.indexOf('\n\n')) >= 0) {
               const frame = buf.slice(0, cut);
               buf = buf.slice(cut + 2);
-              const data = frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+              const data = frame
+                .split('\n')
+                .filter((l) => l.startsWith('data:'))
+                .map((l) => l.slice(5).trim())
+                .join('\n');
               if (data) {
                 window.dispatchEvent(new CustomEvent('uhr-notification', { detail: safeJson(data) }));
                 void refresh();

@@ -29,7 +29,8 @@ export function useStepUp() {
     } catch {
       throw new StepUpCancelled();
     }
-    if (Date.now() / 1000 - Number(user.profile.auth_time ?? 0) > Math.max(FRESH_SECONDS, 60)) throw new StepUpCancelled();
+    if (Date.now() / 1000 - Number(user.profile.auth_time ?? 0) > Math.max(FRESH_SECONDS, 60))
+      throw new StepUpCancelled();
   }, [auth]);
   return { ensure };
 }

@@ -13,14 +13,19 @@ export interface AccessEntry {
   reason: string | null;
   grantId: string | null;
   auditEvent: {
-    agent?: Array<{ who?: { display?: string; identifier?: { value?: string } }; role?: Array<{ text?: string; coding?: Array<{ code?: string; display?: string }> }>; requestor?: boolean }>;
+    agent?: Array<{
+      who?: { display?: string; identifier?: { value?: string } };
+      role?: Array<{ text?: string; coding?: Array<{ code?: string; display?: string }> }>;
+      requestor?: boolean;
+    }>;
     purposeOfEvent?: Array<{ text?: string }>;
   };
 }
 
 export function basisOf(e: AccessEntry, me: string): string {
   if (e.readerSubject === me) return 'You';
-  if (e.reason === 'BreakGlass' || /emergency/i.test(JSON.stringify(e.auditEvent.purposeOfEvent ?? ''))) return 'Emergency';
+  if (e.reason === 'BreakGlass' || /emergency/i.test(JSON.stringify(e.auditEvent.purposeOfEvent ?? '')))
+    return 'Emergency';
   if (e.grantId) return 'Your share';
   return 'They added it';
 }
@@ -43,12 +48,20 @@ export function AccessLogPage() {
     void Promise.all([
       s.api<AccessEntry[]>('records', 'GET', '/access-log?limit=500'),
       s.api<RecordView[]>('records', 'GET', '/records?limit=200').catch(() => []),
-    ]).then(([e, r]) => { setEntries(e); setRecords(r); });
+    ]).then(([e, r]) => {
+      setEntries(e);
+      setRecords(r);
+    });
   }, [s]);
   useEffect(load, [load]);
   useOnNotification(load);
-  const shown = (entries ?? []).filter((e) => (outcome === 'all' || e.outcome === outcome) && (who === 'all' || e.readerSubject !== s.subject));
-  const recordName = (id: string) => { const r = records.find((x) => x.id === id); return r ? titleOf(r) : 'A record'; };
+  const shown = (entries ?? []).filter(
+    (e) => (outcome === 'all' || e.outcome === outcome) && (who === 'all' || e.readerSubject !== s.subject),
+  );
+  const recordName = (id: string) => {
+    const r = records.find((x) => x.id === id);
+    return r ? titleOf(r) : 'A record';
+  };
   return (
     <Page title="Who has looked at my records">
       <p>Every time someone opens one of your records, or tries to, it is listed here.</p>
@@ -73,7 +86,19 @@ export function AccessLogPage() {
       {shown.length > 0 && (
         <table className="table">
           <caption className="visually-hidden">Access to your records, newest first</caption>
-          <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Role</th><th scope="col">Record</th><th scope="col">Why they could</th><th scope="col">Outcome</th><th scope="col"><span className="visually-hidden">Action</span></th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Role</th>
+              <th scope="col">Record</th>
+              <th scope="col">Why they could</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">
+                <span className="visually-hidden">Action</span>
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {shown.map((e) => (
               <tr key={e.id}>
@@ -85,8 +110,17 @@ export function AccessLogPage() {
                 <td>{e.outcome === 'allowed' ? 'Allowed' : <strong>Refused</strong>}</td>
                 <td>
                   {e.readerSubject !== s.subject && (
-                    <button type="button" className="link-button" onClick={() => setStatus(`Thank you. We have noted your concern about the access on ${formatDate(e.recordedAt)} (reference ${e.id.slice(0, 8)}).`)}>
-                      Report a concern<span className="visually-hidden"> about the access on {formatDate(e.recordedAt)}</span>
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() =>
+                        setStatus(
+                          `Thank you. We have noted your concern about the access on ${formatDate(e.recordedAt)} (reference ${e.id.slice(0, 8)}).`,
+                        )
+                      }
+                    >
+                      Report a concern
+                      <span className="visually-hidden"> about the access on {formatDate(e.recordedAt)}</span>
                     </button>
                   )}
                 </td>

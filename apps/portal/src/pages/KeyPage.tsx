@@ -41,7 +41,10 @@ export function KeyPage() {
     const again = String(f.get('confirm-passphrase') ?? '');
     const errs: FieldError[] = [];
     if (pass.length < MIN_PASSPHRASE_LENGTH)
-      errs.push({ field: 'new-passphrase', message: `Enter a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters` });
+      errs.push({
+        field: 'new-passphrase',
+        message: `Enter a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters`,
+      });
     else if (pass !== again) errs.push({ field: 'confirm-passphrase', message: 'The two passphrases do not match' });
     setErrors(errs);
     if (errs.length) return;
@@ -104,35 +107,58 @@ export function KeyPage() {
           <h2>Make your key</h2>
           <div className={errorFor(errors, 'new-passphrase') ? 'field has-error' : 'field'}>
             <label htmlFor="new-passphrase">Choose a passphrase</label>
-            <p className="hint" id="new-passphrase-hint">At least {MIN_PASSPHRASE_LENGTH} characters. A few words you will remember works well.</p>
+            <p className="hint" id="new-passphrase-hint">
+              At least {MIN_PASSPHRASE_LENGTH} characters. A few words you will remember works well.
+            </p>
             {errorFor(errors, 'new-passphrase')}
-            <input id="new-passphrase" name="new-passphrase" type="password" autoComplete="new-password" aria-describedby="new-passphrase-hint" />
+            <input
+              id="new-passphrase"
+              name="new-passphrase"
+              type="password"
+              autoComplete="new-password"
+              aria-describedby="new-passphrase-hint"
+            />
           </div>
           <div className={errorFor(errors, 'confirm-passphrase') ? 'field has-error' : 'field'}>
             <label htmlFor="confirm-passphrase">Type the passphrase again</label>
             {errorFor(errors, 'confirm-passphrase')}
             <input id="confirm-passphrase" name="confirm-passphrase" type="password" autoComplete="new-password" />
           </div>
-          <button className="button" type="submit" disabled={busy}>Make my key</button>
+          <button className="button" type="submit" disabled={busy}>
+            Make my key
+          </button>
         </form>
       ) : (
         <>
           <dl className="summary">
-            <div><dt>Key number</dt><dd className="mono">{sealed.address}</dd></div>
-            <div><dt>Made on</dt><dd>{new Date(sealed.createdAt).toLocaleDateString('en-GB', { dateStyle: 'long' })}</dd></div>
+            <div>
+              <dt>Key number</dt>
+              <dd className="mono">{sealed.address}</dd>
+            </div>
+            <div>
+              <dt>Made on</dt>
+              <dd>{new Date(sealed.createdAt).toLocaleDateString('en-GB', { dateStyle: 'long' })}</dd>
+            </div>
             <div>
               <dt>Linked to you</dt>
               <dd>
                 {linked
-                  ? identity!.chain?.status === 'confirmed' ? 'Yes' : 'Being linked – this takes a few seconds'
+                  ? identity!.chain?.status === 'confirmed'
+                    ? 'Yes'
+                    : 'Being linked – this takes a few seconds'
                   : identity
                     ? 'No: a different key is linked to you. Ask a registrar to link this one.'
                     : 'Not yet. Show this key number to a registrar (for example at your GP surgery) to link it to you.'}
               </dd>
             </div>
-            <div><dt>Unlocked</dt><dd>{s.wallet ? 'Yes, until you sign out' : 'No'}</dd></div>
+            <div>
+              <dt>Unlocked</dt>
+              <dd>{s.wallet ? 'Yes, until you sign out' : 'No'}</dd>
+            </div>
           </dl>
-          <button className="button secondary" type="button" onClick={() => downloadBackup(sealed)}>Download a backup copy</button>
+          <button className="button secondary" type="button" onClick={() => downloadBackup(sealed)}>
+            Download a backup copy
+          </button>
           {!s.wallet && (
             <form onSubmit={unlock} noValidate>
               <h2>Unlock your key</h2>
@@ -141,7 +167,9 @@ export function KeyPage() {
                 {errorFor(errors, 'passphrase')}
                 <input id="passphrase" name="passphrase" type="password" autoComplete="current-password" />
               </div>
-              <button className="button" type="submit" disabled={busy}>Unlock</button>
+              <button className="button" type="submit" disabled={busy}>
+                Unlock
+              </button>
             </form>
           )}
         </>
@@ -159,15 +187,17 @@ export function KeyPage() {
             {errorFor(errors, 'backup-passphrase')}
             <input id="backup-passphrase" name="backup-passphrase" type="password" autoComplete="current-password" />
           </div>
-          <button className="button secondary" type="submit">Use this backup</button>
+          <button className="button secondary" type="submit">
+            Use this backup
+          </button>
         </form>
       </details>
       <details>
         <summary>I have lost my key or forgotten my passphrase</summary>
         <p>
-          Nobody can open your key without your passphrase, not even us. Make a new key on this page, then take its
-          key number to a registrar with proof of who you are. They will link the new key to you; the old one stops
-          working. Your records and shares stay as they are.
+          Nobody can open your key without your passphrase, not even us. Make a new key on this page, then take its key
+          number to a registrar with proof of who you are. They will link the new key to you; the old one stops working.
+          Your records and shares stay as they are.
         </p>
       </details>
     </Page>

@@ -13,7 +13,11 @@ export interface InboxItem {
   occurredAt: string;
   readAt: string | null;
 }
-interface Preferences { mutedTypes: string[]; quietHours?: unknown; digest: unknown }
+interface Preferences {
+  mutedTypes: string[];
+  quietHours?: unknown;
+  digest: unknown;
+}
 
 const KINDS: Array<{ type: string; text: string; safety?: boolean }> = [
   { type: 'records.RecordAdded', text: 'A new record was added' },
@@ -33,11 +37,15 @@ export function NotificationsPage() {
   const [prefs, setPrefs] = useState<Preferences | null>(null);
   const [status, setStatus] = useState('');
   const load = useCallback(() => {
-    s.api<{ items: InboxItem[] }>('notifications', 'GET', '/inbox?limit=50').then((r) => setItems(r.items)).catch(() => setItems([]));
+    s.api<{ items: InboxItem[] }>('notifications', 'GET', '/inbox?limit=50')
+      .then((r) => setItems(r.items))
+      .catch(() => setItems([]));
   }, [s]);
   useEffect(() => {
     load();
-    s.api<Preferences>('notifications', 'GET', '/preferences').then(setPrefs).catch(() => undefined);
+    s.api<Preferences>('notifications', 'GET', '/preferences')
+      .then(setPrefs)
+      .catch(() => undefined);
   }, [s, load]);
   useOnNotification(load);
   const markAll = async () => {
@@ -48,7 +56,9 @@ export function NotificationsPage() {
   };
   const toggleMute = async (type: string) => {
     if (!prefs) return;
-    const mutedTypes = prefs.mutedTypes.includes(type) ? prefs.mutedTypes.filter((t) => t !== type) : [...prefs.mutedTypes, type];
+    const mutedTypes = prefs.mutedTypes.includes(type)
+      ? prefs.mutedTypes.filter((t) => t !== type)
+      : [...prefs.mutedTypes, type];
     try {
       const saved = await s.api<Preferences>('notifications', 'PUT', '/preferences', { ...prefs, mutedTypes });
       setPrefs(saved ?? { ...prefs, mutedTypes });
@@ -63,11 +73,15 @@ export function NotificationsPage() {
       {items && items.length === 0 && <p>You have no messages.</p>}
       {items && items.length > 0 && (
         <>
-          <button className="button secondary" type="button" onClick={() => void markAll()}>Mark all as read</button>
+          <button className="button secondary" type="button" onClick={() => void markAll()}>
+            Mark all as read
+          </button>
           <ul className="inbox">
             {items.map((n) => (
               <li key={n.id} className={n.readAt ? 'read' : 'unread'}>
-                <h2 className="inbox-title">{!n.readAt && <span className="tag">New</span>} {n.title}</h2>
+                <h2 className="inbox-title">
+                  {!n.readAt && <span className="tag">New</span>} {n.title}
+                </h2>
                 <p>{n.body}</p>
                 <p className="hint">{formatDate(n.occurredAt)}</p>
               </li>
@@ -80,12 +94,24 @@ export function NotificationsPage() {
         <legend>Tell me when…</legend>
         {KINDS.map((k, i) => (
           <div className="checkbox" key={k.type}>
-            <input type="checkbox" id={`kind-${i}`} disabled={k.safety || !prefs} checked={k.safety || !prefs?.mutedTypes.includes(k.type)}
-              aria-describedby={k.safety ? 'safety-why' : undefined} onChange={() => void toggleMute(k.type)} />
-            <label htmlFor={`kind-${i}`}>{k.text}{k.safety && ' (always on)'}</label>
+            <input
+              type="checkbox"
+              id={`kind-${i}`}
+              disabled={k.safety || !prefs}
+              checked={k.safety || !prefs?.mutedTypes.includes(k.type)}
+              aria-describedby={k.safety ? 'safety-why' : undefined}
+              onChange={() => void toggleMute(k.type)}
+            />
+            <label htmlFor={`kind-${i}`}>
+              {k.text}
+              {k.safety && ' (always on)'}
+            </label>
           </div>
         ))}
-        <p className="hint" id="safety-why">Messages about emergency access and failed safety checks are always sent, because they may mean someone has seen your records without your say.</p>
+        <p className="hint" id="safety-why">
+          Messages about emergency access and failed safety checks are always sent, because they may mean someone has
+          seen your records without your say.
+        </p>
       </fieldset>
     </Page>
   );
@@ -96,16 +122,22 @@ export function EmergencyBanner() {
   const s = useSession();
   const [items, setItems] = useState<InboxItem[]>([]);
   const load = useCallback(() => {
-    s.api<{ items: InboxItem[] }>('notifications', 'GET', '/inbox?limit=50').then((r) => setItems(r.items)).catch(() => undefined);
+    s.api<{ items: InboxItem[] }>('notifications', 'GET', '/inbox?limit=50')
+      .then((r) => setItems(r.items))
+      .catch(() => undefined);
   }, [s]);
   useEffect(load, [load]);
   useOnNotification(load);
-  const open = items.filter((n) => n.type === 'consent.BreakGlassUsed' && Number(n.data.until ?? 0) * 1000 > Date.now());
+  const open = items.filter(
+    (n) => n.type === 'consent.BreakGlassUsed' && Number(n.data.until ?? 0) * 1000 > Date.now(),
+  );
   if (!open.length) return null;
   return (
     <div className="banner-emergency" role="region" aria-label="Emergency access">
       {open.map((n) => (
-        <p key={n.id}><strong>Emergency access to your records:</strong> {n.body} Until {formatDate(Number(n.data.until) * 1000)}.</p>
+        <p key={n.id}>
+          <strong>Emergency access to your records:</strong> {n.body} Until {formatDate(Number(n.data.until) * 1000)}.
+        </p>
       ))}
     </div>
   );

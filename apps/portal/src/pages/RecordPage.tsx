@@ -14,7 +14,11 @@ interface HistoryEvent {
   recordedAt?: string;
 }
 
-type Check = { state: 'idle' } | { state: 'checking' } | { state: 'verified'; result: ReadResult } | { state: 'failed'; why: string };
+type Check =
+  | { state: 'idle' }
+  | { state: 'checking' }
+  | { state: 'verified'; result: ReadResult }
+  | { state: 'failed'; why: string };
 
 /** One record: who, when, verified against the anchored hash (the gatekeeper read), its exact bytes. */
 export function RecordPage() {
@@ -31,12 +35,18 @@ export function RecordPage() {
   const load = useCallback(async () => {
     try {
       setRecord(await s.api<RecordView>('records', 'GET', `/records/${id}`));
-      const history = await s.api<HistoryEvent[] | { events: HistoryEvent[] }>('records', 'GET', `/records/${id}/history`).catch(() => []);
+      const history = await s
+        .api<HistoryEvent[] | { events: HistoryEvent[] }>('records', 'GET', `/records/${id}/history`)
+        .catch(() => []);
       const events = Array.isArray(history) ? history : history.events;
       const added = events.find((e) => /RecordAdded$/.test(e.type));
       setAnchoredAt(added ? (added.occurredAt ?? added.recordedAt ?? null) : null);
     } catch (e) {
-      setError(e instanceof ApiError && e.status === 404 ? 'There is no record of yours at this address.' : (e as Error).message);
+      setError(
+        e instanceof ApiError && e.status === 404
+          ? 'There is no record of yours at this address.'
+          : (e as Error).message,
+      );
     }
   }, [s, id]);
   useEffect(() => void load(), [load]);
@@ -69,11 +79,21 @@ export function RecordPage() {
     setStatus('Saving your answer…');
     try {
       const t = await s.api<TypedData & { message: { nonce: string; deadline: string } }>(
-        'records', 'GET', `/records/${id}/response-request?accept=${answer}`);
+        'records',
+        'GET',
+        `/records/${id}/response-request?accept=${answer}`,
+      );
       await s.api('records', 'POST', `/records/${id}/response`, {
-        accept: answer, nonce: t.message.nonce, deadline: t.message.deadline, signature: await signTyped(s.wallet, t),
+        accept: answer,
+        nonce: t.message.nonce,
+        deadline: t.message.deadline,
+        signature: await signTyped(s.wallet, t),
       });
-      setStatus(answer ? 'Thank you. The record is being added to your health record.' : 'Thank you. The record is marked as not yours.');
+      setStatus(
+        answer
+          ? 'Thank you. The record is being added to your health record.'
+          : 'Thank you. The record is marked as not yours.',
+      );
       await load();
     } catch (e) {
       setStatus(`That did not work: ${(e as Error).message}`);
@@ -84,23 +104,54 @@ export function RecordPage() {
     dialog.current?.showModal();
   };
 
-  if (error) return <Page title="Record not found"><p>{error}</p><p><Link to="/records">Back to my records</Link></p></Page>;
-  if (!record) return <Page title="Record"><p role="status">Loading…</p></Page>;
+  if (error)
+    return (
+      <Page title="Record not found">
+        <p>{error}</p>
+        <p>
+          <Link to="/records">Back to my records</Link>
+        </p>
+      </Page>
+    );
+  if (!record)
+    return (
+      <Page title="Record">
+        <p role="status">Loading…</p>
+      </Page>
+    );
   const content = check.state === 'verified' ? contentOf(check.result) : null;
   return (
     <Page title={titleOf(record)}>
-      <p><Link to="/records">Back to my records</Link></p>
+      <p>
+        <Link to="/records">Back to my records</Link>
+      </p>
       <Status>{status}</Status>
       <dl className="summary">
-        <div><dt>Kind</dt><dd>{CATEGORY_NAMES[record.category] ?? record.category}</dd></div>
-        <div><dt>Added by</dt><dd>{content?.author ?? 'Organisation'} <span className="mono small">({record.providerId.slice(0, 8)})</span></dd></div>
-        <div><dt>Date</dt><dd>{formatDate(record.createdAt)}</dd></div>
-        <div><dt>Status</dt><dd>{STATUS_TEXT[record.status] ?? record.status}</dd></div>
+        <div>
+          <dt>Kind</dt>
+          <dd>{CATEGORY_NAMES[record.category] ?? record.category}</dd>
+        </div>
+        <div>
+          <dt>Added by</dt>
+          <dd>
+            {content?.author ?? 'Organisation'} <span className="mono small">({record.providerId.slice(0, 8)})</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Date</dt>
+          <dd>{formatDate(record.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>Status</dt>
+          <dd>{STATUS_TEXT[record.status] ?? record.status}</dd>
+        </div>
         <div>
           <dt>Checked</dt>
           <dd data-testid="verification">
             {check.state === 'verified' && <strong className="tag tag-ok">Verified</strong>}
-            {check.state === 'verified' && anchoredAt && <> – unchanged since it was recorded on {formatDate(anchoredAt)}</>}
+            {check.state === 'verified' && anchoredAt && (
+              <> – unchanged since it was recorded on {formatDate(anchoredAt)}</>
+            )}
             {check.state === 'failed' && <strong className="tag tag-bad">Not verified</strong>}
             {check.state === 'checking' && 'Checking…'}
             {check.state === 'idle' && 'Unlock your key to check and open this record'}
@@ -108,12 +159,20 @@ export function RecordPage() {
         </div>
       </dl>
       <NeedKey action="open this record" />
-      {check.state === 'failed' && <div className="notice notice-bad" role="alert"><p>{check.why}</p></div>}
+      {check.state === 'failed' && (
+        <div className="notice notice-bad" role="alert">
+          <p>{check.why}</p>
+        </div>
+      )}
       {content && (
         <section aria-labelledby="content-title">
           <h2 id="content-title">What it says</h2>
           <pre className="content">{readableSummary(content)}</pre>
-          <button className="button secondary" type="button" onClick={() => downloadContent(content, titleOf(record), record.createdAt)}>
+          <button
+            className="button secondary"
+            type="button"
+            onClick={() => downloadContent(content, titleOf(record), record.createdAt)}
+          >
             Download this record
           </button>
         </section>
@@ -122,17 +181,31 @@ export function RecordPage() {
         <section aria-labelledby="review-title">
           <h2 id="review-title">Is this record about you?</h2>
           <div className="button-row">
-            <button className="button" type="button" onClick={() => ask(true)}>Yes, add it to my record</button>
-            <button className="button warning" type="button" onClick={() => ask(false)}>No, this is not mine</button>
+            <button className="button" type="button" onClick={() => ask(true)}>
+              Yes, add it to my record
+            </button>
+            <button className="button warning" type="button" onClick={() => ask(false)}>
+              No, this is not mine
+            </button>
           </div>
         </section>
       )}
       <dialog ref={dialog} aria-labelledby="confirm-title" className="dialog">
-        <h2 id="confirm-title">{answer ? 'Add this record to your health record?' : 'Say this record is not yours?'}</h2>
-        <p>{answer ? 'People you share with will be able to see it.' : 'It will not be shared with anyone. The organisation that added it will be told.'}</p>
+        <h2 id="confirm-title">
+          {answer ? 'Add this record to your health record?' : 'Say this record is not yours?'}
+        </h2>
+        <p>
+          {answer
+            ? 'People you share with will be able to see it.'
+            : 'It will not be shared with anyone. The organisation that added it will be told.'}
+        </p>
         <div className="button-row">
-          <button className="button" type="button" onClick={() => void respond()}>{answer ? 'Yes, add it' : 'Yes, it is not mine'}</button>
-          <button className="button secondary" type="button" onClick={() => dialog.current?.close()}>Go back</button>
+          <button className="button" type="button" onClick={() => void respond()}>
+            {answer ? 'Yes, add it' : 'Yes, it is not mine'}
+          </button>
+          <button className="button secondary" type="button" onClick={() => dialog.current?.close()}>
+            Go back
+          </button>
         </div>
       </dialog>
     </Page>

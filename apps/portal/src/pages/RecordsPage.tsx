@@ -47,9 +47,14 @@ export function RecordsPage() {
   const waiting = sorted.filter((r) => r.status === 'pending').length;
   return (
     <Page title="My records">
-      <Status>{records && (waiting ? `${waiting} new ${waiting === 1 ? 'record is' : 'records are'} waiting for your review` : '')}</Status>
+      <Status>
+        {records &&
+          (waiting ? `${waiting} new ${waiting === 1 ? 'record is' : 'records are'} waiting for your review` : '')}
+      </Status>
       {error && <p className="error-text">We could not load your records: {error}</p>}
-      {records && sorted.length === 0 && <p>You have no records yet. When a doctor, hospital or lab adds one, it appears here and we tell you.</p>}
+      {records && sorted.length === 0 && (
+        <p>You have no records yet. When a doctor, hospital or lab adds one, it appears here and we tell you.</p>
+      )}
       {sorted.length > 0 && (
         <table className="table">
           <caption className="visually-hidden">Your records, newest first</caption>
@@ -64,11 +69,17 @@ export function RecordsPage() {
           <tbody>
             {sorted.map((r) => (
               <tr key={r.id} className={r.status === 'pending' ? 'to-review' : undefined}>
-                <td><Link to={`/records/${r.id}`}>{titleOf(r)}</Link></td>
+                <td>
+                  <Link to={`/records/${r.id}`}>{titleOf(r)}</Link>
+                </td>
                 <td>{CATEGORY_NAMES[r.category] ?? r.category}</td>
                 <td>{formatDate(r.createdAt)}</td>
                 <td>
-                  {r.status === 'pending' ? <strong className="tag tag-review">{STATUS_TEXT.pending}</strong> : STATUS_TEXT[r.status] ?? r.status}
+                  {r.status === 'pending' ? (
+                    <strong className="tag tag-review">{STATUS_TEXT.pending}</strong>
+                  ) : (
+                    (STATUS_TEXT[r.status] ?? r.status)
+                  )}
                 </td>
               </tr>
             ))}

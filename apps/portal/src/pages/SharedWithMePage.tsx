@@ -3,7 +3,16 @@ import { useSession } from '../lib/session';
 import { ApiError } from '../lib/api';
 import { signedReadBody } from '../lib/signing';
 import { NeedKey } from '../lib/need-key';
-import { CATEGORY_NAMES, ErrorSummary, errorFor, formatDay, Page, PURPOSES, Status, type FieldError } from '../lib/page';
+import {
+  CATEGORY_NAMES,
+  ErrorSummary,
+  errorFor,
+  formatDay,
+  Page,
+  PURPOSES,
+  Status,
+  type FieldError,
+} from '../lib/page';
 import { contentOf, downloadContent, readableSummary, type Content } from '../lib/content';
 import type { GrantView } from './SharesPage';
 
@@ -26,8 +35,12 @@ export function SharedWithMePage() {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [status, setStatus] = useState('');
   const load = useCallback(() => {
-    s.api<{ id: string }>('registrar', 'GET', '/identities/me').then(setMe).catch(() => setMe(null));
-    s.api<GrantView[]>('consent', 'GET', '/grants?limit=200').then(setGrants).catch(() => setGrants([]));
+    s.api<{ id: string }>('registrar', 'GET', '/identities/me')
+      .then(setMe)
+      .catch(() => setMe(null));
+    s.api<GrantView[]>('consent', 'GET', '/grants?limit=200')
+      .then(setGrants)
+      .catch(() => setGrants([]));
   }, [s]);
   useEffect(load, [load]);
   const mine = grants.filter((g) => me && g.granteeId === me.id && g.status === 'active');
@@ -49,13 +62,20 @@ export function SharedWithMePage() {
   const submit = (grant: GrantView) => (e: FormEvent) => {
     e.preventDefault();
     const id = (grant.scope.recordIds.length === 1 ? grant.scope.recordIds[0] : recordId.trim()) ?? '';
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return setErrors([{ field: `record-${grant.id}`, message: 'Enter the record number the patient gave you' }]);
+    if (!/^[0-9a-f-]{36}$/i.test(id))
+      return setErrors([{ field: `record-${grant.id}`, message: 'Enter the record number the patient gave you' }]);
     setErrors([]);
     void read(grant, id);
   };
   return (
     <Page title="Records shared with me">
-      <p>Your sharing code: <strong className="mono" data-testid="sharing-code">{me?.id ?? 'not linked yet – ask a registrar'}</strong>. Give it to a patient who wants to share records with you.</p>
+      <p>
+        Your sharing code:{' '}
+        <strong className="mono" data-testid="sharing-code">
+          {me?.id ?? 'not linked yet – ask a registrar'}
+        </strong>
+        . Give it to a patient who wants to share records with you.
+      </p>
       <NeedKey action="open a shared record" />
       <ErrorSummary errors={errors} />
       <Status>{status}</Status>
@@ -64,18 +84,28 @@ export function SharedWithMePage() {
         <section className="card" key={g.id} aria-labelledby={`share-${g.id}`}>
           <h2 id={`share-${g.id}`}>Shared by patient {g.patientId.slice(0, 8)}</h2>
           <p>
-            {g.scope.recordIds.length ? `${g.scope.recordIds.length} record(s)` : g.scope.categories.map((c) => CATEGORY_NAMES[c] ?? c).join(', ')} –{' '}
-            {PURPOSES[g.purpose] ?? g.purpose} – {g.maxUses === 1 ? 'one look only' : `until ${formatDay(g.validUntil * 1000)}`}
+            {g.scope.recordIds.length
+              ? `${g.scope.recordIds.length} record(s)`
+              : g.scope.categories.map((c) => CATEGORY_NAMES[c] ?? c).join(', ')}{' '}
+            – {PURPOSES[g.purpose] ?? g.purpose} –{' '}
+            {g.maxUses === 1 ? 'one look only' : `until ${formatDay(g.validUntil * 1000)}`}
           </p>
           <form onSubmit={submit(g)} noValidate>
             {g.scope.recordIds.length !== 1 && (
               <div className="field">
                 <label htmlFor={`record-${g.id}`}>Record number</label>
                 {errorFor(errors, `record-${g.id}`)}
-                <input id={`record-${g.id}`} className="wide" value={recordId} onChange={(e) => setRecordId(e.target.value)} />
+                <input
+                  id={`record-${g.id}`}
+                  className="wide"
+                  value={recordId}
+                  onChange={(e) => setRecordId(e.target.value)}
+                />
               </div>
             )}
-            <button className="button" type="submit" disabled={!s.wallet}>Open the record</button>
+            <button className="button" type="submit" disabled={!s.wallet}>
+              Open the record
+            </button>
           </form>
         </section>
       ))}
@@ -83,7 +113,13 @@ export function SharedWithMePage() {
         <section aria-labelledby="shown-title">
           <h2 id="shown-title">The record</h2>
           <pre className="content">{readableSummary(shown)}</pre>
-          <button className="button secondary" type="button" onClick={() => downloadContent(shown, 'shared-record', new Date().toISOString())}>Download</button>
+          <button
+            className="button secondary"
+            type="button"
+            onClick={() => downloadContent(shown, 'shared-record', new Date().toISOString())}
+          >
+            Download
+          </button>
         </section>
       )}
     </Page>

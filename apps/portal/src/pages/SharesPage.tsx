@@ -21,9 +21,20 @@ export interface GrantView {
   status: string;
   createdAt: string;
 }
-interface AccessEntry { recordedAt: string; grantId: string | null; outcome: string }
+interface AccessEntry {
+  recordedAt: string;
+  grantId: string | null;
+  outcome: string;
+}
 
-const STATUS: Record<string, string> = { requested: 'Starting', active: 'Active', revoking: 'Stopping', revoked: 'Stopped', expired: 'Ended', rejected: 'Did not start' };
+const STATUS: Record<string, string> = {
+  requested: 'Starting',
+  active: 'Active',
+  revoking: 'Stopping',
+  revoked: 'Stopped',
+  expired: 'Ended',
+  rejected: 'Did not start',
+};
 
 /** Who can see my records: each share, until when, one-time uses; Stop sharing with a dialog naming the loss. */
 export function SharesPage() {
@@ -47,8 +58,10 @@ export function SharesPage() {
   }, [s]);
   useEffect(() => void load(), [load]);
 
-  const usedOn = (g: GrantView) => log.find((e) => e.grantId && e.outcome === 'allowed' && [g.id, g.chainId].includes(e.grantId))?.recordedAt;
-  const isLive = (g: GrantView) => g.status === 'active' && g.validUntil * 1000 > Date.now() && !(g.maxUses === 1 && usedOn(g));
+  const usedOn = (g: GrantView) =>
+    log.find((e) => e.grantId && e.outcome === 'allowed' && [g.id, g.chainId].includes(e.grantId))?.recordedAt;
+  const isLive = (g: GrantView) =>
+    g.status === 'active' && g.validUntil * 1000 > Date.now() && !(g.maxUses === 1 && usedOn(g));
 
   const stop = async () => {
     const g = stopping;
@@ -57,8 +70,17 @@ export function SharesPage() {
     setStatus('Stopping…');
     try {
       await stepUp.ensure();
-      const prep = await s.api<{ nonce: string; deadline: string; toSign: TypedData }>('consent', 'POST', `/grants/${g.id}/revoke/prepare`, {});
-      await s.api('consent', 'POST', `/grants/${g.id}/revoke`, { nonce: prep.nonce, deadline: prep.deadline, signature: await signTyped(s.wallet, prep.toSign) });
+      const prep = await s.api<{ nonce: string; deadline: string; toSign: TypedData }>(
+        'consent',
+        'POST',
+        `/grants/${g.id}/revoke/prepare`,
+        {},
+      );
+      await s.api('consent', 'POST', `/grants/${g.id}/revoke`, {
+        nonce: prep.nonce,
+        deadline: prep.deadline,
+        signature: await signTyped(s.wallet, prep.toSign),
+      });
       for (let i = 0; i < 120; i++) {
         const now = await s.api<GrantView>('consent', 'GET', `/grants/${g.id}`);
         if (now.status === 'revoked') break;
@@ -76,7 +98,15 @@ export function SharesPage() {
   const table = (list: GrantView[], caption: string, canStop: boolean) => (
     <table className="table">
       <caption>{caption}</caption>
-      <thead><tr><th scope="col">Who</th><th scope="col">What</th><th scope="col">Why</th><th scope="col">Until</th><th scope="col">{canStop ? <span className="visually-hidden">Action</span> : 'Status'}</th></tr></thead>
+      <thead>
+        <tr>
+          <th scope="col">Who</th>
+          <th scope="col">What</th>
+          <th scope="col">Why</th>
+          <th scope="col">Until</th>
+          <th scope="col">{canStop ? <span className="visually-hidden">Action</span> : 'Status'}</th>
+        </tr>
+      </thead>
       <tbody>
         {list.map((g) => (
           <tr key={g.id}>
@@ -84,14 +114,28 @@ export function SharesPage() {
             <td>{describeWhat(g.scope, records)}</td>
             <td>{PURPOSES[g.purpose] ?? g.purpose}</td>
             <td>
-              {g.maxUses === 1 ? (usedOn(g) ? `Once – used on ${formatDate(usedOn(g)!)}` : `Once, not used yet (until ${formatDay(g.validUntil * 1000)})`) : `Active until ${formatDay(g.validUntil * 1000)}`}
+              {g.maxUses === 1
+                ? usedOn(g)
+                  ? `Once – used on ${formatDate(usedOn(g)!)}`
+                  : `Once, not used yet (until ${formatDay(g.validUntil * 1000)})`
+                : `Active until ${formatDay(g.validUntil * 1000)}`}
             </td>
             <td>
               {canStop ? (
-                <button type="button" className="button warning small" disabled={!s.wallet} onClick={() => { setStopping(g); dialog.current?.showModal(); }}>
+                <button
+                  type="button"
+                  className="button warning small"
+                  disabled={!s.wallet}
+                  onClick={() => {
+                    setStopping(g);
+                    dialog.current?.showModal();
+                  }}
+                >
                   Stop sharing<span className="visually-hidden"> with {g.granteeId.slice(0, 8)}</span>
                 </button>
-              ) : (STATUS[g.status] ?? g.status)}
+              ) : (
+                (STATUS[g.status] ?? g.status)
+              )}
             </td>
           </tr>
         ))}
@@ -102,7 +146,11 @@ export function SharesPage() {
     <Page title="Who can see my records">
       <NeedKey action="stop sharing" />
       <Status>{status}</Status>
-      {grants && live.length === 0 && <p>You are not sharing anything at the moment. <Link to="/share">Share a record</Link></p>}
+      {grants && live.length === 0 && (
+        <p>
+          You are not sharing anything at the moment. <Link to="/share">Share a record</Link>
+        </p>
+      )}
       {live.length > 0 && table(live, 'Sharing now', true)}
       {past.length > 0 && table(past, 'Finished', false)}
       <dialog ref={dialog} className="dialog" aria-labelledby="stop-title">
@@ -110,8 +158,12 @@ export function SharesPage() {
         <p>They will no longer be able to see: {stopping ? describeWhat(stopping.scope, records) : ''}.</p>
         <p>Copies they have already taken are not deleted.</p>
         <div className="button-row">
-          <button type="button" className="button warning" onClick={() => void stop()}>Stop sharing</button>
-          <button type="button" className="button secondary" onClick={() => dialog.current?.close()}>Keep sharing</button>
+          <button type="button" className="button warning" onClick={() => void stop()}>
+            Stop sharing
+          </button>
+          <button type="button" className="button secondary" onClick={() => dialog.current?.close()}>
+            Keep sharing
+          </button>
         </div>
       </dialog>
     </Page>
