@@ -50,11 +50,12 @@ function proxy(req, res, service, rest) {
     res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'cache-control': 'no-store' });
     answer.pipe(res); // streams Server-Sent Events as they come
   });
-  up.on('error', () => {
+  up.on('error', (err) => {
+    console.error(`proxy to ${service} failed: ${err.message}`);
     if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'ServiceUnavailable', message: `${service} did not answer` }));
   });
-  req.on('close', () => up.destroy());
+  res.on('close', () => up.destroy()); // the browser went away (an SSE stream closed)
   req.pipe(up);
 }
 

@@ -121,7 +121,7 @@ export async function withStepUp(page: Page, username: string, auth: Authenticat
 
 /** Makes a key in the browser (My key), returning its address as the page shows it. */
 export async function makeKey(page: Page, passphrase: string): Promise<string> {
-  await page.getByRole('link', { name: 'My key' }).click();
+  await page.getByRole('link', { name: 'My key', exact: true }).click();
   await page.getByLabel('Choose a passphrase').fill(passphrase);
   await page.getByLabel('Type the passphrase again').fill(passphrase);
   await page.getByRole('button', { name: 'Make my key' }).click();
