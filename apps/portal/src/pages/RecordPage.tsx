@@ -89,12 +89,13 @@ export function RecordPage() {
         deadline: t.message.deadline,
         signature: await signTyped(s.wallet, t),
       });
-      setStatus(
-        answer
-          ? 'Thank you. The record is being added to your health record.'
-          : 'Thank you. The record is marked as not yours.',
-      );
-      await load();
+      for (let i = 0; i < 240; i++) {
+        const now = await s.api<RecordView>('records', 'GET', `/records/${id}`);
+        setRecord(now);
+        if (now.status !== 'responding' && now.status !== 'pending') break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      setStatus(answer ? 'Thank you. The record is now in your health record.' : 'Thank you. The record is marked as not yours.');
     } catch (e) {
       setStatus(`That did not work: ${(e as Error).message}`);
     }
