@@ -138,7 +138,8 @@ export function App() {
     const t = setTimeout(() => setSlow(true), 800);
     return () => clearTimeout(t);
   }, []);
-  if (auth.isLoading || auth.activeNavigator) {
+  // Only before the first sign-in completes: a step-up window (signinPopup) must not unmount the page under it.
+  if ((auth.isLoading || auth.activeNavigator) && !auth.isAuthenticated) {
     return slow ? (
       <main id="main">
         <Page title="Signing you in">

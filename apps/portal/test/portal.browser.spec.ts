@@ -197,7 +197,10 @@ describe('the patient portal in a browser', () => {
     await shot(p, 'share-check');
     await withStepUp(p, PATIENT, authenticator, () => p.getByRole('button', { name: 'Share once' }).click());
     const outcome = p.getByRole('heading', { name: 'You are sharing your records' }).or(p.getByText(/did not work/));
-    await outcome.waitFor({ timeout: 60_000 });
+    await outcome.waitFor({ timeout: 60_000 }).catch(async (e) => {
+      console.warn(`share page: ${p.url()} ${(await p.locator('body').innerText()).slice(0, 1500)}`);
+      throw e;
+    });
     expect(await outcome.innerText()).toBe('You are sharing your records');
     await expectAccessible(p);
   });

@@ -95,7 +95,11 @@ export function RecordPage() {
         if (now.status !== 'responding' && now.status !== 'pending') break;
         await new Promise((r) => setTimeout(r, 250));
       }
-      setStatus(answer ? 'Thank you. The record is now in your health record.' : 'Thank you. The record is marked as not yours.');
+      setStatus(
+        answer
+          ? 'Thank you. The record is now in your health record.'
+          : 'Thank you. The record is marked as not yours.',
+      );
     } catch (e) {
       setStatus(`That did not work: ${(e as Error).message}`);
     }
