@@ -53,6 +53,9 @@ export async function newPage(browser: Browser): Promise<{ context: BrowserConte
       console.warn(`${r.request().method()} ${r.url()} → ${r.status()}`);
   });
   page.on('pageerror', (e) => console.warn(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'warning') console.warn(`page: ${m.text()}`);
+  });
   return { context, page };
 }
 
