@@ -27,7 +27,7 @@ const common = {
   testEnvironment: 'node',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
-const roots = '<rootDir>/{packages,services,contracts}/**/';
+const roots = '<rootDir>/{packages,services,contracts,apps}/**/';
 // The stack's endpoints, or testcontainers where a Docker engine answers (packages/platform/src/testing).
 const servers = {
   globalSetup: '<rootDir>/packages/platform/src/testing/global-setup.ts',
@@ -42,5 +42,7 @@ export default {
     { ...common, ...servers, displayName: 'e2e', testMatch: [`${roots}*.e2e.spec.ts`] },
     // The cluster profile's drills (scripts/stack.sh cluster up; ADR 0017): several brokers and signers, killed.
     { ...common, ...servers, displayName: 'cluster', testMatch: [`${roots}*.cluster.spec.ts`] },
+    // The portal in a real browser (Debian's chromium) against the running platform and the portal's server.
+    { ...common, ...servers, displayName: 'browser', testMatch: [`${roots}*.browser.spec.ts`] },
   ],
 };

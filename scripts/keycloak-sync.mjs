@@ -1,9 +1,10 @@
 // Brings a realm that Keycloak imported earlier up to date with infra/keycloak/uhr-realm.json. Keycloak's
 // --import-realm skips a realm that already exists, so a change to the file (a new client, a new audience
 // mapper) would otherwise reach only fresh stacks. Additive and idempotent: it creates missing clients and
-// missing protocol mappers (matched by name), missing realm roles and missing users (with their password and
-// realm roles; an existing user is left as it is), and changes or removes nothing, so code that still relies
-// on an older mapper keeps working until the realm is recreated.
+// missing protocol mappers (matched by name), redirect URIs and web origins an existing client lacks (added to
+// the ones it has), missing realm roles and missing users (with their password and realm roles; an existing user
+// is left as it is), and changes or removes nothing, so code that still relies on an older mapper keeps working
+// until the realm is recreated.
 //
 //   node scripts/keycloak-sync.mjs    (KEYCLOAK_URL, KEYCLOAK_REALM, KEYCLOAK_ADMIN, KEYCLOAK_ADMIN_PASSWORD)
 import { readFileSync } from 'node:fs';
@@ -68,7 +69,22 @@ async function syncClient(client) {
   const have = new Set((live.protocolMappers ?? []).map((m) => m.name));
   const missing = (client.protocolMappers ?? []).filter((m) => !have.has(m.name));
   for (const m of missing) await admin('POST', `/clients/${live.id}/protocol-mappers/models`, m);
-  return missing.map((m) => `${client.clientId}: added mapper ${m.name}`);
+  return [...missing.map((m) => `${client.clientId}: added mapper ${m.name}`), ...(await syncUris(client, live))];
+}
+
+/** Redirect URIs and web origins the file names that the live client lacks are added; none is removed. */
+async function syncUris(client, live) {
+  const added = [];
+  const merged = { ...live };
+  for (const key of ['redirectUris', 'webOrigins']) {
+    const have = new Set(live[key] ?? []);
+    const lacking = (client[key] ?? []).filter((u) => !have.has(u));
+    if (lacking.length === 0) continue;
+    merged[key] = [...(live[key] ?? []), ...lacking];
+    added.push(`${client.clientId}: added ${key} ${lacking.join(' ')}`);
+  }
+  if (added.length > 0) await admin('PUT', `/clients/${live.id}`, merged);
+  return added;
 }
 
 const changes = [];

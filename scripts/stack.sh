@@ -11,7 +11,8 @@
 #   scripts/stack.sh cluster up|down|status|kill|start   the cluster profile: 3 Kafka brokers, 3 Clique signers
 #                                       on ports of their own, in .uhr/cluster (scripts/cluster.sh, ADR 0017)
 #
-# Components: postgres kafka keycloak s3 chain contracts, then each built service (registrar, consent, …)
+# Components: postgres kafka keycloak s3 chain contracts, then each built service (registrar, consent, …), then
+# the patient portal (apps/portal: its built app and same-origin proxy, once built).
 # Everything lives in .uhr/ (ignored by git): cache/ downloads, data/, logs/, run/ pid files, env.
 set -euo pipefail
 
@@ -24,7 +25,7 @@ mkdir -p "$CACHE" "$DATA" "$LOGS" "$RUN"
 : "${UHR_PG_PORT:=55432}" "${UHR_KAFKA_PORT:=59092}" "${UHR_KAFKA_CONTROLLER_PORT:=59093}"
 : "${UHR_KEYCLOAK_PORT:=58080}" "${UHR_KEYCLOAK_MGMT_PORT:=58081}" "${UHR_S3_PORT:=59000}" "${UHR_CHAIN_PORT:=58545}"
 : "${UHR_REGISTRAR_PORT:=3001}" "${UHR_CONSENT_PORT:=3002}" "${UHR_RECORDS_PORT:=3003}" "${UHR_NOTIFICATIONS_PORT:=3004}"
-: "${UHR_DRUG_TRACE_PORT:=3005}" "${UHR_ORGAN_REGISTRY_PORT:=3006}" "${UHR_BILLING_PORT:=3007}"
+: "${UHR_DRUG_TRACE_PORT:=3005}" "${UHR_ORGAN_REGISTRY_PORT:=3006}" "${UHR_BILLING_PORT:=3007}" "${UHR_PORTAL_PORT:=3010}"
 : "${KAFKA_VERSION:=3.9.1}" "${KEYCLOAK_VERSION:=26.4.7}" "${S3PROXY_VERSION:=2.6.0}"
 : "${UHR_PG_USER:=uhr}" "${UHR_PG_PASSWORD:=uhr-dev-password}"
 : "${UHR_S3_ACCESS_KEY:=uhr-dev-access}" "${UHR_S3_SECRET_KEY:=uhr-dev-secret-key-change-me}"
@@ -35,7 +36,8 @@ SERVERS=(postgres kafka keycloak s3 chain contracts)
 SERVICES=(registrar consent records notifications drug-trace organ-registry billing)
 service_port() { local v="UHR_$(echo "${1//-/_}" | tr a-z A-Z)_PORT"; echo "${!v}"; }
 built_services() { local s; for s in "${SERVICES[@]}"; do if [[ -f $ROOT/services/$s/dist/main.js ]]; then echo "$s"; fi; done; }
-ALL_COMPONENTS=("${SERVERS[@]}" $(built_services))
+portal_built() { [[ -f $ROOT/apps/portal/dist/index.html ]]; }
+ALL_COMPONENTS=("${SERVERS[@]}" $(built_services) $(portal_built && echo portal))
 
 log() { printf '[stack %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
@@ -280,6 +282,14 @@ up_service() { # name
   wait_for "$name" 180 curl -fsS "http://127.0.0.1:$port/health/ready"
 }
 
+# The patient portal's server: the built app and /api/<service>/ proxied to the services (ADR 0015).
+up_portal() {
+  portal_built || die "the portal is not built (npm run build -w @uhr/portal)"
+  if port_open "$UHR_PORTAL_PORT"; then log "portal already listening on $UHR_PORTAL_PORT"; return; fi
+  spawn portal bash -c "set -a; source '$UHR_HOME/env'; exec node '$ROOT/apps/portal/server/server.mjs'"
+  wait_for portal 30 curl -fsS "http://127.0.0.1:$UHR_PORTAL_PORT/health"
+}
+
 write_env() {
   cat >"$UHR_HOME/env" <<EOF
 # Written by scripts/stack.sh: the endpoints of the running platform. Tests and services read these.
@@ -300,6 +310,7 @@ EOF
     var="UHR_$(echo "${svc//-/_}" | tr a-z A-Z)"
     printf '%s_URL=http://127.0.0.1:%s\n%s_PORT=%s\n' "$var" "$(service_port "$svc")" "$var" "$(service_port "$svc")" >>"$UHR_HOME/env"
   done
+  printf 'UHR_PORTAL_URL=http://127.0.0.1:%s\nUHR_PORTAL_PORT=%s\n' "$UHR_PORTAL_PORT" "$UHR_PORTAL_PORT" >>"$UHR_HOME/env"
 }
 
 ensure_node_modules() {
@@ -318,9 +329,9 @@ needs_build() {
   local stamp="$RUN/build.stamp"
   [[ -f $stamp && -d $ROOT/contracts/generated ]] || return 0
   local changed
-  changed=$(cd "$ROOT" && find packages contracts services package-lock.json tsconfig.base.json \
+  changed=$(cd "$ROOT" && find packages contracts services apps package-lock.json tsconfig.base.json \
     \( -path '*/node_modules' -o -path '*/dist' -o -path '*/artifacts' -o -path '*/generated' \) -prune -o \
-    -type f \( -name '*.ts' -o -name '*.sol' -o -name '*.mjs' -o -name '*.json' \) -newer "$stamp" -print -quit)
+    -type f \( -name '*.ts' -o -name '*.tsx' -o -name '*.css' -o -name '*.sol' -o -name '*.mjs' -o -name '*.json' \) -newer "$stamp" -print -quit)
   [[ -n $changed ]]
 }
 
@@ -336,10 +347,10 @@ cmd_up() {
   write_env
   ensure_node_modules
   # After the build: on a fresh clone the services exist only now.
-  [[ ${#comps[@]} -eq 0 ]] && comps=("${SERVERS[@]}" $(built_services))
+  [[ ${#comps[@]} -eq 0 ]] && comps=("${SERVERS[@]}" $(built_services) $(portal_built && echo portal))
   for c in "${comps[@]}"; do
     case $c in
-      postgres|kafka|keycloak|s3|chain|contracts) "up_$c" ;;
+      postgres|kafka|keycloak|s3|chain|contracts|portal) "up_$c" ;;
       *) if [[ " ${SERVICES[*]} " == *" $c "* ]]; then up_service "$c"; else die "unknown component '$c' (one of: ${ALL_COMPONENTS[*]})"; fi ;;
     esac
   done
@@ -354,6 +365,7 @@ UHR is running. Endpoints (also in $UHR_HOME/env):
   Ethereum     http://127.0.0.1:$UHR_CHAIN_PORT  (chain id 31337; contracts in $UHR_HOME/deployments.json)
 Services (OpenAPI at /docs on each):
 $(for svc in $(built_services); do printf '  %-12s http://127.0.0.1:%s\n' "$svc" "$(service_port "$svc")"; done)
+$(portal_built && printf 'Patient portal http://127.0.0.1:%s  (test patient patient-portal-1; README "Patient portal")\n' "$UHR_PORTAL_PORT")
 Logs: $LOGS    Stop: scripts/stack.sh down
 EOF
 }
@@ -370,13 +382,13 @@ stop_one() {
 
 cmd_down() {
   local c
-  for c in billing organ-registry drug-trace notifications records consent registrar chain s3 keycloak kafka postgres; do
+  for c in portal billing organ-registry drug-trace notifications records consent registrar chain s3 keycloak kafka postgres; do
     stop_one "$c"
   done
 }
 
 # stop/start/restart name components explicitly: an unknown name is refused before anything is touched.
-known_components() { local c; for c in "$@"; do [[ " ${SERVERS[*]} ${SERVICES[*]} " == *" $c "* ]] || die "unknown component '$c' (one of: ${SERVERS[*]} ${SERVICES[*]})"; done; }
+known_components() { local c; for c in "$@"; do [[ " ${SERVERS[*]} ${SERVICES[*]} portal " == *" $c "* ]] || die "unknown component '$c' (one of: ${SERVERS[*]} ${SERVICES[*]} portal)"; done; }
 
 cmd=${1:-help}; shift || true
 case $cmd in stop|start|restart) known_components "$@" ;; esac

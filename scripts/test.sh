@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): brings the platform up if it is not (idempotent: installs, builds, starts the
 # real servers and services), then runs every tier against it: unit, integration (real servers), e2e (HTTP
-# through the running services). Ends with one line "N passed, N failed".
+# through the running services), browser (the portal in Debian's chromium). Ends with one line "N passed, N failed".
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -17,7 +17,7 @@ report="$ROOT/.uhr/test-report.json"
 rc=0
 # In band: integration tests share the servers, and an outage test stops Kafka and the chain for real.
 node --experimental-vm-modules node_modules/jest/bin/jest.js --runInBand --forceExit \
-  --selectProjects unit int e2e --json --outputFile="$report" "$@" || rc=$?
+  --selectProjects unit int e2e browser --json --outputFile="$report" "$@" || rc=$?
 
 reports=("$report")
 # The cluster profile (ADR 0017): three Kafka brokers and three Clique signers of its own, on their own ports,
