@@ -37,7 +37,7 @@ SERVICES=(registrar consent records notifications drug-trace organ-registry bill
 service_port() { local v="UHR_$(echo "${1//-/_}" | tr a-z A-Z)_PORT"; echo "${!v}"; }
 built_services() { local s; for s in "${SERVICES[@]}"; do if [[ -f $ROOT/services/$s/dist/main.js ]]; then echo "$s"; fi; done; }
 portal_built() { [[ -f $ROOT/apps/portal/dist/index.html ]]; }
-ALL_COMPONENTS=("${SERVERS[@]}" $(built_services) $(portal_built && echo portal))
+ALL_COMPONENTS=("${SERVERS[@]}" $(built_services) $(portal_built && echo portal || true))
 
 log() { printf '[stack %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
@@ -347,7 +347,7 @@ cmd_up() {
   write_env
   ensure_node_modules
   # After the build: on a fresh clone the services exist only now.
-  [[ ${#comps[@]} -eq 0 ]] && comps=("${SERVERS[@]}" $(built_services) $(portal_built && echo portal))
+  [[ ${#comps[@]} -eq 0 ]] && comps=("${SERVERS[@]}" $(built_services) $(portal_built && echo portal || true))
   for c in "${comps[@]}"; do
     case $c in
       postgres|kafka|keycloak|s3|chain|contracts|portal) "up_$c" ;;
