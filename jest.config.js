@@ -15,7 +15,8 @@ const esmOnly = ['content-disposition'];
 const swcToCommonJs = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
 const common = {
   transform: { '^.+\\.ts$': swc, [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: swcToCommonJs },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  // Also where npm nests them under another package (node_modules/a/node_modules/content-disposition).
+  transformIgnorePatterns: [`/node_modules/(?!(?:.*/node_modules/)?(?:${esmOnly.join('|')})/)`],
   extensionsToTreatAsEsm: ['.ts'],
   // Tests run against the workspace sources, never a stale dist/.
   moduleNameMapper: {
