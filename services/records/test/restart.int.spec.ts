@@ -173,8 +173,11 @@ it('a one-time read cut off by a restart: the use is spent once, audited, and th
     purpose: 'dispensing',
     maxUses: 1,
   });
+  // The longest expiry the gatekeeper takes (300 s): the same request is sent again after a restart and a settle
+  // that can take over a minute on a loaded box, and it must still be the very same signed request.
   const signed = await signedRead(p.pharmacy.wallet, s.gatekeeperDomain, recordId, 'dispensing', {
     grantId: grant.chainId,
+    expiry: Math.floor(Date.now() / 1000) + 290,
   });
   const uses = () =>
     s.recordsDb.query(
