@@ -1,33 +1,15 @@
 import { Controller, Get, Header, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, CurrentPrincipal, NotFoundError, Roles, type Principal } from '@uhr/platform';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { CallerResolver } from '../master-data/caller.js';
 import { cbvWord } from './domain/cbv.js';
 import { canonicalGs1Uri } from './domain/gs1-uri.js';
-import { EventQueryDto } from './epcis.dto.js';
+import { BrowseQueryDto, EventQueryDto } from './epcis.dto.js';
 import { EpcisRepository, type BrowseDimension } from './epcis.repository.js';
 import { EPCIS_CONTEXT, EventPages, partyFilter, pathOf, type Reply } from './event-pages.js';
 
 const READERS = ['manufacturer', 'distributor', 'pharmacist', 'auditor', 'admin'] as const;
 const EVENT_TYPES = ['AggregationEvent', 'AssociationEvent', 'ObjectEvent', 'TransactionEvent', 'TransformationEvent'];
-
-export class BrowseQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 30 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  perPage?: number;
-
-  @ApiPropertyOptional({ description: 'the token of the previous page’s Link header' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 2000)
-  nextPageToken?: string;
-}
 
 /** A browsable dimension: its resource name, its column, its query parameter and its canonical form. */
 const DIMENSIONS: Record<

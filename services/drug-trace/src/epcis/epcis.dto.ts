@@ -4,8 +4,19 @@ import { IsISO8601, IsInt, IsOptional, IsString, Length, Matches, Max, Min } fro
 
 const LIST = { description: 'one value or several separated by |' };
 
+/** The page size every paged EPCIS answer takes (events, and the browse lists). */
+export class PageSizeDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 30 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  perPage?: number;
+}
+
 /** The EPCIS 2.0 REST binding's common query parameters (SimpleEventQuery), with paging. */
-export class EventQueryDto {
+export class EventQueryDto extends PageSizeDto {
   @ApiPropertyOptional(LIST)
   @IsOptional()
   @IsString()
@@ -55,14 +66,6 @@ export class EventQueryDto {
   @IsISO8601({ strict: true })
   LT_eventTime?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 30 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  perPage?: number;
-
   @ApiPropertyOptional({ description: 'the token of the previous page’s Link header' })
   @IsOptional()
   @Matches(/^[0-9]{1,19}$/, { message: 'nextPageToken is the opaque token of a previous answer' })
@@ -77,4 +80,13 @@ export class ReconciliationQueryDto {
   @IsString()
   @Length(1, 500)
   bizTransaction!: string;
+}
+
+/** A browse list's page: its size, and the token of the previous page's Link header. */
+export class BrowseQueryDto extends PageSizeDto {
+  @ApiPropertyOptional({ description: 'the token of the previous page’s Link header' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  nextPageToken?: string;
 }
