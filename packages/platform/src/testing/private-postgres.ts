@@ -1,4 +1,4 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -49,9 +49,21 @@ function initDb(dir: string): void {
   run(join(pgBin(), 'initdb'), ['-D', dir, '-U', USER, `--pwfile=${pw}`, '--auth=scram-sha-256', '-E', 'UTF8']);
 }
 
+/**
+ * Where private data directories go: the repo's .uhr/private, unless the postgres user cannot reach it (a clone
+ * under a 0700 folder, as `mktemp -d` makes) — then /var/tmp, as scripts/stack.sh does for the stack's own.
+ */
+function privateParent(): string {
+  const inRepo = join(repoRoot(), '.uhr');
+  if (process.getuid?.() !== 0) return join(inRepo, 'private');
+  mkdirSync(inRepo, { recursive: true });
+  const reach = spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-x', inRepo]);
+  return reach.status === 0 ? join(inRepo, 'private') : '/var/tmp/uhr-private-pg';
+}
+
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const port = await freePort();
-  const parent = join(repoRoot(), '.uhr', 'private');
+  const parent = privateParent();
   mkdirSync(parent, { recursive: true });
   chmodSync(parent, 0o777);
   const dir = join(parent, `postgres-${port}`, 'data');
