@@ -117,7 +117,7 @@ up_geth() { # node
   spawn "geth-$n" "$GETH" --datadir "$d" --networkid "$UHR_CLUSTER_CHAIN_ID" --syncmode full --gcmode archive \
     --nodiscover --maxpeers 10 --port $((UHR_CLUSTER_GETH_P2P_PORT + n - 1)) --ipcdisable \
     --authrpc.port $((UHR_CLUSTER_GETH_AUTH_PORT + n - 1)) \
-    --http --http.addr 127.0.0.1 --http.port "$(geth_port "$n")" --http.api eth,net,web3,admin,txpool,clique,debug \
+    --http --http.addr 127.0.0.1 --http.port "$(geth_port "$n")" --http.api eth,net,web3,admin,txpool,clique,debug,miner \
     --mine --miner.etherbase "$addr" --unlock "$addr" --password "$d/password" --allow-insecure-unlock \
     --txpool.accountslots 1024 --txpool.globalslots 8192 --txpool.accountqueue 1024 --txpool.globalqueue 4096 \
     --rpc.txfeecap 0 --cache 128 --verbosity 2

@@ -156,18 +156,28 @@ it('one signer killed: the other two go on sealing, the chain writer confirms on
  * two), while geth-1 and geth-2 go on. The writer, on geth-3, sees its jobs confirmed in that block; on rejoin
  * the heavier fork wins, geth-3's block leaves the chain, and the writer must notice and see them confirmed again.
  */
+type Pool = { pending: string };
+
 it("a reorganisation: jobs confirmed on a partitioned signer's fork are confirmed again on the winning fork, each applied once", async () => {
   const d = await drill(node3);
   let from = 1;
+  const lone = new JsonRpcBatch(node3);
   let forked = false;
-  for (let attempt = 1; attempt <= 4 && !forked; attempt++) {
+  for (let attempt = 1; attempt <= 6 && !forked; attempt++) {
     await inSync();
     await link(node1, node3, false);
     await link(node2, node3, false);
     await waitFor('geth-3 alone', async () => (await peerCount(node3)) === 0, { timeoutMs: 10_000 });
+    // Held from sealing until the jobs wait in its pool: its one block must hold them, not come first and empty.
+    await lone.one('miner_stop', []);
     const cutAt = await headOf(node3);
     await enqueue(d, from, 20);
     from += 20;
+    await waitFor(
+      'the jobs in geth-3 pool',
+      async () => Number((await lone.one<Pool>('txpool_status', [])).pending) >= 20,
+    );
+    await lone.one('miner_start', []);
     // geth-3 seals its one block unless it sealed the head it was cut at (then it can seal none: try again).
     forked = await waitFor(
       'jobs confirmed on the lone fork',
