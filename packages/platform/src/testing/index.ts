@@ -129,6 +129,8 @@ export async function serviceToken(clientId: string, secret = `${clientId}-dev-s
 // .ts: jest's globalSetup loads this file without the moduleNameMapper (see global-setup.ts).
 export { attacksOn, BAD_STRINGS, fuzzService, openApiOf } from './edge-fuzz.ts';
 export type { EdgeFuzzOptions, FuzzFinding, FuzzReport, FuzzTarget } from './edge-fuzz.ts';
+export { PUBLIC_HEALTH_OPERATIONS, undocumentedOperations } from './openapi-operations.ts';
+export type { OpenApiDocument, OpenApiOperation } from './openapi-operations.ts';
 export {
   clusterSigner,
   gethRpc,

@@ -18,9 +18,13 @@ interface OpenApiParameter {
   in: string;
   schema?: OpenApiSchema;
 }
-interface OpenApiOperation {
+export interface OpenApiOperation {
+  summary?: string;
+  description?: string;
   parameters?: OpenApiParameter[];
   requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> };
+  /** Keyed by status, e.g. `'202'`, `'409'`. */
+  responses?: Record<string, { description?: string }>;
 }
 export interface OpenApiDocument {
   paths: Record<string, Record<string, OpenApiOperation>>;
@@ -91,6 +95,36 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
       .filter(([method]) => METHODS.has(method))
       .map(([method, op]) => operationOf(doc, method, path, op)),
   );
+}
+
+/** The platform's unauthenticated operations (@Public): liveness and readiness, in every service. */
+export const PUBLIC_HEALTH_OPERATIONS = ['GET /health/live', 'GET /health/ready'];
+
+/**
+ * What an operation's documentation lacks, one line each (`PATCH /identities/{id}: no 401`), empty when every
+ * operation has a summary, at least one success answer (2xx) described, and — unless `publicOperations` names it
+ * (`'GET /health/live'`) — the 401 a caller without a valid token gets. Nest's default success answer (the one
+ * it invents when an operation declares no @ApiResponse) has an empty description, so it does not count.
+ */
+export function undocumentedOperations(
+  doc: OpenApiDocument,
+  publicOperations: string[] = PUBLIC_HEALTH_OPERATIONS,
+): string[] {
+  const gaps: string[] = [];
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      if (!METHODS.has(method)) continue;
+      const name = `${method.toUpperCase()} ${path}`;
+      const responses = op.responses ?? {};
+      if (!op.summary?.trim()) gaps.push(`${name}: no summary`);
+      const described = Object.entries(responses).filter(
+        ([status, r]) => /^2\d\d$/.test(status) && r.description?.trim(),
+      );
+      if (described.length === 0) gaps.push(`${name}: no success answer described`);
+      if (!publicOperations.includes(name) && !responses['401']) gaps.push(`${name}: no 401`);
+    }
+  }
+  return gaps;
 }
 
 /** Paths to every string in a sample, e.g. `[['identifier', 'value'], ['address']]`. */
