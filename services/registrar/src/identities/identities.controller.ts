@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
+  ApiErrors,
   CurrentPrincipal,
   ForbiddenError,
   InvalidRequestError,
@@ -27,6 +28,11 @@ import { IDENTITY_PEPPER } from './use-cases/tokens.js';
 import { identityHash } from './domain/identity-hash.js';
 
 const READ_ANY = ['registrar', 'admin', 'auditor'];
+/** Every command's answer: the change is stored, the chain follows. */
+const ACCEPTED = {
+  status: 202,
+  description: 'stored; `chain.status` is `pending` until the Registrar contract holds it',
+};
 
 /** Registrars read everything; anyone else reads only the identity bound to their own login. */
 function assertMayRead(p: Principal, view: IdentityView): IdentityView {
@@ -49,6 +55,14 @@ export class IdentitiesController {
   ) {}
 
   /** Accepted at once (202); `chain.status` turns `confirmed` once the Registrar contract holds it. */
+  @ApiOperation({
+    summary: 'Register an identity: a vouched-for identifier bound to the address that signs for it (registrars)',
+    description:
+      'The identifier is stored and anchored only as a keyed hash. 409 IdentityConflict: an active identity ' +
+      'already has this identifier or this address.',
+  })
+  @ApiResponse(ACCEPTED)
+  @ApiErrors(400, 401, 403, 409, 503)
   @Post()
   @HttpCode(202)
   @Roles('registrar')
@@ -63,6 +77,12 @@ export class IdentitiesController {
    * Is this national id / licence already registered? A POST, so the identifier never lands in a URL or an access
    * log; it is hashed with the pepper and looked up by hash.
    */
+  @ApiOperation({
+    summary: 'Find the identity registered for an identifier (registrars, administrators, auditors)',
+    description: 'The active identity for it, else the latest retired one; 404 IdentityNotFound when none.',
+  })
+  @ApiResponse({ status: 200, description: 'the identity and its chain status' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Post('search')
   @NoIdempotencyKey('a query: it changes nothing')
   @HttpCode(200)
@@ -72,29 +92,54 @@ export class IdentitiesController {
   }
 
   /** The caller's own identity, from the login's subject. */
+  @ApiOperation({ summary: 'The identity bound to your login (any signed-in user)' })
+  @ApiResponse({ status: 200, description: 'your identity (the active one, else the latest retired)' })
+  @ApiErrors(401, 404, 503)
   @Get('me')
   async me(@CurrentPrincipal() p: Principal) {
     return this.identities.bySubject(p.subject);
   }
 
+  @ApiOperation({
+    summary: 'The identity bound to an address (registrars, administrators, auditors; or its own login)',
+    description: 'The active identity bound to it, else the latest retired one.',
+  })
+  @ApiResponse({ status: 200, description: 'the identity and its chain status' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get('by-address/:address')
   async byAddress(@Param('address') address: string, @CurrentPrincipal() p: Principal) {
     if (!isEthAddress(address)) throw new InvalidRequestError('InvalidAddress', 'address must be an Ethereum address');
     return assertMayRead(p, await this.identities.byAddress(getAddress(address)));
   }
 
+  @ApiOperation({ summary: 'One identity (registrars, administrators, auditors; or its own login)' })
+  @ApiResponse({ status: 200, description: 'the identity and its chain status' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get(':id')
   async byId(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
     return assertMayRead(p, await this.identities.byId(id));
   }
 
   /** Every event of the identity, chain outcomes included: the registrar's audit trail. */
+  @ApiOperation({
+    summary: 'Every event of an identity, chain outcomes included (registrars, administrators, auditors)',
+  })
+  @ApiResponse({ status: 200, description: 'the event envelopes, oldest first' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get(':id/history')
   @Roles('registrar', 'admin', 'auditor')
   history(@Param('id', new ParseUUIDPipe()) id: string) {
     return this.identities.history(id);
   }
 
+  @ApiOperation({
+    summary: 'Correct an identity’s kind or identifier (registrars)',
+    description:
+      '409 IdentityRetired, or IdentityConflict when another active identity has the new identifier; ' +
+      '422 NothingToChange when the edit changes nothing.',
+  })
+  @ApiResponse(ACCEPTED)
+  @ApiErrors(400, 401, 403, 404, 409, 422, 503)
   @Patch(':id')
   @HttpCode(202)
   @Roles('registrar')
@@ -102,6 +147,12 @@ export class IdentitiesController {
     return this.editUseCase.execute(id, { kind: dto.kind, identifier: dto.identifier }, eventContextOf(p));
   }
 
+  @ApiOperation({
+    summary: 'Retire an identity: its address no longer signs for it (registrars)',
+    description: '409 IdentityRetired when it already is.',
+  })
+  @ApiResponse(ACCEPTED)
+  @ApiErrors(400, 401, 403, 404, 409, 503)
   @Post(':id/retire')
   @HttpCode(202)
   @Roles('registrar')
@@ -113,6 +164,14 @@ export class IdentitiesController {
     return this.retireUseCase.execute(id, dto.reason, eventContextOf(p));
   }
 
+  @ApiOperation({
+    summary: 'Bind an identity to a new address after key loss; the old key stops working (registrars)',
+    description:
+      '409 IdentityRetired, or IdentityConflict when the address is bound to another active identity; ' +
+      '422 NothingToChange when it is already bound to that address.',
+  })
+  @ApiResponse(ACCEPTED)
+  @ApiErrors(400, 401, 403, 404, 409, 422, 503)
   @Post(':id/rebind')
   @HttpCode(202)
   @Roles('registrar')
