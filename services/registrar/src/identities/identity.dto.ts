@@ -14,11 +14,11 @@ export const IDENTIFIER_SYSTEMS = [
 ] as const;
 
 export class IdentifierDto {
-  @ApiProperty({ enum: IDENTIFIER_SYSTEMS, example: 'national-id' })
+  @ApiProperty({ enum: IDENTIFIER_SYSTEMS, example: 'national-id', description: 'what kind of identifier it is' })
   @IsIn(IDENTIFIER_SYSTEMS)
   system!: string;
 
-  @ApiProperty({ example: 'AB-123456-C', description: 'kept only as a keyed hash' })
+  @ApiProperty({ example: 'AB-123456-C', description: 'the identifier itself; kept only as a keyed hash' })
   @IsString()
   @Length(3, 64)
   @Matches(/^[\p{L}\p{N} .\-/]+$/u, { message: 'value may hold letters, digits, spaces and . - /' })
@@ -26,16 +26,19 @@ export class IdentifierDto {
 }
 
 export class RegisterIdentityDto {
-  @ApiProperty({ enum: IDENTITY_KINDS })
+  @ApiProperty({ enum: IDENTITY_KINDS, description: 'who the identity is: a patient, a provider or a third party' })
   @IsIn(IDENTITY_KINDS)
   kind!: IdentityKind;
 
-  @ApiProperty({ type: IdentifierDto })
+  @ApiProperty({ type: IdentifierDto, description: 'the identifier the registrar has verified' })
   @ValidateNested()
   @Type(() => IdentifierDto)
   identifier!: IdentifierDto;
 
-  @ApiProperty({ example: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' })
+  @ApiProperty({
+    example: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+    description: 'the Ethereum address that signs for the identity (EIP-55 checksum if mixed case)',
+  })
   @IsEthAddress()
   address!: string;
 
@@ -46,36 +49,42 @@ export class RegisterIdentityDto {
 }
 
 export class EditIdentityDto {
-  @ApiProperty({ enum: IDENTITY_KINDS })
+  @ApiProperty({ enum: IDENTITY_KINDS, description: 'the corrected kind (or the same)' })
   @IsIn(IDENTITY_KINDS)
   kind!: IdentityKind;
 
-  @ApiProperty({ type: IdentifierDto })
+  @ApiProperty({ type: IdentifierDto, description: 'the corrected identifier (or the same)' })
   @ValidateNested()
   @Type(() => IdentifierDto)
   identifier!: IdentifierDto;
 }
 
 export class RetireIdentityDto {
-  @ApiProperty({ example: 'deceased' })
+  @ApiProperty({ example: 'deceased', description: 'why the identity is retired, kept in its history' })
   @IsString()
   @Length(3, 200)
   reason!: string;
 }
 
 export class RebindIdentityDto {
-  @ApiProperty()
+  @ApiProperty({
+    example: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC',
+    description: 'the address that signs for the identity from now on (EIP-55 checksum if mixed case)',
+  })
   @IsEthAddress()
   newAddress!: string;
 
-  @ApiProperty({ example: 'key lost; identity re-verified in person' })
+  @ApiProperty({
+    example: 'key lost; identity re-verified in person',
+    description: 'why the key changed, kept in its history',
+  })
   @IsString()
   @Length(3, 200)
   reason!: string;
 }
 
 export class FindIdentityDto {
-  @ApiProperty({ type: IdentifierDto })
+  @ApiProperty({ type: IdentifierDto, description: 'the identifier to look up (hashed before the lookup)' })
   @ValidateNested()
   @Type(() => IdentifierDto)
   identifier!: IdentifierDto;
