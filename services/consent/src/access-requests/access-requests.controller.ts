@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
+  ApiErrors,
   CurrentPrincipal,
   ForbiddenError,
   InvalidRequestError,
@@ -27,6 +28,15 @@ export class AccessRequestsController {
     private readonly directory: IdentityDirectory,
   ) {}
 
+  @ApiOperation({
+    summary: 'Ask a patient for access to records or categories (providers, pharmacists, labs, insurers, employers)',
+    description:
+      'The patient is notified (consent.AccessRequested). 400 when it asks for no record and no category; ' +
+      '403 NoRequesterIdentity unless exactly one of your identities (name it with requesterId) makes it; ' +
+      '422 UnknownPatient.',
+  })
+  @ApiResponse({ status: 201, description: 'the request, `open`' })
+  @ApiErrors(400, 401, 403, 422, 503)
   @Post()
   @HttpCode(201)
   @Roles('provider', 'pharmacist', 'lab', 'insurer', 'employer')
@@ -70,11 +80,17 @@ export class AccessRequestsController {
     return toView(await this.requests.rowOrThrow(requestId));
   }
 
+  @ApiOperation({ summary: 'Access requests you made or were asked, newest first (any signed-in user)' })
+  @ApiResponse({ status: 200, description: 'up to 200 requests' })
+  @ApiErrors(401, 503)
   @Get()
   async list(@CurrentPrincipal() p: Principal) {
     return (await this.requests.listFor(p.subject, 200)).map(toView);
   }
 
+  @ApiOperation({ summary: 'One access request (its patient and its requester)' })
+  @ApiResponse({ status: 200, description: 'the request and its answer, if any' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get(':id')
   async byId(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
     const row = await this.requests.rowOrThrow(id);
@@ -84,6 +100,13 @@ export class AccessRequestsController {
     return toView(row);
   }
 
+  @ApiOperation({
+    summary: 'Deny an open access request, with a reason (the patient asked)',
+    description:
+      'Approve instead by issuing a grant that names it (POST /grants with accessRequestId). 409 RequestNotOpen.',
+  })
+  @ApiResponse({ status: 200, description: 'the request, `denied`' })
+  @ApiErrors(400, 401, 403, 404, 409, 503)
   @Post(':id/deny')
   @HttpCode(200)
   @Roles('patient')
