@@ -36,24 +36,30 @@ export const CATEGORIES = [
   'billing',
 ] as const;
 const PURPOSE = PURPOSE_PATTERN;
+/** The three fields every signed command carries, as the `…/prepare` call returned them. */
+const NONCE_DOC = { description: 'the nonce from the prepare call (decimal, up to uint256)' };
+const DEADLINE_DOC = { description: 'the deadline from the prepare call (unix seconds, decimal)' };
+const SIGNATURE_DOC = {
+  description: 'the EIP-712 signature of `toSign` by the signer’s registered key (65 bytes, 0x hex)',
+};
 
 export class GrantTermsDto {
-  @ApiProperty() @IsUUID() patientId!: string;
+  @ApiProperty({ description: 'registrar identity id of the patient: your own' }) @IsUUID() patientId!: string;
   @ApiProperty({ description: 'registrar identity id of the grantee' }) @IsUUID() granteeId!: string;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ type: [String], description: 'records the grant covers (with categories: 1 to 64 in all)' })
   @IsArray()
   @ArrayMaxSize(64)
   @IsUUID('all', { each: true })
   recordIds!: string[];
 
-  @ApiProperty({ enum: CATEGORIES, isArray: true })
+  @ApiProperty({ enum: CATEGORIES, isArray: true, description: 'record categories the grant covers' })
   @IsArray()
   @ArrayMaxSize(64)
   @IsIn(CATEGORIES, { each: true })
   categories!: string[];
 
-  @ApiProperty({ example: 'treatment' })
+  @ApiProperty({ example: 'treatment', description: 'why the grantee may read (a lowercase code)' })
   @Matches(PURPOSE, { message: 'purpose is a lowercase code, e.g. treatment, dispensing, billing' })
   purpose!: string;
 
@@ -63,16 +69,20 @@ export class GrantTermsDto {
 }
 
 export class SignedDto {
-  @ApiProperty() @Matches(NONCE, { message: 'nonce must be a decimal integer' }) nonce!: string;
-  @ApiProperty() @Matches(UINT, { message: 'deadline must be a decimal integer' }) deadline!: string;
-  @ApiProperty() @Matches(SIGNATURE, { message: 'signature must be a 65-byte 0x hex signature' }) signature!: string;
+  @ApiProperty(NONCE_DOC) @Matches(NONCE, { message: 'nonce must be a decimal integer' }) nonce!: string;
+  @ApiProperty(DEADLINE_DOC) @Matches(UINT, { message: 'deadline must be a decimal integer' }) deadline!: string;
+  @ApiProperty(SIGNATURE_DOC)
+  @Matches(SIGNATURE, { message: 'signature must be a 65-byte 0x hex signature' })
+  signature!: string;
 }
 
 export class IssueGrantDto extends GrantTermsDto {
   @ApiProperty({ description: 'from POST /grants/prepare' }) @IsUUID() grantId!: string;
-  @ApiProperty() @Matches(NONCE, { message: 'nonce must be a decimal integer' }) nonce!: string;
-  @ApiProperty() @Matches(UINT, { message: 'deadline must be a decimal integer' }) deadline!: string;
-  @ApiProperty() @Matches(SIGNATURE, { message: 'signature must be a 65-byte 0x hex signature' }) signature!: string;
+  @ApiProperty(NONCE_DOC) @Matches(NONCE, { message: 'nonce must be a decimal integer' }) nonce!: string;
+  @ApiProperty(DEADLINE_DOC) @Matches(UINT, { message: 'deadline must be a decimal integer' }) deadline!: string;
+  @ApiProperty(SIGNATURE_DOC)
+  @Matches(SIGNATURE, { message: 'signature must be a 65-byte 0x hex signature' })
+  signature!: string;
   @ApiPropertyOptional({ description: 'the access request this grant answers' })
   @IsOptional()
   @IsUUID()
@@ -80,16 +90,20 @@ export class IssueGrantDto extends GrantTermsDto {
 }
 
 export class AccessRequestDto {
-  @ApiProperty() @IsUUID() patientId!: string;
+  @ApiProperty({ description: 'registrar identity id of the patient asked' }) @IsUUID() patientId!: string;
   @ApiPropertyOptional({ description: 'your identity id, when several are bound to your login' })
   @IsOptional()
   @IsUUID()
   requesterId?: string;
-  @ApiProperty({ example: 'dispensing' })
+  @ApiProperty({ example: 'dispensing', description: 'why you ask (a lowercase code)' })
   @Matches(PURPOSE, { message: 'purpose is a lowercase code' })
   purpose!: string;
-  @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(64) @IsUUID('all', { each: true }) recordIds!: string[];
-  @ApiProperty({ enum: CATEGORIES, isArray: true })
+  @ApiProperty({ type: [String], description: 'records asked for (with categories: at least one in all)' })
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsUUID('all', { each: true })
+  recordIds!: string[];
+  @ApiProperty({ enum: CATEGORIES, isArray: true, description: 'record categories asked for' })
   @IsArray()
   @ArrayMaxSize(64)
   @IsIn(CATEGORIES, { each: true })
@@ -97,13 +111,18 @@ export class AccessRequestDto {
 }
 
 export class DenyAccessRequestDto {
-  @ApiProperty({ example: 'not needed for my care' }) @IsString() @Length(1, 200) reason!: string;
+  @ApiProperty({ example: 'not needed for my care', description: 'shown to the requester' })
+  @IsString()
+  @Length(1, 200)
+  reason!: string;
 }
 
 export class BreakGlassTermsDto {
-  @ApiProperty() @IsUUID() providerId!: string;
-  @ApiProperty() @IsUUID() patientId!: string;
-  @ApiProperty({ enum: BREAK_GLASS_REASONS }) @IsIn(BREAK_GLASS_REASONS) reasonCode!: BreakGlassReason;
+  @ApiProperty({ description: 'registrar identity id of the provider: your own' }) @IsUUID() providerId!: string;
+  @ApiProperty({ description: 'registrar identity id of the patient' }) @IsUUID() patientId!: string;
+  @ApiProperty({ enum: BREAK_GLASS_REASONS, description: 'the emergency, from a closed list (signed, on-chain)' })
+  @IsIn(BREAK_GLASS_REASONS)
+  reasonCode!: BreakGlassReason;
   @ApiProperty({ description: `seconds, at most ${MAX_BREAK_GLASS_SECONDS}` })
   @IsInt()
   @Min(60)
@@ -119,7 +138,9 @@ export class BreakGlassDto extends BreakGlassTermsDto {
   @IsString()
   @Length(10, 500)
   reason!: string;
-  @ApiProperty() @Matches(NONCE, { message: 'nonce must be a decimal integer' }) nonce!: string;
-  @ApiProperty() @Matches(UINT, { message: 'deadline must be a decimal integer' }) deadline!: string;
-  @ApiProperty() @Matches(SIGNATURE, { message: 'signature must be a 65-byte 0x hex signature' }) signature!: string;
+  @ApiProperty(NONCE_DOC) @Matches(NONCE, { message: 'nonce must be a decimal integer' }) nonce!: string;
+  @ApiProperty(DEADLINE_DOC) @Matches(UINT, { message: 'deadline must be a decimal integer' }) deadline!: string;
+  @ApiProperty(SIGNATURE_DOC)
+  @Matches(SIGNATURE, { message: 'signature must be a 65-byte 0x hex signature' })
+  signature!: string;
 }
