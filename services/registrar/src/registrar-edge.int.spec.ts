@@ -1,4 +1,4 @@
-import { dropTestDatabase, fuzzService } from '@uhr/platform/testing';
+import { dropTestDatabase, fuzzService, openApiOf, undocumentedOperations } from '@uhr/platform/testing';
 import { aPatient, startRegistrar, type RegistrarUnderTest } from './test/registrar.harness.js';
 
 // The platform's edge checks, seen through the registrar booted in-process (this checkout's code): every bad
@@ -111,5 +111,24 @@ describe('edge fuzz (OpenAPI-driven) against this registrar', () => {
     expect(report.operations).toBeGreaterThanOrEqual(9);
     expect(report.sent).toBeGreaterThan(300);
     expect(report.findings).toEqual([]);
+  });
+});
+
+describe('OpenAPI: every operation of this registrar documented', () => {
+  it('gives each a summary, a described success answer and, unless public, its 401; POST /identities its 202 and 409', async () => {
+    const doc = await openApiOf(r.url);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/identities', '/identities/{id}/rebind', '/health']),
+    );
+    expect(undocumentedOperations(doc)).toEqual([]);
+    expect(Object.keys(doc.paths['/identities']!.post!.responses!).sort()).toEqual([
+      '202',
+      '400',
+      '401',
+      '403',
+      '409',
+      '422',
+      '503',
+    ]);
   });
 });
