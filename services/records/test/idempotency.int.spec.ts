@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { sendTwiceWithKey, sendWithKey } from '@uhr/platform/testing';
+import { openApiOf, sendTwiceWithKey, sendWithKey, undocumentedOperations } from '@uhr/platform/testing';
 import { DataSource } from 'typeorm';
 import { until, type Party } from '../src/demo/client.js';
 import { enrolParties, observation, startStack, type PartyName, type Stack } from './harness.js';
@@ -71,4 +71,23 @@ it('consent: a retried access request under one key replays the first 201 and st
     p.bob.identityId,
   ]);
   expect(rows[0].n).toBe(1);
+});
+
+it('consent documents every operation: a summary, a described success answer and, unless public, its 401', async () => {
+  const doc = await openApiOf(s.consentUrl);
+  expect(Object.keys(doc.paths)).toEqual(
+    expect.arrayContaining(['/grants', '/access-requests', '/break-glass', '/relationships/end', '/health']),
+  );
+  expect(undocumentedOperations(doc)).toEqual([]);
+  // Issuing a grant: 202 relayed, 409 GrantAlreadyExists / RequestNotOpen (or a key in flight), and the rest.
+  expect(Object.keys(doc.paths['/grants']!.post!.responses!).sort()).toEqual([
+    '202',
+    '400',
+    '401',
+    '403',
+    '404',
+    '409',
+    '422',
+    '503',
+  ]);
 });
