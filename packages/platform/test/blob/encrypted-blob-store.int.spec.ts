@@ -1,10 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Client } from 'minio';
-import { decodeBlobFrame } from './blob-frame.js';
-import { EncryptedBlobStore, type EncryptedBlobStoreOptions } from './encrypted-blob-store.js';
-import { BlobIntegrityError, BlobNotFoundError, BlobStoreUnavailableError, BlobTamperedError } from './errors.js';
-import { KeyRing } from './key-ring.js';
+import { decodeBlobFrame } from '../../src/blob/blob-frame.js';
+import { EncryptedBlobStore, type EncryptedBlobStoreOptions } from '../../src/blob/encrypted-blob-store.js';
+import {
+  BlobIntegrityError,
+  BlobNotFoundError,
+  BlobStoreUnavailableError,
+  BlobTamperedError,
+} from '../../src/blob/errors.js';
+import { KeyRing } from '../../src/blob/key-ring.js';
 
 // Endpoints come from .uhr/env (written by scripts/stack.sh), exported into the environment by the test runner.
 function requireEnv(name: string): string {

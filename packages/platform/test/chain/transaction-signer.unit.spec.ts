@@ -1,5 +1,5 @@
 import { Transaction, Wallet } from 'ethers';
-import { TransactionSigner } from './transaction-signer.js';
+import { TransactionSigner } from '../../src/chain/transaction-signer.js';
 
 const request = (nonce: number) => ({
   to: '0x00000000000000000000000000000000000000aa',

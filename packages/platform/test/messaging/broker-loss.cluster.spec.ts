@@ -1,15 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EventEnvelope } from '../events/envelope.js';
-import { databaseUrl, migrate, openDataSource, platformMigrations } from '../persistence/database.js';
-import { EventStore, OUTBOX_CHANNEL } from '../persistence/event-store.js';
-import { Waker } from '../persistence/waker.js';
-import { killNode, loadClusterEnv, startNode, type ClusterNode } from '../testing/cluster.js';
-import { dropTestDatabase, loadStackEnv, waitFor } from '../testing/index.js';
-import { IdempotentConsumer } from './idempotent-consumer.js';
-import { createKafka, ensureTopics } from './kafka.js';
-import { OutboxRelay } from './outbox-relay.js';
+import type { EventEnvelope } from '../../src/events/envelope.js';
+import { databaseUrl, migrate, openDataSource, platformMigrations } from '../../src/persistence/database.js';
+import { EventStore, OUTBOX_CHANNEL } from '../../src/persistence/event-store.js';
+import { Waker } from '../../src/persistence/waker.js';
+import { killNode, loadClusterEnv, startNode, type ClusterNode } from '../../src/testing/cluster.js';
+import { dropTestDatabase, loadStackEnv, waitFor } from '../../src/testing/index.js';
+import { IdempotentConsumer } from '../../src/messaging/idempotent-consumer.js';
+import { createKafka, ensureTopics } from '../../src/messaging/kafka.js';
+import { OutboxRelay } from '../../src/messaging/outbox-relay.js';
 
 // The cluster profile's three brokers (RF 3, min ISR 2) and the stack's PostgreSQL: the outbox relay publishes
 // with acks=all from an idempotent producer, two idempotent consumers apply what it publishes.

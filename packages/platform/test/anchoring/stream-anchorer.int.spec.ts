@@ -2,12 +2,12 @@ import { AnchorsAbi, AnchorsBytecode, anchorsAt, ROLES } from '@uhr/contracts';
 import { ContractFactory, JsonRpcProvider, keccak256, toUtf8Bytes, Wallet } from 'ethers';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import type { ChainWriter } from '../chain/chain-writer.js';
-import { migrate } from '../persistence/database.js';
-import { chainTestDatabase, dropTestDatabase, fundedSigner, testChainWriter } from '../testing/chain.js';
-import { loadStackEnv, waitFor } from '../testing/index.js';
-import { anchorStreamId, StreamAnchorer } from './stream-anchorer.js';
-import { streamAnchorerMigrations } from './stream-anchorer.migrations.js';
+import type { ChainWriter } from '../../src/chain/chain-writer.js';
+import { migrate } from '../../src/persistence/database.js';
+import { chainTestDatabase, dropTestDatabase, fundedSigner, testChainWriter } from '../../src/testing/chain.js';
+import { loadStackEnv, waitFor } from '../../src/testing/index.js';
+import { anchorStreamId, StreamAnchorer } from '../../src/anchoring/stream-anchorer.js';
+import { streamAnchorerMigrations } from '../../src/anchoring/stream-anchorer.migrations.js';
 
 const env = loadStackEnv();
 const rpcUrl = env.UHR_CHAIN_RPC_URL!;

@@ -11,12 +11,20 @@ import {
   dropTestDatabase,
   testChainWriter,
   type CounterJob,
-} from '../testing/chain.js';
+} from '../../src/testing/chain.js';
 
-import { clusterSigner, headOf, killNode, link, loadClusterEnv, peerCount, startNode } from '../testing/cluster.js';
-import { loadStackEnv, waitFor } from '../testing/index.js';
-import { ChainWriter, enqueueChainJob } from './chain-writer.js';
-import { JsonRpcBatch } from './json-rpc-batch.js';
+import {
+  clusterSigner,
+  headOf,
+  killNode,
+  link,
+  loadClusterEnv,
+  peerCount,
+  startNode,
+} from '../../src/testing/cluster.js';
+import { loadStackEnv, waitFor } from '../../src/testing/index.js';
+import { ChainWriter, enqueueChainJob } from '../../src/chain/chain-writer.js';
+import { JsonRpcBatch } from '../../src/chain/json-rpc-batch.js';
 
 // The cluster profile's three Clique signers (geth v1.13.14, one block a second) and the stack's PostgreSQL.
 const env = loadStackEnv();

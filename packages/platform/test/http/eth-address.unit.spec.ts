@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { IsEthAddress, isEthAddress } from './eth-address.js';
+import { IsEthAddress, isEthAddress } from '../../src/http/eth-address.js';
 
 const CHECKSUMMED = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 

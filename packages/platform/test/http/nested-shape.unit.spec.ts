@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsOptional, IsString, ValidateNested } from 'class-validator';
-import { validationPipe } from './errors.js';
+import { validationPipe } from '../../src/http/errors.js';
 
 class Inner {
   @IsString()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
 
 /** Endpoints only: what a deployment's ConfigMap holds, with none of the secrets. */
 const endpoints = {

@@ -1,5 +1,11 @@
-import { fingerprintOf, isFinalOutcome, parseIdempotencyKey, verdictFor, type StoredKey } from './idempotency-key.js';
-import { documentIdempotency } from './idempotency-openapi.js';
+import {
+  fingerprintOf,
+  isFinalOutcome,
+  parseIdempotencyKey,
+  verdictFor,
+  type StoredKey,
+} from '../../../src/http/idempotency/idempotency-key.js';
+import { documentIdempotency } from '../../../src/http/idempotency/idempotency-openapi.js';
 import type { OpenAPIObject } from '@nestjs/swagger';
 
 const NOW = new Date('2026-12-02T05:00:00Z');

@@ -1,5 +1,5 @@
-import { attacksOn } from './edge-fuzz.js';
-import { operationsOf, type OpenApiDocument } from './openapi-operations.js';
+import { attacksOn } from '../../src/testing/edge-fuzz.js';
+import { operationsOf, type OpenApiDocument } from '../../src/testing/openapi-operations.js';
 
 const doc: OpenApiDocument = {
   paths: {

@@ -1,5 +1,5 @@
 import { Signature, TypedDataEncoder, Wallet, verifyTypedData } from 'ethers';
-import { recoverDigestSigner, recoverTypedDataSigner, TypedDataSigner } from './typed-data-signer.js';
+import { recoverDigestSigner, recoverTypedDataSigner, TypedDataSigner } from '../../src/identity/typed-data-signer.js';
 
 const domain = { name: 'UHR Test', version: '1', chainId: 31337, verifyingContract: '0x' + '11'.repeat(20) };
 const types = {

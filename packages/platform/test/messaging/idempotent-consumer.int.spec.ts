@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
-import { envelopeOf, type EventEnvelope } from '../events/envelope.js';
-import { migrate, openDataSource, platformMigrations } from '../persistence/database.js';
-import { IdempotentConsumer } from './idempotent-consumer.js';
-import { createKafka, createProducer, ensureTopics } from './kafka.js';
+import { envelopeOf, type EventEnvelope } from '../../src/events/envelope.js';
+import { migrate, openDataSource, platformMigrations } from '../../src/persistence/database.js';
+import { IdempotentConsumer } from '../../src/messaging/idempotent-consumer.js';
+import { createKafka, createProducer, ensureTopics } from '../../src/messaging/kafka.js';
 
 // Real Kafka and PostgreSQL from the stack (.uhr/env, exported by the test runner).
 const pgUrl = process.env.UHR_PG_URL;

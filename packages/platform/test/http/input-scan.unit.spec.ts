@@ -1,4 +1,4 @@
-import { rawJsonDepth, scanInput, textProblem } from './input-scan.js';
+import { rawJsonDepth, scanInput, textProblem } from '../../src/http/input-scan.js';
 
 const deepArray = (n: number) => '['.repeat(n) + ']'.repeat(n);
 const deepObject = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, loadConfig } from '../config/config.js';
-import { saslOf } from './kafka.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { saslOf } from '../../src/messaging/kafka.js';
 
 /** What k8s/base sets: the SCRAM listener's mechanism in the ConfigMap, the user and password per service. */
 const env = {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Wallet } from 'ethers';
 import type { DataSource } from 'typeorm';
-import { loadStackEnv, waitFor } from '../testing/index.js';
+import { loadStackEnv, waitFor } from '../../src/testing/index.js';
 import {
   chainTestDatabase,
   COUNTER_ERRORS,
@@ -19,10 +19,10 @@ import {
   OwnAnvil,
   testChainWriter,
   type CounterJob,
-} from '../testing/chain.js';
-import type { ChainWriterOptions } from './chain-writer.js';
-import { ChainWriter, enqueueChainJob } from './chain-writer.js';
-import { JsonRpcBatch } from './json-rpc-batch.js';
+} from '../../src/testing/chain.js';
+import type { ChainWriterOptions } from '../../src/chain/chain-writer.js';
+import { ChainWriter, enqueueChainJob } from '../../src/chain/chain-writer.js';
+import { JsonRpcBatch } from '../../src/chain/json-rpc-batch.js';
 
 /** One drill: its own database, signer and counter contract on `rpcUrl`. */
 interface Drill {

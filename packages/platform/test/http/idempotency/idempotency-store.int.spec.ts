@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { dropTestDatabase } from '../../testing/index.ts';
-import { migrate, openDataSource, platformMigrations } from '../../persistence/database.js';
-import { EventStore } from '../../persistence/event-store.js';
-import { IdempotencyStore, type KeyScope } from './idempotency-store.js';
+import { dropTestDatabase } from '../../../src/testing/index.ts';
+import { migrate, openDataSource, platformMigrations } from '../../../src/persistence/database.js';
+import { EventStore } from '../../../src/persistence/event-store.js';
+import { IdempotencyStore, type KeyScope } from '../../../src/http/idempotency/idempotency-store.js';
 
 // A database of its own on the stack's PostgreSQL: the key rows, and the event store a take-over consults.
 const pgUrl = process.env.UHR_PG_URL;

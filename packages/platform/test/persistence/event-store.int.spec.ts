@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { EventContext } from '../events/envelope.js';
-import { migrate, openDataSource, platformMigrations } from './database.js';
-import { ConcurrencyError, EventStore } from './event-store.js';
+import type { EventContext } from '../../src/events/envelope.js';
+import { migrate, openDataSource, platformMigrations } from '../../src/persistence/database.js';
+import { ConcurrencyError, EventStore } from '../../src/persistence/event-store.js';
 
 // A database of its own on the stack's PostgreSQL (UHR_PG_URL from .uhr/env, exported by the test runner).
 const pgUrl = process.env.UHR_PG_URL;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { decodeBlobFrame, encodeBlobFrame } from './blob-frame.js';
-import { open, rewrapHeader, seal, type SealedEnvelope } from './envelope-cipher.js';
-import { BlobIntegrityError, KeyRingError } from './errors.js';
-import { KeyRing } from './key-ring.js';
+import { decodeBlobFrame, encodeBlobFrame } from '../../src/blob/blob-frame.js';
+import { open, rewrapHeader, seal, type SealedEnvelope } from '../../src/blob/envelope-cipher.js';
+import { BlobIntegrityError, KeyRingError } from '../../src/blob/errors.js';
+import { KeyRing } from '../../src/blob/key-ring.js';
 
 const key = (): string => randomBytes(32).toString('base64');
 const K1 = key();

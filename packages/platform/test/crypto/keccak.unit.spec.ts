@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { keccak_256 } from '@noble/hashes/sha3';
 import { id, keccak256 } from 'ethers';
-import { keccak256Bytes } from './keccak.js';
+import { keccak256Bytes } from '../../src/crypto/keccak.js';
 
 describe('keccak256Bytes', () => {
   it('is Keccak-256 (fixed vectors), and what ethers now hashes with', () => {

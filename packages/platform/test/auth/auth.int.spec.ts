@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { loadStackEnv, serviceToken, tokenFor } from '../testing/index.js';
-import { JwtVerifier } from './auth.js';
+import { loadStackEnv, serviceToken, tokenFor } from '../../src/testing/index.js';
+import { JwtVerifier } from '../../src/auth/auth.js';
 
 /** Every UHR service API: each accepts only tokens whose `aud` names it. */
 const SERVICES = ['registrar', 'consent', 'records', 'notifications', 'drug-trace', 'organ-registry', 'billing'];

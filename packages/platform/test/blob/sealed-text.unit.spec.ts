@@ -1,6 +1,6 @@
-import { BlobIntegrityError } from './errors.js';
-import { KeyRing } from './key-ring.js';
-import { openText, sealText } from './sealed-text.js';
+import { BlobIntegrityError } from '../../src/blob/errors.js';
+import { KeyRing } from '../../src/blob/key-ring.js';
+import { openText, sealText } from '../../src/blob/sealed-text.js';
 
 const ring = new KeyRing(new Map([['k1', Buffer.alloc(32, 7)]]), 'k1');
 

@@ -1,6 +1,6 @@
-import { ConfigError, loadConfig } from './config/config.js';
-import { envelopeOf, InvalidEnvelopeError, parseEnvelope, topicOf } from './events/envelope.js';
-import { backoffMs } from './persistence/waker.js';
+import { ConfigError, loadConfig } from '../src/config/config.js';
+import { envelopeOf, InvalidEnvelopeError, parseEnvelope, topicOf } from '../src/events/envelope.js';
+import { backoffMs } from '../src/persistence/waker.js';
 
 describe('config', () => {
   const env = {

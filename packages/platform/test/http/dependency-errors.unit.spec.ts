@@ -9,9 +9,9 @@ import {
 import { S3Error } from 'minio';
 import pino from 'pino';
 import { QueryFailedError } from 'typeorm';
-import { classifyDependencyError } from './dependency-errors.js';
-import { EdgeInputError } from './edge-input.js';
-import { HttpErrorFilter, NotFoundError } from './errors.js';
+import { classifyDependencyError } from '../../src/http/dependency-errors.js';
+import { EdgeInputError } from '../../src/http/edge-input.js';
+import { HttpErrorFilter, NotFoundError } from '../../src/http/errors.js';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 const pgError = (code: string) => Object.assign(new Error(`pg ${code}`), { name: 'error', code, severity: 'FATAL' });
