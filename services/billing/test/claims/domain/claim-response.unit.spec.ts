@@ -1,5 +1,5 @@
-import type { LineVerdict } from '../../pricing/domain/line-verdict.js';
-import { claimResponseOf } from './claim-response.js';
+import type { LineVerdict } from '../../../src/pricing/domain/line-verdict.js';
+import { claimResponseOf } from '../../../src/claims/domain/claim-response.js';
 
 const line = (over: Partial<LineVerdict>): LineVerdict => ({
   status: 'ACCEPTED',

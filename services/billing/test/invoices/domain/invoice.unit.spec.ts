@@ -1,6 +1,6 @@
-import type { LineVerdict } from '../../pricing/domain/line-verdict.js';
-import { decideIssue, totalsOf, type Invoice } from './invoice.js';
-import { canonicalInvoice, invoiceHash, verificationOf } from './invoice-hash.js';
+import type { LineVerdict } from '../../../src/pricing/domain/line-verdict.js';
+import { decideIssue, totalsOf, type Invoice } from '../../../src/invoices/domain/invoice.js';
+import { canonicalInvoice, invoiceHash, verificationOf } from '../../../src/invoices/domain/invoice-hash.js';
 
 const verdict = (over: Partial<LineVerdict>): LineVerdict => ({
   status: 'ACCEPTED',

@@ -1,6 +1,6 @@
-import { decimal } from '../../pricing/domain/money.js';
-import type { LineVerdict } from '../../pricing/domain/line-verdict.js';
-import { decideRefund } from './refund.js';
+import { decimal } from '../../../src/pricing/domain/money.js';
+import type { LineVerdict } from '../../../src/pricing/domain/line-verdict.js';
+import { decideRefund } from '../../../src/invoices/domain/refund.js';
 
 const schedule = { versionId: 'v1', instrument: 'S.O. 412(E)' };
 const ok: LineVerdict = { status: 'ACCEPTED', findings: [], net: '20.00', tax: '2.40', gross: '22.40', excess: '0.00' };

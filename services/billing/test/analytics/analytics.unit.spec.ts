@@ -1,5 +1,5 @@
-import { worstOffenders } from './analytics.controller.js';
-import type { HospitalMonth } from './analytics.repository.js';
+import { worstOffenders } from '../../src/analytics/analytics.controller.js';
+import type { HospitalMonth } from '../../src/analytics/analytics.repository.js';
 
 const month = (provider: string, m: string, invoices: number, flagged: number, excess: string): HospitalMonth => ({
   provider,

@@ -1,4 +1,4 @@
-import { fhirInvoiceOf } from './fhir-invoice.js';
+import { fhirInvoiceOf } from '../../../src/invoices/domain/fhir-invoice.js';
 
 describe('FHIR Invoice', () => {
   it('carries each line billed net and tax, its citation, and the totals', () => {

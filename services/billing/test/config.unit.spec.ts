@@ -1,5 +1,5 @@
 import { configErrorOf, deploymentEndpoints, missingSecret } from '@uhr/platform/testing';
-import { billingConfig } from './config.js';
+import { billingConfig } from '../src/config.js';
 
 describe('billing configuration', () => {
   it('outside UHR_STACK=local, refuses to boot without its secrets and names each', () => {

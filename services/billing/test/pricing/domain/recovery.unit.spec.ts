@@ -1,6 +1,6 @@
-import { adjudicateLine } from './adjudication.js';
-import { decimal, plain } from './money.js';
-import { recoveryInterest, refundOf } from './recovery.js';
+import { adjudicateLine } from '../../../src/pricing/domain/adjudication.js';
+import { decimal, plain } from '../../../src/pricing/domain/money.js';
+import { recoveryInterest, refundOf } from '../../../src/pricing/domain/recovery.js';
 
 describe('recovery interest (simple, 365-day year, rounded up to the paisa)', () => {
   it('is excess × rate × days / 365', () => {

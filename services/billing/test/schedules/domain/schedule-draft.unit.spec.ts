@@ -1,5 +1,5 @@
-import { plain } from '../../pricing/domain/money.js';
-import { headerProblems, parseRows, type RawRow } from './schedule-draft.js';
+import { plain } from '../../../src/pricing/domain/money.js';
+import { headerProblems, parseRows, type RawRow } from '../../../src/schedules/domain/schedule-draft.js';
 
 const row = (n: number, cells: Record<string, string>): RawRow => ({
   row: n,

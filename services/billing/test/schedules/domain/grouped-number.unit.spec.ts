@@ -1,4 +1,4 @@
-import { ungroup } from './grouped-number.js';
+import { ungroup } from '../../../src/schedules/domain/grouped-number.js';
 
 describe('grouped amounts in official lists', () => {
   it('reads Indian lakh/crore grouping and Western grouping, keeping every decimal', () => {

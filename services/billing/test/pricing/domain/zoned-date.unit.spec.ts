@@ -1,4 +1,10 @@
-import { daysBetween, inPeriod, isCalendarDate, isTimeZone, localDateOf } from './zoned-date.js';
+import {
+  daysBetween,
+  inPeriod,
+  isCalendarDate,
+  isTimeZone,
+  localDateOf,
+} from '../../../src/pricing/domain/zoned-date.js';
 
 describe('calendar dates in the regulator zone', () => {
   it('accepts real dates only', () => {

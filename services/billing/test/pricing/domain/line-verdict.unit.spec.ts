@@ -1,6 +1,6 @@
-import { aVersion, anEntry, strip } from '../../../test/builders.js';
-import { decimal } from './money.js';
-import { verdictOf, type PricedLine, type PricingContext } from './line-verdict.js';
+import { aVersion, anEntry, strip } from '../../builders.js';
+import { decimal } from '../../../src/pricing/domain/money.js';
+import { verdictOf, type PricedLine, type PricingContext } from '../../../src/pricing/domain/line-verdict.js';
 
 // Fixture schedule (invented prices): PARA-500 ₹2.50/tablet until 31 Mar 2025 (S.O. 1000(E)), ₹2.00 from
 // 1 Apr 2025 in Asia/Kolkata (S.O. 1488(E)); both + 12% GST, hard cap.

@@ -1,4 +1,11 @@
-import { AmountFormatError, decimal, moneyString, plain, roundExcess, roundMinor } from './money.js';
+import {
+  AmountFormatError,
+  decimal,
+  moneyString,
+  plain,
+  roundExcess,
+  roundMinor,
+} from '../../../src/pricing/domain/money.js';
 
 describe('money', () => {
   it('parses exact decimals and refuses floats, exponents and grouping', () => {

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { readOfficialList } from './official-list.js';
+import { readOfficialList } from '../../../src/schedules/import/official-list.js';
 
 describe('official list files', () => {
   it('reads a CSV with Indian grouping as text, numbering rows as a spreadsheet does', async () => {
