@@ -1,5 +1,5 @@
 import { configErrorOf, deploymentEndpoints, missingSecret } from '@uhr/platform/testing';
-import { drugTraceConfig } from './config.js';
+import { drugTraceConfig } from '../src/config.js';
 
 describe('drug-trace configuration', () => {
   it('outside UHR_STACK=local, refuses to boot without its secrets and names each', () => {
