@@ -1,5 +1,5 @@
 import { configErrorOf, deploymentEndpoints, missingSecret } from '@uhr/platform/testing';
-import { notificationsConfig } from './config.js';
+import { notificationsConfig } from '../src/config.js';
 
 describe('notifications configuration', () => {
   it('outside UHR_STACK=local, refuses to boot without its secrets and names each', () => {

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { AuditorDirectory } from './auditor-directory.js';
+import { AuditorDirectory } from '../../src/delivery/auditor-directory.js';
 
 const logger = pino({ level: 'silent' });
 

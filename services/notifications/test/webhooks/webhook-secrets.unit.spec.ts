@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { KeyRing } from '@uhr/platform';
-import { WebhookSecrets } from './webhook-secrets.js';
+import { WebhookSecrets } from '../../src/webhooks/webhook-secrets.js';
 
 const k1 = randomBytes(32).toString('base64');
 const k2 = randomBytes(32).toString('base64');

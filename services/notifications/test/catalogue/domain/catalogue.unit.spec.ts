@@ -1,4 +1,4 @@
-import { events } from '../../../test/builders.js';
+import { events } from '../../builders.js';
 import {
   CATALOGUE,
   CONSUMED_TOPICS,
@@ -7,7 +7,7 @@ import {
   resolve,
   SAFETY_TYPES,
   type Resolution,
-} from './catalogue.js';
+} from '../../../src/catalogue/domain/catalogue.js';
 
 const alice = 'subject-alice';
 const hospital = 'subject-hospital';

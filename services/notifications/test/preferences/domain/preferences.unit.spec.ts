@@ -5,7 +5,7 @@ import {
   dueDigestDate,
   inQuietHours,
   type Preferences,
-} from './preferences.js';
+} from '../../../src/preferences/domain/preferences.js';
 
 const at = (iso: string) => new Date(iso);
 const prefs = (p: Partial<Preferences>): Preferences => ({ ...defaultPreferences(), ...p });

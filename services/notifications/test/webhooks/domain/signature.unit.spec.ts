@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { retryDelayMs, sign, verify } from './signature.js';
+import { retryDelayMs, sign, verify } from '../../../src/webhooks/domain/signature.js';
 
 const secret = 'whsec_test';
 const body = JSON.stringify({ deliveryId: 'd1', event: { type: 'records.RecordAccepted' } });

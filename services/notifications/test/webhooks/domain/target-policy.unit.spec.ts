@@ -1,4 +1,4 @@
-import { isPublicAddress, refuseTarget } from './target-policy.js';
+import { isPublicAddress, refuseTarget } from '../../../src/webhooks/domain/target-policy.js';
 
 describe('webhook target policy (SSRF)', () => {
   it.each([
