@@ -1,5 +1,5 @@
 import { configErrorOf, deploymentEndpoints, missingSecret } from '@uhr/platform/testing';
-import { organRegistryConfig } from './config.js';
+import { organRegistryConfig } from '../src/config.js';
 
 describe('organ-registry configuration', () => {
   it('outside UHR_STACK=local, refuses to boot without its secrets and names each', () => {

@@ -7,7 +7,7 @@ import {
   type AllocationEvent,
   type AllocationRules,
   type AllocationState,
-} from './allocation.js';
+} from '../../../src/allocation/domain/allocation.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-01-01T10:00:00Z');

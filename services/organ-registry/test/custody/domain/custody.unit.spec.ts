@@ -5,7 +5,7 @@ import {
   orderProblem,
   stageNumber,
   type CustodyState,
-} from './custody.js';
+} from '../../../src/custody/domain/custody.js';
 
 const OPO = `0x${'01'.repeat(32)}`;
 const LAB = `0x${'02'.repeat(32)}`;

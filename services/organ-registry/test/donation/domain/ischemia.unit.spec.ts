@@ -1,4 +1,4 @@
-import { DEFAULT_ISCHEMIA_HOURS, ischemiaClock } from './ischemia.js';
+import { DEFAULT_ISCHEMIA_HOURS, ischemiaClock } from '../../../src/donation/domain/ischemia.js';
 
 const at = (hhmm: string) => Date.parse(`2026-01-01T${hhmm}:00Z`);
 

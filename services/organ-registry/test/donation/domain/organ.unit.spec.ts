@@ -1,4 +1,4 @@
-import { arrivalProblems, fhirOrgan, organProblems, type Organ } from './organ.js';
+import { arrivalProblems, fhirOrgan, organProblems, type Organ } from '../../../src/donation/domain/organ.js';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 const kidney: Organ = {

@@ -1,5 +1,5 @@
-import { aboVerdict } from './abo.js';
-import { POLICY_2026_1 } from './policy.js';
+import { aboVerdict } from '../../../src/matching/domain/abo.js';
+import { POLICY_2026_1 } from '../../../src/matching/domain/policy.js';
 
 const kidney = POLICY_2026_1.abo.kidney;
 const liver = POLICY_2026_1.abo.liver;

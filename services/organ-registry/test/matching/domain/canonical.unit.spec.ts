@@ -1,5 +1,5 @@
-import { canonicalJson, keccakHex, keccakOfParts } from './canonical.js';
-import { POLICY_2026_1, policyHash } from './policy.js';
+import { canonicalJson, keccakHex, keccakOfParts } from '../../../src/matching/domain/canonical.js';
+import { POLICY_2026_1, policyHash } from '../../../src/matching/domain/policy.js';
 
 describe('canonical JSON and its hash', () => {
   it('sorts keys at every depth and drops undefined members', () => {

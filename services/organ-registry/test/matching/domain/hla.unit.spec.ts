@@ -5,7 +5,7 @@ import {
   locusOf,
   typingProblems,
   unacceptableHits,
-} from './hla.js';
+} from '../../../src/matching/domain/hla.js';
 
 describe('HLA mismatch counting (A, B, DR; distinct donor antigens the candidate lacks)', () => {
   it('counts one per locus when one of two donor antigens is missing: 1 + 1 + 1 = 3', () => {

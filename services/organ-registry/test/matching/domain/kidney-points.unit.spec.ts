@@ -1,5 +1,11 @@
-import { cpraPoints, drPoints, proximityPoints, qualifyingDate, waitingDays } from './kidney-points.js';
-import { POLICY_2026_1 } from './policy.js';
+import {
+  cpraPoints,
+  drPoints,
+  proximityPoints,
+  qualifyingDate,
+  waitingDays,
+} from '../../../src/matching/domain/kidney-points.js';
+import { POLICY_2026_1 } from '../../../src/matching/domain/policy.js';
 
 const k = POLICY_2026_1.kidney;
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);

@@ -1,7 +1,7 @@
-import type { MatchCandidate, MatchOrgan } from './match-run.js';
-import { runMatch } from './match-run.js';
-import { MELD_22_LABS, MELD_28_LABS, MELD_40_LABS } from '../../../test/meld-fixtures.js';
-import { POLICY_2026_1 } from './policy.js';
+import type { MatchCandidate, MatchOrgan } from '../../../src/matching/domain/match-run.js';
+import { runMatch } from '../../../src/matching/domain/match-run.js';
+import { MELD_22_LABS, MELD_28_LABS, MELD_40_LABS } from '../../meld-fixtures.js';
+import { POLICY_2026_1 } from '../../../src/matching/domain/policy.js';
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 const AT = day('2026-01-01');

@@ -1,5 +1,5 @@
-import { MELD_22_LABS, NORMAL_LABS } from '../../../test/meld-fixtures.js';
-import { boundedLabs, meld3, meld3Raw, meldLabProblems } from './meld.js';
+import { MELD_22_LABS, NORMAL_LABS } from '../../meld-fixtures.js';
+import { boundedLabs, meld3, meld3Raw, meldLabProblems } from '../../../src/matching/domain/meld.js';
 
 const normal = NORMAL_LABS;
 

@@ -1,9 +1,9 @@
-import { canonicalJson } from './canonical.js';
-import type { MatchCandidate, MatchOrgan } from './match-run.js';
-import { runMatch } from './match-run.js';
-import { MELD_22_LABS } from '../../../test/meld-fixtures.js';
-import { POLICY_2026_1 } from './policy.js';
-import { candidateJson, ineligibleJson, rankedJson } from './run-encoding.js';
+import { canonicalJson } from '../../../src/matching/domain/canonical.js';
+import type { MatchCandidate, MatchOrgan } from '../../../src/matching/domain/match-run.js';
+import { runMatch } from '../../../src/matching/domain/match-run.js';
+import { MELD_22_LABS } from '../../meld-fixtures.js';
+import { POLICY_2026_1 } from '../../../src/matching/domain/policy.js';
+import { candidateJson, ineligibleJson, rankedJson } from '../../../src/matching/domain/run-encoding.js';
 
 const base: MatchCandidate = {
   id: 'c"1',
