@@ -6,7 +6,7 @@ import { expect } from '@jest/globals';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { loadStackEnv, tokenFor } from '@uhr/platform/testing';
-import { call, until, type Party } from '../../../services/records/src/demo/client.js';
+import { call, until, type Party } from '../../../services/records/demo/client.js';
 import { freshCode, subjectOfUser } from './keycloak-admin';
 
 /**

@@ -6,7 +6,7 @@ import { Client } from 'minio';
 import pg from 'pg';
 import { parseBlobRef } from '@uhr/platform';
 import { tokenFor } from '@uhr/platform/testing';
-import { addRecord, call, enrol, type Party } from '../../../services/records/src/demo/client.js';
+import { addRecord, call, enrol, type Party } from '../../../services/records/demo/client.js';
 import {
   bindIdentity,
   env,

@@ -4,7 +4,7 @@
 // insurer adjudicates under the patient's Consent grant. Uses the running billing service (UHR_BILLING_URL,
 // default :3007) or, when none answers, one booted in this process on a throwaway database.
 import { loadStackEnv, tokenFor } from '@uhr/platform/testing';
-import { call, enrol, issueGrant, until, type Party, type Reply } from '../../records/src/demo/client.js';
+import { call, enrol, issueGrant, until, type Party, type Reply } from '../../records/demo/client.js';
 import { bootLocalBilling } from '../bench/local-billing.js';
 
 const env = loadStackEnv();

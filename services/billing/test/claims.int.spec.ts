@@ -1,6 +1,6 @@
 import { chainIdOf } from '@uhr/platform';
 import { loadStackEnv, waitFor } from '@uhr/platform/testing';
-import { issueGrant, type Party } from '../../records/src/demo/client.js';
+import { issueGrant, type Party } from '../../records/demo/client.js';
 import { aSchedule, anEntry, enrolPatient, startBilling, startConsent, type Billing } from './harness.js';
 
 // An insurer adjudicates only what the patient's grant on the Consent contract covers (granted through the

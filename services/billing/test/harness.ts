@@ -9,7 +9,7 @@ import { dropTestDatabase, loadStackEnv, tokenFor, waitFor } from '@uhr/platform
 import { JsonRpcProvider, NonceManager, Wallet } from 'ethers';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { call, enrol, type Party, type Reply } from '../../records/src/demo/client.js';
+import { call, enrol, type Party, type Reply } from '../../records/demo/client.js';
 import { Anchoring } from '../src/anchoring.js';
 import { INVOICE_TOPIC } from '../src/invoices/invoice.repository.js';
 import { BILLING_APP_OPTIONS, BillingModule } from '../src/billing.module.js';

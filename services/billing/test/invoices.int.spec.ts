@@ -1,6 +1,6 @@
 import { resolve } from '../../notifications/src/catalogue/domain/catalogue.js';
 import { aSchedule, anEntry, enrolPatient, refundOnKafka, startBilling, type Billing } from './harness.js';
-import type { Party } from '../../records/src/demo/client.js';
+import type { Party } from '../../records/demo/client.js';
 
 // The demo's story on the real servers. Fixture ceilings (invented): PARA-500 ₹2.00/tablet + 12% from
 // 1 Apr 2025 (a strip of 10 = GTIN 08901234567890), revised to ₹1.80 from 1 Apr 2026 (IST); DES stent

@@ -24,16 +24,7 @@ import {
   pointerHashOf,
   sealedContentOf,
 } from '../src/records/domain/on-chain.js';
-import {
-  answerRecord,
-  addRecord,
-  call,
-  enrol,
-  issueGrant,
-  signTyped,
-  signedRead,
-  type Party,
-} from '../src/demo/client.js';
+import { answerRecord, addRecord, call, enrol, issueGrant, signTyped, signedRead, type Party } from '../demo/client.js';
 
 const env = loadStackEnv();
 const REGISTRAR = env.UHR_REGISTRAR_URL ?? 'http://127.0.0.1:3001';

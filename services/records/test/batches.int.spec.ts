@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Contract } from 'ethers';
 import { Kafka } from 'kafkajs';
 import pg from 'pg';
-import { call, presignedUpload, signedRead, signTyped, until, type Party } from '../src/demo/client.js';
+import { call, presignedUpload, signedRead, signTyped, until, type Party } from '../demo/client.js';
 import { OrphanPackSweeper } from '../src/records/orphans/orphan-pack-sweeper.js';
 import { enrolParties, observation, startStack, type PartyName, type Stack } from './harness.js';
 

@@ -3,7 +3,7 @@
 // element and the rule, storing nothing; GET /records/:id/provenance answers valid R4 to the record's parties only.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { call, presignedUpload, until, type Party } from '../src/demo/client.js';
+import { call, presignedUpload, until, type Party } from '../demo/client.js';
 import { fhirR4Validator } from '../src/records/domain/fhir-r4/fhir-r4-validator.js';
 import { INVALID, VALID } from './fhir-fixtures.js';
 import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';

@@ -9,7 +9,7 @@ import { Wallet } from 'ethers';
 import { Client } from 'minio';
 import { DataSource } from 'typeorm';
 import { GrantIndex } from '../src/gatekeeper/grant-index.js';
-import { call, signedRead, signTyped, until, type Party } from '../src/demo/client.js';
+import { call, signedRead, signTyped, until, type Party } from '../demo/client.js';
 import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';
 
 let s: Stack;

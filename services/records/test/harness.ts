@@ -12,7 +12,7 @@ import { DataSource } from 'typeorm';
 import { consentConfig } from '../../consent/src/config.js';
 import { ConsentModule } from '../../consent/src/consent.module.js';
 import { recordsConfig } from '../src/config.js';
-import { enrol, until, type Party } from '../src/demo/client.js';
+import { enrol, until, type Party } from '../demo/client.js';
 import { RECORDS_APP_OPTIONS, RecordsModule } from '../src/records.module.js';
 
 export const ADMIN_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';

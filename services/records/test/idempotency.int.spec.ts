@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { openApiOf, sendTwiceWithKey, sendWithKey, undocumentedOperations } from '@uhr/platform/testing';
 import { DataSource } from 'typeorm';
-import { until, type Party } from '../src/demo/client.js';
+import { until, type Party } from '../demo/client.js';
 import { enrolParties, observation, startStack, type PartyName, type Stack } from './harness.js';
 
 /** Idempotency-Key on records and consent (ADR 0019), against the real servers: a retried command is stored once. */

@@ -3,16 +3,7 @@
 // one chain job, one settlement event — and the flow carries on.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import {
-  addRecord,
-  answerRecord,
-  call,
-  issueGrant,
-  signTyped,
-  signedRead,
-  until,
-  type Party,
-} from '../src/demo/client.js';
+import { addRecord, answerRecord, call, issueGrant, signTyped, signedRead, until, type Party } from '../demo/client.js';
 import { enrolParties, startStack, type PartyName, type Stack } from './harness.js';
 
 let s: Stack;

@@ -8,7 +8,7 @@ import {
   type KeyedAnswer,
   type PrivateS3,
 } from '@uhr/platform/testing';
-import type { Party } from '../src/demo/client.js';
+import type { Party } from '../demo/client.js';
 import { enrolParties, observation, startStack, type PartyName, type Stack } from './harness.js';
 
 /**

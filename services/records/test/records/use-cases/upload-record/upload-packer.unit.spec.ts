@@ -1,6 +1,6 @@
 import { ConcurrencyError, type EncryptedBlobStore, type EventContext } from '@uhr/platform';
-import type { RecordRepository, UploadCommand } from '../../record.repository.js';
-import { UploadPacker, type PackEntry } from './upload-packer.js';
+import type { RecordRepository, UploadCommand } from '../../../../src/records/record.repository.js';
+import { UploadPacker, type PackEntry } from '../../../../src/records/use-cases/upload-record/upload-packer.js';
 
 // The grouping logic alone, with in-memory stand-ins for S3 and the repository (the real ones are exercised by
 // services/records/test/figure4.int.spec.ts against real servers).

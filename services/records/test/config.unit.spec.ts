@@ -1,5 +1,5 @@
 import { configErrorOf, deploymentEndpoints, missingSecret } from '@uhr/platform/testing';
-import { recordsConfig } from './config.js';
+import { recordsConfig } from '../src/config.js';
 
 describe('records configuration', () => {
   it('outside UHR_STACK=local, refuses to boot without its secrets and names each', () => {

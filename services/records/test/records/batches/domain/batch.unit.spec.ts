@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { verifyProof } from '@uhr/contracts';
-import { recordLeafOf, responseLeafOf } from '../../domain/on-chain.js';
-import { cutBatch, pairsOf, proofOf } from './batch.js';
+import { recordLeafOf, responseLeafOf } from '../../../../src/records/domain/on-chain.js';
+import { cutBatch, pairsOf, proofOf } from '../../../../src/records/batches/domain/batch.js';
 
 const row = {
   id: '3f2a6c1e-8b4d-4e0f-9a1b-2c3d4e5f6a7b',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { verdictOf, type IndexedGrant } from './grant-index.js';
+import { verdictOf, type IndexedGrant } from '../../src/gatekeeper/grant-index.js';
 
 const NOW = 1_800_000_000;
 const READER = '0x' + 'ab'.repeat(20);

@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { Wallet, verifyTypedData } from 'ethers';
-import { checkRequest, decidePermission, type PermissionFacts, type RequestFacts } from './access-decision.js';
-import { gatekeeperDomain, READ_REQUEST_TYPES, signReadRequest } from './read-request.js';
+import {
+  checkRequest,
+  decidePermission,
+  type PermissionFacts,
+  type RequestFacts,
+} from '../../../src/gatekeeper/domain/access-decision.js';
+import { gatekeeperDomain, READ_REQUEST_TYPES, signReadRequest } from '../../../src/gatekeeper/domain/read-request.js';
 
 const NOW = 1_800_000_000;
 const PATIENT = '0x' + '01'.repeat(32);

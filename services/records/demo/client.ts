@@ -9,8 +9,8 @@ import {
   fhirBodyOf,
   pointerHashOf,
   sealedContentOf,
-} from '../records/domain/on-chain.js';
-import { signReadRequest, ZERO_BYTES32 } from '../gatekeeper/domain/read-request.js';
+} from '../src/records/domain/on-chain.js';
+import { signReadRequest, ZERO_BYTES32 } from '../src/gatekeeper/domain/read-request.js';
 
 /**
  * A small client of the UHR HTTP APIs, used by the demo and the integration tests the way a portal or an EHR

@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { AbiCoder, keccak256 } from 'ethers';
-import { abiEncodeStrings, contentCommitmentOf, fhirBodyOf, pointerHashOf, sealedContentOf } from './on-chain.js';
+import {
+  abiEncodeStrings,
+  contentCommitmentOf,
+  fhirBodyOf,
+  pointerHashOf,
+  sealedContentOf,
+} from '../../../src/records/domain/on-chain.js';
 import {
   decide,
   evolve,
@@ -9,7 +15,7 @@ import {
   type RecordCommand,
   type RecordEvent,
   type RecordState,
-} from './record.js';
+} from '../../../src/records/domain/record.js';
 
 const upload: RecordCommand = {
   type: 'UploadRecord',
