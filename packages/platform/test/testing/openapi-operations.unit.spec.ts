@@ -1,4 +1,4 @@
-import { undocumentedOperations, type OpenApiDocument } from './openapi-operations.js';
+import { undocumentedOperations, type OpenApiDocument } from '../../src/testing/openapi-operations.js';
 
 const ok = { description: 'done' };
 const doc: OpenApiDocument = {
