@@ -40,6 +40,8 @@ async function start() {
         post_logout_redirect_uri={`${origin}/signed-out`}
         popup_redirect_uri={`${origin}/step-up-done`}
         scope="openid profile"
+        // oidc-client-ts drops auth_time from the profile by default; step-up needs it (how recent the sign-in is).
+        filterProtocolClaims={['nbf', 'jti', 'nonce', 'acr', 'amr', 'azp', 'at_hash']}
         // Authorization Code + PKCE (S256) is oidc-client-ts's only flow. Tokens are renewed with the refresh
         // token (no iframe), and no session-monitor iframe either.
         automaticSilentRenew

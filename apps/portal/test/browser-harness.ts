@@ -16,8 +16,8 @@ import { freshCode, subjectOfUser } from './keycloak-admin';
 export const env = (): Record<string, string> => loadStackEnv() as Record<string, string>;
 
 // The tests' own portal server (the uhr-portal client's redirect URIs name this port; stack.sh's is on 3010).
-// Step-up is off by default here (UHR_PORTAL_STEP_UP_SECONDS=3600): its window reaches /step-up-done but does not
-// hand the answer back to the page yet (left open, see the README); UHR_PORTAL_STEP_UP_SECONDS=0 exercises it.
+// Step-up is off by default here (UHR_PORTAL_STEP_UP_SECONDS=3600) so that one sign-in carries the whole story;
+// UHR_PORTAL_STEP_UP_SECONDS=5 sends the first share through the step-up window (it passes).
 const PORT = 3011;
 export const portalUrl = `http://127.0.0.1:${PORT}`;
 

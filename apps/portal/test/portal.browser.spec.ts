@@ -175,10 +175,7 @@ describe('the patient portal in a browser', () => {
     await expectAccessible(pharmacyPage);
   });
 
-  // Skipped until step-up hands its answer back: the share asks for a fresh sign-in in a window, and that window
-  // reaches /step-up-done but the page still reports "You did not confirm it is you" (issue 12 note). The three after
-  // it build on that share.
-  it.skip('the patient shares the record once with the pharmacy: who, what, why, how long, check, confirmation', async () => {
+  it('the patient shares the record once with the pharmacy: who, what, why, how long, check, confirmation', async () => {
     const p = patientPage;
     await p.getByRole('link', { name: 'Share', exact: true }).click();
     await p.getByRole('button', { name: 'Continue' }).click();
@@ -208,7 +205,7 @@ describe('the patient portal in a browser', () => {
     await expectAccessible(p);
   });
 
-  it.skip('the pharmacy reads it once (signed in its browser) and is refused the second time', async () => {
+  it('the pharmacy reads it once (signed in its browser) and is refused the second time', async () => {
     const p = pharmacyPage;
     await p.reload();
     await p.getByRole('link', { name: 'My key', exact: true }).click();
@@ -224,7 +221,7 @@ describe('the patient portal in a browser', () => {
     await p.getByText('You have already opened this once').waitFor({ timeout: 60_000 });
   });
 
-  it.skip('the patient sees both in "Who has looked at my records": one allowed, one refused', async () => {
+  it('the patient sees both in "Who has looked at my records": one allowed, one refused', async () => {
     const p = patientPage;
     await p.getByRole('link', { name: 'Who has looked' }).click();
     const rows = p.getByRole('row').filter({ hasText: title });
@@ -248,7 +245,7 @@ describe('the patient portal in a browser', () => {
     await expectAccessible(patientPage);
   });
 
-  it.skip('shares by keyboard alone until a date, then stops that share; sign-out leaves nothing for Back', async () => {
+  it('shares by keyboard alone until a date, then stops that share; sign-out leaves nothing for Back', async () => {
     const p = patientPage;
     await p.goto(`${portalUrl}/share`);
     await p.getByRole('link', { name: 'My key', exact: true }).waitFor();

@@ -90,8 +90,8 @@ export class StreamAnchorer implements OnApplicationBootstrap, OnApplicationShut
         to: opts.anchorsAddress,
         data: this.iface.encodeFunctionData('anchor', [r.stream, r.firstSeq, r.lastSeq, r.count, r.root]),
       }),
-      alreadyApplied: async (r, blockTag) => {
-        const [nextSeq] = (await this.anchors.streamOf!(r.stream, { blockTag })) as [bigint, bigint];
+      alreadyApplied: async (r) => {
+        const [nextSeq] = (await this.anchors.streamOf!(r.stream)) as [bigint, bigint];
         return nextSeq > BigInt(r.lastSeq);
       },
       onConfirmed: (m, job) => this.settle(m, job.request.batchId, job.txHash, job.blockNumber),

@@ -21,10 +21,9 @@ export interface ChainJobHandler<R = unknown> {
   /**
    * True when the chain already holds the effect (a retry after a crash that sent the transaction but lost the
    * receipt, or after a rollback): the job is settled without a second transaction. Asked only before a job is
-   * signed again, never on its first signing. Read the chain at `blockTag` (a height): the writer records the
-   * job as confirmed in that block, so a rollback that removes it opens the job again.
+   * signed again, never on its first signing.
    */
-  alreadyApplied?(request: R, blockTag: number): Promise<boolean>;
+  alreadyApplied?(request: R): Promise<boolean>;
   onConfirmed(manager: EntityManager, job: ChainJob<R>): Promise<void>;
   /** The contract refused (a revert): not retried; the service records why. */
   onRejected(manager: EntityManager, job: ChainJob<R>, reason: string): Promise<void>;

@@ -243,9 +243,8 @@ export class ChainWriter {
   private async prepareOne(row: JobRow): Promise<Prepared | Settlement> {
     const handler = this.handler(row.kind);
     // A job signed before may have reached the chain by another transaction (its nonce was taken, or a rollback).
-    if (row.attempts > 0 && handler.alreadyApplied) {
-      const applied = await this.appliedAt(row, handler);
-      if (applied) return { outcome: 'confirmed', row, at: applied };
+    if (row.attempts > 0 && handler.alreadyApplied && (await handler.alreadyApplied(row.request))) {
+      return { outcome: 'confirmed', row, at: NOWHERE };
     }
     const { to, data, gasLimit } = handler.build(row.request);
     if (gasLimit !== undefined) return { row, call: { to, data }, gasLimit };
@@ -257,18 +256,6 @@ export class ChainWriter {
       if (reason === undefined) throw err; // the node, not the contract: retry later
       return { outcome: 'rejected', row, reason, at: NOWHERE };
     }
-  }
-
-  /**
-   * The head block when the chain already holds the job's effect there. The job is confirmed in that block, not
-   * nowhere: were the head later rolled back, the canonical watch opens the job again (a read at a height the
-   * node replaced meanwhile is recorded under the old hash, which only makes the watch look once more).
-   */
-  private async appliedAt(row: JobRow, handler: ChainJobHandler): Promise<Landing | undefined> {
-    const head = await this.provider.getBlock('latest');
-    if (!head?.hash) return undefined;
-    if (!(await handler.alreadyApplied!(row.request, head.number))) return undefined;
-    return { hash: null, block: head.number, blockHash: head.hash };
   }
 
   /** Awaits the receipts of all rows together and settles those mined deep enough; returns how many settled. */

@@ -52,14 +52,10 @@ export async function deployCounter(rpcUrl: string, key: string): Promise<string
 }
 
 /** How many times the chain applied each key. */
-export async function countersOf(
-  rpcUrl: string,
-  address: string,
-  keys: string[],
-  at: number | 'latest' = 'latest',
-): Promise<bigint[]> {
-  const tag = at === 'latest' ? at : toBeHex(at);
-  const answers = await new JsonRpcBatch(rpcUrl).many<string>(keys.map((k) => ['eth_getStorageAt', [address, k, tag]]));
+export async function countersOf(rpcUrl: string, address: string, keys: string[]): Promise<bigint[]> {
+  const answers = await new JsonRpcBatch(rpcUrl).many<string>(
+    keys.map((k) => ['eth_getStorageAt', [address, k, 'latest']]),
+  );
   return answers.map((a) => {
     if (!a.ok) throw new Error(a.error.message);
     return BigInt(a.result);
@@ -110,7 +106,7 @@ export function counterHandler(
 ): ChainJobHandler<CounterJob> {
   return {
     build: (r) => ({ to: address, data: r.key, ...(r.estimate ? {} : { gasLimit: 60_000n }) }),
-    alreadyApplied: async (r, at) => ((await countersOf(rpcUrl, address, [r.key], at))[0] ?? 0n) > 0n,
+    alreadyApplied: async (r) => ((await countersOf(rpcUrl, address, [r.key]))[0] ?? 0n) > 0n,
     onConfirmed: (m, job) => record(m, job, 'confirmed'),
     onRejected: (m, job, reason) => record(m, job, 'rejected', reason),
     ...(opts.hearReverts ? { onReverted: (m: EntityManager, job: ChainJob) => record(m, job, 'reverted') } : {}),
@@ -129,7 +125,7 @@ export async function testChainWriter(
   const url = databaseUrl(env.pgUrl, env.database);
   const waker = new Waker(url, 'uhr_chain_tx');
   await waker.start();
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }).child({ rpc: env.rpcUrl, db: env.database });
   const writer = new ChainWriter(
     env.rpcUrl,
     env.chainId ?? 31337,

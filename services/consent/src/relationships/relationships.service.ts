@@ -62,7 +62,7 @@ export class RelationshipsService {
           r.signature,
         ]),
       }),
-      alreadyApplied: async (r, blockTag) => (await this.statusOf(r.patientId, r.providerId, blockTag)) === 'ended',
+      alreadyApplied: async (r) => (await this.statusOf(r.patientId, r.providerId)) === 'ended',
       onConfirmed: (m, job) => this.settle(m, job, 'ended', null),
       onRejected: (m, job, reason) => this.settle(m, job, 'rejected', reason),
     });
@@ -195,10 +195,9 @@ export class RelationshipsService {
     );
   }
 
-  private async statusOf(patientChainId: string, providerChainId: string, blockTag: number | 'latest' = 'latest') {
-    const { relationships } = this.contracts;
-    const relId = (await relationships.relationshipIdOf!(patientChainId, providerChainId, { blockTag })) as string;
-    const [, , status] = (await relationships.relationshipOf!(relId, { blockTag })) as [string, string, bigint];
+  private async statusOf(patientChainId: string, providerChainId: string) {
+    const relId = (await this.contracts.relationships.relationshipIdOf!(patientChainId, providerChainId)) as string;
+    const [, , status] = (await this.contracts.relationships.relationshipOf!(relId)) as [string, string, bigint];
     return STATUS[Number(status)];
   }
 

@@ -41,11 +41,6 @@ export class Contracts {
     return yes;
   }
 
-  /** Whether a batch root is on-chain at a given height (no memory: that block may yet be rolled back). */
-  async isAnchoredAt(root: string, blockTag: number): Promise<boolean> {
-    return (await this.relationships.isAnchored!(root, { blockTag })) as boolean;
-  }
-
   async relationshipStatus(patientId: string, providerId: string): Promise<number> {
     const relId = (await this.relationships.relationshipIdOf!(patientId, providerId)) as string;
     const [, , status] = (await this.relationships.relationshipOf!(relId)) as [string, string, bigint];

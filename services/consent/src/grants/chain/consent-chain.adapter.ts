@@ -56,8 +56,8 @@ export class ConsentChainAdapter {
           r.signature,
         ]),
       }),
-      alreadyApplied: async (r, blockTag) => {
-        const g = (await this.contracts.consent.grantOf!(r.request.grantId, { blockTag })) as { patientId: string };
+      alreadyApplied: async (r) => {
+        const g = (await this.contracts.consent.grantOf!(r.request.grantId)) as { patientId: string };
         return g.patientId.toLowerCase() === r.request.patientId.toLowerCase();
       },
       onConfirmed: (m, job) => this.settle(m, job, { type: 'ConfirmGrant', txHash: job.txHash }),
@@ -68,8 +68,8 @@ export class ConsentChainAdapter {
         to,
         data: this.iface.encodeFunctionData('revokeBySig', [r.grantChainId, r.nonce, r.deadline, r.signature]),
       }),
-      alreadyApplied: async (r, blockTag) =>
-        ((await this.contracts.consent.grantOf!(r.grantChainId, { blockTag })) as { revoked: boolean }).revoked,
+      alreadyApplied: async (r) =>
+        ((await this.contracts.consent.grantOf!(r.grantChainId)) as { revoked: boolean }).revoked,
       onConfirmed: (m, job) => this.settle(m, job, { type: 'ConfirmRevocation', txHash: job.txHash }),
       onRejected: (m, job, reason) => this.settle(m, job, { type: 'FailRevocation', reason }),
     });

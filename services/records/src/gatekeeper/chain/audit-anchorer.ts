@@ -48,8 +48,8 @@ export class AuditAnchorer implements OnApplicationBootstrap, OnApplicationShutd
         to,
         data: this.iface.encodeFunctionData('anchor', [r.stream, r.firstSeq, r.lastSeq, r.count, r.root]),
       }),
-      alreadyApplied: async (r, blockTag) => {
-        const [nextSeq] = (await this.contracts.anchors.streamOf!(r.stream, { blockTag })) as [bigint, bigint];
+      alreadyApplied: async (r) => {
+        const [nextSeq] = (await this.contracts.anchors.streamOf!(r.stream)) as [bigint, bigint];
         return nextSeq > BigInt(r.lastSeq);
       },
       onConfirmed: async (m, job) => {

@@ -41,7 +41,7 @@ export class RecordBatcher implements OnApplicationBootstrap, OnApplicationShutd
     const to = contracts.relationships.target as string;
     writer.decodeErrorsWith(RelationshipsAbi).register<BatchJob>(BATCH_JOB, {
       build: (b) => ({ to, data: this.iface.encodeFunctionData('anchorBatch', [b.root, b.leafCount, b.pairs]) }),
-      alreadyApplied: (b, blockTag) => this.contracts.isAnchoredAt(b.root, blockTag),
+      alreadyApplied: (b) => this.contracts.isAnchored(b.root),
       onConfirmed: async (m, job) => {
         const ctx = {
           actor: 'records-chain',

@@ -87,7 +87,7 @@ export class IdentityChainAdapter implements OnApplicationBootstrap, OnApplicati
     });
     writer.decodeErrorsWith(RegistrarAbi).register<IdentityChainRequest>(JOB_KIND, {
       build: (r) => ({ to: this.registrar.target as string, data: this.encode(r) }),
-      alreadyApplied: (r, blockTag) => this.alreadyApplied(r, blockTag),
+      alreadyApplied: (r) => this.alreadyApplied(r),
       onConfirmed: (m, job) => this.onConfirmed(m, job),
       onRejected: (m, job, reason) => this.onRejected(m, job, reason),
     });
@@ -136,8 +136,8 @@ export class IdentityChainAdapter implements OnApplicationBootstrap, OnApplicati
   }
 
   /** After a crash between broadcast and bookkeeping the chain may already hold the change. */
-  private async alreadyApplied(r: IdentityChainRequest, blockTag: number): Promise<boolean> {
-    const [kind, status, hash, account] = (await this.registrar.identityOf!(chainIdOf(r.identityId), { blockTag })) as [
+  private async alreadyApplied(r: IdentityChainRequest): Promise<boolean> {
+    const [kind, status, hash, account] = (await this.registrar.identityOf!(chainIdOf(r.identityId))) as [
       bigint,
       bigint,
       string,
