@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import type { PlatformConfig } from './config/config.js';
 import { bytesOf, installEdgeChecks } from './http/edge-input.js';
 import { HttpErrorFilter, validationPipe } from './http/errors.js';
-import { documentIdempotency } from './http/idempotency/idempotency-openapi.js';
 import type { InputLimits } from './http/input-scan.js';
+import { serviceOpenApiDocument } from './http/openapi-document.js';
 import { correlationIdOf, PinoNestLogger, withCorrelationId } from './logging/logger.js';
 import { LOGGER } from './platform.module.js';
 
@@ -39,13 +39,7 @@ export async function createServiceApp(
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new HttpErrorFilter(logger));
   app.enableShutdownHooks();
-  const doc = new DocumentBuilder()
-    .setTitle(`UHR ${config.serviceName}`)
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .addSecurityRequirements('bearer')
-    .build();
-  SwaggerModule.setup('docs', app, () => documentIdempotency(SwaggerModule.createDocument(app, doc)));
+  SwaggerModule.setup('docs', app, () => serviceOpenApiDocument(app, config.serviceName));
   return app;
 }
 

@@ -6,9 +6,11 @@ import {
   dropTestDatabase,
   fuzzService,
   loadStackEnv,
+  openApiOf,
   sendTwiceWithKey,
   sendWithKey,
   tokenFor,
+  undocumentedOperations,
 } from '@uhr/platform/testing';
 import { notificationsConfig } from '../src/config.js';
 import { NotificationsModule } from '../src/notifications.module.js';
@@ -54,6 +56,18 @@ describe('notifications edge', () => {
     const report = await fuzzService({ service: 'notifications', url }, { numRuns: 60 });
     expect(report.operations).toBeGreaterThanOrEqual(10);
     expect(report.findings).toEqual([]);
+  });
+});
+
+describe('OpenAPI: every operation of notifications documented', () => {
+  it('gives each a summary, a described success answer and, unless public, its 401; POST /webhooks its 201 and 403', async () => {
+    const doc = await openApiOf(url);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/inbox', '/preferences', '/stream', '/webhooks', '/stats', '/health']),
+    );
+    expect(undocumentedOperations(doc)).toEqual([]);
+    // No Idempotency-Key (the answer carries the secret, shown once), so no 409/422.
+    expect(Object.keys(doc.paths['/webhooks']!.post!.responses!).sort()).toEqual(['201', '400', '401', '403', '503']);
   });
 });
 

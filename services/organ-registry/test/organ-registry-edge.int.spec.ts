@@ -1,7 +1,8 @@
 // The platform's edge checks through the organ registry booted in-process: every generated bad input to every
-// operation of its OpenAPI document (as each role, and without a token) is answered below 500.
+// operation of its OpenAPI document (as each role, and without a token) is answered below 500; and every operation
+// of that document is documented.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { fuzzService } from '@uhr/platform/testing';
+import { fuzzService, openApiOf, PUBLIC_HEALTH_OPERATIONS, undocumentedOperations } from '@uhr/platform/testing';
 import { startRegistry, type Registry } from './harness.js';
 
 let r: Registry;
@@ -42,5 +43,26 @@ describe('organ-registry edge', () => {
     expect(Object.keys(hla.body.fields).sort()).toEqual(['hla.A', 'hla.XY']);
     const run = await bank('POST', '/match-runs', { organId: 'OR-ABCDEFGH23', policyVersion: 'nope' });
     expect(run).toMatchObject({ status: 400, body: { error: 'UnknownPolicy' } });
+  });
+});
+
+describe('OpenAPI: every operation of the organ registry documented', () => {
+  it('gives each a summary, a described success answer and, unless public, its 401; the transplant its 200 and 422', async () => {
+    const doc = await openApiOf(r.url);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/candidates', '/donors', '/match-runs', '/policies/{version}', '/health']),
+    );
+    // GET /policies/{version} is public, like the health probes: anyone may replay a run.
+    expect(undocumentedOperations(doc, [...PUBLIC_HEALTH_OPERATIONS, 'GET /policies/{version}'])).toEqual([]);
+    // 409 CustodyBlocked (or a key in flight), 422 OFF_LIST_TRANSPLANT (or a key reused), and the rest.
+    expect(Object.keys(doc.paths['/allocations/{id}/transplant']!.post!.responses!).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '409',
+      '422',
+      '503',
+    ]);
   });
 });

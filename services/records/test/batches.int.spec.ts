@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { relationshipsAt } from '@uhr/contracts';
 import { EncryptedBlobStore, readDeployment } from '@uhr/platform';
-import { tokenFor } from '@uhr/platform/testing';
+import { PUBLIC_HEALTH_OPERATIONS, tokenFor, undocumentedOperations } from '@uhr/platform/testing';
 import { randomUUID } from 'node:crypto';
 import type { Contract } from 'ethers';
 import { Kafka } from 'kafkajs';
@@ -238,7 +238,7 @@ describe('uploads signed before sending (one request each)', () => {
       rec(reader.token, 'POST', `/records/${recordId}/read`, signed),
     );
 
-  it('tells an integrator what to sign (GET /signing, public) and documents every answer in its OpenAPI', async () => {
+  it('tells an integrator what to sign (GET /signing, public) and documents every operation in its OpenAPI', async () => {
     const signing = await call(s.recordsUrl, null, 'GET', '/signing');
     expect(signing.status).toBe(200);
     expect(signing.body.domains.relationships).toEqual({
@@ -270,6 +270,19 @@ describe('uploads signed before sending (one request each)', () => {
       '503',
     ]);
     expect(upload.description).toMatch(/RFC 8785/);
+    // Every operation: a summary, a described success answer and, but for GET /signing and health, its 401.
+    expect(undocumentedOperations(doc.body, [...PUBLIC_HEALTH_OPERATIONS, 'GET /signing'])).toEqual([]);
+    // The signed read: every refusal it can answer, 410 RecordErased included (no Idempotency-Key: plaintext).
+    expect(Object.keys(doc.body.paths['/records/{id}/read'].post.responses).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '410',
+      '503',
+    ]);
   });
 
   it('serves the resource exactly as sent once anchored: the plaintext matches its anchored commitment', async () => {

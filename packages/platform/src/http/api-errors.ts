@@ -28,6 +28,8 @@ const MEANING: Record<number, string> = {
   403: 'authenticated, but not allowed: wrong role, not your identity or record, or a signature that does not match',
   404: 'no such resource (or not visible to you yet)',
   409: 'conflicts with the current state (`error` says which)',
+  410: 'gone for good: erased, and never served again (`error` says which)',
+  413: 'the body is larger than this operation accepts',
   422: 'well-formed but refers to something unusable (e.g. an inactive identity)',
   503: 'a dependency (database, broker, storage, chain) is down: retry after `Retry-After` seconds',
 };

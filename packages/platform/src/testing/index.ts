@@ -131,6 +131,7 @@ export { attacksOn, BAD_STRINGS, fuzzService, openApiOf } from './edge-fuzz.ts';
 export type { EdgeFuzzOptions, FuzzFinding, FuzzReport, FuzzTarget } from './edge-fuzz.ts';
 export { PUBLIC_HEALTH_OPERATIONS, undocumentedOperations } from './openapi-operations.ts';
 export type { OpenApiDocument, OpenApiOperation } from './openapi-operations.ts';
+export { openApiOfControllers } from './openapi-of-controllers.ts';
 export {
   clusterSigner,
   gethRpc,

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { InvalidRequestError, Roles } from '@uhr/platform';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, InvalidRequestError, Roles } from '@uhr/platform';
 import { Dec, moneyString } from '../pricing/domain/money.js';
 import { isTimeZone } from '../pricing/domain/zoned-date.js';
 import { AnalyticsRepository, type HospitalMonth } from './analytics.repository.js';
@@ -49,6 +49,17 @@ export function worstOffenders(months: readonly HospitalMonth[], top: number) {
 export class AnalyticsController {
   constructor(private readonly analytics: AnalyticsRepository) {}
 
+  @ApiOperation({
+    summary: 'Overcharges per hospital per month, and the worst offenders (regulators, auditors)',
+    description:
+      '`from` and `to` YYYY-MM (400 InvalidMonth), months in `timeZone` (IANA, default Asia/Kolkata; 400 ' +
+      'InvalidTimeZone), `top` 1–100 offenders (default 10).',
+  })
+  @ApiResponse({
+    status: 200,
+    description: '{ from, to, timeZone, months, worst }: invoices, flagged, rate, billed, excess, interest',
+  })
+  @ApiErrors(400, 401, 403, 503)
   @Get('overcharges')
   @Roles('regulator', 'auditor')
   async overcharges(

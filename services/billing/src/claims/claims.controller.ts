@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, NotFoundError, Roles, type Principal } from '@uhr/platform';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, CurrentPrincipal, NotFoundError, Roles, type Principal } from '@uhr/platform';
 import { IsOptional, IsUUID, Matches } from 'class-validator';
 import { ClaimRepository } from './claim.repository.js';
 import { AdjudicateClaimUseCase } from './use-cases/adjudicate-claim/adjudicate-claim.use-case.js';
@@ -24,6 +24,15 @@ export class ClaimsController {
   ) {}
 
   /** The answer is a FHIR ClaimResponse, with the grant it relied on. */
+  @ApiOperation({
+    summary: 'Claim an issued invoice under a Consent grant; adjudicated at once (insurers)',
+    description:
+      'The grant named, else any one of your registered identities holds for the invoice or its category. ' +
+      '404 InvoiceNotFound when no grant lets you see it; 403 NotRegistered without a registered insurer ' +
+      'identity; 422 NotAnIssuedInvoice. A second claim of one invoice answers the first.',
+  })
+  @ApiResponse({ status: 201, description: '{ claimId, grantId, claimResponse }: a FHIR ClaimResponse' })
+  @ApiErrors(400, 401, 403, 404, 422, 503)
   @Post()
   @Roles('insurer')
   async create(@CurrentPrincipal() p: Principal, @Body() dto: ClaimDto) {
@@ -31,6 +40,9 @@ export class ClaimsController {
     return { claimId: c.id, grantId: c.grantId, claimResponse: c.response };
   }
 
+  @ApiOperation({ summary: 'One of your claims (insurers)', description: '404 ClaimNotFound for another insurer’s.' })
+  @ApiResponse({ status: 200, description: '{ claimId, grantId, claimResponse }' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get(':id')
   @Roles('insurer')
   async one(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
+  ApiErrors,
   CurrentPrincipal,
   InvalidRequestError,
   NotFoundError,
@@ -63,6 +64,16 @@ export class SchedulesController {
     @Inject(PLATFORM_CONFIG) private readonly config: BillingConfig,
   ) {}
 
+  @ApiOperation({
+    summary: 'Publish a price schedule version from JSON entries, all or nothing (regulators)',
+    description:
+      'Immutable once published, its hash anchored. 422 ScheduleRejected with every problem, or ' +
+      'SupersedesTooEarly; 409 ScheduleOverlap (another version in force for a code in the period) or ' +
+      'ScheduleImmutable; 404 ScheduleNotFound and 403 NotTheRegulator for `supersedes`.',
+  })
+  @ApiResponse({ status: 201, description: 'a new version: { version, created: true }' })
+  @ApiResponse({ status: 200, description: 'the same publication again: the version it stored, created false' })
+  @ApiErrors(400, 401, 403, 404, 409, 422, 503)
   @Post()
   @Roles('regulator')
   async publishJson(
@@ -78,6 +89,15 @@ export class SchedulesController {
     return out;
   }
 
+  @ApiOperation({
+    summary: 'Publish a price schedule version from an official CSV or XLSX list (base64), all or nothing (regulators)',
+    description:
+      '400 ImportTooLarge; 422 ScheduleRejected with `{ row, field, reason }` per problem; otherwise as POST ' +
+      '/schedules (409 ScheduleOverlap, 404/403 for `supersedes`). Idempotent by content.',
+  })
+  @ApiResponse({ status: 201, description: 'a new version: { version, created: true }' })
+  @ApiResponse({ status: 200, description: 'the same list again: the version it stored, created false' })
+  @ApiErrors(400, 401, 403, 404, 409, 422, 503)
   @Post('import')
   @Roles('regulator')
   async importFile(
@@ -103,12 +123,24 @@ export class SchedulesController {
     return out;
   }
 
+  @ApiOperation({
+    summary: 'Published schedule versions (any role)',
+    description: '`limit` 1–200, default 50.',
+  })
+  @ApiResponse({ status: 200, description: 'the versions' })
+  @ApiErrors(401, 403, 503)
   @Get()
   @Roles('regulator', 'provider', 'patient', 'insurer', 'auditor')
   list(@Query('limit') limit = '50') {
     return this.schedules.list(Math.min(200, Math.max(1, Number.parseInt(limit, 10) || 50)));
   }
 
+  @ApiOperation({
+    summary: 'One schedule version, with its anchor proof (any role)',
+    description: '404 ScheduleNotFound.',
+  })
+  @ApiResponse({ status: 200, description: 'the version and its `anchor`' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get(':id')
   @Roles('regulator', 'provider', 'patient', 'insurer', 'auditor')
   async one(@Param('id', ParseUUIDPipe) id: string) {
@@ -118,6 +150,12 @@ export class SchedulesController {
   }
 
   /** The whole version as a FHIR searchset Bundle of ChargeItemDefinitions, a page at a time (code order). */
+  @ApiOperation({
+    summary: 'A schedule version as a FHIR searchset Bundle of ChargeItemDefinitions, a page at a time (any role)',
+    description: '`offset` from 0, `count` 1–1,000 (default 100), in code order. 404 ScheduleNotFound.',
+  })
+  @ApiResponse({ status: 200, description: 'a FHIR Bundle (searchset), `total` the version’s entry count' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get(':id/fhir')
   @Roles('regulator', 'provider', 'patient', 'insurer', 'auditor')
   async bundle(@Param('id', ParseUUIDPipe) id: string, @Query('offset') offset = '0', @Query('count') count = '100') {
@@ -134,6 +172,12 @@ export class SchedulesController {
     };
   }
 
+  @ApiOperation({
+    summary: 'One schedule entry as a FHIR ChargeItemDefinition (any role)',
+    description: '404 EntryNotFound.',
+  })
+  @ApiResponse({ status: 200, description: 'a FHIR ChargeItemDefinition' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get(':id/entries/:code')
   @Roles('regulator', 'provider', 'patient', 'insurer', 'auditor')
   async entry(@Param('id', ParseUUIDPipe) id: string, @Param('code') code: string) {
@@ -141,6 +185,15 @@ export class SchedulesController {
     return chargeItemDefinitionOf(version, entry);
   }
 
+  @ApiOperation({
+    summary: 'An entry’s proof: leaf → entries root → version hash → anchored batch (any role)',
+    description: '`verified` is true when every step checks and the Anchors contract accepts it. 404 EntryNotFound.',
+  })
+  @ApiResponse({
+    status: 200,
+    description: '{ versionId, instrument, entry, leaf, leafIndex, proof, entriesRoot, versionHash, anchor, verified }',
+  })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get(':id/entries/:code/proof')
   @Roles('regulator', 'provider', 'patient', 'insurer', 'auditor')
   @HttpCode(200)

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, CurrentPrincipal, Roles, type Principal } from '@uhr/platform';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
@@ -28,7 +28,12 @@ export class AlertsController {
 
   @Get()
   @Roles('manufacturer', 'distributor', 'pharmacist', 'auditor', 'admin')
-  @ApiErrors(400, 401, 403)
+  @ApiOperation({
+    summary: 'Anomaly alerts concerning your party; every alert for auditors and administrators',
+    description: '`limit` 1–500, default 100.',
+  })
+  @ApiResponse({ status: 200, description: '{ alerts }: rule, subject, severity, evidence, count, lastSeenAt' })
+  @ApiErrors(400, 401, 403, 503)
   async list(@CurrentPrincipal() p: Principal, @Query() q: AlertQueryDto) {
     const caller = await this.callers.of(p);
     return { alerts: await this.alerts.list(caller.kind === 'party' ? caller.party.id : undefined, q.limit ?? 100) };

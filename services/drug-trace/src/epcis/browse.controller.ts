@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, CurrentPrincipal, NotFoundError, Roles, type Principal } from '@uhr/platform';
 import { CallerResolver } from '../master-data/caller.js';
 import { cbvWord } from './domain/cbv.js';
@@ -48,6 +48,8 @@ export class BrowseController {
   @Get('eventTypes')
   @Roles(...READERS)
   @Header('GS1-EPCIS-Version', '2.0.0')
+  @ApiOperation({ summary: 'The five EPCIS event types (supply-chain parties, auditors, administrators)' })
+  @ApiResponse({ status: 200, description: 'a Collection of the event type names' })
   @ApiErrors(401, 403)
   eventTypes() {
     return collection(EVENT_TYPES);
@@ -55,6 +57,8 @@ export class BrowseController {
 
   @Get('eventTypes/:eventType')
   @Roles(...READERS)
+  @ApiOperation({ summary: 'One event type as a resource: its `events`', description: '404 UnknownEventType.' })
+  @ApiResponse({ status: 200, description: 'a Collection: ["events"]' })
   @ApiErrors(401, 403, 404)
   eventType(@Param('eventType') type: string) {
     if (!EVENT_TYPES.includes(type)) throw new NotFoundError('UnknownEventType', `no event type ${type}`);
@@ -63,7 +67,12 @@ export class BrowseController {
 
   @Get('eventTypes/:eventType/events')
   @Roles(...READERS)
-  @ApiErrors(400, 401, 403, 404)
+  @ApiOperation({
+    summary: 'Events of one type (those you took part in; every one for auditors and administrators)',
+    description: 'Paged and filtered like /events. 404 UnknownEventType.',
+  })
+  @ApiResponse({ status: 200, description: 'an EPCISQueryDocument; the next page in `Link: rel="next"`' })
+  @ApiErrors(400, 401, 403, 404, 503)
   async eventTypeEvents(
     @CurrentPrincipal() p: Principal,
     @Param('eventType') type: string,
@@ -81,7 +90,14 @@ export class BrowseController {
   @Get(['bizSteps', 'dispositions', 'bizLocations', 'readPoints', 'epcs'])
   @Roles(...READERS)
   @Header('GS1-EPCIS-Version', '2.0.0')
-  @ApiErrors(400, 401, 403)
+  @ApiOperation({
+    summary: 'The business steps, dispositions, locations, read points or EPCs your events name',
+    description:
+      'Only values from events you took part in (every event for auditors and administrators); `perPage`, ' +
+      'default 30, and `nextPageToken` from `Link: rel="next"`.',
+  })
+  @ApiResponse({ status: 200, description: 'a Collection of values; the next page in `Link: rel="next"`' })
+  @ApiErrors(400, 401, 403, 503)
   async list(
     @CurrentPrincipal() p: Principal,
     @Query() q: BrowseQueryDto,
@@ -100,7 +116,12 @@ export class BrowseController {
 
   @Get(['bizSteps/:value', 'dispositions/:value', 'bizLocations/:value', 'readPoints/:value', 'epcs/:value'])
   @Roles(...READERS)
-  @ApiErrors(401, 403, 404)
+  @ApiOperation({
+    summary: 'One business step, disposition, location, read point or EPC as a resource: its `events`',
+    description: '404 UnknownResource for a value no event of yours names.',
+  })
+  @ApiResponse({ status: 200, description: 'a Collection: ["events"]' })
+  @ApiErrors(401, 403, 404, 503)
   async resource(@CurrentPrincipal() p: Principal, @Param('value') value: string, @Req() req: { url: string }) {
     await this.known(p, resourceOf(pathOf(req.url)), value);
     return collection(['events']);
@@ -113,7 +134,12 @@ export class BrowseController {
     'readPoints/:value/events',
   ])
   @Roles(...READERS)
-  @ApiErrors(400, 401, 403, 404)
+  @ApiOperation({
+    summary: 'Events at one business step, disposition, location or read point (those you took part in)',
+    description: 'Paged and filtered like /events. 404 UnknownResource for a value no event of yours names.',
+  })
+  @ApiResponse({ status: 200, description: 'an EPCISQueryDocument; the next page in `Link: rel="next"`' })
+  @ApiErrors(400, 401, 403, 404, 503)
   async events(
     @CurrentPrincipal() p: Principal,
     @Param('value') value: string,

@@ -12,7 +12,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   ApiErrors,
   ConflictError,
@@ -65,7 +65,15 @@ export class EpcisController {
   @HttpCode(202)
   @Roles(...PARTIES)
   @Header('GS1-EPCIS-Version', '2.0.0')
+  @ApiOperation({
+    summary: 'Capture an EPCISDocument: every event stored, or none (manufacturers, distributors, pharmacists)',
+    description:
+      'EPCIS 2.0 REST binding. 400 SchemaViolation or NotAnEpcisDocument; 403 NotYourSite for an event at ' +
+      'another party’s location (or NotAParty / RoleMismatch for the login); 413 for a body over the limit; ' +
+      '422 CaptureRefused (a rule of the pack lifecycle) or TooManyEvents.',
+  })
   @ApiBody({ description: 'an EPCISDocument (JSON-LD)', schema: { type: 'object' } })
+  @ApiResponse({ status: 202, description: 'captured: the capture job, its URL in `Location` (/capture/{captureID})' })
   @ApiErrors(400, 401, 403, 413, 422, 503)
   async captureDocument(
     @CurrentPrincipal() p: Principal,
@@ -80,7 +88,12 @@ export class EpcisController {
 
   @Get('capture/:captureId')
   @Roles(...PARTIES, 'auditor', 'admin')
-  @ApiErrors(400, 401, 403, 404)
+  @ApiOperation({
+    summary: 'One capture job (its capturer; auditors and administrators)',
+    description: '404 UnknownCaptureJob for another party’s, as for a missing one.',
+  })
+  @ApiResponse({ status: 200, description: 'the capture job: `running`, `success`, `captureErrorBehaviour`, counts' })
+  @ApiErrors(400, 401, 403, 404, 503)
   async captureJob(@CurrentPrincipal() p: Principal, @Param('captureId', ParseUUIDPipe) id: string) {
     const caller = await this.callers.of(p);
     const job = await this.repo.job(id);
@@ -91,7 +104,15 @@ export class EpcisController {
 
   @Get('events')
   @Roles(...PARTIES, 'auditor', 'admin')
-  @ApiErrors(400, 401, 403)
+  @ApiOperation({
+    summary: 'Query events: those you took part in (parties), every event (auditors, administrators)',
+    description:
+      'EPCIS 2.0 query parameters (EQ_bizStep, EQ_disposition, EQ_bizLocation, EQ_readPoint, MATCH_epc, ' +
+      'eventType, GE_eventTime, LT_eventTime; values `a|b`), `perPage` up to 1,000, `nextPageToken` from ' +
+      '`Link: rel="next"`.',
+  })
+  @ApiResponse({ status: 200, description: 'an EPCISQueryDocument; the next page in `Link: rel="next"`' })
+  @ApiErrors(400, 401, 403, 503)
   async events(
     @CurrentPrincipal() p: Principal,
     @Query() q: EventQueryDto,
@@ -104,7 +125,12 @@ export class EpcisController {
   /** The history of one EPC (pack, case, pallet), oldest first. */
   @Get('epcs/:epc/events')
   @Roles(...PARTIES, 'auditor', 'admin')
-  @ApiErrors(400, 401, 403)
+  @ApiOperation({
+    summary: 'One EPC’s history, oldest first, with what happened to the case or pallet it was in',
+    description: 'The events you took part in (parties), every event (auditors, administrators); paged like /events.',
+  })
+  @ApiResponse({ status: 200, description: 'an EPCISQueryDocument; the next page in `Link: rel="next"`' })
+  @ApiErrors(400, 401, 403, 503)
   async epcHistory(
     @CurrentPrincipal() p: Principal,
     @Param('epc') epc: string,
@@ -121,7 +147,15 @@ export class EpcisController {
   /** Shipment ↔ receipt under one business transaction (despatch advice, PO): missing and unexpected EPCs. */
   @Get('shipments/reconciliation')
   @Roles(...PARTIES, 'auditor', 'admin')
-  @ApiErrors(400, 401, 403, 404)
+  @ApiOperation({
+    summary: 'Shipped against received under one business transaction (despatch advice, purchase order)',
+    description: '404 UnknownTransaction when no shipment or receipt of yours is under it.',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'EPCs `missing` and `unexpected`, `quantities` per class and unit, and whether it is `complete`',
+  })
+  @ApiErrors(400, 401, 403, 404, 503)
   async reconciliation(@CurrentPrincipal() p: Principal, @Query() q: ReconciliationQueryDto) {
     const found = await this.repo.transactionShipments(q.bizTransaction, partyFilter(await this.callers.of(p)));
     if (!found)
@@ -134,7 +168,12 @@ export class EpcisController {
 
   @Get('events/:eventId')
   @Roles(...PARTIES, 'auditor', 'admin')
-  @ApiErrors(401, 403, 404)
+  @ApiOperation({
+    summary: 'One event, by its eventID (the CBV hash), with its latest error declaration',
+    description: '404 UnknownEvent for an event you did not take part in, as for a missing one.',
+  })
+  @ApiResponse({ status: 200, description: 'the EPCIS event' })
+  @ApiErrors(401, 403, 404, 503)
   async event(@CurrentPrincipal() p: Principal, @Param('eventId') id: string) {
     return eventView(await this.visibleEvent(p, id));
   }
@@ -142,7 +181,16 @@ export class EpcisController {
   /** The event's inclusion proof in its anchored Merkle batch (Anchors.verify accepts it once confirmed). */
   @Get('events/:eventId/proof')
   @Roles(...PARTIES, 'auditor', 'admin')
-  @ApiErrors(401, 403, 404, 409)
+  @ApiOperation({
+    summary: 'An event’s Merkle inclusion proof in its anchored batch',
+    description: '`verifiedOnChain` is what Anchors.verify answered. 409 NotAnchored for an event without an entry.',
+  })
+  @ApiResponse({
+    status: 200,
+    description:
+      'the eventID and its entry: `waiting` for a batch, or its batch, root, leaf, proof and `verifiedOnChain`',
+  })
+  @ApiErrors(401, 403, 404, 409, 503)
   async proof(@CurrentPrincipal() p: Principal, @Param('eventId') id: string) {
     const e = await this.visibleEvent(p, id);
     const proof = e.anchorEntry ? await this.anchorer.proofOf(e.anchorEntry) : undefined;

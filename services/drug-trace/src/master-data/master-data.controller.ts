@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   ApiErrors,
   CurrentPrincipal,
@@ -41,14 +41,24 @@ export class MasterDataController {
   /** An administrator ties a Keycloak login to a supply-chain party. */
   @Post('parties')
   @Roles('admin')
-  @ApiErrors(400, 401, 403, 409)
+  @ApiOperation({
+    summary: 'Tie a Keycloak login to a supply-chain party: manufacturer, distributor or pharmacist (administrators)',
+    description: '409 AlreadyRegistered when the login, or the GLN, already has a party.',
+  })
+  @ApiResponse({ status: 201, description: 'the party' })
+  @ApiErrors(400, 401, 403, 409, 503)
   registerParty(@Body() dto: RegisterPartyDto) {
     return this.repo.addParty({ subject: dto.subject, role: dto.role, name: dto.name, gln: dto.gln ?? null });
   }
 
   @Get('parties/me')
   @Roles('manufacturer', 'distributor', 'pharmacist')
-  @ApiErrors(401, 403)
+  @ApiOperation({
+    summary: 'Your party and its sites (manufacturers, distributors, pharmacists)',
+    description: '403 NotAParty when your login has no party, RoleMismatch when it lacks the party’s role.',
+  })
+  @ApiResponse({ status: 200, description: 'the party, with its `locations`' })
+  @ApiErrors(401, 403, 503)
   async me(@CurrentPrincipal() p: Principal) {
     const party = await this.callers.partyOf(p);
     return { ...party, locations: await this.repo.locationsOf(party.id) };
@@ -56,7 +66,14 @@ export class MasterDataController {
 
   @Post('manufacturers')
   @Roles('admin')
-  @ApiErrors(400, 401, 403, 404, 409, 422)
+  @ApiOperation({
+    summary: 'Register a manufacturer’s GLN and GS1 company prefix for a party (administrators)',
+    description:
+      '404 UnknownParty; 422 NotAManufacturer for a party of another role, InvalidMasterData for a GLN or prefix ' +
+      'that does not check; 409 AlreadyRegistered.',
+  })
+  @ApiResponse({ status: 201, description: 'the manufacturer, with its prefix length' })
+  @ApiErrors(400, 401, 403, 404, 409, 422, 503)
   async registerManufacturer(@Body() dto: RegisterManufacturerDto) {
     const party = await this.repo.partyById(dto.partyId);
     if (!party) throw new NotFoundError('UnknownParty', `no party ${dto.partyId}`);
@@ -75,7 +92,14 @@ export class MasterDataController {
   /** A manufacturer registers its own products (under its own company prefix). */
   @Post('products')
   @Roles('manufacturer')
-  @ApiErrors(400, 401, 403, 409, 422)
+  @ApiOperation({
+    summary: 'Register one of your products by its GTIN (manufacturers)',
+    description:
+      '403 NotYourManufacturer for another’s `manufacturerGln`; 422 InvalidMasterData for a GTIN outside its ' +
+      'company prefix or with a bad check digit; 409 AlreadyRegistered.',
+  })
+  @ApiResponse({ status: 201, description: 'the product' })
+  @ApiErrors(400, 401, 403, 409, 422, 503)
   async registerProduct(@CurrentPrincipal() p: Principal, @Body() dto: RegisterProductDto) {
     const party = await this.callers.partyOf(p);
     const maker = await this.repo.manufacturer(dto.manufacturerGln);
@@ -99,7 +123,12 @@ export class MasterDataController {
   /** Product master data is public to every supply-chain party (it is printed on the pack). */
   @Get('products/:gtin')
   @Roles('manufacturer', 'distributor', 'pharmacist', 'auditor', 'admin')
-  @ApiErrors(401, 403, 404)
+  @ApiOperation({
+    summary: 'One product’s master data by its GTIN-14 (supply-chain parties, auditors, administrators)',
+    description: '404 UnknownProduct.',
+  })
+  @ApiResponse({ status: 200, description: 'the product' })
+  @ApiErrors(401, 403, 404, 503)
   async product(@Param('gtin') gtin: string) {
     const found = /^\d{14}$/.test(gtin) ? await this.repo.product(gtin) : undefined;
     if (!found) throw new NotFoundError('UnknownProduct', `no product with GTIN ${gtin}`);
@@ -109,7 +138,12 @@ export class MasterDataController {
   /** A party registers its own sites (factory, warehouse, pharmacy). */
   @Post('locations')
   @Roles('manufacturer', 'distributor', 'pharmacist')
-  @ApiErrors(400, 401, 403, 409, 422)
+  @ApiOperation({
+    summary: 'Register one of your sites: factory, warehouse, pharmacy (manufacturers, distributors, pharmacists)',
+    description: '422 InvalidMasterData for a GLN or coordinates that do not check; 409 AlreadyRegistered.',
+  })
+  @ApiResponse({ status: 201, description: 'the location' })
+  @ApiErrors(400, 401, 403, 409, 422, 503)
   async registerLocation(@CurrentPrincipal() p: Principal, @Body() dto: RegisterLocationDto) {
     const party = await this.callers.partyOf(p);
     const problem = checkLocation(dto);

@@ -1,5 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, CurrentPrincipal, NotFoundError, Roles, type Principal } from '@uhr/platform';
 import { CallerResolver } from '../master-data/caller.js';
 import { PackRepository } from './pack.repository.js';
@@ -19,14 +19,24 @@ export class PacksController {
   /** Factory to patient: each step's time, business step, site and the party holding it. */
   @Get(':gtin/:serial/custody')
   @Roles('manufacturer', 'distributor', 'pharmacist', 'auditor', 'admin')
-  @ApiErrors(401, 403, 404)
+  @ApiOperation({
+    summary: 'A pack’s custody chain, factory to patient (its current holder, auditors, administrators)',
+    description: '404 UnknownPack for a pack not in your custody, as for a missing one.',
+  })
+  @ApiResponse({ status: 200, description: 'each step: time, business step, site and the party holding it' })
+  @ApiErrors(401, 403, 404, 503)
   async custodyChain(@CurrentPrincipal() p: Principal, @Param('gtin') gtin: string, @Param('serial') serial: string) {
     return this.custody.execute(await this.callers.of(p), gtin, serial);
   }
 
   @Get(':gtin/:serial')
   @Roles('manufacturer', 'distributor', 'pharmacist', 'auditor', 'admin')
-  @ApiErrors(401, 403, 404)
+  @ApiOperation({
+    summary: 'A pack’s state and whereabouts (its custodian, whoever set its state, auditors, administrators)',
+    description: '404 UnknownPack for anyone else, as for a missing pack.',
+  })
+  @ApiResponse({ status: 200, description: 'gtin, serial, lot, expiry, state, since, location, parent, lastSeenAt' })
+  @ApiErrors(401, 403, 404, 503)
   async pack(@CurrentPrincipal() p: Principal, @Param('gtin') gtin: string, @Param('serial') serial: string) {
     const caller = await this.callers.of(p);
     const { pack } = await this.packs.lookup(gtin, serial, null);

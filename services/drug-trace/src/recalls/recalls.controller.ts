@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   ApiErrors,
   CurrentPrincipal,
@@ -55,7 +55,14 @@ export class RecallsController {
   /** Only the product's manufacturer recalls it. */
   @Post()
   @Roles('manufacturer')
-  @ApiErrors(400, 401, 403, 404)
+  @ApiOperation({
+    summary: 'Recall a product, one lot or some serials of it (the product’s manufacturer)',
+    description:
+      'The packs’ custodians are notified (drug-trace.RecallIssued), and verifying a recalled pack answers ' +
+      'RECALLED from then on. 404 UnknownProduct; 403 NotYourProduct for another manufacturer’s GTIN.',
+  })
+  @ApiResponse({ status: 201, description: 'the recall' })
+  @ApiErrors(400, 401, 403, 404, 503)
   async create(@CurrentPrincipal() p: Principal, @Body() dto: IssueRecallDto) {
     const party = await this.callers.partyOf(p);
     const product = await this.ownProduct(party.id, dto.gtin);
@@ -70,7 +77,13 @@ export class RecallsController {
   /** Packs affected, where they are now, how many were already dispensed: for the manufacturer and overseers. */
   @Get(':id/report')
   @Roles('manufacturer', 'auditor', 'admin')
-  @ApiErrors(400, 401, 403, 404)
+  @ApiOperation({
+    summary: 'A recall’s report: packs affected by state, where they are, how many dispensed',
+    description:
+      'The product’s manufacturer (403 NotYourProduct otherwise), auditors, administrators. 404 UnknownRecall.',
+  })
+  @ApiResponse({ status: 200, description: '{ recall, packsAffected, byState, dispensed, whereabouts }' })
+  @ApiErrors(400, 401, 403, 404, 503)
   async report(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     const recall = await this.recalls.byId(id);
     if (!recall) throw new NotFoundError('UnknownRecall', `no recall ${id}`);

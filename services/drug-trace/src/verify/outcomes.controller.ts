@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, CurrentPrincipal, NotFoundError, Roles, StreamAnchorer, type Principal } from '@uhr/platform';
 import { OUTCOMES_ANCHORER } from '../anchoring/anchorers.js';
 import { CallerResolver } from '../master-data/caller.js';
@@ -18,7 +18,16 @@ export class OutcomesController {
 
   @Get(':entryId/proof')
   @Roles('manufacturer', 'distributor', 'pharmacist')
-  @ApiErrors(401, 403, 404)
+  @ApiOperation({
+    summary: 'The inclusion proof of a verify, decommission or undo outcome you recorded (its `outcomeEntry`)',
+    description: '404 UnknownOutcome for another party’s, as for a missing one.',
+  })
+  @ApiResponse({
+    status: 200,
+    description:
+      'the outcome and its entry: `waiting` for a batch, or its batch, root, leaf, proof and `verifiedOnChain`',
+  })
+  @ApiErrors(401, 403, 404, 503)
   async proof(@CurrentPrincipal() p: Principal, @Param('entryId') entryId: string) {
     const party = await this.callers.partyOf(p);
     const outcome = /^\d{1,19}$/.test(entryId) ? await this.log.ofParty(entryId, party.id) : undefined;

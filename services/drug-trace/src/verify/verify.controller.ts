@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   ApiErrors,
   CurrentPrincipal,
@@ -46,6 +46,14 @@ export class VerifyController {
   @NoIdempotencyKey("a check answered fresh each time: a pack's state changes")
   @HttpCode(200)
   @Roles(...PARTIES)
+  @ApiOperation({
+    summary: 'Verify one pack from its scan or its identity (manufacturers, distributors, pharmacists)',
+    description:
+      'The verdict’s code is EMVS-style (ACTIVE, UNKNOWN_SERIAL, RECALLED, ALREADY_DECOMMISSIONED…). 422 ' +
+      'ScanParseError names the AI and rule of a malformed scan; 400 OneOfScanOrIdentity; 403 NotYourSite for ' +
+      'another party’s `location`.',
+  })
+  @ApiResponse({ status: 200, description: 'the verdict: code, the pack’s state and its `outcomeEntry`' })
   @ApiErrors(400, 401, 403, 422, 503)
   @ApiBody({ type: VerifyDto })
   async one(@CurrentPrincipal() p: Principal, @Body() body: Record<string, unknown>) {
@@ -60,6 +68,12 @@ export class VerifyController {
   @NoIdempotencyKey("a check answered fresh each time: a pack's state changes")
   @HttpCode(200)
   @Roles(...PARTIES)
+  @ApiOperation({
+    summary:
+      'Verify up to 1,000 packs (a shipment): one verdict each, in order (manufacturers, distributors, pharmacists)',
+    description: 'A malformed scan answers its parse error in its place rather than refusing the batch.',
+  })
+  @ApiResponse({ status: 200, description: '{ results }: a verdict or a `parseError` per item, in order' })
   @ApiErrors(400, 401, 403, 503)
   async bulk(@CurrentPrincipal() p: Principal, @Body() dto: BulkVerifyDto) {
     const party = await this.callers.partyOf(p);
@@ -74,7 +88,14 @@ export class VerifyController {
   @Post('packs/decommission')
   @HttpCode(200)
   @Roles(...PARTIES)
-  @ApiErrors(400, 401, 403, 404, 409, 422)
+  @ApiOperation({
+    summary: 'Decommission a pack at one of your sites: supplied, destroyed, stolen, sample… (parties)',
+    description:
+      '409 PackStateRefused names the pack’s state when it is not active (a second decommission also raises a ' +
+      'clone-suspicion alert); 404 UnknownProduct or UnknownPack; 403 NotYourSite; 422 ScanParseError.',
+  })
+  @ApiResponse({ status: 200, description: 'the pack’s new state and the `outcomeEntry` anchoring it' })
+  @ApiErrors(400, 401, 403, 404, 409, 422, 503)
   async decommission(@CurrentPrincipal() p: Principal, @Body() dto: DecommissionDto) {
     const party = await this.callers.partyOf(p);
     const ctx = eventContextOf(p);
@@ -90,7 +111,12 @@ export class VerifyController {
   @Post('packs/undo')
   @HttpCode(200)
   @Roles(...PARTIES)
-  @ApiErrors(400, 401, 403, 404, 409, 422)
+  @ApiOperation({
+    summary: 'Undo a decommission: within 10 days, at the same site, never for a stolen or destroyed pack (parties)',
+    description: '409 PackStateRefused otherwise; 404 UnknownProduct or UnknownPack; 403 NotYourSite.',
+  })
+  @ApiResponse({ status: 200, description: 'the pack active again, and the `outcomeEntry` anchoring it' })
+  @ApiErrors(400, 401, 403, 404, 409, 422, 503)
   async undo(@CurrentPrincipal() p: Principal, @Body() dto: UndoDto) {
     const party = await this.callers.partyOf(p);
     const ctx = eventContextOf(p);
@@ -103,7 +129,17 @@ export class VerifyController {
    */
   @Get('01/:gtin/10/:lot/21/:serial')
   @Roles(...PARTIES)
-  @ApiErrors(400, 401, 403, 422)
+  @ApiOperation({
+    summary: 'GS1 Lightweight Verification Messaging (DSCSA VRS) responder for trading partners',
+    description:
+      '`linkType=gs1:verificationService` (400 UnsupportedLinkType otherwise), `17=YYMMDD` expiry (422 ' +
+      'ScanParseError when malformed), optional `corrUUID` echoed back. 400 InvalidGtin.',
+  })
+  @ApiResponse({
+    status: 200,
+    description: '{ verificationTimestamp, responderGLN, corrUUID, data: { verified, verificationFailureReason? } }',
+  })
+  @ApiErrors(400, 401, 403, 422, 503)
   async vrs(
     @CurrentPrincipal() p: Principal,
     @Param('gtin') gtin: string,

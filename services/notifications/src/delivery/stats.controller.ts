@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@uhr/platform';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, Roles } from '@uhr/platform';
 import { NotificationsConsumer } from './notifications.consumer.js';
 import { SkippedEventsRepository } from './skipped-events.repository.js';
 
@@ -15,6 +15,14 @@ export class StatsController {
     private readonly skipped: SkippedEventsRepository,
   ) {}
 
+  @ApiOperation({
+    summary: 'Events this replica applied or skipped as duplicates, and skips by reason (administrators, auditors)',
+  })
+  @ApiResponse({
+    status: 200,
+    description: '{ consumer: { processed, duplicatesSkipped }, skippedEvents: { <reason>: count } }',
+  })
+  @ApiErrors(401, 403, 503)
   @Get()
   async stats() {
     return {

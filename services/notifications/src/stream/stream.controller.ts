@@ -1,6 +1,6 @@
 import { Controller, Headers, Sse, type MessageEvent } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@uhr/platform';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, CurrentPrincipal, type Principal } from '@uhr/platform';
 import { Observable } from 'rxjs';
 import { InboxRepository, type InboxItem } from '../inbox/inbox.repository.js';
 import { PushHub } from './push-hub.js';
@@ -23,6 +23,15 @@ export class StreamController {
     private readonly inbox: InboxRepository,
   ) {}
 
+  @ApiOperation({
+    summary: 'Your new notifications as Server-Sent Events (any signed-in user)',
+    description:
+      '`Authorization: Bearer` like every route (a fetch-based EventSource in browsers; never a token in the ' +
+      'query). `ready` first, with { unread }; then `notification` per new item (its `id:` the item id); ' +
+      '`heartbeat` every 15 s. Reconnect with `Last-Event-ID` to receive what was missed first.',
+  })
+  @ApiResponse({ status: 200, description: 'a text/event-stream of `ready`, `notification` and `heartbeat` events' })
+  @ApiErrors(401)
   @Sse()
   stream(@CurrentPrincipal() p: Principal, @Headers('last-event-id') lastEventId?: string): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@uhr/platform';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, Roles } from '@uhr/platform';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AccessAudit } from './access-audit.js';
@@ -31,6 +31,15 @@ export class AuditController {
   constructor(private readonly audit: AccessAudit) {}
 
   /** Every read of donors, organs, candidates and runs, newest first: auditors only. */
+  @ApiOperation({
+    summary: 'Every read of donors, organs, candidates and runs, newest first (auditors)',
+    description: 'Filter by `subject` (who read) or `resourceId`; `limit` 1–1,000, default 100.',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'the access log entries: who (subject, username, roles), what, which action, when',
+  })
+  @ApiErrors(400, 401, 403, 503)
   @Get('access')
   @Roles('auditor')
   access(@Query() q: AccessQueryDto) {

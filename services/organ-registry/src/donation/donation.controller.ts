@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
+  ApiErrors,
   CurrentPrincipal,
   EncryptedBlobStore,
   ForbiddenError,
@@ -32,6 +33,11 @@ export class DonationController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  @ApiOperation({
+    summary: 'Register a donor: identity and consent document encrypted, the consent hash anchored (organ bank)',
+  })
+  @ApiResponse({ status: 201, description: 'the opaque donor id, the consent hash and its anchor entry' })
+  @ApiErrors(400, 401, 403, 503)
   @Post('donors')
   @Roles('organ-bank')
   register(@Body() dto: RegisterDonorDto, @CurrentPrincipal() p: Principal) {
@@ -41,6 +47,12 @@ export class DonationController {
   }
 
   /** The donor as the registry shows it: opaque id, kind, anchored consent hash — no identity. */
+  @ApiOperation({
+    summary: 'A donor as the registry shows it: opaque id, kind, consent hash, never the identity',
+    description: 'Organ bank and auditors; the read is written in the access log. 404 DonorNotFound.',
+  })
+  @ApiResponse({ status: 200, description: 'the donor, without identity' })
+  @ApiErrors(401, 403, 404, 503)
   @Get('donors/:id')
   @Roles('organ-bank', 'auditor')
   async donor(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
@@ -52,6 +64,12 @@ export class DonationController {
   }
 
   /** The donor's identity, decrypted: the organ bank only, and written in the access log as such. */
+  @ApiOperation({
+    summary: 'A donor’s identity, decrypted (organ bank only; logged as read-identity)',
+    description: '404 DonorNotFound.',
+  })
+  @ApiResponse({ status: 200, description: '{ donorId, identity }' })
+  @ApiErrors(401, 403, 404, 503)
   @Get('donors/:id/identity')
   @Roles('organ-bank')
   async identity(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
@@ -62,6 +80,12 @@ export class DonationController {
     return { donorId: id, identity: JSON.parse(blob.plaintext.toString('utf8')) as unknown };
   }
 
+  @ApiOperation({
+    summary: 'Record a procured organ of a registered donor (organ bank)',
+    description: '404 DonorNotFound; 400 InvalidOrgan naming each broken rule (e.g. a cross-clamp in the future).',
+  })
+  @ApiResponse({ status: 201, description: 'the organ, with its opaque id' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Post('organs')
   @Roles('organ-bank')
   recordOrgan(@Body() dto: RecordOrganDto, @CurrentPrincipal() p: Principal) {
@@ -75,12 +99,25 @@ export class DonationController {
     return this.recordOrganUseCase.execute(fields, commandContext(p, this.clock));
   }
 
+  @ApiOperation({
+    summary:
+      'An organ’s clinical fields and donor id (organ bank, auditors; a centre whose candidate was ranked for it)',
+    description: '403 NotOfferedToYou for any other centre; 404 OrganNotFound. The read is logged.',
+  })
+  @ApiResponse({ status: 200, description: 'the organ' })
+  @ApiErrors(401, 403, 404, 503)
   @Get('organs/:id')
   @Roles('organ-bank', 'auditor', 'provider')
   async organ(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
     return this.readableOrgan(id, p);
   }
 
+  @ApiOperation({
+    summary: 'An organ as a FHIR resource (read like GET /organs/{id})',
+    description: '403 NotOfferedToYou; 404 OrganNotFound.',
+  })
+  @ApiResponse({ status: 200, description: 'the organ as a FHIR R4 BiologicallyDerivedProduct' })
+  @ApiErrors(401, 403, 404, 503)
   @Get('organs/:id/fhir')
   @Roles('organ-bank', 'auditor', 'provider')
   async organFhir(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
@@ -88,6 +125,12 @@ export class DonationController {
   }
 
   /** The organ reached the transplant centre (never before its cross-clamp). */
+  @ApiOperation({
+    summary: 'Record that the organ reached the transplant centre: cold ischemia is fixed from here (organ bank)',
+    description: '404 OrganNotFound; 400 InvalidArrival (already arrived, before the cross-clamp, or in the future).',
+  })
+  @ApiResponse({ status: 200, description: 'the organ, with `arrivedAt`' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Post('organs/:id/arrival')
   @HttpCode(200)
   @Roles('organ-bank')

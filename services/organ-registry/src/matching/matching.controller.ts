@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ForbiddenError, NotFoundError, Public, Roles, type Principal } from '@uhr/platform';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiErrors,
+  CurrentPrincipal,
+  ForbiddenError,
+  NotFoundError,
+  Public,
+  Roles,
+  type Principal,
+} from '@uhr/platform';
 import { AccessAudit } from '../audit/access-audit.js';
 import { CLOCK, type Clock } from '../shared/clock.js';
 import { commandContext, hasRole } from '../shared/context.js';
@@ -25,6 +33,12 @@ export class MatchingController {
   ) {}
 
   /** The published allocation policy: open to anyone, so anyone can replay a run. */
+  @ApiOperation({
+    summary: 'A published allocation policy and its hash, to replay a run (public)',
+    description: '400 UnknownPolicy names the known versions.',
+  })
+  @ApiResponse({ status: 200, description: '{ hash, policy }' })
+  @ApiErrors(400)
   @Get('policies/:version')
   @Public()
   policy(@Param('version') version: string) {
@@ -32,6 +46,12 @@ export class MatchingController {
     return { hash: policyHash(policy), policy };
   }
 
+  @ApiOperation({
+    summary: 'Run the match for an organ: the waitlist ranked under a policy, stored and anchored (organ bank)',
+    description: '404 OrganNotFound; 400 UnknownPolicy. The current policy when `policyVersion` is absent.',
+  })
+  @ApiResponse({ status: 201, description: 'the run: id, anchor entry, anchored hash and its summary' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Post('match-runs')
   @Roles('organ-bank')
   run(@Body() dto: RunMatchDto, @CurrentPrincipal() p: Principal) {
@@ -42,6 +62,12 @@ export class MatchingController {
    * The organ bank and auditors read the whole ranked list; a transplant centre reads the run's hashes and only
    * its own candidates' entries (their rank, class and points).
    */
+  @ApiOperation({
+    summary: 'A match run: the whole ranked list (organ bank, auditors); a centre, its own candidates’ entries',
+    description: '403 NotYourRun for a centre with no candidate in it; 404 MatchRunNotFound. The read is logged.',
+  })
+  @ApiResponse({ status: 200, description: 'the run’s hashes, summary, and ranked and ineligible entries' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get('match-runs/:id')
   @Roles('organ-bank', 'auditor', 'provider')
   async get(@Param('id', ParseUUIDPipe) id: string, @CurrentPrincipal() p: Principal) {
@@ -67,6 +93,15 @@ export class MatchingController {
   }
 
   /** Recomputes the run from the candidate versions it read and shows both sets of hashes. */
+  @ApiOperation({
+    summary: 'Recompute a run from the candidate versions it read, and compare (organ bank, auditors)',
+    description: '404 MatchRunNotFound.',
+  })
+  @ApiResponse({
+    status: 200,
+    description: '{ equal, stored, replayed, alteredCandidates, anchor: { status, verifiedOnChain } }',
+  })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Post('match-runs/:id/replay')
   @HttpCode(200)
   @Roles('organ-bank', 'auditor')

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, ForbiddenError, NotFoundError, Roles, type Principal } from '@uhr/platform';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, CurrentPrincipal, ForbiddenError, NotFoundError, Roles, type Principal } from '@uhr/platform';
 import { AccessAudit } from '../audit/access-audit.js';
 import { CLOCK, type Clock } from '../shared/clock.js';
 import { commandContext, hasRole } from '../shared/context.js';
@@ -29,6 +29,12 @@ export class WaitlistController {
   ) {}
 
   /** A transplant centre lists a candidate (the caller is the centre). */
+  @ApiOperation({
+    summary: 'List a candidate on the waitlist; your centre lists it (transplant centres)',
+    description: '400 InvalidCandidate naming each broken rule; 409 CandidateExists.',
+  })
+  @ApiResponse({ status: 201, description: 'the candidate as listed' })
+  @ApiErrors(400, 401, 403, 409, 503)
   @Post()
   @Roles('provider')
   list(@Body() dto: ListCandidateDto, @CurrentPrincipal() p: Principal) {
@@ -37,12 +43,26 @@ export class WaitlistController {
   }
 
   /** The listing centre replaces the candidate's clinical fields; a new version records what changed. */
+  @ApiOperation({
+    summary: 'Replace a candidate’s clinical fields; a new version records what changed (the listing centre)',
+    description:
+      '403 NotYourCandidate; 404 CandidateNotFound; 400 InvalidCandidate, or NothingChanged for an update ' +
+      'that changes no field.',
+  })
+  @ApiResponse({ status: 200, description: 'the candidate, its new version' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Put(':id')
   @Roles('provider')
   update(@Param('id') id: string, @Body() dto: CandidateFieldsDto, @CurrentPrincipal() p: Principal) {
     return this.updateUseCase.execute(candidateOf(id, dto), commandContext(p, this.clock));
   }
 
+  @ApiOperation({
+    summary: 'A candidate (its listing centre, organ bank, auditors; logged)',
+    description: '403 NotYourCandidate for another centre; 404 CandidateNotFound.',
+  })
+  @ApiResponse({ status: 200, description: 'the candidate’s current version' })
+  @ApiErrors(401, 403, 404, 503)
   @Get(':id')
   @Roles('provider', 'organ-bank', 'auditor')
   async get(@Param('id') id: string, @CurrentPrincipal() p: Principal) {
@@ -52,6 +72,12 @@ export class WaitlistController {
   }
 
   /** Every version of the candidate: when, by whom and which fields changed. */
+  @ApiOperation({
+    summary: 'Every version of a candidate: when, by whom, which fields changed (as GET /candidates/{id})',
+    description: '403 NotYourCandidate; 404 CandidateNotFound.',
+  })
+  @ApiResponse({ status: 200, description: 'the versions, oldest first' })
+  @ApiErrors(401, 403, 404, 503)
   @Get(':id/history')
   @Roles('provider', 'organ-bank', 'auditor')
   async history(@Param('id') id: string, @CurrentPrincipal() p: Principal) {

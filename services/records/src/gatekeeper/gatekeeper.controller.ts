@@ -42,10 +42,13 @@ export class GatekeeperController {
     description:
       'Body: a ReadRecord signed in the `gatekeeper` domain (GET /signing) by your registered key. Every attempt ' +
       'is audited for the patient, allowed or not. A one-time grant is spent once per signed request: sending ' +
-      'the same request again after a lost answer returns the same use.',
+      'the same request again after a lost answer returns the same use. A refusal names its reason in `error` ' +
+      'and the audit id in `details.auditId`: 403 (no permission, GrantExhausted, NonceReplayed, a signature ' +
+      'that does not match…), 404 RecordNotFound, 410 RecordErased, 409 IntegrityViolation (the bytes do not ' +
+      'hash to the anchored value), 503 ChainUnavailable, BlobStoreUnavailable or KeyUnavailable.',
   })
   @ApiResponse({ status: 200, description: 'the FHIR resource (or file), its title, the audit id and the basis' })
-  @ApiErrors(400, 401, 403, 404, 409, 503)
+  @ApiErrors(400, 401, 403, 404, 409, 410, 503)
   @Post('records/:id/read')
   @NoIdempotencyKey('the answer is plaintext health data, never stored; a signed read is idempotent by its nonce')
   @HttpCode(200)
@@ -65,12 +68,27 @@ export class GatekeeperController {
   }
 
   /** Every access to the caller's data (patient), or every access (auditor, admin): FHIR AuditEvents. */
+  @ApiOperation({
+    summary:
+      'Reads of your records, allowed or denied (any signed-in user); every read for auditors and administrators',
+    description: 'FHIR AuditEvents, newest first; `limit` 1–1,000, default 100.',
+  })
+  @ApiResponse({ status: 200, description: 'the FHIR AuditEvents, newest first' })
+  @ApiErrors(401, 503)
   @Get('access-log')
   accessLog(@CurrentPrincipal() p: Principal, @Query('limit') limit?: string) {
     if (p.roles.some((r) => SEE_ALL.includes(r))) return this.audit.all(clamp(limit));
     return this.audit.forPatient(p.subject, clamp(limit));
   }
 
+  @ApiOperation({
+    summary: 'Reads of one record, allowed or denied (its patient, auditors and administrators)',
+    description:
+      'FHIR AuditEvents, newest first; `limit` 1–1,000, default 100. 403 NotThePatient for anyone else, an ' +
+      'unknown record included.',
+  })
+  @ApiResponse({ status: 200, description: 'the record’s FHIR AuditEvents, newest first' })
+  @ApiErrors(400, 401, 403, 503)
   @Get('records/:id/access-log')
   async recordAccessLog(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -85,6 +103,18 @@ export class GatekeeperController {
   }
 
   /** The Merkle inclusion proof of one audit entry, verified against the Anchors contract. */
+  @ApiOperation({
+    summary: 'The Merkle inclusion proof of one audit entry, verified against the Anchors contract',
+    description:
+      'The entry’s patient, auditors and administrators (403 NotThePatient otherwise). 404 AuditEntryNotFound, ' +
+      'or NotAnchoredYet while the entry waits for its batch; `verifiedOnChain` is true once that batch is ' +
+      'confirmed and the contract accepts the proof.',
+  })
+  @ApiResponse({
+    status: 200,
+    description: '{ stream, seq, batchIndex, dataHash, leaf, root, proof, anchorTxHash, status, verifiedOnChain }',
+  })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get('access-log/:auditId/proof')
   async proof(@Param('auditId', new ParseUUIDPipe()) auditId: string, @CurrentPrincipal() p: Principal) {
     const entry = await this.audit.byId(auditId);

@@ -167,20 +167,36 @@ export class RecordsController {
     return this.signAnchor.executeMany(dto, p, eventContextOf(p));
   }
 
-  @ApiOperation({ summary: 'Records you are the patient or the author of, newest first' })
-  @ApiErrors(401)
+  @ApiOperation({
+    summary: 'Records you are the patient or the author of, newest first',
+    description: '`limit` 1–500, default 100.',
+  })
+  @ApiResponse({ status: 200, description: 'the records’ metadata and status, newest first' })
+  @ApiErrors(401, 503)
   @Get()
   list(@CurrentPrincipal() p: Principal, @Query('limit') limit?: string) {
     return this.records.listFor(p.subject, Math.min(Math.max(Number(limit) || 100, 1), 500));
   }
 
-  @ApiOperation({ summary: 'One record’s metadata and status (its patient and author only)' })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiOperation({
+    summary: 'One record’s metadata and status (its patient and author only)',
+    description: '403 NotAPartyToRecord for anyone else; 404 RecordNotFound.',
+  })
+  @ApiResponse({ status: 200, description: 'the record’s metadata and status' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get(':id')
   async byId(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
     return toView(assertPartyTo(p, await this.records.rowOrThrow(id)));
   }
 
+  @ApiOperation({
+    summary: 'A fresh AddRecord message for an unsigned upload, to sign and send to POST /records/{id}/anchor',
+    description:
+      'For the record’s author only (403 NotTheAuthor); a new nonce and deadline each time, so a lost `toSign` ' +
+      'or one whose deadline passed is replaced.',
+  })
+  @ApiResponse({ status: 200, description: 'the EIP-712 typed data (domain, types, message) to sign' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get(':id/anchor-request')
   @Roles('provider', 'lab')
   async anchorRequest(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
@@ -200,6 +216,12 @@ export class RecordsController {
     return this.signAnchor.execute(id, dto, p, eventContextOf(p));
   }
 
+  @ApiOperation({
+    summary: 'The RespondToRecords message answering one record, to sign and send to POST /records/{id}/response',
+    description: '`accept` true or false (400 otherwise). The record’s patient only (403 NotThePatient).',
+  })
+  @ApiResponse({ status: 200, description: 'the EIP-712 typed data (domain, types, message) to sign' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get(':id/response-request')
   @Roles('patient')
   responseRequest(
@@ -227,6 +249,14 @@ export class RecordsController {
   }
 
   /** The RespondToRecords message answering several records with one signature. */
+  @ApiOperation({
+    summary: 'The RespondToRecords message answering several records, to sign and send to POST /records/responses',
+    description:
+      'A query: nothing is stored. Every record must be the caller’s, all of one patient (403 NotThePatient); ' +
+      '404 RecordNotFound names an unknown one.',
+  })
+  @ApiResponse({ status: 200, description: 'the EIP-712 typed data (domain, types, message) to sign' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Post('responses/request')
   @NoIdempotencyKey('a query: the message to sign, nothing stored')
   @HttpCode(200)
@@ -249,9 +279,12 @@ export class RecordsController {
   /** The record's inclusion proof: check it with Relationships.verifyRecord(root, leaf, proof). */
   @ApiOperation({
     summary: 'The record’s (and its answer’s) Merkle inclusion proof',
-    description: 'Check it yourself with Relationships.verifyRecord(root, leaf, proof) / verifyResponse.',
+    description:
+      'Check it yourself with Relationships.verifyRecord(root, leaf, proof) / verifyResponse. 409 ' +
+      'RecordNotAnchored until its batch is on-chain.',
   })
-  @ApiErrors(400, 401, 403, 404, 409)
+  @ApiResponse({ status: 200, description: '{ recordId, record: { root, leaf, proof }, response: … or null }' })
+  @ApiErrors(400, 401, 403, 404, 409, 503)
   @Get(':id/proof')
   async proof(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
     return proofView(assertPartyTo(p, await this.records.rowOrThrow(id)));
@@ -268,7 +301,7 @@ export class RecordsController {
       'answer, once anchored). Validated as FHIR R4 by the validator uploads pass through (ADR 0018).',
   })
   @ApiResponse({ status: 200, description: 'a FHIR R4 Provenance resource' })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get(':id/provenance')
   async provenance(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
     const row = assertPartyTo(p, await this.records.rowOrThrow(id));
@@ -302,6 +335,12 @@ export class RecordsController {
     return this.rotate.execute(Math.min(Math.max(Number(maxPacks) || 100, 1), 1000));
   }
 
+  @ApiOperation({
+    summary: 'Every event of a record, oldest first (its patient and author only)',
+    description: 'Upload, anchor requests, batch outcomes, answers and erasure: the record’s own audit trail.',
+  })
+  @ApiResponse({ status: 200, description: 'the event envelopes, oldest first' })
+  @ApiErrors(400, 401, 403, 404, 503)
   @Get(':id/history')
   async history(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal) {
     assertPartyTo(p, await this.records.rowOrThrow(id));
