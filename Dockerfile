@@ -5,6 +5,7 @@ COPY package.json package-lock.json ./
 COPY packages/platform/package.json packages/platform/
 COPY contracts/package.json contracts/
 COPY services/ services/
+COPY apps/portal/package.json apps/portal/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
