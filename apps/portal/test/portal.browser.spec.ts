@@ -213,11 +213,13 @@ describe('the patient portal in a browser', () => {
     await p.getByRole('button', { name: 'Unlock' }).click();
     await p.getByText('Your key is unlocked for this visit.').waitFor();
     await p.getByRole('link', { name: 'Shared with me' }).click();
-    await p.getByRole('button', { name: 'Open the record' }).click();
+    // Newest first: this run's one-look share (a reused stack also lists earlier runs' shares).
+    const share = p.locator('section', { hasText: 'one look only' }).first();
+    await share.getByRole('button', { name: 'Open the record' }).click();
     await p.getByText('Haemoglobin').first().waitFor({ timeout: 60_000 });
     await expectAccessible(p);
     await shot(p, 'provider-view');
-    await p.getByRole('button', { name: 'Open the record' }).click();
+    await share.getByRole('button', { name: 'Open the record' }).click();
     await p.getByText('You have already opened this once').waitFor({ timeout: 60_000 });
   });
 
@@ -230,7 +232,7 @@ describe('the patient portal in a browser', () => {
     await expectAccessible(p);
     await shot(p, 'access-log');
     await p.getByRole('link', { name: 'Who can see my records' }).click();
-    await p.getByText(/Once – used on/).waitFor();
+    await p.getByText(/Once – used on/).first().waitFor(); // newest first
   });
 
   it('a record whose stored bytes were changed is shown as not verified, and nothing of it is shown', async () => {
