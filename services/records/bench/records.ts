@@ -12,7 +12,15 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { chainIdOf, parseServerTiming, readDeployment, TypedDataSigner } from '@uhr/platform';
-import { loadStackEnv, repoRoot, tokenFor } from '@uhr/platform/testing';
+import {
+  cpuBetween,
+  cpuPerUnit,
+  loadStackEnv,
+  repoRoot,
+  sampleCpu,
+  tokenFor,
+  type CpuSample,
+} from '@uhr/platform/testing';
 import { relationshipsDomain, RELATIONSHIPS_TYPES } from '@uhr/contracts';
 import { JsonRpcProvider } from 'ethers';
 import pg from 'pg';
@@ -117,6 +125,7 @@ interface Measured {
   ids: string[];
   refused: number;
   cpu0: number;
+  machine0: CpuSample;
   t0: number;
 }
 
@@ -133,6 +142,7 @@ async function report(label: string, m: Measured, db: pg.Client, chain: JsonRpcP
     if (pending > 0) await new Promise((res) => setTimeout(res, 250));
   }
   const cpu = recordsCpuSeconds() - m.cpu0;
+  const machine = cpuBetween(m.machine0, sampleCpu());
   const { rows } = await db.query(
     `select extract(epoch from a.occurred_at - u.occurred_at) * 1000 as ms, extract(epoch from a.occurred_at) as at
        from uhr_events u join uhr_events a on a.stream_id = u.stream_id and a.type = 'records.RecordAdded'
@@ -153,6 +163,7 @@ async function report(label: string, m: Measured, db: pg.Client, chain: JsonRpcP
       `${m.refused + rejected.rows[0].n} rejected; gas/record ${gas.toFixed(0)}; ` +
       `records CPU ${((cpu * 1000) / m.ids.length).toFixed(2)} ms/record; ${load()}`,
   );
+  console.log(`  ${cpuPerUnit(machine, rows.length)}`);
 }
 
 async function gasPerRecord(ids: string[], db: pg.Client, chain: JsonRpcProvider): Promise<number> {
@@ -176,7 +187,7 @@ async function gasPerRecord(ids: string[], db: pg.Client, chain: JsonRpcProvider
  * here, the AddRecord signed before sending (ADR 0012), the record stored already queued for its Merkle batch.
  */
 async function singles(providers: Party[], patients: Party[]): Promise<Measured> {
-  const m: Measured = { ids: [], refused: 0, cpu0: recordsCpuSeconds(), t0: Date.now() };
+  const m: Measured = { ids: [], refused: 0, cpu0: recordsCpuSeconds(), machine0: sampleCpu(), t0: Date.now() };
   const bodies = patients.flatMap((pt) => Array.from({ length: 8 }, (_, i) => signableBody(pt, i)));
   const until = Date.now() + SECONDS * 1000;
   const worker = async (prov: Party, w: number) => {
@@ -244,7 +255,7 @@ function bodyText(patient: Party, provider: Party, i: number) {
 
 /** Phase 2: bulk batches, each anchored with one AddRecords signature. */
 async function bulk(providers: Party[], patients: Party[]): Promise<Measured> {
-  const m: Measured = { ids: [], refused: 0, cpu0: recordsCpuSeconds(), t0: Date.now() };
+  const m: Measured = { ids: [], refused: 0, cpu0: recordsCpuSeconds(), machine0: sampleCpu(), t0: Date.now() };
   const texts = providers.map((prov) =>
     JSON.stringify({
       records: Array.from({ length: BATCH }, (_, j) => JSON.parse(bodyText(patients[j % patients.length]!, prov, j))),
@@ -297,6 +308,7 @@ async function reads(patient: Party, hospital: Party, pharmacy: Party) {
         );
       }
       const times: number[] = [];
+      const machine0 = sampleCpu();
       const stages = new Map<string, number[]>();
       let failed = 0;
       const one = async (text: string, from: number) => {
@@ -328,6 +340,7 @@ async function reads(patient: Party, hospital: Party, pharmacy: Party) {
       console.log(
         `  server stages p50/p99 ms: ${[...stages].map(([k, v]) => `${k} ${pct(v, 50).toFixed(1)}/${pct(v, 99).toFixed(1)}`).join(', ')}`,
       );
+      console.log(`  ${cpuPerUnit(cpuBetween(machine0, sampleCpu()), READS, 'read')}`);
     }
   }
 }

@@ -53,7 +53,26 @@ export async function ensureTopics(kafka: Kafka, topics: string[], partitions = 
       .filter((t) => !existing.has(t))
       .map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 }));
     if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    await untilLeadersKnown(admin, topics);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Brokers learn a new topic at slightly different moments; returns once the metadata answers with a leader for
+ * every partition of every topic, so a caller's next request to any broker finds them.
+ */
+async function untilLeadersKnown(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`no leader known for every partition of ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

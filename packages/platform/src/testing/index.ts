@@ -159,3 +159,4 @@ export async function dropTestDatabase(database: string): Promise<void> {
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres.ts';
 export { sendTwiceWithKey, sendWithKey, type KeyedAnswer } from './idempotency.ts';
 export { startPrivateS3, type PrivateS3 } from './private-s3.ts';
+export { cpuBetween, cpuPerUnit, groupOfCommand, sampleCpu, type CpuSample, type CpuUse } from './machine-cpu.ts';

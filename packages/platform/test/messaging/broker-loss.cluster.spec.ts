@@ -89,7 +89,10 @@ async function leaderOfUploads(): Promise<ClusterNode> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const { topics: meta } = await admin.fetchTopicMetadata({ topics: [topics.uploads] });
+    // Any broker may answer; one that has not yet heard of the topic says so, and the next may know it.
+    const { topics: meta } = await waitFor('the uploads topic known', () =>
+      admin.fetchTopicMetadata({ topics: [topics.uploads] }),
+    );
     const partitions = meta[0]!.partitions;
     expect(partitions.map((p) => p.replicas.length)).toEqual([3, 3, 3]); // RF 3 from the brokers' defaults
     return `kafka-${partitions.find((p) => p.partitionId === 0)!.leader}` as ClusterNode;
