@@ -223,16 +223,29 @@ describe('the patient portal in a browser', () => {
     await p.getByText('You have already opened this once').waitFor({ timeout: 60_000 });
   });
 
-  it('the patient sees both in "Who has looked at my records": one allowed, one refused', async () => {
+  it('the patient sees both in "Who has looked at my records" (who, in what role) and reports a concern about the allowed one', async () => {
     const p = patientPage;
     await p.getByRole('link', { name: 'Who has looked' }).click();
     const rows = p.getByRole('row').filter({ hasText: title });
     await rows.filter({ hasText: 'Refused' }).first().waitFor({ timeout: 30_000 });
-    await rows.filter({ hasText: 'Allowed' }).first().waitFor();
+    const allowed = rows.filter({ hasText: 'Allowed' }).filter({ hasText: 'pharmacist-portal-1' }).first();
+    await allowed.getByRole('cell', { name: 'Pharmacist', exact: true }).waitFor();
     await expectAccessible(p);
     await shot(p, 'access-log');
+    // A concern is sent to the auditors, not only thanked for: the auditors' list holds it afterwards.
+    await allowed.getByRole('button', { name: /Report a concern/ }).click();
+    await p.getByLabel('What worries you about it? (optional)').fill('I do not know this pharmacy.');
+    await expectAccessible(p);
+    await p.getByRole('button', { name: 'Send to the auditors' }).click();
+    await p.getByText(/Your concern about the access by pharmacist-portal-1 .* was sent to the auditors/).waitFor();
+    await allowed.getByText(/Concern reported on/).waitFor();
+    const concerns = await call(env().UHR_RECORDS_URL!, await tokenFor('auditor-1'), 'GET', '/access-concerns');
+    expect(concerns.body).toContainEqual(expect.objectContaining({ message: 'I do not know this pharmacy.' }));
     await p.getByRole('link', { name: 'Who can see my records' }).click();
-    await p.getByText(/Once – used on/).first().waitFor(); // newest first
+    await p
+      .getByText(/Once – used on/)
+      .first()
+      .waitFor(); // newest first
   });
 
   it('a record whose stored bytes were changed is shown as not verified, and nothing of it is shown', async () => {

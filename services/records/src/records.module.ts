@@ -22,6 +22,7 @@ import { GrantUseAdapter } from './gatekeeper/chain/grant-use.adapter.js';
 import { GatekeeperController } from './gatekeeper/gatekeeper.controller.js';
 import { GrantIndex } from './gatekeeper/grant-index.js';
 import { PermissionCache } from './gatekeeper/permission-cache.js';
+import { RaiseConcernUseCase } from './gatekeeper/use-cases/raise-concern/raise-concern.use-case.js';
 import { ReadRecordUseCase } from './gatekeeper/use-cases/read-record/read-record.use-case.js';
 import { RecordBatchRepository } from './records/batches/record-batch.repository.js';
 import { RecordBatcher } from './records/batches/record-batcher.js';
@@ -89,6 +90,7 @@ export class RecordsModule {
         PermissionCache,
         AuditAnchorer,
         ReadRecordUseCase,
+        RaiseConcernUseCase,
       ],
     };
   }

@@ -1,6 +1,7 @@
 // Figure 4 of the paper, end to end against real servers: a hospital adds a record, the patient accepts it,
 // shares it once with a pharmacy, the pharmacy reads it once and is refused the second time — and every
 // attempt to get around the gatekeeper is denied and audited.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { tokenFor } from '@uhr/platform/testing';
 import { consentAt } from '@uhr/contracts';
@@ -252,6 +253,68 @@ describe('Figure 4: upload → accept → one-time share → read once', () => {
     expect(proof.verifiedOnChain).toBe(true);
     // Bob may not read Alice's log entries.
     expect((await rec(p.bob.token, 'GET', `/access-log/${entry.id}/proof`)).status).toBe(403);
+  });
+
+  it('the patient reports a concern about the pharmacy’s read: one per access, only hers, seen by the auditors', async () => {
+    const log = (await rec(p.alice.token, 'GET', '/access-log')).body as Array<Record<string, any>>;
+    const pharmacyRead = log.find((e) => e.recordId === recordId && e.readerSubject === p.pharmacy.subject)!;
+    const ownRead = log.find((e) => e.recordId === recordId && e.readerSubject === p.alice.subject)!;
+    expect(pharmacyRead.auditEvent.agent[0]).toMatchObject({
+      who: { display: 'pharmacist-1' },
+      role: [{ coding: [{ code: 'pharmacist' }], text: 'Pharmacist' }],
+    });
+    expect(pharmacyRead.concern).toBeNull();
+    const path = `/access-log/${pharmacyRead.id}/concern`;
+
+    const raised = await rec(p.alice.token, 'POST', path, { message: ' I did not fill a prescription there. ' });
+    expect(raised.status).toBe(201);
+    expect(raised.body).toMatchObject({
+      created: true,
+      concern: { auditId: pharmacyRead.id, recordId, message: 'I did not fill a prescription there.' },
+    });
+    const again = await rec(p.alice.token, 'POST', path, { message: 'another click' });
+    expect({ status: again.status, body: again.body }).toEqual({
+      status: 200,
+      body: { created: false, concern: raised.body.concern },
+    });
+
+    const refusals = await Promise.all([
+      rec(p.bob.token, 'POST', path, {}),
+      rec(p.pharmacy.token, 'POST', path, {}),
+      rec(p.alice.token, 'POST', `/access-log/${ownRead.id}/concern`, {}),
+      rec(p.alice.token, 'POST', `/access-log/${randomUUID()}/concern`, {}),
+      rec(p.alice.token, 'POST', '/access-log/not-a-uuid/concern', {}),
+      rec(p.alice.token, 'POST', path, { message: 'x'.repeat(2001) }),
+      rec(p.alice.token, 'POST', path, { message: 42 }),
+    ]);
+    expect(refusals.map((r) => [r.status, r.body.error])).toEqual([
+      [403, 'NotThePatient'],
+      [403, 'NotThePatient'],
+      [422, 'OwnAccess'],
+      [404, 'AuditEntryNotFound'],
+      [400, expect.any(String)],
+      [400, 'ValidationFailed'],
+      [400, 'ValidationFailed'],
+    ]);
+
+    const seen = (await rec(p.alice.token, 'GET', '/access-log')).body.find(
+      (e: { id: string }) => e.id === pharmacyRead.id,
+    );
+    expect(seen.concern).toEqual({ raisedAt: raised.body.concern.raisedAt, message: raised.body.concern.message });
+    const auditor = await tokenFor('auditor-1');
+    const concerns = await rec(auditor, 'GET', '/access-concerns');
+    expect(concerns.status).toBe(200);
+    expect(concerns.body.filter((c: { auditId: string }) => c.auditId === pharmacyRead.id)).toEqual([
+      raised.body.concern,
+    ]);
+    expect((await rec(p.alice.token, 'GET', '/access-concerns')).status).toBe(403);
+    expect((await outboxTypes('records.AccessConcernRaised')).map((e) => e.payload)).toContainEqual(
+      raised.body.concern,
+    );
+    const [{ n }] = await s.recordsDb.query('select count(*)::int as n from access_concerns where audit_id = $1', [
+      pharmacyRead.id,
+    ]);
+    expect(n).toBe(1);
   });
 });
 

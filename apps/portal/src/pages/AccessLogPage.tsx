@@ -12,6 +12,8 @@ export interface AccessEntry {
   outcome: string;
   reason: string | null;
   grantId: string | null;
+  /** Set once the patient reported a concern about this access. */
+  concern?: { raisedAt: string; message: string } | null;
   auditEvent: {
     agent?: Array<{
       who?: { display?: string; identifier?: { value?: string } };
@@ -30,10 +32,18 @@ export function basisOf(e: AccessEntry, me: string): string {
   return 'They added it';
 }
 
+const requestorOf = (e: AccessEntry) => e.auditEvent.agent?.find((a) => a.requestor) ?? e.auditEvent.agent?.[0];
+
 function roleOf(e: AccessEntry): string {
-  const agent = e.auditEvent.agent?.find((a) => a.requestor) ?? e.auditEvent.agent?.[0];
-  const role = agent?.role?.[0];
-  return role?.text ?? role?.coding?.[0]?.display ?? role?.coding?.[0]?.code ?? '';
+  const roles = requestorOf(e)?.role ?? [];
+  const texts = roles.map((r) => r.text ?? r.coding?.[0]?.display ?? r.coding?.[0]?.code ?? '').filter(Boolean);
+  return texts.length > 0 ? texts.join(', ') : 'Not stated';
+}
+
+/** Who looked: their sign-in name as the gatekeeper recorded it (never an internal id alone). */
+export function whoOf(e: AccessEntry, me: string): string {
+  if (e.readerSubject === me) return 'You';
+  return requestorOf(e)?.who?.display ?? `Account ${e.readerSubject.slice(0, 8)}`;
 }
 
 /** Who has looked at my records: every access, allowed or refused, with filters and "report a concern". */
@@ -44,6 +54,7 @@ export function AccessLogPage() {
   const [outcome, setOutcome] = useState('all');
   const [who, setWho] = useState('others');
   const [status, setStatus] = useState('');
+  const [concernFor, setConcernFor] = useState<AccessEntry | null>(null);
   const load = useCallback(() => {
     void Promise.all([
       s.api<AccessEntry[]>('records', 'GET', '/access-log?limit=500'),
@@ -83,6 +94,11 @@ export function AccessLogPage() {
         </div>
       </form>
       <Status>{entries && `${shown.length} ${shown.length === 1 ? 'entry' : 'entries'} shown`}</Status>
+      {status && (
+        <p className="notice" role="status">
+          {status}
+        </p>
+      )}
       {shown.length > 0 && (
         <table className="table">
           <caption className="visually-hidden">Access to your records, newest first</caption>
@@ -103,22 +119,17 @@ export function AccessLogPage() {
             {shown.map((e) => (
               <tr key={e.id}>
                 <td>{formatDate(e.recordedAt)}</td>
-                <td className="mono">{e.readerSubject === s.subject ? 'You' : e.readerSubject.slice(0, 8)}</td>
+                <td>{whoOf(e, s.subject)}</td>
                 <td>{roleOf(e)}</td>
                 <td>{recordName(e.recordId)}</td>
                 <td>{basisOf(e, s.subject)}</td>
                 <td>{e.outcome === 'allowed' ? 'Allowed' : <strong>Refused</strong>}</td>
                 <td>
-                  {e.readerSubject !== s.subject && (
-                    <button
-                      type="button"
-                      className="link-button"
-                      onClick={() =>
-                        setStatus(
-                          `Thank you. We have noted your concern about the access on ${formatDate(e.recordedAt)} (reference ${e.id.slice(0, 8)}).`,
-                        )
-                      }
-                    >
+                  {e.readerSubject !== s.subject && e.concern && (
+                    <span>Concern reported on {formatDate(e.concern.raisedAt)}</span>
+                  )}
+                  {e.readerSubject !== s.subject && !e.concern && (
+                    <button type="button" className="link-button" onClick={() => setConcernFor(e)}>
                       Report a concern
                       <span className="visually-hidden"> about the access on {formatDate(e.recordedAt)}</span>
                     </button>
@@ -130,6 +141,70 @@ export function AccessLogPage() {
         </table>
       )}
       {entries && shown.length === 0 && <p>Nobody has looked at your records.</p>}
+      {concernFor && (
+        <ConcernForm
+          entry={concernFor}
+          who={whoOf(concernFor, s.subject)}
+          onDone={(message) => {
+            setConcernFor(null);
+            if (message) setStatus(message);
+            load();
+          }}
+        />
+      )}
     </Page>
+  );
+}
+
+/** Tells the auditors what worries the patient about one access; the answer is the service's, not assumed. */
+function ConcernForm(props: { entry: AccessEntry; who: string; onDone: (message?: string) => void }) {
+  const s = useSession();
+  const [text, setText] = useState('');
+  const [error, setError] = useState('');
+  const [sending, setSending] = useState(false);
+  const when = formatDate(props.entry.recordedAt);
+  const send = async () => {
+    setSending(true);
+    setError('');
+    try {
+      const answer = await s.api<{ created: boolean; concern: { raisedAt: string } }>(
+        'records',
+        'POST',
+        `/access-log/${props.entry.id}/concern`,
+        { message: text },
+      );
+      props.onDone(
+        `Your concern about the access by ${props.who} on ${when} was sent to the auditors on ` +
+          `${formatDate(answer.concern.raisedAt)} (reference ${props.entry.id.slice(0, 8)}).`,
+      );
+    } catch (err) {
+      setError(`Your concern was not sent: ${(err as Error).message}. Please try again.`);
+      setSending(false);
+    }
+  };
+  return (
+    <form
+      className="card"
+      aria-labelledby="concern-heading"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send();
+      }}
+    >
+      <h2 id="concern-heading">
+        Report a concern about the access by {props.who} on {when}
+      </h2>
+      <div className="field">
+        <label htmlFor="concern-text">What worries you about it? (optional)</label>
+        <textarea id="concern-text" maxLength={2000} value={text} onChange={(e) => setText(e.target.value)} />
+      </div>
+      {error && <p role="alert">{error}</p>}
+      <button type="submit" disabled={sending}>
+        Send to the auditors
+      </button>{' '}
+      <button type="button" className="link-button" onClick={() => props.onDone()}>
+        Cancel
+      </button>
+    </form>
   );
 }

@@ -28,6 +28,26 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/** How a role reads to people (a patient's access log, a FHIR agent's role text). */
+export const ROLE_LABELS: Readonly<Record<Role, string>> = {
+  patient: 'Patient',
+  provider: 'Healthcare provider',
+  registrar: 'Registrar',
+  pharmacist: 'Pharmacist',
+  lab: 'Laboratory',
+  insurer: 'Insurer',
+  employer: 'Employer',
+  manufacturer: 'Manufacturer',
+  distributor: 'Distributor',
+  'organ-bank': 'Organ bank',
+  auditor: 'Auditor',
+  admin: 'Administrator',
+  regulator: 'Price regulator',
+};
+
+/** The UHR roles among a token's roles (Keycloak adds its own, e.g. offline_access), in ROLES order. */
+export const uhrRolesOf = (roles: readonly string[]): Role[] => ROLES.filter((r) => roles.includes(r));
+
 /** Who is calling, from a verified Keycloak access token. */
 export interface Principal {
   readonly subject: string;

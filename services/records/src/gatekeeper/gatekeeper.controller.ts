@@ -9,12 +9,15 @@ import {
   type Principal,
   eventContextOf,
   NoIdempotencyKey,
+  Roles,
 } from '@uhr/platform';
 import { RecordRepository } from '../records/record.repository.js';
 import { AuditRepository } from './audit/audit.repository.js';
 import { AuditAnchorer } from './chain/audit-anchorer.js';
 import { ReadAttemptAuditFilter } from './read-attempt-audit.filter.js';
 import { SignedReadRequestDto } from './read-request.dto.js';
+import { RaiseConcernDto } from './raise-concern.dto.js';
+import { RaiseConcernUseCase } from './use-cases/raise-concern/raise-concern.use-case.js';
 import { ReadRecordUseCase } from './use-cases/read-record/read-record.use-case.js';
 
 const SEE_ALL = ['auditor', 'admin'];
@@ -29,6 +32,7 @@ export class GatekeeperController {
     private readonly audit: AuditRepository,
     private readonly anchorer: AuditAnchorer,
     private readonly records: RecordRepository,
+    private readonly concern: RaiseConcernUseCase,
   ) {}
 
   /**
@@ -125,5 +129,44 @@ export class GatekeeperController {
     const proof = await this.anchorer.proofOf(auditId);
     if (!proof) throw new NotFoundError('NotAnchoredYet', 'the entry is not in an anchored batch yet');
     return proof;
+  }
+
+  @ApiOperation({
+    summary: 'Report a concern about one access to your records (its patient)',
+    description:
+      'Body: `{ message? }` (at most 2,000 characters). The auditors see it (GET /access-concerns) and it is ' +
+      'published as records.AccessConcernRaised. One concern per access: raising it again answers the first ' +
+      '(200). 403 NotThePatient for anyone but the patient of the record read, 404 AuditEntryNotFound, 422 ' +
+      'OwnAccess for an access that was your own.',
+  })
+  @ApiResponse({ status: 201, description: 'the concern, raised: `{ created: true, concern }`' })
+  @ApiResponse({ status: 200, description: 'raised before: `{ created: false, concern }` (the first one)' })
+  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @Post('access-log/:auditId/concern')
+  @NoIdempotencyKey('one concern per access: raising it again answers the first')
+  async raiseConcern(
+    @Param('auditId', new ParseUUIDPipe()) auditId: string,
+    @Body() dto: RaiseConcernDto,
+    @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) res: { status(code: number): unknown },
+  ) {
+    const answer = await this.concern.execute(auditId, dto.message ?? '', p, eventContextOf(p));
+    res.status(answer.created ? 201 : 200);
+    return answer;
+  }
+
+  @ApiOperation({
+    summary: 'Concerns patients raised about accesses, newest first (auditors and administrators)',
+    description: '`limit` 1–1,000, default 100.',
+  })
+  @ApiResponse({
+    status: 200,
+    description: '[{ auditId, recordId, patientSubject, readerSubject, message, raisedAt }]',
+  })
+  @ApiErrors(401, 403, 503)
+  @Get('access-concerns')
+  @Roles('auditor', 'admin')
+  accessConcerns(@Query('limit') limit?: string) {
+    return this.audit.concerns(clamp(limit));
   }
 }

@@ -54,6 +54,7 @@ export class ReadAttemptAuditFilter implements ExceptionFilter {
         patientSubject: row?.patient_subject ?? null,
         readerSubject: req.principal.subject,
         readerUsername: req.principal.username,
+        readerRoles: req.principal.roles,
         readerAddress: null,
         purpose: `invalid-request:sha256:${sent}`,
         grantId: null,

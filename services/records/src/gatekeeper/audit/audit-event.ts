@@ -1,3 +1,5 @@
+import { ROLE_LABELS, uhrRolesOf } from '@uhr/platform';
+
 /** A gatekeeper decision as a FHIR R4 AuditEvent (what the patient sees in their access log). */
 export interface AuditFacts {
   id: string;
@@ -6,6 +8,8 @@ export interface AuditFacts {
   patientId: string | null;
   readerSubject: string;
   readerUsername: string;
+  /** The reader's roles when they asked (their token's), e.g. pharmacist. */
+  readerRoles: readonly string[];
   readerAddress: string | null;
   purpose: string;
   grantId: string | null;
@@ -16,6 +20,13 @@ export interface AuditFacts {
 
 // AuditEvent.outcome: 0 success, 4 minor failure (refused), 8 serious failure (tampering detected).
 const OUTCOME_CODE = { allowed: '0', denied: '4', 'integrity-violation': '8' } as const;
+
+/** The reader's UHR roles as the agent's roles (FHIR allows no empty array: none, no element). */
+function rolesOf(roles: readonly string[]) {
+  const uhr = uhrRolesOf(roles);
+  if (uhr.length === 0) return {};
+  return { role: uhr.map((code) => ({ coding: [{ system: 'urn:uhr:role', code }], text: ROLE_LABELS[code] })) };
+}
 
 export function auditEventOf(f: AuditFacts) {
   return {
@@ -36,6 +47,7 @@ export function auditEventOf(f: AuditFacts) {
       {
         who: { identifier: { system: 'urn:uhr:keycloak-subject', value: f.readerSubject }, display: f.readerUsername },
         ...(f.readerAddress ? { altId: f.readerAddress } : {}),
+        ...rolesOf(f.readerRoles),
         requestor: true,
       },
     ],

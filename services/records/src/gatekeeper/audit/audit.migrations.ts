@@ -64,4 +64,19 @@ export const auditMigrations: Migration[] = [
       );
     `,
   },
+  {
+    // A patient's concern about one access (the portal's "Report a concern"), for the auditors; one per access.
+    id: 'records-0010-access-concerns',
+    sql: `
+      create table access_concerns (
+        audit_id uuid primary key references audit_entries (id),
+        record_id uuid not null,
+        patient_subject text not null,
+        reader_subject text not null,
+        message text not null,
+        raised_at timestamptz not null,
+        position bigserial not null unique
+      );
+    `,
+  },
 ];

@@ -13,6 +13,7 @@ import { keccak256, toUtf8Bytes } from 'ethers';
 import { DataSource } from 'typeorm';
 import { RECORD_TOPIC } from '../../records/record.repository.js';
 import { auditEventOf, type AuditFacts } from './audit-event.js';
+import type { AccessConcern } from '../domain/access-concern.js';
 
 export const ACCESS_TOPIC = topicOf('records', 'access', 1);
 
@@ -45,6 +46,8 @@ export interface AuditEntryView {
   auditEvent: unknown;
   dataHash: string;
   anchor: { seq: number; batchId: number; status: string; txHash: string | null } | null;
+  /** The patient's concern about this access, once raised. */
+  concern: { raisedAt: string; message: string } | null;
 }
 
 interface Row {
@@ -61,6 +64,8 @@ interface Row {
   batch_id: string | null;
   batch_status: string | null;
   tx_hash: string | null;
+  concern_raised_at: Date | null;
+  concern_message: string | null;
 }
 
 const toView = (r: Row): AuditEntryView => ({
@@ -82,6 +87,28 @@ const toView = (r: Row): AuditEntryView => ({
           status: r.batch_status ?? 'pending',
           txHash: r.tx_hash,
         },
+  concern:
+    r.concern_raised_at === null
+      ? null
+      : { raisedAt: new Date(r.concern_raised_at).toISOString(), message: r.concern_message ?? '' },
+});
+
+interface ConcernRow {
+  audit_id: string;
+  record_id: string;
+  patient_subject: string;
+  reader_subject: string;
+  message: string;
+  raised_at: Date;
+}
+
+const concernOf = (r: ConcernRow): AccessConcern => ({
+  auditId: r.audit_id,
+  recordId: r.record_id,
+  patientSubject: r.patient_subject,
+  readerSubject: r.reader_subject,
+  message: r.message,
+  raisedAt: new Date(r.raised_at).toISOString(),
 });
 
 /**
@@ -199,8 +226,11 @@ export class AuditRepository {
     return rows.length === 1;
   }
 
-  private readonly select = `select a.*, b.status as batch_status, b.tx_hash from audit_entries a
-      left join audit_batches b on b.id = a.batch_id`;
+  private readonly select = `select a.*, b.status as batch_status, b.tx_hash,
+        c.raised_at as concern_raised_at, c.message as concern_message
+      from audit_entries a
+      left join audit_batches b on b.id = a.batch_id
+      left join access_concerns c on c.audit_id = a.id`;
 
   async forPatient(subject: string, limit: number): Promise<AuditEntryView[]> {
     const rows: Row[] = await this.ds.query(
@@ -229,5 +259,41 @@ export class AuditRepository {
       [id],
     );
     return rows[0] ? { ...toView(rows[0]), patientSubject: rows[0].patient_subject } : undefined;
+  }
+
+  async concernAbout(auditId: string): Promise<AccessConcern | undefined> {
+    const rows: ConcernRow[] = await this.ds.query('select * from access_concerns where audit_id = $1', [auditId]);
+    return rows[0] ? concernOf(rows[0]) : undefined;
+  }
+
+  /**
+   * The concern and its event in one statement; false when a concern about that access was already there
+   * (nothing written: the event's stream is the access's, version 0).
+   */
+  async raiseConcern(c: AccessConcern, event: DomainEvent, ctx: EventContext): Promise<boolean> {
+    const params: unknown[] = [c.auditId, c.recordId, c.patientSubject, c.readerSubject, c.message, c.raisedAt];
+    const envs = envelopesOf([{ streamId: `concern-${c.auditId}`, expectedVersion: 0, events: [event] }], ctx);
+    const part = appendSql(envs, ACCESS_TOPIC, {
+      name: 'concern',
+      firstParam: params.length + 1,
+      when: 'exists (select 1 from raised)',
+    });
+    const rows: Array<{ created: boolean }> = await this.ds.query(
+      `with raised as (
+         insert into access_concerns (audit_id, record_id, patient_subject, reader_subject, message, raised_at)
+         values ($1::uuid, $2::uuid, $3, $4, $5, $6::timestamptz) on conflict do nothing returning 1),
+       ${part.ctes}
+       select exists (select 1 from raised) as created, pg_notify('${OUTBOX_CHANNEL}', '')`,
+      [...params, ...part.params],
+    );
+    return rows[0]?.created === true;
+  }
+
+  /** Concerns raised by patients, newest first (auditors and administrators). */
+  async concerns(limit: number): Promise<AccessConcern[]> {
+    const rows: ConcernRow[] = await this.ds.query('select * from access_concerns order by position desc limit $1', [
+      limit,
+    ]);
+    return rows.map(concernOf);
   }
 }

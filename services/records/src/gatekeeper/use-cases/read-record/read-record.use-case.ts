@@ -92,6 +92,7 @@ export class ReadRecordUseCase {
       patientSubject: null,
       readerSubject: p.subject,
       readerUsername: p.username,
+      readerRoles: p.roles,
       readerAddress: null,
       purpose: cmd.request.purpose,
       grantId: null,
