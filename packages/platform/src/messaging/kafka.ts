@@ -52,7 +52,9 @@ export async function ensureTopics(kafka: Kafka, topics: string[], partitions = 
     const missing: ITopicConfig[] = topics
       .filter((t) => !existing.has(t))
       .map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 }));
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    // Not kafkajs' waitForLeaders: it retries LEADER_NOT_AVAILABLE only, and a KRaft broker that has not yet
+    // heard of the new topic answers UNKNOWN_TOPIC_OR_PARTITION, failing the call (seen on a 3-broker cluster).
+    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: false });
     await untilLeadersKnown(admin, topics);
   } finally {
     await admin.disconnect();
