@@ -32,6 +32,10 @@ import { PublishScheduleUseCase } from './schedules/use-cases/publish-schedule/p
 /** Official lists arrive as base64 JSON bodies: a 100,000-row schedule is a few MB. */
 export const BILLING_APP_OPTIONS: ServiceAppOptions = { bodyLimit: '48mb' };
 
+/** Every controller of the service, once: the module mounts them and test/openapi.unit.spec.ts documents
+ * them, so a new controller cannot be left out of the OpenAPI check. */
+export const BILLING_CONTROLLERS = [SchedulesController, InvoicesController, ClaimsController, AnalyticsController];
+
 @Module({})
 export class BillingModule {
   static forRoot(config: BillingConfig, opts: { workers?: boolean } = {}): DynamicModule {
@@ -46,7 +50,7 @@ export class BillingModule {
           workers: opts.workers,
         }),
       ],
-      controllers: [SchedulesController, InvoicesController, ClaimsController, AnalyticsController],
+      controllers: BILLING_CONTROLLERS,
       providers: [
         ...anchoringProviders({ intervalMs: config.anchorIntervalMs, workers }),
         Anchoring,

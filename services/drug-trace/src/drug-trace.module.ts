@@ -43,6 +43,19 @@ class WarmCaches implements OnApplicationBootstrap {
   }
 }
 
+/** Every controller of the service, once: the module mounts them and test/openapi.unit.spec.ts documents
+ * them, so a new controller cannot be left out of the OpenAPI check. */
+export const DRUG_TRACE_CONTROLLERS = [
+  MasterDataController,
+  EpcisController,
+  BrowseController,
+  VerifyController,
+  PacksController,
+  RecallsController,
+  AlertsController,
+  OutcomesController,
+];
+
 @Module({})
 export class DrugTraceModule {
   static forRoot(config: DrugTraceConfig, opts: { workers?: boolean } = {}): DynamicModule {
@@ -57,16 +70,7 @@ export class DrugTraceModule {
           workers,
         }),
       ],
-      controllers: [
-        MasterDataController,
-        EpcisController,
-        BrowseController,
-        VerifyController,
-        PacksController,
-        RecallsController,
-        AlertsController,
-        OutcomesController,
-      ],
+      controllers: DRUG_TRACE_CONTROLLERS,
       providers: [
         ...anchorerProviders(config, workers),
         {

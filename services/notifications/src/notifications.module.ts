@@ -26,6 +26,16 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
 import { WEBHOOK_KEY_RING, WebhookSecrets } from './webhooks/webhook-secrets.js';
 import { WebhooksRepository } from './webhooks/webhooks.repository.js';
 
+/** Every controller of the service, once: the module mounts them and test/openapi.unit.spec.ts documents
+ * them, so a new controller cannot be left out of the OpenAPI check. */
+export const NOTIFICATIONS_CONTROLLERS = [
+  InboxController,
+  PreferencesController,
+  StreamController,
+  WebhooksController,
+  StatsController,
+];
+
 @Module({})
 export class NotificationsModule {
   static forRoot(config: NotificationsConfig, opts: { clock?: Clock } = {}): DynamicModule {
@@ -33,7 +43,7 @@ export class NotificationsModule {
       module: NotificationsModule,
       // Notifications publishes nothing: its consumer creates the topics it reads (CONSUMED_TOPICS).
       imports: [PlatformModule.forRoot({ config, migrations: notificationsMigrations, topics: [], chain: false })],
-      controllers: [InboxController, PreferencesController, StreamController, WebhooksController, StatsController],
+      controllers: NOTIFICATIONS_CONTROLLERS,
       providers: [
         { provide: CLOCK, useValue: opts.clock ?? systemClock },
         {

@@ -48,6 +48,17 @@ export interface OrganRegistryOptions {
   clock?: Clock;
 }
 
+/** Every controller of the service, once: the module mounts them and test/openapi.unit.spec.ts documents
+ * them, so a new controller cannot be left out of the OpenAPI check. */
+export const ORGAN_REGISTRY_CONTROLLERS = [
+  WaitlistController,
+  DonationController,
+  MatchingController,
+  AllocationController,
+  CustodyController,
+  AuditController,
+];
+
 @Module({})
 export class OrganRegistryModule {
   static forRoot(config: OrganRegistryConfig, opts: OrganRegistryOptions = {}): DynamicModule {
@@ -61,14 +72,7 @@ export class OrganRegistryModule {
           workers: opts.workers,
         }),
       ],
-      controllers: [
-        WaitlistController,
-        DonationController,
-        MatchingController,
-        AllocationController,
-        CustodyController,
-        AuditController,
-      ],
+      controllers: ORGAN_REGISTRY_CONTROLLERS,
       providers: [
         { provide: CLOCK, useValue: opts.clock ?? systemClock },
         { provide: ORGAN_REGISTRY_CONFIG, useValue: config },

@@ -39,6 +39,10 @@ import { UploadPacker } from './records/use-cases/upload-record/upload-packer.js
  * bulk batches (up to 1,000 records of a few KiB) as JSON, base64 for files — up to 10 MB a request. */
 export const RECORDS_APP_OPTIONS: ServiceAppOptions = { bodyLimit: '10mb' };
 
+/** Every controller of the service, once: the module mounts them and test/openapi.unit.spec.ts documents
+ * them, so a new controller cannot be left out of the OpenAPI check. */
+export const RECORDS_CONTROLLERS = [RecordsController, GatekeeperController, SigningController];
+
 @Module({})
 export class RecordsModule {
   static forRoot(config: RecordsConfig, opts: { workers?: boolean } = {}): DynamicModule {
@@ -52,7 +56,7 @@ export class RecordsModule {
           workers: opts.workers,
         }),
       ],
-      controllers: [RecordsController, GatekeeperController, SigningController],
+      controllers: RECORDS_CONTROLLERS,
       providers: [
         { provide: RECORDS_KEY_RING, useFactory: () => KeyRing.fromConfig(config.kekRing, config.kekActive) },
         {

@@ -3,7 +3,7 @@
 // batch root is missing or altered; a restart in the middle of batching losing and doubling nothing.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { relationshipsAt } from '@uhr/contracts';
-import { EncryptedBlobStore, readDeployment } from '@uhr/platform';
+import { contractAddress, EncryptedBlobStore, readDeployment } from '@uhr/platform';
 import { PUBLIC_HEALTH_OPERATIONS, tokenFor, undocumentedOperations } from '@uhr/platform/testing';
 import { randomUUID } from 'node:crypto';
 import type { Contract } from 'ethers';
@@ -83,7 +83,7 @@ beforeAll(async () => {
   s = await startStack();
   p = await enrolParties(s.env, s.recordsDb);
   const d = readDeployment(s.env.UHR_DEPLOYMENTS_FILE!);
-  relationships = relationshipsAt(d.contracts.Relationships, s.provider);
+  relationships = relationshipsAt(contractAddress(d, 'Relationships'), s.provider);
 });
 
 afterAll(async () => {

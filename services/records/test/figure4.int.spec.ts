@@ -46,7 +46,8 @@ async function storedBytesOf(recordId: string) {
 /** Flips the last byte of a record's stored frame, directly in S3. */
 async function tamperWith(recordId: string) {
   const { objectKey, object, frame } = await storedBytesOf(recordId);
-  frame[frame.length - 1] ^= 0x01; // frame is a view into object
+  const last = frame.length - 1;
+  frame[last] = frame[last]! ^ 0x01; // frame is a view into object
   await rawS3().putObject('uhr-records-test', objectKey, object);
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { tokenFor } from '@uhr/platform/testing';
-import { aPatient, startRegistrar, type RegistrarUnderTest } from '../src/test/registrar.harness.js';
+import { aPatient, startRegistrar, type RegistrarUnderTest } from './harness.js';
 
 /** Idempotency-Key (ADR 0019) on the registrar, against the real servers: a retried command stores once. */
 let r: RegistrarUnderTest;

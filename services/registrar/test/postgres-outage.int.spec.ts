@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startPrivatePostgres, tokenFor, waitFor, type PrivatePostgres } from '@uhr/platform/testing';
-import { aPatient, startRegistrar, type RegistrarUnderTest } from '../src/test/registrar.harness.js';
+import { aPatient, startRegistrar, type RegistrarUnderTest } from './harness.js';
 
 /**
  * PostgreSQL stopped for real under load (a private server: the shared stack is never touched). Every answer is

@@ -101,7 +101,7 @@ describe('Record aggregate', () => {
       { type: 'Respond', by: 'alice', accept: true, ...answer },
       { type: 'ConfirmResponse', accept: true, txHash: null, batchRoot: '0xroot' },
     );
-    expect(refusal(() => decide({ type: 'Respond', by: 'alice', accept: false, ...sig }, accepted))).toBe(
+    expect(refusal(() => decide({ type: 'Respond', by: 'alice', accept: false, ...answer }, accepted))).toBe(
       'RecordNotPending',
     );
     expect(refusal(() => decide(upload, accepted))).toBe('RecordAlreadyExists');

@@ -1,5 +1,5 @@
 import { configErrorOf, deploymentEndpoints, missingSecret } from '@uhr/platform/testing';
-import { registrarConfig } from './config.js';
+import { registrarConfig } from '../src/config.js';
 
 describe('registrar configuration', () => {
   it('outside UHR_STACK=local, refuses to boot without its secrets and names each', () => {

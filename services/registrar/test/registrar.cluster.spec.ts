@@ -1,6 +1,6 @@
 import { chainIdOf } from '@uhr/platform';
 import { killNode, loadClusterEnv, startNode, waitFor } from '@uhr/platform/testing';
-import { aPatient, startRegistrar, type RegistrarUnderTest } from './test/registrar.harness.js';
+import { aPatient, startRegistrar, type RegistrarUnderTest } from './harness.js';
 
 /**
  * The registrar in-process on the cluster profile (ADR 0017): its events through the three brokers, its

@@ -5,8 +5,8 @@ import { createServiceApp, readDeployment } from '@uhr/platform';
 import { loadStackEnv, tokenFor } from '@uhr/platform/testing';
 import { id as keccakId, JsonRpcProvider, Wallet, type Contract } from 'ethers';
 import { DataSource } from 'typeorm';
-import { registrarConfig } from '../config.js';
-import { RegistrarModule } from '../registrar.module.js';
+import { registrarConfig } from '../src/config.js';
+import { RegistrarModule } from '../src/registrar.module.js';
 
 /** anvil's account 0 administers the local deployment; account 5 is the in-process test registrar's signer. */
 const ADMIN_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';

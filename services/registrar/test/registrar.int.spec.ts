@@ -1,6 +1,6 @@
 import { chainIdOf } from '@uhr/platform';
 import { waitFor, tokenFor } from '@uhr/platform/testing';
-import { aNationalId, aPatient, anAddress, startRegistrar, type RegistrarUnderTest } from './test/registrar.harness.js';
+import { aNationalId, aPatient, anAddress, startRegistrar, type RegistrarUnderTest } from './harness.js';
 
 let r: RegistrarUnderTest;
 beforeAll(async () => {

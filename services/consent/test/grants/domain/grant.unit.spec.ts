@@ -8,7 +8,7 @@ import {
   type GrantCommand,
   type GrantEvent,
   type GrantState,
-} from './grant.js';
+} from '../../../src/grants/domain/grant.js';
 
 const T0 = 1_800_000_000;
 
@@ -180,7 +180,6 @@ describe('FHIR Consent', () => {
     });
     expect(
       fhirConsentOf({
-        ...({} as never),
         id: 'g',
         status: 'revoked',
         patientId: 'p',

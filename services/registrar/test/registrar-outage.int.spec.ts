@@ -1,8 +1,8 @@
 import { stack, tokenFor, waitFor } from '@uhr/platform/testing';
-import { IdentityChainAdapter } from './identities/chain/identity-chain.adapter.js';
+import { IdentityChainAdapter } from '../src/identities/chain/identity-chain.adapter.js';
 import { chainIdOf } from '@uhr/platform';
-import { IdentityRepository } from './identities/identity.repository.js';
-import { aPatient, startRegistrar, type RegistrarUnderTest } from './test/registrar.harness.js';
+import { IdentityRepository } from '../src/identities/identity.repository.js';
+import { aPatient, startRegistrar, type RegistrarUnderTest } from './harness.js';
 
 /**
  * Rule 1, "nothing is lost": with Kafka or the chain node stopped for real, commands are still accepted, and

@@ -1,5 +1,5 @@
 import { chainIdOf } from '@uhr/platform';
-import { identityHash } from './identity-hash.js';
+import { identityHash } from '../../../src/identities/domain/identity-hash.js';
 import {
   decide,
   evolve,
@@ -7,7 +7,7 @@ import {
   IdentityRuleViolation,
   type IdentityCommand,
   type IdentityState,
-} from './identity.js';
+} from '../../../src/identities/domain/identity.js';
 
 const register: IdentityCommand = {
   type: 'RegisterIdentity',

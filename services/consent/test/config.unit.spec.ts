@@ -1,5 +1,5 @@
 import { configErrorOf, deploymentEndpoints, missingSecret } from '@uhr/platform/testing';
-import { consentConfig } from './config.js';
+import { consentConfig } from '../src/config.js';
 
 describe('consent configuration', () => {
   it('outside UHR_STACK=local, refuses to boot without its secrets and names each', () => {

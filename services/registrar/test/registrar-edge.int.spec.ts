@@ -1,5 +1,5 @@
 import { dropTestDatabase, fuzzService, openApiOf, undocumentedOperations } from '@uhr/platform/testing';
-import { aPatient, startRegistrar, type RegistrarUnderTest } from './test/registrar.harness.js';
+import { aPatient, startRegistrar, type RegistrarUnderTest } from './harness.js';
 
 // The platform's edge checks, seen through the registrar booted in-process (this checkout's code): every bad
 // input is a 4xx naming the field, never a 500.

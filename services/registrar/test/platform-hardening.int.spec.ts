@@ -1,8 +1,8 @@
 import { createServiceApp } from '@uhr/platform';
 import { loadStackEnv, serviceToken, tokenFor } from '@uhr/platform/testing';
-import { registrarConfig } from './config.js';
-import { RegistrarModule } from './registrar.module.js';
-import { startRegistrar, type RegistrarUnderTest } from './test/registrar.harness.js';
+import { registrarConfig } from '../src/config.js';
+import { RegistrarModule } from '../src/registrar.module.js';
+import { startRegistrar, type RegistrarUnderTest } from './harness.js';
 
 /** Platform rules, tried against a real service module booted in-process (its secrets, its audience, its health). */
 let r: RegistrarUnderTest;
