@@ -95,6 +95,14 @@ export const events = {
       grantId,
       purpose: 'treatment',
     }),
+  accessConcernRaised: (patient: string, reader: string, message = 'I do not know this clinic.') =>
+    new EnvelopeBuilder('records.AccessConcernRaised', {
+      auditId: '5b0c1c64-3c1e-4a8e-9a4e-0d6f3f1f5e11',
+      recordId: '9d2f7a10-77c8-4c4e-8f7e-2b1e0b3c4d5e',
+      patientSubject: patient,
+      readerSubject: reader,
+      message,
+    }),
   breakGlassUsed: (patient: string, provider: string) =>
     new EnvelopeBuilder('consent.BreakGlassUsed', {
       patientSubject: patient,

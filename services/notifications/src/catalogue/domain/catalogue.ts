@@ -161,6 +161,26 @@ const entries: { [T in EventType]: CatalogueEntry<T> } = {
         (p.grantId ? ` under grant ${short(p.grantId)}.` : ' without a grant.'),
     }),
   },
+  // The patient's "report a concern" about an access: the auditors' office must hear of it (it cannot be muted);
+  // the patient gets the receipt.
+  'records.AccessConcernRaised': {
+    type: 'records.AccessConcernRaised',
+    topic: TOPICS.access,
+    safety: true,
+    recipients: (p, ctx) => [{ subject: p.patientSubject, as: 'patient' }, ...auditorsOf(ctx)],
+    message: (p, as) =>
+      as === 'patient'
+        ? {
+            title: 'Your concern was sent',
+            body: `The auditors have your concern about access ${short(p.auditId)} to record ${short(p.recordId)}.`,
+          }
+        : {
+            title: 'A patient reported a concern about an access',
+            body:
+              `Access ${short(p.auditId)} to record ${short(p.recordId)} by ${short(p.readerSubject)}` +
+              (p.message ? `: "${p.message}"` : '.'),
+          },
+  },
   'consent.BreakGlassUsed': {
     type: 'consent.BreakGlassUsed',
     topic: TOPICS.breakGlass,

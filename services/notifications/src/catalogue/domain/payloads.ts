@@ -47,6 +47,13 @@ export const payloadSchemas = {
     grantId: id.nullable(),
     purpose: z.string().max(500).nullable(),
   }),
+  'records.AccessConcernRaised': z.object({
+    auditId: id,
+    recordId: id,
+    patientSubject: subject,
+    readerSubject: subject,
+    message: z.string().max(2000),
+  }),
   'consent.BreakGlassUsed': z.object({
     patientSubject: subject,
     providerSubject: subject,

@@ -39,6 +39,11 @@ describe('catalogue: who hears of what', () => {
       [`${alice}:patient`, ...auditors.map((a) => `${a}:auditor`)],
     ],
     [
+      'a patient’s concern about an access → the patient (a receipt) and every auditor',
+      events.accessConcernRaised(alice, clinic),
+      [`${alice}:patient`, ...auditors.map((a) => `${a}:auditor`)],
+    ],
+    [
       'integrity violation → patient and every auditor',
       events.integrityViolation(alice),
       [`${alice}:patient`, ...auditors.map((a) => `${a}:auditor`)],
@@ -153,7 +158,7 @@ describe('catalogue: who hears of what', () => {
     expect(r.kind === 'skip' && r.detail).toMatch(/providerSubject/);
   });
 
-  it('marks exactly break-glass, integrity violation, drug recalls, drug-trace alerts and organ-registry offers and alerts as safety alerts', () => {
+  it('marks exactly break-glass, integrity violation, patients’ access concerns, drug recalls, drug-trace alerts and organ-registry offers and alerts as safety alerts', () => {
     expect([...SAFETY_TYPES].sort()).toEqual([
       'consent.BreakGlassUsed',
       'drug-trace.AnomalyDetected',
@@ -166,6 +171,7 @@ describe('catalogue: who hears of what', () => {
       'organ-registry.IschemiaAlertRaised',
       'organ-registry.OffListTransplantRefused',
       'organ-registry.OfferMade',
+      'records.AccessConcernRaised',
       'records.IntegrityViolationDetected',
     ]);
   });
@@ -190,5 +196,25 @@ describe('catalogue: who hears of what', () => {
   it('passes over only types it never notifies (none of them is in the catalogue)', () => {
     for (const t of IGNORED_TYPES) expect(CATALOGUE.has(t)).toBe(false);
     expect(IGNORED_TYPES.has('records.RecordUploaded')).toBe(true);
+  });
+});
+
+describe('catalogue: a patient’s concern about an access', () => {
+  it('tells the auditors what the patient wrote, and the patient that it was sent', () => {
+    const e = events.accessConcernRaised(alice, 'subject-clinic-reader-7').build();
+    const r = resolve(e.type, 1, e.payload, ctx);
+    if (r.kind !== 'notify') throw new Error('expected notify');
+    expect(r.recipients.map((x) => [x.as, x.title, x.body])).toEqual([
+      [
+        'patient',
+        'Your concern was sent',
+        'The auditors have your concern about access 5b0c1c64… to record 9d2f7a10….',
+      ],
+      ...auditors.map(() => [
+        'auditor',
+        'A patient reported a concern about an access',
+        'Access 5b0c1c64… to record 9d2f7a10… by subject-…: "I do not know this clinic."',
+      ]),
+    ]);
   });
 });
