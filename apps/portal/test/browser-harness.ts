@@ -151,17 +151,26 @@ export async function bindIdentity(
   username: string,
   address: string,
   kind: 'patient' | 'provider' | 'third-party',
+  listedAs?: { displayName: string; system: string },
 ): Promise<{ identityId: string; subject: string }> {
   const registrar = await tokenFor('registrar-1');
   const reg = env().UHR_REGISTRAR_URL!;
   const subject = await subjectOfUser(username);
   const identifier = {
-    system: kind === 'patient' ? 'national-id' : 'organisation-id',
-    value: `PORTAL-TEST-${username}`,
+    system: listedAs?.system ?? (kind === 'patient' ? 'national-id' : 'organisation-id'),
+    // A listed organisation is registered anew each run (its public name is set at registration; the one of an
+    // earlier run on a reused stack is retired first), so the directory lists this run's.
+    value: listedAs ? `PORTAL-TEST-${Date.now().toString(36)}` : `PORTAL-TEST-${username}`,
   };
+  if (listedAs) await retireOwnIdentity(reg, registrar, username);
   const found = await call(reg, registrar, 'POST', '/identities/search', { identifier });
   let identityId: string;
-  if (found.status === 200) {
+  if (listedAs) {
+    const body = { kind, identifier, address, subject, displayName: listedAs.displayName };
+    const res = await call(reg, registrar, 'POST', '/identities', body);
+    if (res.status !== 202) throw new Error(`registrar refused ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+    identityId = (res.body as { id: string }).id;
+  } else if (found.status === 200) {
     identityId = (found.body as { id: string }).id;
     const res = await call(reg, registrar, 'POST', `/identities/${identityId}/rebind`, {
       newAddress: address,
@@ -186,6 +195,15 @@ export async function bindIdentity(
     60_000,
   );
   return { identityId, subject };
+}
+
+/** The user's active identity, if any, retired (a reused stack keeps the one an earlier run made). */
+async function retireOwnIdentity(reg: string, registrar: string, username: string): Promise<void> {
+  const mine = await call(reg, await tokenFor(username), 'GET', '/identities/me');
+  const me = mine.body as { id?: string; status?: string };
+  if (mine.status !== 200 || me.status !== 'active') return;
+  const res = await call(reg, registrar, 'POST', `/identities/${me.id}/retire`, { reason: 'a new portal test run' });
+  if (res.status !== 202 && res.status !== 200) throw new Error(`could not retire ${username}: ${res.status}`);
 }
 
 export type { Party };

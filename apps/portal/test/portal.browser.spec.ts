@@ -38,6 +38,7 @@ let domain: { chainId: number; verifyingContract: string };
 const authenticator: Authenticator = {};
 const PATIENT = 'patient-portal-1';
 const title = `Blood test ${Date.now().toString(36)}`;
+const PHARMACY_NAME = `Harbour Street Pharmacy ${Date.now().toString(36)}`;
 const shot = (page: Page, name: string) =>
   process.env.UHR_PORTAL_SCREENSHOTS ? page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true }) : undefined;
 
@@ -168,7 +169,12 @@ describe('the patient portal in a browser', () => {
     await signIn(pharmacyPage, 'pharmacist-portal-1');
     await makeKey(pharmacyPage, 'pharmacy passphrase 42');
     const address = (await pharmacyPage.locator('dd.mono').first().innerText()).trim();
-    pharmacyCode = (await bindIdentity('pharmacist-portal-1', address, 'third-party')).identityId;
+    pharmacyCode = (
+      await bindIdentity('pharmacist-portal-1', address, 'third-party', {
+        displayName: PHARMACY_NAME,
+        system: 'pharmacy-licence',
+      })
+    ).identityId;
     await pharmacyPage.reload();
     await pharmacyPage.getByRole('link', { name: 'Shared with me' }).click();
     await pharmacyPage.getByTestId('sharing-code').getByText(pharmacyCode).waitFor();
@@ -179,9 +185,15 @@ describe('the patient portal in a browser', () => {
     const p = patientPage;
     await p.getByRole('link', { name: 'Share', exact: true }).click();
     await p.getByRole('button', { name: 'Continue' }).click();
-    await p.getByRole('link', { name: /Enter the sharing code/ }).waitFor(); // an empty answer: error summary
+    await p.getByRole('link', { name: /Choose who from the search/ }).waitFor(); // an empty answer: error summary
     await expectAccessible(p);
-    await p.getByLabel('Their sharing code').fill(pharmacyCode);
+    // Found by name (the registrar's directory), not by a code read out at the counter.
+    await p.getByLabel('Search by name').fill('harbour street');
+    await p.getByRole('button', { name: 'Search', exact: true }).click();
+    await p.getByLabel(`${PHARMACY_NAME} (Pharmacy)`).check();
+    await expectAccessible(p);
+    await shot(p, 'share-who');
+    expect(await p.getByLabel('Or their sharing code').inputValue()).toBe(pharmacyCode);
     await p.getByRole('button', { name: 'Continue' }).click();
     await p.getByLabel(new RegExp(title)).check();
     await expectAccessible(p);
@@ -193,6 +205,7 @@ describe('the patient portal in a browser', () => {
     await expectAccessible(p);
     await p.getByRole('button', { name: 'Continue' }).click();
     await p.getByRole('heading', { name: 'Check your answers' }).waitFor();
+    await p.getByText(`${PHARMACY_NAME} (Pharmacy)`).waitFor();
     await expectAccessible(p);
     await shot(p, 'share-check');
     await withStepUp(p, PATIENT, authenticator, () => p.getByRole('button', { name: 'Share once' }).click());
@@ -273,7 +286,7 @@ describe('the patient portal in a browser', () => {
     await p.getByText('Your key is unlocked for this visit.').waitFor();
     await p.getByRole('link', { name: 'Share', exact: true }).focus();
     await p.keyboard.press('Enter');
-    await p.getByLabel('Their sharing code').focus();
+    await p.getByLabel('Or their sharing code').focus();
     await p.keyboard.type(pharmacyCode);
     await p.keyboard.press('Enter');
     await p.getByLabel('All my records of some kinds, including new ones').focus();

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@uhr/platform';
 import type { RegistrarConfig } from './config.js';
 import { IdentityChainAdapter } from './identities/chain/identity-chain.adapter.js';
+import { DirectoryController } from './identities/directory.controller.js';
 import { IdentitiesController } from './identities/identities.controller.js';
 import { identityMigrations } from './identities/identity.migrations.js';
 import { IDENTITY_TOPIC, IdentityRepository } from './identities/identity.repository.js';
@@ -24,7 +25,7 @@ export class RegistrarModule {
           workers: opts.workers,
         }),
       ],
-      controllers: [IdentitiesController],
+      controllers: [IdentitiesController, DirectoryController],
       providers: [
         { provide: IDENTITY_PEPPER, useValue: config.identityPepper },
         IdentityRepository,

@@ -160,6 +160,63 @@ describe('registrar: bad input and access', () => {
     expect((await r.call('GET', `/identities/${bob.body.id}`, { user: 'auditor-1' })).status).toBe(200);
   });
 
+  it('lists providers and third parties by public name for patients to share with, never a patient', async () => {
+    const run = aNationalId().slice(2, 8);
+    const pharmacy = await r.call('POST', '/identities', {
+      body: aPatient({
+        kind: 'third-party',
+        identifier: { system: 'pharmacy-licence', value: aNationalId() },
+        displayName: `  Harbour Street Pharmacy ${run} `,
+      }),
+    });
+    const clinic = await r.call('POST', '/identities', {
+      body: aPatient({
+        kind: 'provider',
+        identifier: { system: 'organisation-id', value: aNationalId() },
+        displayName: `The Clinic by Harbour Street ${run}`,
+      }),
+    });
+    expect([pharmacy.status, clinic.status]).toEqual([202, 202]);
+    expect(pharmacy.body.displayName).toBe(`Harbour Street Pharmacy ${run}`);
+    const patientNamed = await r.call('POST', '/identities', { body: aPatient({ displayName: 'Alice Example' }) });
+    expect([patientNamed.status, patientNamed.body.error]).toEqual([422, 'PatientsAreNotListed']);
+
+    const found = await r.call('GET', `/directory?q=${encodeURIComponent(`harbour STREET`)}`, {
+      user: 'patient-alice',
+    });
+    const mine = found.body.filter((e: { displayName: string }) => e.displayName.endsWith(run));
+    // Names that start with the words first; the identity id is the sharing code.
+    expect(mine).toEqual([
+      {
+        identityId: pharmacy.body.id,
+        displayName: `Harbour Street Pharmacy ${run}`,
+        kind: 'third-party',
+        identifierSystem: 'pharmacy-licence',
+      },
+      {
+        identityId: clinic.body.id,
+        displayName: `The Clinic by Harbour Street ${run}`,
+        kind: 'provider',
+        identifierSystem: 'organisation-id',
+      },
+    ]);
+    const providers = await r.call('GET', `/directory?q=${run}&kind=provider`, { user: 'patient-alice' });
+    expect(providers.body.map((e: { identityId: string }) => e.identityId)).toEqual([clinic.body.id]);
+
+    await r.call('POST', `/identities/${clinic.body.id}/retire`, { body: { reason: 'closed down' } });
+    const afterRetire = await r.call('GET', `/directory?q=${run}`, { user: 'patient-alice' });
+    expect(afterRetire.body.map((e: { identityId: string }) => e.identityId)).toEqual([pharmacy.body.id]);
+
+    const bad = await Promise.all([
+      r.call('GET', '/directory?q=h', { user: 'patient-alice' }),
+      r.call('GET', '/directory', { user: 'patient-alice' }),
+      r.call('GET', `/directory?q=${encodeURIComponent('%_%')}`, { user: 'patient-alice' }),
+      r.call('GET', `/directory?q=${run}&kind=patient`, { user: 'patient-alice' }),
+      r.call('GET', `/directory?q=${run}`, { user: null }),
+    ]);
+    expect(bad.map((b) => b.status)).toEqual([400, 400, 400, 400, 401]);
+  });
+
   it('reports a contract refusal as rejected, with the decoded reason', async () => {
     // Bind an address on-chain behind the service's back: the registration it then accepts must be refused.
     const input = aPatient();

@@ -14,10 +14,13 @@ import {
   type FieldError,
 } from '../lib/page';
 import { titleOf, type RecordView } from './RecordsPage';
+import { DirectorySearch, kindOf } from './DirectorySearch';
 import { useStepUp } from '../lib/step-up';
 
 interface Choices {
   granteeId: string;
+  /** The name chosen from the directory, if chosen there ('' when a sharing code was typed). */
+  granteeName: string;
   what: 'records' | 'categories';
   recordIds: string[];
   categories: string[];
@@ -54,6 +57,7 @@ export function SharePage() {
   const [records, setRecords] = useState<RecordView[]>([]);
   const [c, setC] = useState<Choices>({
     granteeId: '',
+    granteeName: '',
     what: 'records',
     recordIds: [],
     categories: [],
@@ -80,7 +84,9 @@ export function SharePage() {
       return setErrors([
         {
           field: 'grantee',
-          message: 'Enter the sharing code the organisation gave you, like 1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed',
+          message:
+            'Choose who from the search, or enter the sharing code they gave you, like ' +
+            '1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed',
         },
       ]);
     setC({ ...c, granteeId: c.granteeId.trim().toLowerCase() });
@@ -178,10 +184,18 @@ export function SharePage() {
         <NeedKey action="share" />
         <ErrorSummary errors={errors} />
         <form onSubmit={submitWho} noValidate>
+          <DirectorySearch
+            chosen={c.granteeId}
+            onChoose={(e) => {
+              setErrors([]);
+              setC({ ...c, granteeId: e.identityId, granteeName: `${e.displayName} (${kindOf(e)})` });
+            }}
+          />
           <div className={errors.length ? 'field has-error' : 'field'}>
-            <label htmlFor="grantee">Their sharing code</label>
+            <label htmlFor="grantee">Or their sharing code</label>
             <p className="hint" id="grantee-hint">
-              Ask the doctor, pharmacy or insurer for their sharing code. It is on their page of this website.
+              A doctor, pharmacy or insurer not found by name can give you their sharing code. It is on their page of
+              this website.
             </p>
             {errorFor(errors, 'grantee')}
             <input
@@ -193,7 +207,7 @@ export function SharePage() {
               value={c.granteeId}
               aria-describedby="grantee-hint"
               aria-invalid={errors.length > 0}
-              onChange={(e) => setC({ ...c, granteeId: e.target.value })}
+              onChange={(e) => setC({ ...c, granteeId: e.target.value, granteeName: '' })}
             />
           </div>
           <button className="button" type="submit">
@@ -357,7 +371,7 @@ export function SharePage() {
         <dl className="summary">
           {(
             [
-              ['Who', `Sharing code ${c.granteeId}`, 'who'],
+              ['Who', c.granteeName || `Sharing code ${c.granteeId}`, 'who'],
               ['What', describeWhat(c, records), 'what'],
               ['Why', PURPOSES[c.purpose], 'purpose'],
               ['How long', whenText, 'when'],

@@ -68,7 +68,13 @@ export class IdentitiesController {
   @Roles('registrar')
   register(@Body() dto: RegisterIdentityDto, @CurrentPrincipal() p: Principal) {
     return this.registerUseCase.execute(
-      { kind: dto.kind, identifier: dto.identifier, address: getAddress(dto.address), subject: dto.subject ?? null },
+      {
+        kind: dto.kind,
+        identifier: dto.identifier,
+        address: getAddress(dto.address),
+        subject: dto.subject ?? null,
+        displayName: dto.displayName ?? null,
+      },
       eventContextOf(p),
     );
   }

@@ -4,6 +4,8 @@ import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { IDENTITY_KINDS, type IdentityKind } from './domain/identity.js';
 
+const DISPLAY_NAME = /^[\p{L}\p{N} .,'&()\-/]+$/u;
+
 /** Identifier systems a registrar may vouch for (FHIR Identifier.system, short names). */
 export const IDENTIFIER_SYSTEMS = [
   'national-id',
@@ -46,6 +48,31 @@ export class RegisterIdentityDto {
   @IsOptional()
   @IsUUID()
   subject?: string;
+
+  @ApiPropertyOptional({
+    example: 'Central Pharmacy, Harbour Street',
+    description:
+      'a provider’s or third party’s public name, listed in GET /directory so patients can find it to share ' +
+      'with; refused for a patient (422 PatientsAreNotListed)',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(2, 120)
+  @Matches(DISPLAY_NAME, { message: "displayName may hold letters, digits, spaces and . , ' & ( ) - /" })
+  displayName?: string;
+}
+
+export class DirectoryQueryDto {
+  @ApiProperty({ example: 'central', description: 'part of the name, at least 2 characters' })
+  @IsString()
+  @Length(2, 60)
+  @Matches(DISPLAY_NAME, { message: "q may hold letters, digits, spaces and . , ' & ( ) - /" })
+  q!: string;
+
+  @ApiPropertyOptional({ enum: ['provider', 'third-party'], description: 'only this kind' })
+  @IsOptional()
+  @IsIn(['provider', 'third-party'])
+  kind?: 'provider' | 'third-party';
 }
 
 export class EditIdentityDto {

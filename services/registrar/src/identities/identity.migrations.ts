@@ -28,4 +28,13 @@ export const identityMigrations: Migration[] = [
       create index identities_subject on identities (subject);
     `,
   },
+  {
+    // The public name of a provider or third party (never a patient), searched by patients choosing whom to share with.
+    id: 'registrar-0002-display-name',
+    sql: `
+      alter table identities add column display_name text;
+      create index identities_directory on identities (kind)
+        where display_name is not null and kind <> 'patient' and status = 'active';
+    `,
+  },
 ];

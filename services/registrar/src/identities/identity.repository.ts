@@ -31,6 +31,8 @@ export interface IdentityView {
   identifierSystem: string;
   address: string;
   subject: string | null;
+  /** A provider's or third party's public name (GET /directory); null for patients. */
+  displayName: string | null;
   status: string;
   chain: {
     status: 'pending' | 'confirmed' | 'rejected';
@@ -45,12 +47,21 @@ export interface IdentityView {
   updatedAt: string;
 }
 
+/** One listing of the directory: the identity id is the sharing code a patient's grant names. */
+export interface DirectoryEntry {
+  identityId: string;
+  displayName: string;
+  kind: string;
+  identifierSystem: string;
+}
+
 interface Row {
   id: string;
   kind: string;
   identifier_system: string;
   address: string;
   subject: string | null;
+  display_name: string | null;
   status: string;
   chain_status: IdentityView['chain']['status'];
   chain_operation: string | null;
@@ -69,6 +80,7 @@ const toView = (r: Row): IdentityView => ({
   identifierSystem: r.identifier_system,
   address: r.address,
   subject: r.subject,
+  displayName: r.display_name,
   status: r.status,
   chain: {
     status: r.chain_status,
@@ -124,8 +136,8 @@ export class IdentityRepository {
         case 'registrar.IdentityRegistered':
           await m.query(
             `insert into identities (id, kind, identifier_system, identity_hash, address, subject, status, chain_status,
-               chain_operation, version, registered_by, created_at, updated_at)
-             values ($1,$2,$3,$4,$5,$6,'active','pending','register',$7,$8,$9,$9)`,
+               chain_operation, version, registered_by, created_at, updated_at, display_name)
+             values ($1,$2,$3,$4,$5,$6,'active','pending','register',$7,$8,$9,$9,$10)`,
             [
               env.aggregateId,
               e.payload.kind,
@@ -136,6 +148,7 @@ export class IdentityRepository {
               env.sequence,
               e.payload.registeredBy,
               at,
+              e.payload.displayName ?? null,
             ],
           );
           break;
@@ -188,6 +201,27 @@ export class IdentityRepository {
     const rows: Row[] = await this.ds.query('select * from identities where id = $1', [id]);
     if (!rows[0]) throw new NotFoundError('IdentityNotFound', `no identity ${id}`);
     return toView(rows[0]);
+  }
+
+  /**
+   * The directory patients choose whom to share with from: active providers and third parties whose public name
+   * holds `q` (any case), names first that start with it. Never a patient, never anything but the listing.
+   */
+  async directory(q: string, kind?: 'provider' | 'third-party', limit = 20): Promise<DirectoryEntry[]> {
+    const rows: Array<{ id: string; display_name: string; kind: string; identifier_system: string }> =
+      await this.ds.query(
+        `select id, display_name, kind, identifier_system from identities
+          where display_name is not null and kind <> 'patient' and status = 'active'
+            and ($2::text is null or kind = $2) and strpos(lower(display_name), lower($1)) > 0
+          order by strpos(lower(display_name), lower($1)) = 1 desc, display_name, id limit $3`,
+        [q, kind ?? null, limit],
+      );
+    return rows.map((r) => ({
+      identityId: r.id,
+      displayName: r.display_name,
+      kind: r.kind,
+      identifierSystem: r.identifier_system,
+    }));
   }
 
   /** The active identity bound to an address (an address may have had retired identities before). */

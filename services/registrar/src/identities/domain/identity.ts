@@ -22,6 +22,8 @@ export type IdentityEvent =
         address: string;
         subject: string | null;
         registeredBy: string;
+        /** An organisation's or practitioner's public name, so patients can find it to share with; never a patient's. */
+        displayName?: string | null;
       };
     }
   | {
@@ -59,6 +61,7 @@ export type IdentityCommand =
       identityHash: string;
       address: string;
       subject: string | null;
+      displayName?: string | null;
       by: string;
     }
   | { type: 'EditIdentity'; kind: IdentityKind; identifierSystem: string; identityHash: string; by: string }
@@ -88,7 +91,8 @@ export const initialIdentity: IdentityState = {
 /** A command the aggregate refuses, with the HTTP status the API answers. */
 export class IdentityRuleViolation extends Error {
   constructor(
-    readonly code: 'IdentityAlreadyExists' | 'IdentityNotFound' | 'IdentityRetired' | 'NothingToChange',
+    readonly code:
+      'IdentityAlreadyExists' | 'IdentityNotFound' | 'IdentityRetired' | 'NothingToChange' | 'PatientsAreNotListed',
     message: string,
   ) {
     super(message);
@@ -98,6 +102,10 @@ export class IdentityRuleViolation extends Error {
 export function decide(cmd: IdentityCommand, s: IdentityState): IdentityEvent[] {
   if (cmd.type === 'RegisterIdentity') {
     if (s.exists) throw new IdentityRuleViolation('IdentityAlreadyExists', 'identity already registered');
+    const displayName = cmd.displayName?.trim() || null;
+    if (displayName !== null && cmd.kind === 'patient') {
+      throw new IdentityRuleViolation('PatientsAreNotListed', 'a patient has no public name: the directory lists none');
+    }
     return [
       {
         type: 'registrar.IdentityRegistered',
@@ -109,6 +117,7 @@ export function decide(cmd: IdentityCommand, s: IdentityState): IdentityEvent[] 
           address: cmd.address,
           subject: cmd.subject,
           registeredBy: cmd.by,
+          ...(displayName !== null ? { displayName } : {}),
         },
       },
     ];

@@ -10,7 +10,7 @@ export async function refusalsAsHttp<T>(work: () => Promise<T>): Promise<T> {
     const mapped: DomainError =
       err.code === 'IdentityNotFound'
         ? new NotFoundError(err.code, err.message)
-        : err.code === 'NothingToChange'
+        : err.code === 'NothingToChange' || err.code === 'PatientsAreNotListed'
           ? new UnprocessableError(err.code, err.message)
           : new ConflictError(err.code, err.message);
     throw mapped;

@@ -32,6 +32,29 @@ describe('Identity aggregate', () => {
     });
   });
 
+  it('a provider or third party registers with a public name (trimmed); without one, the payload has none', () => {
+    const named = { ...register, kind: 'third-party', displayName: '  Central Pharmacy ' } as IdentityCommand;
+    expect(decide(named, initialIdentity)[0]!.payload).toEqual({
+      kind: 'third-party',
+      identifierSystem: 'national-id',
+      identityHash: '0x' + 'a'.repeat(64),
+      address: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+      subject: null,
+      registeredBy: 'registrar-1',
+      displayName: 'Central Pharmacy',
+    });
+    expect(decide(register, initialIdentity)[0]!.payload).not.toHaveProperty('displayName');
+    expect(decide({ ...named, displayName: '   ' } as IdentityCommand, initialIdentity)[0]!.payload).not.toHaveProperty(
+      'displayName',
+    );
+  });
+
+  it('refuses a public name for a patient: the directory never lists patients', () => {
+    expect(() => decide({ ...register, displayName: 'Alice' } as IdentityCommand, initialIdentity)).toThrow(
+      expect.objectContaining({ code: 'PatientsAreNotListed' }),
+    );
+  });
+
   it('refuses a second registration of the same id', () => {
     expect(() => decide(register, replay([register]))).toThrow(IdentityRuleViolation);
   });

@@ -12,6 +12,7 @@ export interface RegisterIdentity {
   identifier: { system: string; value: string };
   address: string;
   subject: string | null;
+  displayName?: string | null;
 }
 
 @Injectable()
@@ -32,6 +33,7 @@ export class RegisterIdentityUseCase {
           identityHash: identityHash(this.pepper, cmd.identifier.system, cmd.identifier.value),
           address: cmd.address,
           subject: cmd.subject,
+          displayName: cmd.displayName ?? null,
           by: ctx.actor,
         },
         ctx,
