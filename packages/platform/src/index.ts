@@ -20,6 +20,16 @@ export {
   type EventEnvelope,
 } from './events/envelope.js';
 export { eventContextOf } from './events/context.js';
+// GS1 mod-10 check digits: drug-trace's scan intake and master data, billing's pack barcodes.
+export {
+  gs1CheckDigit,
+  hasValidCheckDigit,
+  isDigits,
+  isValidGln,
+  isValidGtin,
+  isValidSscc,
+  normaliseGtin,
+} from './gs1/check-digit.js';
 export {
   databaseUrl,
   ensureDatabase,
