@@ -55,6 +55,7 @@ export { returnedRows } from './persistence/returning.js';
 export { createKafka, createProducer, ensureTopics } from './messaging/kafka.js';
 export { OutboxRelay } from './messaging/outbox-relay.js';
 export { IdempotentConsumer, type ConsumerOptions, type EnvelopeHandler } from './messaging/idempotent-consumer.js';
+export { BackgroundConsumer } from './messaging/background-consumer.js';
 export {
   CHAIN_CHANNEL,
   ChainWriter,
