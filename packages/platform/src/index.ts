@@ -20,6 +20,16 @@ export {
   type EventEnvelope,
 } from './events/envelope.js';
 export { eventContextOf } from './events/context.js';
+// GS1 mod-10 check digits: drug-trace's scan intake and master data, billing's pack barcodes.
+export {
+  gs1CheckDigit,
+  hasValidCheckDigit,
+  isDigits,
+  isValidGln,
+  isValidGtin,
+  isValidSscc,
+  normaliseGtin,
+} from './gs1/check-digit.js';
 export {
   databaseUrl,
   ensureDatabase,
@@ -45,6 +55,7 @@ export { returnedRows } from './persistence/returning.js';
 export { createKafka, createProducer, ensureTopics } from './messaging/kafka.js';
 export { OutboxRelay } from './messaging/outbox-relay.js';
 export { IdempotentConsumer, type ConsumerOptions, type EnvelopeHandler } from './messaging/idempotent-consumer.js';
+export { BackgroundConsumer } from './messaging/background-consumer.js';
 export {
   CHAIN_CHANNEL,
   ChainWriter,

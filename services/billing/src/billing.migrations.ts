@@ -151,4 +151,30 @@ export const billingMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: 'billing-0004-pack-sources',
+    sql: `
+      -- A pack mapping comes from a schedule import (its version) or from drug-trace's product master data (the
+      -- ProductRegistered event). Mappings stay immutable: the first one for a GTIN is kept.
+      alter table pack_mappings alter column version_id drop not null,
+        add column source text not null default 'import' check (source in ('import', 'drug-trace')),
+        add column source_event_id uuid,
+        add constraint pack_mappings_source_ref check (
+          (source = 'import' and version_id is not null and source_event_id is null)
+          or (source = 'drug-trace' and version_id is null and source_event_id is not null));
+
+      -- A product whose pack drug-trace says is other than what the GTIN is already mapped to: kept for review.
+      create table pack_mapping_conflicts (
+        event_id uuid primary key,
+        gtin text not null,
+        code text not null,
+        units_per_pack numeric(18,5) not null,
+        mapped_code text not null,
+        mapped_units_per_pack numeric(18,5) not null,
+        mapped_source text not null,
+        recorded_at timestamptz not null default now()
+      );
+      create index pack_mapping_conflicts_gtin on pack_mapping_conflicts (gtin);
+    `,
+  },
 ];

@@ -23,6 +23,9 @@ import { DraftInvoiceUseCase } from './invoices/use-cases/draft-invoice/draft-in
 import { FlagOverchargeUseCase } from './invoices/use-cases/flag-overcharge/flag-overcharge.use-case.js';
 import { IssueInvoiceUseCase } from './invoices/use-cases/issue-invoice/issue-invoice.use-case.js';
 import { VerifyInvoiceUseCase } from './invoices/use-cases/verify-invoice/verify-invoice.use-case.js';
+import { PackMappingRepository } from './packs/pack-mapping.repository.js';
+import { ProductConsumer } from './packs/product.consumer.js';
+import { MapProductPackUseCase } from './packs/use-cases/map-product-pack/map-product-pack.use-case.js';
 import { InvoicePricer } from './pricing/invoice-pricer.js';
 import { ScheduleProofs } from './schedules/schedule-proofs.js';
 import { SCHEDULE_TOPIC, ScheduleRepository } from './schedules/schedule.repository.js';
@@ -70,6 +73,9 @@ export class BillingModule {
         ConsentAdapter,
         ClaimRepository,
         AdjudicateClaimUseCase,
+        PackMappingRepository,
+        MapProductPackUseCase,
+        ProductConsumer,
       ],
     };
   }

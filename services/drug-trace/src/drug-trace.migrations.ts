@@ -197,4 +197,11 @@ export const drugTraceMigrations: Migration[] = [
       create index event_quantities_class on event_quantities (epc_class, event_seq);
     `,
   },
+  {
+    id: 'drug-trace-0006-units-per-pack',
+    sql: `
+      -- Regulated units in one pack, when the manufacturer gave it (published to billing with the product).
+      alter table products add column units_per_pack integer check (units_per_pack > 0);
+    `,
+  },
 ];

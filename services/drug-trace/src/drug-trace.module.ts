@@ -14,7 +14,7 @@ import { EpcisSchemaValidator } from './epcis/schema-validator.js';
 import { CAPTURE_OPTIONS, CaptureUseCase } from './epcis/use-cases/capture/capture.use-case.js';
 import { CallerResolver } from './master-data/caller.js';
 import { MasterDataController } from './master-data/master-data.controller.js';
-import { MasterDataRepository } from './master-data/master-data.repository.js';
+import { MasterDataRepository, PRODUCT_TOPIC } from './master-data/master-data.repository.js';
 import { EXPIRY_SWEEP_MS, ExpirySweep } from './packs/expiry-sweep.js';
 import { PackRepository } from './packs/pack.repository.js';
 import { PacksController } from './packs/packs.controller.js';
@@ -66,7 +66,7 @@ export class DrugTraceModule {
         PlatformModule.forRoot({
           config,
           migrations: [...streamAnchorerMigrations, ...drugTraceMigrations],
-          topics: [ALERT_TOPIC, RECALL_TOPIC],
+          topics: [ALERT_TOPIC, RECALL_TOPIC, PRODUCT_TOPIC],
           workers,
         }),
       ],

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { PlatformConfig } from '../config/config.js';
 import type { EventEnvelope } from '../events/envelope.js';
+import { BackgroundConsumer } from '../messaging/background-consumer.js';
 import { IdempotentConsumer } from '../messaging/idempotent-consumer.js';
 import { KAFKA, LOGGER, PLATFORM_CONFIG } from '../platform.module.js';
 import { getAddress } from 'ethers';
@@ -73,7 +74,7 @@ const toIdentity = (r: Row): KnownIdentity => ({
 @Injectable()
 export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly consumer: IdempotentConsumer;
-  private stopped = false;
+  private readonly runner: BackgroundConsumer;
   private readonly cache = new IdentityCache();
 
   constructor(
@@ -89,32 +90,15 @@ export class IdentityDirectory implements OnApplicationBootstrap, BeforeApplicat
       handler: (env, m) => this.apply(env, m),
       fromBeginning: true,
     });
+    this.runner = new BackgroundConsumer(this.consumer, logger, 'identity directory consumer');
   }
 
   onApplicationBootstrap() {
-    void this.startConsumer(1);
+    this.runner.start();
   }
 
-  private starting: Promise<void> | undefined;
-
-  private async startConsumer(attempt: number): Promise<void> {
-    if (this.stopped) return;
-    try {
-      this.starting = this.consumer.start();
-      await this.starting;
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message, attempt }, 'identity directory consumer not started yet');
-      await this.consumer.stop();
-      setTimeout(() => void this.startConsumer(attempt + 1), Math.min(10_000, 500 * attempt)).unref();
-    }
-  }
-
-  // Before the platform closes the database: an in-flight message must not meet a closed pool.
-  async beforeApplicationShutdown() {
-    this.stopped = true;
-    // A start still joining the group would otherwise come alive after the stop below.
-    await this.starting?.catch(() => undefined);
-    await this.consumer.stop();
+  beforeApplicationShutdown() {
+    return this.runner.stop();
   }
 
   async apply(env: EventEnvelope, m: EntityManager): Promise<void> {

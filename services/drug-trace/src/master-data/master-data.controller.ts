@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import {
   ApiErrors,
   CurrentPrincipal,
+  eventContextOf,
   ForbiddenError,
   NotFoundError,
   Roles,
@@ -115,8 +116,9 @@ export class MasterDataController {
       nationalCode: dto.nationalCode ?? null,
       schedule: dto.schedule ?? null,
       substance: dto.substance ?? dto.name,
+      unitsPerPack: dto.unitsPerPack ?? null,
     };
-    await this.repo.addProduct(product);
+    await this.repo.addProduct(product, eventContextOf(p));
     return product;
   }
 

@@ -1,5 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsLatitude, IsLongitude, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsLatitude,
+  IsLongitude,
+  IsOptional,
+  IsPositive,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+} from 'class-validator';
 import { PARTY_ROLES, type PartyRole } from './domain/master-data.js';
 
 const GLN = /^\d{13}$/;
@@ -80,6 +92,16 @@ export class RegisterProductDto {
   @IsString()
   @Length(1, 200)
   substance?: string;
+
+  @ApiPropertyOptional({
+    description: 'regulated units in one pack (tablets, ml, …), for billing by pack',
+    example: 20,
+  })
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
+  @Max(1_000_000)
+  unitsPerPack?: number;
 }
 
 export class RegisterLocationDto {

@@ -1,8 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError } from '@uhr/platform';
+import { ConflictError, EventStore, topicOf, type EventContext } from '@uhr/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Location, Manufacturer, Party, PartyRole, Product } from './domain/master-data.js';
+import {
+  productRegistered,
+  type Location,
+  type Manufacturer,
+  type Party,
+  type PartyRole,
+  type Product,
+} from './domain/master-data.js';
+
+/** Product master data as events (drug-trace.ProductRegistered), keyed by GTIN: what billing maps packs from. */
+export const PRODUCT_TOPIC = topicOf('drug-trace', 'product');
 
 interface PartyRow {
   id: string;
@@ -19,6 +29,7 @@ interface ProductRow {
   national_code: string | null;
   schedule: string | null;
   substance: string;
+  units_per_pack: number | null;
 }
 interface LocationRow {
   gln: string;
@@ -43,6 +54,7 @@ const toProduct = (r: ProductRow): Product => ({
   nationalCode: r.national_code,
   schedule: r.schedule,
   substance: r.substance,
+  unitsPerPack: r.units_per_pack,
 });
 const toLocation = (r: LocationRow): Location => ({
   gln: r.gln,
@@ -80,7 +92,10 @@ export class MasterDataRepository {
   private readonly locations = new Map<string, Location>();
   private readonly makers = new Map<string, Manufacturer>();
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly events: EventStore,
+  ) {}
 
   async addParty(p: Omit<Party, 'id'>): Promise<Party> {
     const party = { ...p, id: randomUUID() };
@@ -145,13 +160,18 @@ export class MasterDataRepository {
     return product ? this.manufacturer(product.manufacturerGln) : undefined;
   }
 
-  async addProduct(p: Product): Promise<void> {
+  /** The product and its ProductRegistered (outbox) commit together: no product unpublished, none published twice. */
+  async addProduct(p: Product, ctx: EventContext): Promise<void> {
     await insertOnce(`product ${p.gtin}`, () =>
-      this.ds.query(
-        `insert into products (gtin, manufacturer_gln, name, strength, national_code, schedule, substance)
-         values ($1, $2, $3, $4, $5, $6, $7)`,
-        [p.gtin, p.manufacturerGln, p.name, p.strength, p.nationalCode, p.schedule, p.substance],
-      ),
+      this.ds.transaction(async (m) => {
+        await m.query(
+          `insert into products (gtin, manufacturer_gln, name, strength, national_code, schedule, substance,
+             units_per_pack)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [p.gtin, p.manufacturerGln, p.name, p.strength, p.nationalCode, p.schedule, p.substance, p.unitsPerPack],
+        );
+        await this.events.append(m, `product-${p.gtin}`, 0, [productRegistered(p)], ctx, PRODUCT_TOPIC);
+      }),
     );
   }
 

@@ -1,6 +1,6 @@
 import { aiDef, DL_QUALIFIERS, type AiDef } from './ai-table.js';
 import { hexDigit } from './charset.js';
-import { isDigits } from './check-digit.js';
+import { isDigits } from '@uhr/platform';
 import type { ScanError } from './types.js';
 import type { AiRead, ReadOutcome } from './values.js';
 

@@ -1,4 +1,4 @@
-import { gs1CheckDigit, isDigits } from './check-digit.js';
+import { gs1CheckDigit, isDigits } from '@uhr/platform';
 import { firstOutside, hexDigit } from './charset.js';
 import type { EpcIdentity, EpcUrnResult } from './types.js';
 

@@ -1,4 +1,4 @@
-import { isValidGln, isValidGtin, isValidSscc } from './check-digit.js';
+import { isValidGln, isValidGtin, isValidSscc } from '@uhr/platform';
 import { firstOutside } from './charset.js';
 import type { PackIdentity } from './types.js';
 

@@ -18,4 +18,4 @@ export { sgtinUrn, lgtinUrn, ssccUrn, sglnUrn, pglnUrn, epcEscape } from './epc-
 export { parseEpcUrn } from './epc-urn-parse.js';
 export { epcToIdentity } from './epc-identity.js';
 export { canonicalDigitalLink, toElementString, toHri } from './render.js';
-export { gs1CheckDigit, isValidGtin, isValidGln, isValidSscc, normaliseGtin } from './check-digit.js';
+export { gs1CheckDigit, isValidGtin, isValidGln, isValidSscc, normaliseGtin } from '@uhr/platform';

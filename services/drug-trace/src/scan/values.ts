@@ -1,6 +1,6 @@
 import type { AiDef, Component } from './ai-table.js';
 import { CHARSET_NAME, firstOutside, showChar } from './charset.js';
-import { hasValidCheckDigit } from './check-digit.js';
+import { hasValidCheckDigit } from '@uhr/platform';
 import { isHhmm, resolveYymmdd } from './dates.js';
 import type { ScanError } from './types.js';
 

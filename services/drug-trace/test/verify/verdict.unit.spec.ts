@@ -10,6 +10,7 @@ const product: Product = {
   nationalCode: null,
   schedule: null,
   substance: 'paracetamol',
+  unitsPerPack: null,
 };
 const pack: PackState = {
   gtin: product.gtin,

@@ -1,3 +1,4 @@
+import { gs1CheckDigit, isValidGtin } from '@uhr/platform';
 import { id } from 'ethers';
 import { decimal, isKnownCurrency, type Dec } from '../../pricing/domain/money.js';
 import {
@@ -138,10 +139,12 @@ function packOf(
   bad: (f: string, r: string) => void,
 ): PackMapping | undefined {
   if (!gtin && !units) return undefined;
+  const gtinOk = GTIN.test(gtin) && isValidGtin(gtin);
   if (!GTIN.test(gtin)) bad('gtin', 'a 14-digit GTIN');
+  else if (!gtinOk) bad('gtin', `${gtin} has a wrong GS1 check digit (${gs1CheckDigit(gtin.slice(0, -1))} expected)`);
   const n = amountOf(units, 5);
   if (!n || n.lte(0)) bad('units_per_pack', 'a positive number of regulated units in the pack');
-  return n && GTIN.test(gtin) ? { gtin, code, unitsPerPack: n } : undefined;
+  return n && gtinOk ? { gtin, code, unitsPerPack: n } : undefined;
 }
 
 /** An unsigned amount (grouped or plain) with at most `scale` decimals, at most `max`. */

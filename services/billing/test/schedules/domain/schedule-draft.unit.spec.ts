@@ -60,6 +60,15 @@ describe('schedule rows', () => {
     });
   });
 
+  it('refuses a pack barcode whose GS1 check digit is wrong, on its row', () => {
+    const entry = { code: 'P', unit: 'TABLET', ceiling_per_unit: '2', units_per_pack: '10' };
+    expect(parseRows([row(2, { ...entry, gtin: '09506000134353' })])).toEqual({
+      problems: [{ row: 2, field: 'gtin', reason: '09506000134353 has a wrong GS1 check digit (2 expected)' }],
+    });
+    const ok = parseRows([row(2, { ...entry, gtin: '09506000134352' })]);
+    expect('packs' in ok && ok.packs.map((p) => p.gtin)).toEqual(['09506000134352']);
+  });
+
   it('mints one stable code per formulation when the list has none (NPPA lists do not)', () => {
     const out = parseRows([
       row(2, { name: 'Paracetamol  Tablet', strength: '500 mg', unit: 'TABLET', ceiling_per_unit: '2.00' }),

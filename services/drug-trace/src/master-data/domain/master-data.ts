@@ -30,6 +30,8 @@ export interface Product {
   schedule: string | null;
   /** The active substance: what the controlled-drug abuse rule compares across pharmacies. */
   substance: string;
+  /** Regulated units in one pack (tablets, ml, …) when the manufacturer gave it: what billing prices a pack by. */
+  unitsPerPack: number | null;
 }
 
 export interface Location {
@@ -63,6 +65,37 @@ export function checkProduct(gtin: string, maker: Manufacturer): { gtin: string 
   if (g.slice(1, 1 + maker.prefixLength) !== maker.companyPrefix)
     return { field: 'gtin', rule: 'company-prefix', message: `GTIN ${g} is not under prefix ${maker.companyPrefix}` };
   return { gtin: g };
+}
+
+export const PRODUCT_REGISTERED = 'drug-trace.ProductRegistered';
+
+/** Published once per product registered; billing maps its GTIN to a schedule entry (nationalCode) × units. */
+export interface ProductRegistered {
+  type: typeof PRODUCT_REGISTERED;
+  version: 1;
+  payload: {
+    gtin: string;
+    manufacturerGln: string;
+    name: string;
+    strength: string;
+    nationalCode: string | null;
+    unitsPerPack: number | null;
+  };
+}
+
+export function productRegistered(p: Product): ProductRegistered {
+  return {
+    type: PRODUCT_REGISTERED,
+    version: 1,
+    payload: {
+      gtin: p.gtin,
+      manufacturerGln: p.manufacturerGln,
+      name: p.name,
+      strength: p.strength,
+      nationalCode: p.nationalCode,
+      unitsPerPack: p.unitsPerPack,
+    },
+  };
 }
 
 export function checkLocation(l: Pick<Location, 'gln' | 'latitude' | 'longitude'>): MasterDataProblem | undefined {

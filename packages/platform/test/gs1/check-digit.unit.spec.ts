@@ -1,4 +1,4 @@
-import { gs1CheckDigit, isValidGln, isValidGtin, isValidSscc, normaliseGtin } from '../../src/scan/index.js';
+import { gs1CheckDigit, isValidGln, isValidGtin, isValidSscc, normaliseGtin } from '../../src/gs1/check-digit.js';
 
 // Published keys: GS1 Barcode Syntax Engine tests (scandata.c, dl.c), GS1 Digital Link 1.2 examples,
 // EPC Tag Data Standard examples and the EPCIS 2.0 hash vectors in /work/shared/epcis.
@@ -53,5 +53,13 @@ describe('GS1 check digits', () => {
     expect(isValidSscc('006141411234567890')).toBe(true);
     expect(isValidSscc('040123450000001112')).toBe(true);
     expect(isValidSscc('040123450000001113')).toBe(false);
+  });
+
+  // GS1's own example GTIN (gs1.org check digit calculator), and the same with its last digit off by one.
+  it('09506000134352 is a valid GTIN-14, 09506000134353 is not', () => {
+    expect(gs1CheckDigit('0950600013435')).toBe(2);
+    expect(isValidGtin('09506000134352')).toBe(true);
+    expect(isValidGtin('09506000134353')).toBe(false);
+    expect(normaliseGtin('9506000134352')).toBe('09506000134352');
   });
 });

@@ -1,4 +1,8 @@
-/** GS1 mod-10 check digits (GTIN, GLN, SSCC, GSRN, ...): weights 3,1,3,... from the rightmost data digit. */
+/**
+ * GS1 mod-10 check digits (GTIN, GLN, SSCC, GSRN, ...): weights 3,1,3,... from the rightmost data digit.
+ * In the platform because more than one service checks GS1 keys (drug-trace's scans and master data, billing's
+ * pack barcodes); not in @uhr/contracts, which holds the codes the chain knows, and GS1 keys never go on-chain.
+ */
 
 function isDigits(s: string): boolean {
   if (s.length === 0) return false;
