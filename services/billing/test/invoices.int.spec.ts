@@ -219,10 +219,10 @@ describe('invoices (real PostgreSQL, Kafka, Keycloak, anvil, registrar)', () => 
       kind: 'CREDIT_NOTE',
       totals: { gross: flag.body.totals.gross },
     });
-    // Interest from 1 Jun 2025 to today at 15% a year, simple: 879.80 × 0.15 × days / 365, rounded up.
-    const days = Math.round(
-      (Date.parse(new Date().toISOString().slice(0, 10)) - Date.parse('2025-06-01')) / 86_400_000,
-    );
+    // Interest from 1 Jun 2025 to today at 15% a year, simple: 879.80 × 0.15 × days / 365, rounded up. "Today" is
+    // the regulator's (Asia/Kolkata): from 18:30 UTC it is already tomorrow there.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Kolkata' }).format(new Date());
+    const days = Math.round((Date.parse(today) - Date.parse('2025-06-01')) / 86_400_000);
     const interest = Math.ceil((87980 * 15 * days) / 36500) / 100;
     expect(Number(flag.body.lines[0].interest)).toBeCloseTo(interest, 2);
     expect(
