@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { createServiceApp } from '@uhr/platform';
-import { dropTestDatabase } from '@uhr/platform/testing';
+import { dropTestDatabase, loadStackEnv } from '@uhr/platform/testing';
 import { DataSource } from 'typeorm';
 import { BILLING_APP_OPTIONS, BillingModule } from '../src/billing.module.js';
 import { billingConfig } from '../src/config.js';
 
 /** Billing booted in this process on a throwaway database, against the running servers (bench, demo). */
 export async function bootLocalBilling(prefix: string) {
+  // The running platform's endpoints and local secrets (.uhr/env), as the other benches take them.
   const config = billingConfig({
-    ...process.env,
+    ...loadStackEnv(),
     PORT: '0',
     UHR_DATABASE: `${prefix}_${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
